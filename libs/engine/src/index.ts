@@ -1,0 +1,16 @@
+export * from './manifest/manifest-schema';
+export * from './manifest/load-manifest';
+export * from './runtime/execution-providers';
+export * from './runtime/logger';
+export * from './runtime/sam-model';
+export * from './runtime/role-timings';
+export * from './session/types';
+export * from './session/video-session';
+export * from './checkpoint/session-checkpoint';
+export { toBfloat16, fromBfloat16 } from './numerics/bfloat16';
+export { sinePositionalEncoding } from './numerics/sine-pe';
+export { selectMemory, selectConditioningFrames } from './state/memory-selection';
+export type { MemoryRules, MemorySelection } from './state/memory-selection';
+export { HoleFiller } from './postprocess/fill-holes';
+export { chooseMask, stabilityScore } from './postprocess/mask-selection';
+export { VideoResolutionRenderer } from './postprocess/video-resolution';

@@ -1,0 +1,66 @@
+/**
+ * Chooses onnxruntime execution providers from config. onnxruntime-node throws when a requested
+ * provider cannot be loaded (e.g. CUDA libraries absent) instead of falling back, so the fallback
+ * to CPU is done here, once, with the reason logged.
+ */
+import * as ort from 'onnxruntime-node';
+import { EngineLogger } from './logger';
+
+export type ProviderName = 'cuda' | 'cpu';
+
+export interface RuntimeConfig {
+  /** In order of preference; 'cpu' is always appended as the last resort. */
+  providers: ProviderName[];
+  intraOpThreads?: number;
+  interOpThreads?: number;
+  cudaDeviceId?: number;
+}
+
+export function parseProviders(value: string | undefined): ProviderName[] {
+  if (!value) return ['cpu'];
+  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const name of names) {
+    if (name !== 'cuda' && name !== 'cpu') throw new Error(`unknown execution provider "${name}" (expected cuda or cpu)`);
+  }
+  return names as ProviderName[];
+}
+
+function providerOption(name: ProviderName, config: RuntimeConfig): ort.InferenceSession.ExecutionProviderConfig {
+  if (name === 'cuda') return { name: 'cuda', deviceId: config.cudaDeviceId ?? 0 };
+  return 'cpu';
+}
+
+export function sessionOptions(config: RuntimeConfig, provider: ProviderName): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [providerOption(provider, config)],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    ...(config.intraOpThreads ? { intraOpNumThreads: config.intraOpThreads } : {}),
+    ...(config.interOpThreads ? { interOpNumThreads: config.interOpThreads } : {}),
+  };
+}
+
+/**
+ * Creates a session on the first provider that loads. Returns which provider won so the worker can
+ * report its device honestly.
+ */
+export async function createSessionWithFallback(
+  file: string,
+  config: RuntimeConfig,
+  logger: EngineLogger,
+): Promise<{ session: ort.InferenceSession; provider: ProviderName }> {
+  const order: ProviderName[] = [...config.providers.filter((p) => p !== 'cpu'), 'cpu'];
+  let lastError: unknown;
+  for (const provider of order) {
+    try {
+      const session = await ort.InferenceSession.create(file, sessionOptions(config, provider));
+      return { session, provider };
+    } catch (err) {
+      lastError = err;
+      if (provider !== 'cpu') {
+        logger.warn({ file, provider, reason: (err as Error).message }, `execution provider ${provider} failed to load; falling back`);
+      }
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}

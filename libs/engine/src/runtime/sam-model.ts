@@ -1,0 +1,199 @@
+/**
+ * A loaded SAM 2-family model: one session per role plus the constants, with typed calls in the
+ * contract's shapes. Knows nothing about videos or objects; VideoSession does the bookkeeping.
+ */
+import * as ort from 'onnxruntime-node';
+import { loadManifest, LoadedManifest } from '../manifest/load-manifest';
+import { ModelManifest, RoleName, REQUIRED_ROLES } from '../manifest/manifest-schema';
+import { createSessionWithFallback, ProviderName, RuntimeConfig } from './execution-providers';
+import { EngineLogger, silentLogger } from './logger';
+import { RoleSession } from './role-session';
+import { RoleTimings } from './role-timings';
+
+export interface ImageFeatures {
+  visionFeatures: ort.Tensor;
+  visionPosEnc: ort.Tensor;
+  highRes0: ort.Tensor;
+  highRes1: ort.Tensor;
+}
+
+export interface DecoderOutput {
+  /** [B, 4, L, L] */
+  masks: Float32Array;
+  /** [B, 4] */
+  iou: Float32Array;
+  /** [B, 4, C] */
+  objPtrs: Float32Array;
+  /** [B] */
+  objectScores: Float32Array;
+}
+
+export interface ModelConstants {
+  /** [numMaskmem, Cm] */
+  maskmemTposEnc: Float32Array;
+  noMemEmbed: Float32Array;
+  noObjPtr: Float32Array;
+}
+
+export interface SamModelOptions {
+  runtime?: Partial<RuntimeConfig>;
+  logger?: EngineLogger;
+  verifyChecksums?: boolean;
+}
+
+const f32 = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
+
+export class SamModel {
+  private constructor(
+    readonly loaded: LoadedManifest,
+    private readonly roles: Map<RoleName, RoleSession>,
+    readonly constants: ModelConstants,
+    readonly provider: ProviderName,
+    /** Wall time per role, for benchmarks and worker stats. */
+    readonly timings: RoleTimings,
+  ) {}
+
+  get manifest(): ModelManifest {
+    return this.loaded.manifest;
+  }
+
+  static async load(manifestPath: string, options: SamModelOptions = {}): Promise<SamModel> {
+    const logger = options.logger ?? silentLogger;
+    const loaded = await loadManifest(manifestPath, { verifyChecksums: options.verifyChecksums ?? true });
+    const runtime: RuntimeConfig = { providers: ['cpu'], ...options.runtime };
+    const timings = new RoleTimings();
+    const roles = new Map<RoleName, RoleSession>();
+    let provider: ProviderName = 'cpu';
+    for (const [role, file] of Object.entries(loaded.files) as [RoleName, string][]) {
+      const spec = loaded.manifest.roles[role];
+      if (!spec) continue;
+      const created = await createSessionWithFallback(file, runtime, logger);
+      if (role === 'imageEncoder') provider = created.provider;
+      roles.set(role, new RoleSession(role, created.session, spec, timings));
+    }
+    for (const role of REQUIRED_ROLES) if (!roles.has(role)) throw new Error(`model ${loaded.path}: role ${role} missing`);
+    const constantsOut = await roles.get('constants')!.run({}, ['maskmemTposEnc', 'noMemEmbed', 'noObjPtr'] as const);
+    const m = loaded.manifest;
+    const constants: ModelConstants = {
+      maskmemTposEnc: constantsOut.maskmemTposEnc.data as Float32Array,
+      noMemEmbed: constantsOut.noMemEmbed.data as Float32Array,
+      noObjPtr: constantsOut.noObjPtr.data as Float32Array,
+    };
+    if (constants.maskmemTposEnc.length !== m.numMaskmem * m.memoryDim) throw new Error(`constants.maskmemTposEnc has ${constants.maskmemTposEnc.length} values, expected ${m.numMaskmem}x${m.memoryDim}`);
+    if (constants.noMemEmbed.length !== m.hiddenDim || constants.noObjPtr.length !== m.hiddenDim) throw new Error(`constants noMemEmbed/noObjPtr must have hiddenDim=${m.hiddenDim} values`);
+    // The constants call is load-time work, not inference: callers start from clean timings.
+    timings.reset();
+    logger.info({ model: m.name, family: m.family, provider, imageSize: m.imageSize }, 'model loaded');
+    return new SamModel(loaded, roles, constants, provider, timings);
+  }
+
+  private role(name: RoleName): RoleSession {
+    const session = this.roles.get(name);
+    if (!session) throw new Error(`role ${name} is not available in model ${this.manifest.name}`);
+    return session;
+  }
+
+  hasRole(name: RoleName): boolean {
+    return this.roles.has(name);
+  }
+
+  /** `image` is the normalised [1, 3, S, S] tensor. */
+  async encodeImage(image: Float32Array): Promise<ImageFeatures> {
+    const s = this.manifest.imageSize;
+    return this.role('imageEncoder').run({ image: f32(image, [1, 3, s, s]) }, ['visionFeatures', 'visionPosEnc', 'highRes0', 'highRes1'] as const);
+  }
+
+  async attendMemory(
+    features: ImageFeatures,
+    batch: number,
+    memory: Float32Array,
+    memoryPos: Float32Array,
+    numMemoryTokens: number,
+    objPtrs: Float32Array,
+    objPtrPos: Float32Array,
+    numPtrs: number,
+  ): Promise<Float32Array> {
+    const { hiddenDim: c, memoryDim: cm } = this.manifest;
+    const out = await this.role('memoryAttention').run(
+      {
+        currFeatures: features.visionFeatures,
+        currPosEnc: features.visionPosEnc,
+        memory: f32(memory, [batch, numMemoryTokens, cm]),
+        memoryPosEnc: f32(memoryPos, [batch, numMemoryTokens, cm]),
+        objPtrs: f32(objPtrs, [batch, numPtrs, c]),
+        objPtrPosEnc: f32(objPtrPos, [batch, numPtrs, cm]),
+      },
+      ['conditionedFeatures'] as const,
+    );
+    return out.conditionedFeatures.data as Float32Array;
+  }
+
+  async decodeMasks(
+    features: Float32Array,
+    image: ImageFeatures,
+    batch: number,
+    pointCoords: Float32Array,
+    pointLabels: Float32Array,
+    numPoints: number,
+    maskInput: Float32Array,
+    hasMaskInput: Float32Array,
+  ): Promise<DecoderOutput> {
+    const m = this.manifest;
+    const [h, w] = m.featureSize;
+    const l = m.lowResMaskSize;
+    const out = await this.role('maskDecoder').run(
+      {
+        features: f32(features, [batch, m.hiddenDim, h, w]),
+        highRes0: image.highRes0,
+        highRes1: image.highRes1,
+        pointCoords: f32(pointCoords, [batch, numPoints, 2]),
+        pointLabels: f32(pointLabels, [batch, numPoints]),
+        maskInput: f32(maskInput, [batch, 1, l, l]),
+        hasMaskInput: f32(hasMaskInput, [batch]),
+      },
+      ['masks', 'iouPredictions', 'objPtrs', 'objectScoreLogits'] as const,
+    );
+    return {
+      masks: out.masks.data as Float32Array,
+      iou: out.iouPredictions.data as Float32Array,
+      objPtrs: out.objPtrs.data as Float32Array,
+      objectScores: out.objectScoreLogits.data as Float32Array,
+    };
+  }
+
+  async encodeMemory(
+    image: ImageFeatures,
+    batch: number,
+    maskLogits: Float32Array,
+    objectScores: Float32Array,
+    binarize: Float32Array,
+  ): Promise<{ memoryFeatures: Float32Array; memoryPosEnc: Float32Array }> {
+    const l = this.manifest.lowResMaskSize;
+    const out = await this.role('memoryEncoder').run(
+      {
+        visionFeatures: image.visionFeatures,
+        maskLogits: f32(maskLogits, [batch, 1, l, l]),
+        objectScoreLogits: f32(objectScores, [batch, 1]),
+        binarize: f32(binarize, [batch]),
+      },
+      ['memoryFeatures', 'memoryPosEnc'] as const,
+    );
+    return { memoryFeatures: out.memoryFeatures.data as Float32Array, memoryPosEnc: out.memoryPosEnc.data as Float32Array };
+  }
+
+  /** `mask` is [1, 1, height, width] with values 0/1 at video resolution. */
+  async encodeMaskPrompt(mask: Float32Array, height: number, width: number): Promise<{ lowResLogits: Float32Array; maskForPointer: Float32Array }> {
+    const out = await this.role('maskPrompt').run({ mask: f32(mask, [1, 1, height, width]) }, ['lowResLogits', 'maskForPointer'] as const);
+    return { lowResLogits: out.lowResLogits.data as Float32Array, maskForPointer: out.maskForPointer.data as Float32Array };
+  }
+
+  /** `sinePe` is [n, tposDim]; returns [n, Cm]. */
+  async projectPointerTpos(sinePe: Float32Array, n: number, tposDim: number): Promise<Float32Array> {
+    const out = await this.role('objPtrTposProj').run({ sinePe: f32(sinePe, [n, tposDim]) }, ['posEnc'] as const);
+    return out.posEnc.data as Float32Array;
+  }
+
+  async release(): Promise<void> {
+    for (const session of this.roles.values()) await session.release();
+  }
+}
