@@ -44,18 +44,21 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const step = g.mul(sim64, DEC.growthDecay);
   let region = g.mul(g.min(g.mul(pointGaussians(g, x.coords, x.map64.n, DEC.clickSigma), 2), 1), sim64);
   const [n1, n2, n3] = DEC.growthSteps;
-  const taps = new Map<number, Value>();
+  const taps = new Map<number, Value>([[0, region]]);
   for (let k = 1; k <= n3 + 1; k++) {
     region = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
     taps.set(k, region);
   }
+  // All taps at once: [B, P, 8, 64, 64] = tokens (n3, n1, n2, n3) then the same one step later.
   const order = [n3, n1, n2, n3];
-  const tokens = (mask: Value, extra: number) => g.concat(order.map((n) => maxOverPoints(g, taps.get(n + extra)!, mask)), 1);
-  const fg64 = tokens(isPos, 0);
-  const neg64 = tokens(isNeg, 0);
+  const stacked = g.concat([...order, ...order.map((n) => n + 1)].map((n) => g.unsqueeze(taps.get(n)!, [2])), 2);
+  const overPoints = (mask: Value) => g.reduceMax(g.mul(stacked, g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, 8, 64, 64]
+  const pos = overPoints(isPos);
+  const fg64 = g.narrow(pos, 1, 0, 4);
+  const neg64 = g.narrow(overPoints(isNeg), 1, 0, 4);
   const hard = (v: Value) => g.sigmoid(g.mul(g.sub(v, 0.5), 20));
   const a = hard(fg64);
-  const b = hard(tokens(isPos, 1));
+  const b = hard(g.narrow(pos, 1, 4, 8));
   const convergence = g.div(g.add(g.reduceSum(g.min(a, b), [2, 3]), 1), g.add(g.reduceSum(g.max(a, b), [2, 3]), 1));
   const sim128 = simOf(x.map128);
   const refine = (v: Value, mask: Value) =>

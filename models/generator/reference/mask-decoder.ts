@@ -3,10 +3,10 @@
  * (hasMaskInput), the prompt base (any prompt point) or the tracking evidence (memory only), then
  * the IoU / object-score / pointer heads.
  */
-import { GraphBuilder } from '@masklet/onnx-builder';
+import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { DEC, REF } from './config';
 import { distanceMap, rows, scaledAppearance } from './decoder-common';
-import { objectPointers, objectScore, iouPredictions } from './decoder-heads';
+import { iouPredictions, objectPointers, objectScore, pooledLogits } from './decoder-heads';
 import { promptEvidence } from './decoder-prompts';
 import { trackingEvidence } from './decoder-tracking';
 
@@ -21,28 +21,37 @@ export function buildMaskDecoder(): GraphBuilder {
   const maskInput = g.input('maskInput', ['B', 1, L, L]);
   const hasMaskInput = g.input('hasMaskInput', ['B']);
 
-  const scaled128 = scaledAppearance(g, highRes0);
-  const map128 = distanceMap(g, scaled128, 4 * H);
-  const map64 = distanceMap(g, scaledAppearance(g, highRes1), 2 * H);
-  const prompts = g.scope('prompts', () =>
-    promptEvidence(g, { coords, labels, map128, map64, rows128: rows(g, scaled128) }),
-  );
-  const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
-
-  const perObject = (v: string) => g.reshape(v, [-1, 1, 1, 1]);
+  const perObject = (v: Value) => g.reshape(v, [-1, 1, 1, 1]);
   const anyPrompt = perObject(g.toFloat(g.greater(g.reduceMax(labels, [1]), -0.5)));
   const hasMask = perObject(hasMaskInput);
+  const trackOnly = g.mul(g.sub(1, hasMask), g.sub(1, anyPrompt));
+  const anyInBatch = (flags: Value) => g.greater(g.reduceMax(flags, [0, 1, 2, 3], false), 0.5);
+  const batchShape = (...rest: number[]) => g.concat([g.shape(features, 0, 1), g.constI64(rest)], 0);
+
+  // Region growing runs only when some object of the batch has a prompt (If): tracking calls skip it.
+  const [fg, neg, convergence] = g.ifElse(
+    anyInBatch(anyPrompt),
+    (t) => t.scope('prompts', () => {
+      const scaled128 = scaledAppearance(t, highRes0);
+      const map128 = distanceMap(t, scaled128, 4 * H);
+      const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
+      const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128) });
+      return [e.fg, e.neg, e.convergence];
+    }),
+    (e) => [e.constantOfShape(batchShape(4, L, L), 0), e.constantOfShape(batchShape(4, L, L), 0), e.constantOfShape(batchShape(4, 1, 1), 1)],
+  );
+  const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
   const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking));
   const maskBase = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
   const base = g.add(g.mul(hasMask, maskBase), g.mul(g.sub(1, hasMask), noMaskBase));
-  const trackOnly = g.mul(g.sub(1, hasMask), g.sub(1, anyPrompt));
   const offsets = g.mul(trackOnly, g.const(DEC.trackOffsets, [1, 4, 1, 1]));
-  const evidence = g.mul(g.sub(prompts.fg, prompts.neg), DEC.promptGain);
+  const evidence = g.mul(g.sub(fg!, neg!), DEC.promptGain);
   const logits = g.add(g.add(base, offsets), evidence); // [B, 4, L, L]
 
   g.output('masks', logits, ['B', 4, L, L]);
-  g.output('iouPredictions', iouPredictions(g, logits, prompts.convergence), ['B', 4]);
-  g.output('objPtrs', objectPointers(g, logits, features), ['B', 4, C]);
-  g.output('objectScoreLogits', objectScore(g, logits), ['B', 1]);
+  const pooled = pooledLogits(g, logits);
+  g.output('iouPredictions', iouPredictions(g, pooled, convergence!), ['B', 4]);
+  g.output('objPtrs', objectPointers(g, pooled, features), ['B', 4, C]);
+  g.output('objectScoreLogits', objectScore(g, pooled), ['B', 1]);
   return g;
 }
