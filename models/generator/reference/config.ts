@@ -87,17 +87,20 @@ export const POINTER_RECENCY_BETA = 8;
 
 /** Mask decoder. */
 export const DEC = {
-  /** Click sampling Gaussian (input-square pixels). */
+  /** Click seed Gaussian (input-square pixels): min(1, 2 G) is foreground around the click. */
   clickSigma: 6,
+  /** Gaussian that samples the click's colour (input-square pixels). */
+  colourSigma: 3,
   /** Appearance similarity exp(-|h - c|^2 / (2 sigma^2)) of each channel. */
   similarityScale: [1 / 0.09, 1 / 0.09, 1 / 0.09, 1 / 0.3],
   /** Per-step decay of region growing (makes nearer clicks win ties). */
   growthDecay: 0.985,
   /** Growth iterations at 64 x 64 for tokens 1, 2, 3 (token 0 uses the largest). */
   growthSteps: [6, 14, 30],
-  /** Logit scale of prompt evidence and the prompt-only base (evidence 0.5 is the boundary). */
+  /** Logit of a won prompt claim, the prompt-only base, and how fast a claim saturates with its margin. */
   promptGain: 24,
   promptBase: -12,
+  claimSharpness: 10,
   /** Tracking: logit = gain * (logit(p_fg) + 4 p (1 - p) clip(llr)) + token offset. */
   trackGain: 1.5,
   /** Per-channel 1 / sigma of the tracking fg / bg appearance classifier. */

@@ -1,8 +1,9 @@
 /**
  * Prompt evidence of the mask decoder, in [0, 1] per pixel of the L x L grid, for the four tokens:
  *  - clicks: from each point grow a region by appearance similarity to the click's colour,
- *    R <- max(R, maxpool3x3(R) * sim * decay) at 64 x 64, unrolled; tokens 1..3 stop after growing
- *    3 extents, token 0 uses the largest; the result is refined at 128 x 128 by similarity.
+ *    R <- max(R, maxpool3x3(R) * sim * decay) at 64 x 64 from a Gaussian seed around the click,
+ *    unrolled; tokens 1..3 stop after growing 3 extents, token 0 uses the largest; the result is
+ *    refined at 128 x 128 by similarity (the seed itself always counts).
  *    Positive clicks give foreground evidence, negative clicks carve out.
  *  - boxes (labels 2 / 3): inside-box pixels closer to the box core's colour than to the ring's.
  */
@@ -38,11 +39,12 @@ function maxOverPoints(g: GraphBuilder, map: Value, mask: Value): Value {
 function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const isPos = labelMask(g, x.labels, 1);
   const isNeg = labelMask(g, x.labels, 0);
-  const colour = weightedMean(g, pointGaussians(g, x.coords, x.map128.n, DEC.clickSigma), x.rows128); // [B, P, 4]
+  const colour = weightedMean(g, pointGaussians(g, x.coords, x.map128.n, DEC.colourSigma), x.rows128); // [B, P, 4]
   const simOf = (map: DistanceMap) => g.exp(g.mul(sqDistance(g, map, colour), -0.5));
   const sim64 = simOf(x.map64);
   const step = g.mul(sim64, DEC.growthDecay);
-  let region = g.mul(g.min(g.mul(pointGaussians(g, x.coords, x.map64.n, DEC.clickSigma), 2), 1), sim64);
+  const seed = (n: number) => g.min(g.mul(pointGaussians(g, x.coords, n, DEC.clickSigma), 2), 1);
+  let region = seed(x.map64.n);
   const [n1, n2, n3] = DEC.growthSteps;
   const taps = new Map<number, Value>([[0, region]]);
   for (let k = 1; k <= n3 + 1; k++) {
@@ -61,8 +63,12 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const b = hard(g.narrow(pos, 1, 4, 8));
   const convergence = g.div(g.add(g.reduceSum(g.min(a, b), [2, 3]), 1), g.add(g.reduceSum(g.max(a, b), [2, 3]), 1));
   const sim128 = simOf(x.map128);
+  const seed128 = seed(x.map128.n);
   const refine = (v: Value, mask: Value) =>
-    g.mul(g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3), maxOverPoints(g, sim128, mask));
+    g.max(
+      g.mul(g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3), maxOverPoints(g, sim128, mask)),
+      maxOverPoints(g, seed128, mask),
+    );
   return { fg: refine(fg64, isPos), neg: refine(neg64, isNeg), convergence };
 }
 

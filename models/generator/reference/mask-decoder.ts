@@ -45,7 +45,10 @@ export function buildMaskDecoder(): GraphBuilder {
   const maskBase = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
   const base = g.add(g.mul(hasMask, maskBase), g.mul(g.sub(1, hasMask), noMaskBase));
   const offsets = g.mul(trackOnly, g.const(DEC.trackOffsets, [1, 4, 1, 1]));
-  const evidence = g.mul(g.sub(fg!, neg!), DEC.promptGain);
+  // Geodesic Voronoi between positive and negative clicks: a pixel reached (> 0.5) by a positive
+  // click more strongly than by any negative one is foreground whatever the base, and vice versa.
+  const claim = (a: Value, b: Value) => g.mul(g.clip(g.mul(g.sub(a, g.max(b, 0.5)), DEC.claimSharpness), 0, 1), DEC.promptGain);
+  const evidence = g.sub(claim(fg!, neg!), claim(neg!, fg!));
   const logits = g.add(g.add(base, offsets), evidence); // [B, 4, L, L]
 
   g.output('masks', logits, ['B', 4, L, L]);
