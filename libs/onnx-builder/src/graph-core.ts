@@ -70,6 +70,13 @@ export class GraphCore {
     return name;
   }
 
+  /** An initializer under a fresh name derived from `prefix` (e.g. generated weights). */
+  weight(prefix: string, data: TensorData, dims: readonly number[]): Value {
+    const name = this.names.fresh(this.scoped(prefix));
+    this.initializers.push(makeTensor(name, data, dims));
+    return name;
+  }
+
   /** A float constant with a fresh name; identical small constants are shared. */
   const(values: Float32Array | readonly number[], dims?: readonly number[]): Value {
     const data = values instanceof Float32Array ? values : Float32Array.from(values);
