@@ -32,6 +32,17 @@ test('reference generation is deterministic (byte-identical files) and takes sec
   }
 });
 
+test('shape-test generation is deterministic too', () => {
+  const a = mkdtempSync(join(tmpdir(), 'masklet-shape-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'masklet-shape-b-'));
+  try {
+    assert.deepEqual(digests(generateModel('sam21-tiny-shaped', a).manifestPath), digests(generateModel('sam21-tiny-shaped', b).manifestPath));
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});
+
 test('ensureModel returns a valid manifest and does not rewrite a current one', async () => {
   const path = await ensureModel('reference');
   const loaded = await loadManifest(path);

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { ROLE_IO, RoleName } from '../../../libs/engine/src/manifest/manifest-schema';
+import { sinePositionalEncoding } from '../../../libs/engine/src/numerics/sine-pe';
 import { Fixture, DIMS, openReference } from '../testing/reference-fixture';
 import { data, f32, zeros } from '../testing/ort-run';
 
@@ -57,6 +58,19 @@ test('imageEncoder and constants produce the contract shapes', async () => {
   assert.deepEqual(c.maskmemTposEnc!.dims, [numMaskmem, Cm]);
   assert.deepEqual(c.noMemEmbed!.dims, [C]);
   assert.deepEqual(c.noObjPtr!.dims, [C]);
+});
+
+test('temporal encodings: recent and conditioning memories and recent pointers weigh more', async () => {
+  const { Cm, C, numMaskmem } = DIMS;
+  const bias = (row: number) => fx.consts.tpos[row * Cm + 2]!;
+  for (let r = 1; r < numMaskmem - 1; r++) assert.ok(bias(r) < bias(r - 1), `row ${r} below row ${r - 1}`);
+  assert.ok(bias(numMaskmem - 1) > bias(2), 'conditioning frames weigh more than older recent frames');
+  const offsets = [0, 1, 4, 15];
+  const sine = new Float32Array(offsets.length * C);
+  offsets.forEach((o, i) => sine.set(sinePositionalEncoding(o / 15, C), i * C));
+  const logW = data((await fx.sessions.objPtrTposProj!.run({ sinePe: f32(sine, [offsets.length, C]) })).posEnc).filter((_, i) => i % Cm === 0);
+  assert.ok(Math.abs(logW[0]!) < 1e-5, 'offset 0 has log-weight 0');
+  for (let i = 1; i < offsets.length; i++) assert.ok(logW[i]! < logW[i - 1]!, `pointer ${offsets[i]} frames back weighs less`);
 });
 
 test('memoryAttention runs batched with Np > 0 and with Np = 0', async () => {

@@ -1,4 +1,8 @@
-/* Ad-hoc: track a moving disc over a sequence (not a test). */
+/**
+ * Probe (not a test): track a red disc moving `speed` px / frame past a blue distractor for 30
+ * frames with the reference model and print per-frame IoU / object score.
+ *   tsx models/generator/testing/probe-tracking.ts [speed=8] [occlude]
+ */
 import { loadManifest } from '../../../libs/engine/src/manifest/load-manifest';
 import { ensureModel } from '../ensure-model';
 import { REF } from '../reference/config';
