@@ -43,6 +43,25 @@ test('a click inside a solid disc on a textured background segments the disc', a
   assert.ok(ptr[best * DIMS.C]! > 0.9, 'pointer presence');
 });
 
+test('batched objects decode exactly as they do one at a time', async () => {
+  const blue: Disc = { cx: 380, cy: 150, r: 50, rgb: [0.2, 0.5, 0.9] };
+  const enc = await encodeImage(fx.sessions, image([disc, blue]), DIMS);
+  const prompts = [
+    { points: [[215, 245]] as [number, number][], labels: [1] },
+    { points: [[380, 150], [300, 300]] as [number, number][], labels: [1, 0] },
+  ];
+  const batched = await decode(fx.sessions, enc, addNoMem(enc.visionFeatures, fx.consts.noMem, 2, DIMS), prompts, DIMS);
+  for (let b = 0; b < 2; b++) {
+    const single = await decode(fx.sessions, enc, addNoMem(enc.visionFeatures, fx.consts.noMem, 1, DIMS), [prompts[b]!], DIMS);
+    const a = data(batched.masks).subarray(b * 4 * L2, (b + 1) * 4 * L2);
+    const s = data(single.masks);
+    let maxDiff = 0;
+    for (let i = 0; i < s.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - s[i]!));
+    assert.ok(maxDiff < 1e-2, `object ${b}: max logit difference ${maxDiff}`); // float reassociation only
+  }
+  assert.ok(iouOfLogits(data(batched.masks), 4 * L2, discMask(blue, DIMS.L, DIMS.S)) > 0.8, 'second object segments the blue disc');
+});
+
 test('a box around the disc segments it', async () => {
   const { masks } = await firstFrame([disc], [[130, 190], [270, 330]], [2, 3]);
   const truth = discMask(disc, DIMS.L, DIMS.S);
