@@ -4,11 +4,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { bootstrap } from './bootstrap.mjs';
 
 const roots = ['libs', 'apps', 'models', 'test'];
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+
 
 function walk(dir, out) {
   let entries;
@@ -21,6 +23,8 @@ function walk(dir, out) {
   }
   return out;
 }
+
+if (!args.includes('--no-bootstrap')) bootstrap();
 
 let files = roots.flatMap((r) => walk(r, []));
 if (only === 'unit') files = files.filter((f) => !f.startsWith('test/'));

@@ -60,15 +60,19 @@ export class SamModel {
   static async load(manifestPath: string, options: SamModelOptions = {}): Promise<SamModel> {
     const logger = options.logger ?? silentLogger;
     const loaded = await loadManifest(manifestPath, { verifyChecksums: options.verifyChecksums ?? true });
-    const runtime: RuntimeConfig = { providers: ['cpu'], ...options.runtime };
+    let runtime: RuntimeConfig = { providers: ['cpu'], ...options.runtime };
     const timings = new RoleTimings();
     const roles = new Map<RoleName, RoleSession>();
-    let provider: ProviderName = 'cpu';
+    let provider: ProviderName | undefined;
     for (const [role, file] of Object.entries(loaded.files) as [RoleName, string][]) {
       const spec = loaded.manifest.roles[role];
       if (!spec) continue;
       const created = await createSessionWithFallback(file, runtime, logger);
-      if (role === 'imageEncoder') provider = created.provider;
+      // The first graph settles the provider: retrying a provider that failed once only repeats the failure.
+      if (!provider) {
+        provider = created.provider;
+        runtime = { ...runtime, providers: [provider] };
+      }
       roles.set(role, new RoleSession(role, created.session, spec, timings));
     }
     for (const role of REQUIRED_ROLES) if (!roles.has(role)) throw new Error(`model ${loaded.path}: role ${role} missing`);
@@ -83,8 +87,8 @@ export class SamModel {
     if (constants.noMemEmbed.length !== m.hiddenDim || constants.noObjPtr.length !== m.hiddenDim) throw new Error(`constants noMemEmbed/noObjPtr must have hiddenDim=${m.hiddenDim} values`);
     // The constants call is load-time work, not inference: callers start from clean timings.
     timings.reset();
-    logger.info({ model: m.name, family: m.family, provider, imageSize: m.imageSize }, 'model loaded');
-    return new SamModel(loaded, roles, constants, provider, timings);
+    logger.info({ model: m.name, family: m.family, provider: provider ?? 'cpu', imageSize: m.imageSize }, 'model loaded');
+    return new SamModel(loaded, roles, constants, provider ?? 'cpu', timings);
   }
 
   private role(name: RoleName): RoleSession {

@@ -1,0 +1,2 @@
+export * from './davis-sequence';
+export * from './evaluate-sequence';
