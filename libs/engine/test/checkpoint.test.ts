@@ -53,7 +53,7 @@ test('restore rejects a checkpoint for another video or a corrupt one', async ()
   await session.close();
   await assert.rejects(restoreSession(await referenceModel(), clip({ frames: 41 }), data), /checkpoint is for a 320x192 video of 40 frames/);
   const corrupt = Buffer.from(data);
-  corrupt[corrupt.length - 5] ^= 0xff;
+  corrupt[corrupt.length - 5] = corrupt[corrupt.length - 5]! ^ 0xff;
   await assert.rejects(restoreSession(await referenceModel(), clip({ frames: 40, scenario: { objects: 3 } }), corrupt), /corrupt/);
   await assert.rejects(restoreSession(await referenceModel(), clip({ frames: 40 }), Buffer.from('nope')), /bad magic/);
 });

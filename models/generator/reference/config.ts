@@ -70,8 +70,10 @@ export const ATTN = {
   positionScaleA: 1 / 0.07,
   /** Head B (position only, stride-32 queries -> local colour models). */
   positionScaleB: 1 / 0.1,
-  /** Added to masses before division / log (a sub-token with no mass gets log-weight ln(1e-4)). */
-  massEpsilon: 1e-4,
+  /** Added to masses before dividing sums by them. */
+  massEpsilon: 1e-6,
+  /** Added before the log-mass bias: a sub-token with no mass gets log-weight ln(1e-10) = -23. */
+  logMassFloor: 1e-10,
   /** Weight of the pointers' global colour model in the local means (prior mass). */
   globalPriorMass: 0.03,
 } as const;

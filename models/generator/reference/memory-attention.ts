@@ -61,7 +61,7 @@ function headA(g: GraphBuilder, x: Inputs): Value {
     values.push(g.add(g.mul(mass, 0), value));
     const mean = g.div(g.narrow(x.memory, 2, sumCh, sumCh + APPEARANCE), g.add(mass, ATTN.massEpsilon));
     const k = g.concat([g.mul(mean, colourScale), kp], 2); // [B, Nm, 6]
-    const kb = g.sub(g.add(bias, g.log(g.add(mass, ATTN.massEpsilon))), g.mul(g.reduceSumSquare(k, [2]), 0.5));
+    const kb = g.sub(g.add(bias, g.log(g.add(mass, ATTN.logMassFloor))), g.mul(g.reduceSumSquare(k, [2]), 0.5));
     return g.concat([k, kb], 2); // [B, Nm, 7]
   };
   const values: Value[] = [];
