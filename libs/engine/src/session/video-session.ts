@@ -248,22 +248,20 @@ export class VideoSession {
           const end = Math.min(start + maxFrames, this.numFrames - 1);
           for (let f = start; f <= end; f++) order.push(f);
         }
-        for (let i = 0; i < order.length; i++) {
-          const frame = order[i]!;
-          const next = order[i + 1];
-          if (next !== undefined) this.features.prefetch(next);
-          yield await this.stepFrame(frame, reverse);
-        }
+        for (let i = 0; i < order.length; i++) yield await this.stepFrame(order[i]!, reverse, order[i + 1]);
       }
     } finally {
       this.busy = false;
     }
   }
 
-  private async stepFrame(frame: number, reverse: boolean): Promise<FrameResult> {
+  private async stepFrame(frame: number, reverse: boolean, next: number | undefined): Promise<FrameResult> {
     const toTrack = [...this.tracks.values()].filter((t) => !t.cond.has(frame));
-    if (toTrack.length) {
-      const image = await this.features.get(frame);
+    // This frame's read is issued before the next one's, so sequential sources stay sequential.
+    const pending = toTrack.length ? this.features.get(frame) : undefined;
+    if (next !== undefined) this.features.prefetch(next);
+    if (pending) {
+      const image = await pending;
       const conditioned = await this.conditioning.condition(toTrack, frame, reverse, image);
       const decoded = await this.heads.decode(
         { features: conditioned, points: toTrack.map(() => null), maskInputs: toTrack.map(() => null), multimask: this.heads.useMultimask(false, 0) },
