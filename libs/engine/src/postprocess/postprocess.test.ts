@@ -105,3 +105,90 @@ test('non-overlap keeps each pixel for the highest-logit object only', () => {
   assert.equal(oa!.area, 64);
   assert.equal(ob!.area, 64);
 });
+
+test('partial regions of several objects match the naive reference, with and without non-overlap', () => {
+  const L = 24;
+  const w = 61;
+  const h = 35;
+  const objects = [0, 1, 2].map((k) => {
+    const src = new Float32Array(L * L).fill(-3);
+    // Each object positive only inside its own (overlapping) blob.
+    const cx = 6 + k * 6;
+    const cy = 8 + k * 4;
+    for (let j = 0; j < L; j++) for (let i = 0; i < L; i++) src[j * L + i] = 4 - Math.hypot(i - cx, j - cy) + Math.sin(i * j + k) * 0.3;
+    return src;
+  });
+  const renderer = new VideoResolutionRenderer(L, w, h);
+  for (const nonOverlap of [false, true]) {
+    const masks = renderer.render(objects, [0, 0, 0], nonOverlap);
+    const naive = objects.map((src) => {
+      const out = new Float64Array(w * h);
+      const sx = L / w;
+      const sy = L / h;
+      for (let y = 0; y < h; y++) {
+        const fy = Math.max(Math.fround(sy * (y + 0.5) - 0.5), 0);
+        const y0 = Math.floor(fy);
+        const y1 = Math.min(y0 + 1, L - 1);
+        const ly = fy - y0;
+        for (let x = 0; x < w; x++) {
+          const fx = Math.max(Math.fround(sx * (x + 0.5) - 0.5), 0);
+          const x0 = Math.floor(fx);
+          const x1 = Math.min(x0 + 1, L - 1);
+          const lx = fx - x0;
+          out[y * w + x] = (1 - ly) * ((1 - lx) * src[y0 * L + x0]! + lx * src[y0 * L + x1]!) + ly * ((1 - lx) * src[y1 * L + x0]! + lx * src[y1 * L + x1]!);
+        }
+      }
+      return out;
+    });
+    masks.forEach((mask, k) => {
+      const got = decodeColumnMajor(mask.counts, w, h);
+      for (let i = 0; i < w * h; i++) {
+        let winner = 0;
+        for (let j = 1; j < 3; j++) if (naive[j]![i]! > naive[winner]![i]!) winner = j;
+        const expected = naive[k]![i]! > 0 && (!nonOverlap || winner === k) ? 1 : 0;
+        assert.equal(got[i], expected, `object ${k} pixel ${i} nonOverlap=${nonOverlap}`);
+      }
+    });
+  }
+});
+
+test('the bounding-box search fills exactly what a whole-grid search fills', () => {
+  const size = 32;
+  for (let seed = 1; seed <= 20; seed++) {
+    const logits = new Float32Array(size * size).fill(-2);
+    // A blob with random pinholes, placed away from and touching the border in turn.
+    const cx = seed % 2 ? 16 : 5;
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (Math.hypot(x - cx, y - 12) < 9) logits[y * size + x] = 1;
+    for (let k = 0; k < 12; k++) logits[((seed * 131 + k * 977) % 200) + 8 * size] = -1;
+    const expected = logits.slice();
+    wholeGridFill(expected, size, 8);
+    new HoleFiller().fill(logits, 0, size, 8);
+    assert.deepEqual(logits, expected);
+  }
+});
+
+/** Straightforward reference: label every 8-connected background component over the whole grid. */
+function wholeGridFill(logits: Float32Array, size: number, maxArea: number): void {
+  const label = new Int32Array(size * size).fill(-1);
+  for (let s = 0; s < size * size; s++) {
+    if (label[s]! >= 0 || logits[s]! > 0) continue;
+    const members = [s];
+    label[s] = s;
+    for (let i = 0; i < members.length; i++) {
+      const p = members[i]!;
+      const y = Math.floor(p / size);
+      const x = p % size;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx < 0 || yy < 0 || xx >= size || yy >= size) continue;
+        const q = yy * size + xx;
+        if (label[q]! < 0 && logits[q]! <= 0) {
+          label[q] = s;
+          members.push(q);
+        }
+      }
+    }
+    if (members.length <= maxArea) for (const p of members) logits[p] = 0.1;
+  }
+}
