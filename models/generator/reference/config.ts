@@ -74,6 +74,12 @@ export const ATTN = {
   massEpsilon: 1e-6,
   /** Added before the log-mass bias: a sub-token with no mass gets log-weight ln(1e-10) = -23. */
   logMassFloor: 1e-10,
+  /**
+   * Log-prior of head A's two position-free pointer tokens (fg / bg appearance of the object), per
+   * memory frame, minus the latest memory's foreground mass (weighted by exp(sharpness x bias)).
+   */
+  globalTokenPrior: 0,
+  recencySharpness: 20,
   /** Weight of the pointers' global colour model in the local means (prior mass). */
   globalPriorMass: 0.03,
 } as const;

@@ -7,6 +7,7 @@
  *    purity-weighted sums, with the pointers' global model as a prior of small mass.
  *  Both heads attend to the memory pooled 2 x 2 per frame (8 x 8 cells of 64 pixels per frame).
  *  - pointers: recency weight exp(posEnc[0]) x presence; a zero pointer is appended so Np = 0 works.
+ *    Their fg / bg appearance also enters head A as two position-free tokens (re-detection).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { APPEARANCE, ATTN, FEAT, MEM, MEMPOS, PTR, REF } from './config';
@@ -47,26 +48,47 @@ function tokenRows(g: GraphBuilder, map: Value, channels: number): Value {
  * (purity-weighted means), each weighted by its mass (log-mass added to the key bias); the value is
  * 1 for foreground sub-tokens and 0 for background ones, so the output is p_fg. A mixed boundary cell
  * thus never looks like "half foreground" to a query that matches one of its two sides.
+ * Two position-free tokens carry the pointers' fg / bg appearance with a fixed low prior: where the
+ * memory does not explain a query's appearance (something new appeared there) and it looks like the
+ * object, the object is found again, anywhere in the frame (re-detection after occlusion).
+ * Logits: q = (c, p, 1, |p|^2 / 2), memory k = (c, p, bias - |k|^2 / 2, 0), global k = (c, 0,
+ * prior - |c|^2 / 2, 1): both give -|q - k|^2 / 2 (+ bias) up to the row constant |q|^2 / 2.
  */
-function headA(g: GraphBuilder, x: Inputs): Value {
+function headA(g: GraphBuilder, x: Inputs, global: Value): Value {
   const H = REF.featureSize;
   const colourScale = g.const(ATTN.colourScale);
   const qc = g.mul(tokenRows(g, g.narrow(x.feats, 1, 0, APPEARANCE), APPEARANCE), colourScale);
   const qp = g.mul(tokenRows(g, g.narrow(x.pos, 1, 0, 2), 2), ATTN.positionScaleA);
-  const q = g.concat([qc, qp, g.const(new Float32Array(H * H).fill(1), [H * H, 1])], 1); // [1024, 7]
+  const q = g.concat([qc, qp, g.const(new Float32Array(H * H).fill(1), [H * H, 1]), g.mul(g.reduceSumSquare(qp, [1]), 0.5)], 1); // [1024, 8]
   const kp = g.mul(g.narrow(x.memPos, 2, MEMPOS.x, MEMPOS.y + 1), ATTN.positionScaleA);
   const bias = g.narrow(x.memPos, 2, MEMPOS.temporalBias, MEMPOS.temporalBias + 1);
+  const values: Value[] = [];
   const side = (massCh: number, sumCh: number, value: number) => {
     const mass = g.narrow(x.memory, 2, massCh, massCh + 1);
     values.push(g.add(g.mul(mass, 0), value));
     const mean = g.div(g.narrow(x.memory, 2, sumCh, sumCh + APPEARANCE), g.add(mass, ATTN.massEpsilon));
     const k = g.concat([g.mul(mean, colourScale), kp], 2); // [B, Nm, 6]
     const kb = g.sub(g.add(bias, g.log(g.add(mass, ATTN.logMassFloor))), g.mul(g.reduceSumSquare(k, [2]), 0.5));
-    return g.concat([k, kb], 2); // [B, Nm, 7]
+    return g.concat([k, kb, g.mul(mass, 0)], 2); // [B, Nm, 8]
   };
-  const values: Value[] = [];
-  const keys = g.transpose(g.concat([side(MEM.fgMass, MEM.fgSum, 1), side(MEM.bgMass, MEM.bgSum, 0)], 1), [0, 2, 1]); // [B, 7, 2Nm]
-  const weights = g.softmax(g.matmul(q, keys), -1); // [B, 1024, 2Nm]
+  // Global tokens from the pointer model [B, 9, 1, 1] = (fg mean, bg mean, total weight). Their prior
+  // grows with the number of memory frames (local evidence adds up over frames) and is switched off
+  // while the latest memory still holds the object (foreground mass weighted by exp(k x temporal bias)).
+  const total = g.reshape(g.narrow(global, 1, 8, 9), [0, 1, 1]);
+  const frames = g.div(g.cast(g.shape(x.memory, 1, 2), 'float'), (REF.memorySize / 2) ** 2); // [1]
+  const fgMass = g.narrow(x.memory, 2, MEM.fgMass, MEM.fgMass + 1);
+  const recentFg = g.reduceSum(g.mul(fgMass, g.exp(g.mul(bias, ATTN.recencySharpness))), [1]); // [B, 1, 1]
+  const hasPointers = g.log(g.add(g.div(total, g.add(total, 1e-8)), 1e-30));
+  const prior = g.add(g.sub(g.add(hasPointers, g.log(frames)), recentFg), ATTN.globalTokenPrior); // [B, 1, 1]
+  const globalSide = (from: number, value: number) => {
+    const c = g.mul(g.reshape(g.narrow(global, 1, from, from + APPEARANCE), [0, 1, APPEARANCE]), colourScale); // [B, 1, 4]
+    values.push(g.add(g.mul(total, 0), value));
+    const kb = g.sub(prior, g.mul(g.reduceSumSquare(c, [2]), 0.5));
+    return g.concat([c, g.mul(g.concat([total, total], 2), 0), kb, g.add(g.mul(total, 0), 1)], 2); // [B, 1, 8]
+  };
+  const tokens = [side(MEM.fgMass, MEM.fgSum, 1), side(MEM.bgMass, MEM.bgSum, 0), globalSide(0, 1), globalSide(APPEARANCE, 0)];
+  const keys = g.transpose(g.concat(tokens, 1), [0, 2, 1]); // [B, 8, 2Nm + 2]
+  const weights = g.softmax(g.matmul(q, keys), -1); // [B, 1024, 2Nm + 2]
   const pFg = g.matmul(weights, g.concat(values, 1)); // [B, 1024, 1]
   return g.reshape(pFg, [-1, 1, H, H]);
 }
@@ -130,9 +152,9 @@ export function buildMemoryAttention(): GraphBuilder {
   const batch = g.shape(x.memory, 0, 1);
   x.memory = g.scope('pool', () => poolTokens(g, x.memory, 'sum'));
   x.memPos = g.scope('pool', () => poolTokens(g, x.memPos, 'mean'));
-  const pFg = g.scope('head_a', () => headA(g, x));
-  const local = g.scope('head_b', () => headB(g, x));
   const global = g.scope('pointers', () => pointerModel(g, x, batch));
+  const pFg = g.scope('head_a', () => headA(g, x, global));
+  const local = g.scope('head_b', () => headB(g, x));
   const [fgMean, bgMean] = blend(g, local, global);
   const localMaps = g.concat([fgMean!, bgMean!, g.narrow(local, 1, 0, 1), g.narrow(local, 1, 5, 6)], 1); // [B, 10, 16, 16]
   const up = g.resize(localMaps, { scales: [1, 1, 2, 2], mode: 'linear' });
