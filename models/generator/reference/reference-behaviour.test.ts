@@ -175,3 +175,18 @@ test('tracks a moving disc past a distractor over 12 frames', async () => {
     assert.ok(step.score > 0, `frame ${f}: present`);
   }
 });
+
+test('an object hidden for a few frames is reported absent, then found again where it reappears', async () => {
+  const tracker = new MiniTracker(fx.sessions, DIMS, fx.consts);
+  const target = (f: number): Disc => ({ cx: 110 + 16 * f, cy: 250, r: 45, rgb: RED });
+  const hidden = (f: number) => f >= 6 && f <= 10;
+  const ious: number[] = [];
+  for (let f = 0; f < 16; f++) {
+    const t = target(f);
+    const img = image(hidden(f) ? [] : [t], 300 + f);
+    const step = f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
+    if (hidden(f)) assert.ok(step.score <= 0, `frame ${f} (hidden): objectScoreLogits ${step.score}`);
+    else if (f > 11) ious.push(iouOfLogits(step.logits, 0, discMask(t, DIMS.L, DIMS.S)));
+  }
+  assert.ok(Math.min(...ious) > 0.8, `IoU after it reappears: ${ious.map((v) => v.toFixed(2)).join(' ')}`);
+});

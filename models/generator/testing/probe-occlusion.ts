@@ -5,7 +5,7 @@
  *   tsx models/generator/testing/probe-occlusion.ts [frames to show, e.g. 16,26]
  */
 import { normalizeSquareRgb } from '../../../libs/engine/src/preprocess/normalize';
-import { clip } from '../../../libs/engine/test/support';
+import { syntheticFrameSource } from '@masklet/video';
 import { loadManifest } from '../../../libs/engine/src/manifest/load-manifest';
 import { ensureModel } from '../ensure-model';
 import { REF } from '../reference/config';
@@ -17,7 +17,7 @@ function show(map: Float32Array, n: number, step: number, off = 0): string {
   return s;
 }
 async function main() {
-  const source = clip({ frames: 40, scenario: { objects: 1, occlusion: { start: 14, end: 22 }, scaleChange: 0 } });
+  const source = syntheticFrameSource({ width: 320, height: 192, seed: 11, frames: 40, scenario: { objects: 1, occlusion: { start: 14, end: 22 }, scaleChange: 0 } });
   const loaded = await loadManifest(await ensureModel('reference'));
   const sessions = await openRoles(loaded.files);
   const consts = await sessions.constants!.run({});
