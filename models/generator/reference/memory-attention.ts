@@ -73,11 +73,15 @@ function headA(g: GraphBuilder, x: Inputs, global: Value): Value {
   };
   // Global tokens from the pointer model [B, 9, 1, 1] = (fg mean, bg mean, total weight). Their prior
   // grows with the number of memory frames (local evidence adds up over frames) and is switched off
-  // while the latest memory still holds the object (foreground mass weighted by exp(k x temporal bias)).
+  // while the latest memory still holds the object.
   const total = g.reshape(g.narrow(global, 1, 8, 9), [0, 1, 1]);
   const frames = g.div(g.cast(g.shape(x.memory, 1, 2), 'float'), (REF.memorySize / 2) ** 2); // [1]
+  // Foreground mass of the latest memory frame: a softmax over frames of exp(k x temporal bias)
+  // (the most recent frame dominates; the conditioning frame counts when it is all there is).
   const fgMass = g.narrow(x.memory, 2, MEM.fgMass, MEM.fgMass + 1);
-  const recentFg = g.reduceSum(g.mul(fgMass, g.exp(g.mul(bias, ATTN.recencySharpness))), [1]); // [B, 1, 1]
+  const recency = g.exp(g.mul(bias, ATTN.recencySharpness));
+  const tokensPerFrame = (REF.memorySize / 2) ** 2;
+  const recentFg = g.mul(g.div(g.reduceSum(g.mul(fgMass, recency), [1]), g.reduceSum(recency, [1])), tokensPerFrame); // [B, 1, 1]
   const hasPointers = g.log(g.add(g.div(total, g.add(total, 1e-8)), 1e-30));
   const prior = g.add(g.sub(g.add(hasPointers, g.log(frames)), recentFg), ATTN.globalTokenPrior); // [B, 1, 1]
   const globalSide = (from: number, value: number) => {

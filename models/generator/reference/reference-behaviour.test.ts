@@ -190,3 +190,19 @@ test('an object hidden for a few frames is reported absent, then found again whe
   }
   assert.ok(Math.min(...ious) > 0.8, `IoU after it reappears: ${ious.map((v) => v.toFixed(2)).join(' ')}`);
 });
+
+test('a same-coloured distractor elsewhere is not captured while the object is tracked', async () => {
+  const tracker = new MiniTracker(fx.sessions, DIMS, fx.consts);
+  const target = (f: number): Disc => ({ cx: 120 + 8 * f, cy: 150, r: 45, rgb: RED });
+  const twin: Disc = { cx: 380, cy: 400, r: 45, rgb: RED };
+  const twinMask = discMask(twin, DIMS.L, DIMS.S);
+  for (let f = 0; f < 6; f++) {
+    const t = target(f);
+    const img = image([t, twin], 400 + f);
+    const step = f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
+    let onTwin = 0;
+    twinMask.forEach((m, i) => (onTwin += m && step.logits[i]! > 0 ? 1 : 0));
+    assert.equal(onTwin, 0, `frame ${f}: ${onTwin} twin pixels in the mask`);
+    assert.ok(iouOfLogits(step.logits, 0, discMask(t, DIMS.L, DIMS.S)) > 0.8, `frame ${f}: target IoU`);
+  }
+});
