@@ -1,7 +1,7 @@
 /**
  * Per-role latency of a generated model on the CPU execution provider (2 intra-op threads), at
  * B = 1 and B = 16: median of repeated runs after a warm-up. Not a test.
- *   tsx models/generator/bench.ts [reference|sam21-tiny-shaped] [--runs N]
+ *   tsx models/generator/bench.ts [reference|sam21-tiny-shaped] [--runs N] [--batches 1,16] [--threads 2]
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -20,7 +20,7 @@ function randn(n: number, seed: number, scale = 1): Float32Array {
 }
 
 async function median(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, runs: number): Promise<number> {
-  for (let i = 0; i < 3; i++) await session.run(feeds);
+  for (let i = 0; i < Math.min(3, runs); i++) await session.run(feeds);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -32,9 +32,11 @@ async function median(session: ort.InferenceSession, feeds: Record<string, ort.T
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '30' }, threads: { type: 'string', default: '2' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, threads: { type: 'string', default: '2' }, batches: { type: 'string' } } });
   const kind = (positionals[0] ?? 'reference') as ModelKind;
-  const runs = Number(values.runs);
+  const heavy = kind === 'sam21-tiny-shaped';
+  const runs = Number(values.runs ?? (heavy ? 3 : 30));
+  const batches = (values.batches ?? (heavy ? '1' : '1,16')).split(',').map(Number);
   const { manifest: m, files } = await loadManifest(await ensureModel(kind));
   const [H, W] = m.featureSize;
   const [Hm, Wm] = m.memoryFeatureSize;
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   const attn = await open('memoryAttention');
   const dec = await open('maskDecoder');
   const menc = await open('memoryEncoder');
-  for (const B of [1, 16]) {
+  for (const B of batches) {
     report(`memoryAttention (${m.numMaskmem} frames, ${Np} ptrs)`, B, await median(attn, {
       currFeatures: encoded.visionFeatures!,
       currPosEnc: encoded.visionPosEnc!,
