@@ -4,7 +4,7 @@
  * An absent object (objectScoreLogits <= 0) stores m = 0 everywhere: the no-object memory.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, MEMPOS, REF } from './config';
+import { APPEARANCE, MEM, MEMPOS, REF } from './config';
 import { positionMap } from './grids';
 
 export function buildMemoryEncoder(): GraphBuilder {
@@ -32,6 +32,7 @@ export function buildMemoryEncoder(): GraphBuilder {
     [key, pool(m32, 2), pool(fgW, 2), pool(g.mul(fgW, f32), 2), pool(bgW, 2), pool(g.mul(bgW, f32), 2)],
     1,
   ); // [B, 15, 16, 16]
+  if (MEM.fgFraction !== 4 || MEM.fgMass !== 5 || MEM.bgMass !== 10 || MEM.bgSum !== 11) throw new Error('memory token layout drifted from the concat order');
   g.output('memoryFeatures', g.pad(tokens, [0, 0, 0, 0, 0, Cm - 15, 0, 0]), ['B', Cm, Hm, Hm]);
   const pos = g.initializer('memory_pos_enc', positionMap(Cm, Hm, MEMPOS.x, MEMPOS.y), [1, Cm, Hm, Hm]);
   g.output('memoryPosEnc', pos, [1, Cm, Hm, Hm]);

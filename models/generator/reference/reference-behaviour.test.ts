@@ -85,7 +85,6 @@ test('a second click refines with the previous logits as mask input', async () =
   const prev = first.masks.slice(0, L2);
   const refined = await firstFrame([disc], [[215, 245], [400, 100]], [1, 1], prev);
   const truth = discMask(disc, DIMS.L, DIMS.S);
-  const other = new Uint8Array(L2);
   // the second positive click adds the region around (400, 100) and keeps the disc
   const masks = refined.masks;
   assert.ok(masks[Math.floor(100 / 4) * DIMS.L + Math.floor(400 / 4)]! > 0, 'clicked pixel becomes foreground');
@@ -98,7 +97,6 @@ test('a second click refines with the previous logits as mask input', async () =
     }
   });
   assert.ok(kept / total > 0.9, `disc kept (${kept}/${total})`);
-  void other;
 });
 
 test('a mask prompt round-trips and the decoder reproduces it from the mask input', async () => {
