@@ -1,16 +1,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRle } from '@masklet/masks';
-import { FrameResult, VideoSession } from '../src';
-import { clip, iouWithTruth, mean, referenceModel, truthMask } from './support';
+import { VideoSession } from '../src';
+import { collect, clip, iouWithTruth, mean, referenceModel, truthMask } from './support';
 
 after(async () => (await referenceModel()).release());
-
-async function collect(it: AsyncIterable<FrameResult>): Promise<FrameResult[]> {
-  const out: FrameResult[] = [];
-  for await (const r of it) out.push(r);
-  return out;
-}
 
 test('occlusion: an object that vanishes is reported absent, then found again when it returns', async () => {
   const source = clip({ frames: 40, scenario: { objects: 1, occlusion: { start: 14, end: 22 }, scaleChange: 0 } });

@@ -1,15 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameResult, VideoSession } from '../src';
-import { clip, iouWithTruth, mean, referenceModel, truthMask } from './support';
+import { VideoSession } from '../src';
+import { collect, clip, iouWithTruth, mean, referenceModel, truthMask } from './support';
 
 after(async () => (await referenceModel()).release());
-
-async function collect(it: AsyncIterable<FrameResult>): Promise<FrameResult[]> {
-  const out: FrameResult[] = [];
-  for await (const r of it) out.push(r);
-  return out;
-}
 
 test('forward: two objects prompted with masks on frame 0 are tracked through the clip', async () => {
   const source = clip({});

@@ -2,7 +2,7 @@
 import { decodeRle, jaccard, BinaryMask } from '@masklet/masks';
 import { maskOf, SceneOptions, syntheticFrameSource, SyntheticFrameSource } from '@masklet/video';
 import { ensureModel } from '../../../models/generator/ensure-model';
-import { ObjectMask, SamModel } from '../src';
+import { FrameResult, ObjectMask, SamModel } from '../src';
 
 const models = new Map<string, Promise<SamModel>>();
 
@@ -30,4 +30,10 @@ export function iouWithTruth(source: SyntheticFrameSource, frame: number, mask: 
 
 export function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export async function collect(it: AsyncIterable<FrameResult>): Promise<FrameResult[]> {
+  const out: FrameResult[] = [];
+  for await (const r of it) out.push(r);
+  return out;
 }

@@ -7,6 +7,8 @@
  * is connected to a whole grid row or column, so any component reaching the ring is not a hole
  * (given grid side > maxArea, true for every SAM 2 model).
  */
+import { positiveBounds } from './positive-bounds';
+
 export class HoleFiller {
   private visited = new Uint8Array(0);
   private stack = new Int32Array(0);
@@ -15,22 +17,9 @@ export class HoleFiller {
   fill(logits: Float32Array, offset: number, size: number, maxArea: number): void {
     if (maxArea <= 0) return;
     const n = size * size;
-    let bx0 = size;
-    let bx1 = -1;
-    let by0 = size;
-    let by1 = -1;
-    for (let y = 0; y < size; y++) {
-      const row = offset + y * size;
-      for (let x = 0; x < size; x++) {
-        if (logits[row + x]! > 0) {
-          if (x < bx0) bx0 = x;
-          if (x > bx1) bx1 = x;
-          if (y < by0) by0 = y;
-          if (y > by1) by1 = y;
-        }
-      }
-    }
-    if (bx1 < 0) return;
+    const bounds = positiveBounds(logits, offset, size);
+    if (!bounds) return;
+    const { x0: bx0, x1: bx1, y0: by0, y1: by1 } = bounds;
     const rx0 = Math.max(bx0 - 1, 0);
     const rx1 = Math.min(bx1 + 1, size - 1);
     const ry0 = Math.max(by0 - 1, 0);

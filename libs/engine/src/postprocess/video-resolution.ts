@@ -6,6 +6,8 @@
  * video pixels that sample its positive cells: cost follows object size, not frame size x objects.
  * With `nonOverlap`, a pixel belongs only to the object with the highest logit there.
  */
+import { positiveBounds } from './positive-bounds';
+
 export interface VideoMask {
   /** COCO RLE counts, column-major, starting with a run of zeros. */
   counts: number[];
@@ -104,23 +106,9 @@ export class VideoResolutionRenderer {
   }
 
   private region(src: Float32Array, base: number): Region | null {
-    const L = this.lowRes;
-    let x0 = L;
-    let x1 = -1;
-    let y0 = L;
-    let y1 = -1;
-    for (let j = 0; j < L; j++) {
-      const row = base + j * L;
-      for (let i = 0; i < L; i++) {
-        if (src[row + i]! > 0) {
-          if (i < x0) x0 = i;
-          if (i > x1) x1 = i;
-          if (j < y0) y0 = j;
-          if (j > y1) y1 = j;
-        }
-      }
-    }
-    if (x1 < 0) return null;
+    const bounds = positiveBounds(src, base, this.lowRes);
+    if (!bounds) return null;
+    const { x0, x1, y0, y1 } = bounds;
     const x = outputSpan(this.xs, x0, x1);
     const y = outputSpan(this.ys, y0, y1);
     if (!x || !y) return null;
