@@ -11,6 +11,8 @@ import { FrameOutput } from '../state/frame-output';
 import { MemoryRules, MemorySelection, selectMemory } from '../state/memory-selection';
 import { ObjectTrack } from '../state/object-track';
 
+const PTR_POS_BLOCK = 32;
+
 export class MemoryConditioning {
   readonly rules: MemoryRules;
   /** Memory positional encoding, token-major [Hm*Wm, Cm], plus each t_pos's temporal row. */
@@ -72,7 +74,9 @@ export class MemoryConditioning {
     const cm = m.memoryDim;
     const t = m.tracking;
     if (!t.addTposEncToObjPtrs) return offsets.map(() => new Float32Array(cm));
-    const missing = [...new Set(offsets.filter((o) => !this.ptrPosCache.has(o)))];
+    // A conditioning frame's offset grows by one per tracked frame; projecting the next block of
+    // offsets in the same call saves a graph call on almost every frame.
+    const missing = [...new Set(offsets.filter((o) => !this.ptrPosCache.has(o)).flatMap((o) => Array.from({ length: PTR_POS_BLOCK }, (_, k) => o + Math.sign(o || 1) * k)))].filter((o) => !this.ptrPosCache.has(o));
     if (missing.length) {
       const maxPtrs = Math.min(this.numFrames, m.maxObjPtrsInEncoder);
       const tDiffMax = Math.max(maxPtrs - 1, 1);
