@@ -58,7 +58,7 @@ export const MEM = {
 } as const;
 
 /** Channels of `memoryPosEnc` / `maskmemTposEnc` (Cm = 16). */
-export const MEMPOS = { x: 0, y: 1, temporalBias: 2 } as const;
+export const MEMPOS = { x: 0, y: 1, temporalBias: 2, recency: 3 } as const;
 
 /** Channels of an object pointer (C = 32); `noObjPtr` is all zeros (presence 0). */
 export const PTR = { presence: 0, fgMean: 1, bgMean: 5, centroid: 9, area: 11, used: 12 } as const;
@@ -88,7 +88,14 @@ export const ATTN = {
  * Temporal log-weights of memory frames: row r of maskmemTposEnc is used by the recent frame r + 1
  * steps back (r = 0..5) and row 6 by conditioning frames.
  */
-export const TEMPORAL_LOG_WEIGHT = [0, -0.35, -0.7, -1.05, -1.4, -1.75, -0.25] as const;
+export const TEMPORAL_LOG_WEIGHT = [0, -0.35, -0.7, -1.05, -1.4, -1.75, 1.2] as const;
+
+/**
+ * Recency key of memory frames (same rows as TEMPORAL_LOG_WEIGHT): orders frames by age only, so the
+ * "latest memory" read by re-detection is the most recent frame whatever the conditioning weight is
+ * (conditioning frames rank last; they count only when they are all there is).
+ */
+export const RECENCY_KEY = [0, -0.35, -0.7, -1.05, -1.4, -1.75, -2.1] as const;
 
 /** objPtrTposProj: recency log-weight = beta * (cos(t / 15) - 1), read from the lowest frequency. */
 export const POINTER_RECENCY_BETA = 8;

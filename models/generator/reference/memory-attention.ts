@@ -79,7 +79,8 @@ function headA(g: GraphBuilder, x: Inputs, global: Value): Value {
   // Foreground mass of the latest memory frame: a softmax over frames of exp(k x temporal bias)
   // (the most recent frame dominates; the conditioning frame counts when it is all there is).
   const fgMass = g.narrow(x.memory, 2, MEM.fgMass, MEM.fgMass + 1);
-  const recency = g.exp(g.mul(bias, ATTN.recencySharpness));
+  const recencyKey = g.narrow(x.memPos, 2, MEMPOS.recency, MEMPOS.recency + 1);
+  const recency = g.exp(g.mul(recencyKey, ATTN.recencySharpness));
   const tokensPerFrame = (REF.memorySize / 2) ** 2;
   const recentFg = g.mul(g.div(g.reduceSum(g.mul(fgMass, recency), [1]), g.reduceSum(recency, [1])), tokensPerFrame); // [B, 1, 1]
   const hasPointers = g.log(g.add(g.div(total, g.add(total, 1e-8)), 1e-30));

@@ -1,12 +1,13 @@
 /** The three small roles: constants, objPtrTposProj and maskPrompt. */
 import { GraphBuilder } from '@masklet/onnx-builder';
-import { MEMPOS, noMemEmbed, POINTER_RECENCY_BETA, REF, TEMPORAL_LOG_WEIGHT } from './config';
+import { MEMPOS, noMemEmbed, POINTER_RECENCY_BETA, RECENCY_KEY, REF, TEMPORAL_LOG_WEIGHT } from './config';
 
 export function buildConstants(): GraphBuilder {
   const g = new GraphBuilder('reference_constants');
   const { numMaskmem, memoryDim: Cm, hiddenDim: C } = REF;
   const tpos = new Float32Array(numMaskmem * Cm);
   TEMPORAL_LOG_WEIGHT.forEach((w, row) => (tpos[row * Cm + MEMPOS.temporalBias] = w));
+  RECENCY_KEY.forEach((w, row) => (tpos[row * Cm + MEMPOS.recency] = w));
   g.output('maskmemTposEnc', g.initializer('maskmem_tpos_enc', tpos, [numMaskmem, Cm]), [numMaskmem, Cm]);
   g.output('noMemEmbed', g.initializer('no_mem_embed', noMemEmbed(), [C]), [C]);
   g.output('noObjPtr', g.initializer('no_obj_ptr', new Float32Array(C), [C]), [C]);
