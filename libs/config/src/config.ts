@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** The environment variables of API and worker processes (README's configuration table). */
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().min(1).default('masklet'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  /** Buckets (besides S3_BUCKET) whose s3:// URIs may be registered as videos. */
+  S3_ALLOWED_BUCKETS: z.string().default(''),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_PUBLIC_URL: z.string().url().optional(),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  MAX_VIDEO_SECONDS: z.coerce.number().positive().default(3600),
+  MAX_VIDEO_FRAMES: z.coerce.number().int().positive().default(200_000),
+  MASKLET_MODEL: z.string().optional(),
+  MASKLET_PROVIDERS: z.string().default('cpu'),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
+  WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),
+  CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  /** Webhook targets on private/loopback addresses are refused unless this is true (tests, local demo). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type MaskletConfig = z.infer<typeof EnvSchema> & { allowedBuckets: string[] };
+
+/** Parses the environment; a missing or malformed variable stops the process with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): MaskletConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  const allowedBuckets = [c.S3_BUCKET, ...c.S3_ALLOWED_BUCKETS.split(',').map((s) => s.trim()).filter(Boolean)];
+  return { ...c, allowedBuckets };
+}

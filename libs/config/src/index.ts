@@ -1,0 +1,2 @@
+// @masklet/config: every process reads its settings from the environment through this one schema.
+export { loadConfig, type MaskletConfig } from './config';
