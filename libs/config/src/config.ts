@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
+  /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   /** Webhook targets on private/loopback addresses are refused unless this is true (tests, local demo). */

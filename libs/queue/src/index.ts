@@ -5,3 +5,4 @@ export * from './job-ids';
 export * from './fair-priority';
 export * from './redis-connection';
 export * from './cancel-signal';
+export * from './job-options';

@@ -9,3 +9,13 @@ export function segmentJobId(jobId: string, round: number): string {
 export function ingestJobId(videoId: string): string {
   return `ingest-${videoId}`;
 }
+
+/** One queue entry per Export row: re-enqueueing the same export is a no-op. */
+export function exportJobId(exportId: string): string {
+  return `export-${exportId}`;
+}
+
+/** One queue entry per WebhookDelivery row (unique per job and event). */
+export function webhookJobId(deliveryId: string): string {
+  return `webhook-${deliveryId}`;
+}

@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import type { PrismaClient } from '@masklet/db';
+import type { SamModel } from '@masklet/engine';
+import type { Logger } from './logger';
+import type { WorkerMetrics } from './metrics';
+import type { WorkerStats } from './worker-stats';
+
+export interface HeartbeatDeps {
+  prisma: PrismaClient;
+  workerId: string;
+  startedAt: Date;
+  model: SamModel | null;
+  device: string;
+  stats: WorkerStats;
+  metrics: WorkerMetrics;
+  log: Logger;
+}
+
+/** Upserts the Worker row every WORKER_HEARTBEAT_MS; `stop` writes STOPPED. */
+export class Heartbeat {
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: HeartbeatDeps, private readonly intervalMs: number) {}
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => {
+      this.inFlight = this.beat().catch((err: unknown) => this.deps.log.warn({ err }, 'heartbeat failed'));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  private row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
+    const { stats, model } = this.deps;
+    const roles = model ? model.timings.snapshot() : {};
+    if (model) this.deps.metrics.observeRoleTimings(roles);
+    const current = [...stats.activeJobs];
+    return {
+      host: hostname(),
+      pid: process.pid,
+      device: this.deps.device,
+      model: model?.manifest.name ?? 'none',
+      state,
+      currentJobId: current[0] ?? null,
+      fps: stats.takeFps(),
+      rssBytes: BigInt(process.memoryUsage().rss),
+      framesProcessed: BigInt(stats.framesProcessed),
+      jobsCompleted: stats.jobsCompleted,
+      jobsFailed: stats.jobsFailed,
+      stats: {
+        activeJobs: current,
+        inferenceMsPerRole: Object.fromEntries(Object.entries(roles).map(([r, t]) => [r, { calls: t.calls, totalMs: Math.round(t.totalMs), meanMs: Number(t.meanMs.toFixed(2)) }])),
+        heapUsedBytes: process.memoryUsage().heapUsed,
+      },
+      heartbeatAt: new Date(),
+    };
+  }
+
+  async beat(stateOverride?: 'STOPPED'): Promise<void> {
+    const state = stateOverride ?? (this.deps.stats.activeJobs.size > 0 ? 'BUSY' : 'IDLE');
+    const row = this.row(state);
+    await this.deps.prisma.worker.upsert({
+      where: { id: this.deps.workerId },
+      create: { id: this.deps.workerId, startedAt: this.deps.startedAt, ...row },
+      update: row,
+    });
+    this.deps.metrics.heartbeats.inc();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.inFlight;
+    await this.beat('STOPPED');
+  }
+}

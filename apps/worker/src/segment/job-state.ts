@@ -1,0 +1,83 @@
+import type { PrismaClient } from '@masklet/db';
+
+/**
+ * Job and Round status transitions written by the segment processor. Terminal writes are guarded by
+ * the current status so a late worker never turns a CANCELLED job into SUCCEEDED or FAILED.
+ */
+export class JobState {
+  constructor(private readonly prisma: PrismaClient, private readonly jobId: string, private readonly round: number) {}
+
+  private roundWhere() {
+    return { jobId_number: { jobId: this.jobId, number: this.round } };
+  }
+
+  async markRunning(workerId: string, direction: string): Promise<void> {
+    const now = new Date();
+    await this.prisma.$transaction([
+      this.prisma.job.update({
+        where: { id: this.jobId },
+        data: { status: 'RUNNING', startedAt: now, workerId, attempts: { increment: 1 }, errorCode: null, error: null, finishedAt: null, framesDone: 0, progress: 0 },
+      }),
+      this.prisma.round.upsert({
+        where: this.roundWhere(),
+        create: { jobId: this.jobId, number: this.round, status: 'RUNNING', direction, startedAt: now },
+        update: { status: 'RUNNING', startedAt: now, error: null, finishedAt: null },
+      }),
+    ]);
+  }
+
+  async setTotal(framesTotal: number): Promise<void> {
+    await this.prisma.job.update({ where: { id: this.jobId }, data: { framesTotal } });
+  }
+
+  async progress(framesDone: number, framesTotal: number): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: this.jobId, status: 'RUNNING' },
+      data: { framesDone, progress: framesTotal > 0 ? Math.min(1, framesDone / framesTotal) : 0 },
+    });
+  }
+
+  /** Returns false when the job was no longer RUNNING (cancelled meanwhile). */
+  async markSucceeded(framesDone: number): Promise<boolean> {
+    const now = new Date();
+    const [job] = await this.prisma.$transaction([
+      this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { status: 'SUCCEEDED', finishedAt: now, progress: 1, framesDone } }),
+      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { status: 'SUCCEEDED', finishedAt: now, framesRecomputed: framesDone } }),
+    ]);
+    return job.count === 1;
+  }
+
+  async markCancelled(): Promise<void> {
+    const now = new Date();
+    await this.prisma.$transaction([
+      this.prisma.job.updateMany({ where: { id: this.jobId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'CANCELLED', finishedAt: now } }),
+      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'CANCELLED', finishedAt: now } }),
+    ]);
+  }
+
+  async markFailed(errorCode: string, message: string): Promise<boolean> {
+    const now = new Date();
+    const error = message.slice(0, 2000);
+    const [job] = await this.prisma.$transaction([
+      this.prisma.job.updateMany({ where: { id: this.jobId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'FAILED', finishedAt: now, errorCode, error } }),
+      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'FAILED', finishedAt: now, error } }),
+    ]);
+    return job.count === 1;
+  }
+
+  /** An attempt failed and BullMQ will retry: back to QUEUED with the last error visible. */
+  async markRetrying(errorCode: string, message: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { status: 'QUEUED', errorCode, error: message.slice(0, 2000), workerId: null } }),
+      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { status: 'QUEUED' } }),
+    ]);
+  }
+
+  /** Graceful shutdown gave the job back; no attempt is consumed. */
+  async markReleased(): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null } }),
+      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { status: 'QUEUED' } }),
+    ]);
+  }
+}

@@ -1,0 +1,113 @@
+import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
+import { parsePayload, QUEUES, SegmentPayload } from '@masklet/queue';
+import type { WorkerContext } from '../runtime/context';
+import { enqueueExports, enqueueWebhook } from '../runtime/enqueue';
+import { classifyError, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
+import { JobState } from './job-state';
+import { propagateRound } from './propagate-round';
+import { loadRoundPlan, type RoundPlan } from './round-plan';
+
+export interface SegmentResult {
+  status: 'succeeded' | 'cancelled' | 'skipped';
+  framesDone?: number;
+  chunks?: number;
+  wallMs?: number;
+  engineMs?: number;
+}
+
+/** The BullMQ processor of the segment queue (round 1; later rounds reuse loadRoundPlan / propagateRound). */
+export function segmentProcessor(ctx: WorkerContext) {
+  return async (bull: BullJob, token?: string): Promise<SegmentResult> => {
+    let payload: SegmentPayload;
+    try {
+      payload = parsePayload(SegmentPayload, bull.data, QUEUES.segment);
+    } catch (err) {
+      throw new UnrecoverableError((err as Error).message);
+    }
+    const log = ctx.log.child({ queue: QUEUES.segment, jobId: payload.jobId, round: payload.round, attempt: bull.attemptsMade + 1 });
+    const state = new JobState(ctx.prisma, payload.jobId, payload.round);
+    const started = performance.now();
+
+    let plan: RoundPlan;
+    try {
+      plan = await loadRoundPlan(ctx.prisma, payload.jobId, payload.tenantId, payload.round);
+    } catch (err) {
+      return fail(err, 'setup');
+    }
+    const job = plan.job;
+    if (job.status === 'CANCELLED' || (await ctx.cancels.check(job.id))) {
+      await state.markCancelled();
+      await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.cancelled');
+      log.info('job cancelled before start');
+      ctx.cancels.forget(job.id);
+      return { status: 'cancelled' };
+    }
+    if (job.status === 'SUCCEEDED' || job.status === 'FAILED') {
+      log.info({ status: job.status }, 'job already finished; nothing to do');
+      return { status: 'skipped' };
+    }
+
+    ctx.stats.activeJobs.add(job.id);
+    try {
+      await state.markRunning(ctx.workerId, plan.options.direction);
+      log.info({ videoId: plan.video.id, objects: plan.objectIds.length, prompts: plan.prompts.length, options: plan.options }, 'job started');
+      const outcome = await propagateRound(ctx, plan, {
+        onStart: (framesTotal) => state.setTotal(framesTotal),
+        onChunk: async ({ framesDone, framesTotal, chunk }) => {
+          await state.progress(framesDone, framesTotal);
+          await bull.updateProgress({ framesDone, framesTotal, progress: framesTotal ? framesDone / framesTotal : 0, lastChunk: chunk.startFrame });
+        },
+      });
+      const wallMs = performance.now() - started;
+      if (outcome.status === 'cancelled') {
+        await state.markCancelled();
+        await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.cancelled');
+        ctx.metrics.jobDuration.observe({ outcome: 'cancelled' }, wallMs / 1000);
+        log.info({ framesDone: outcome.framesDone }, 'job cancelled');
+        return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
+      }
+      if (!(await state.markSucceeded(outcome.framesDone))) {
+        log.warn('job left RUNNING while it ran (cancelled?); results kept, status untouched');
+        return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
+      }
+      ctx.stats.jobsCompleted++;
+      ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
+      await enqueueExports(ctx, job, plan.round, plan.options.outputs);
+      await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.succeeded');
+      const fps = outcome.framesDone / (wallMs / 1000);
+      log.info({ framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs: Math.round(wallMs), engineMs: Math.round(outcome.engineMs), fps: Number(fps.toFixed(2)) }, 'job succeeded');
+      return { status: 'succeeded', framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs, engineMs: outcome.engineMs };
+    } catch (err) {
+      if (err instanceof ReleasedForShutdown) {
+        await state.markReleased();
+        // Back to the queue at once, without consuming an attempt; another worker (or this one restarted) redoes it.
+        await bull.moveToDelayed(Date.now(), token);
+        log.info('job released for shutdown');
+        throw new DelayedError();
+      }
+      return fail(err, 'engine');
+    } finally {
+      ctx.stats.activeJobs.delete(job.id);
+      ctx.cancels.forget(job.id);
+    }
+
+    async function fail(err: unknown, phase: 'setup' | 'engine'): Promise<never> {
+      const c = classifyError(err, phase);
+      const attempts = bull.opts.attempts ?? 1;
+      const last = !c.retryable || bull.attemptsMade + 1 >= attempts;
+      log.error({ err, code: c.code, retryable: c.retryable, last }, 'job attempt failed');
+      if (err instanceof PermanentJobError && err.code === 'not_found') throw new UnrecoverableError(c.message);
+      if (last) {
+        const job = await ctx.prisma.job.findUnique({ where: { id: payload.jobId }, select: { webhookUrl: true } });
+        if (await state.markFailed(c.code, c.message)) {
+          ctx.stats.jobsFailed++;
+          ctx.metrics.jobDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
+          await enqueueWebhook(ctx, payload.jobId, job?.webhookUrl ?? null, 'job.failed');
+        }
+        throw new UnrecoverableError(`${c.code}: ${c.message}`);
+      }
+      await state.markRetrying(c.code, c.message);
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+  };
+}

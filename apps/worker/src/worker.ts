@@ -1,0 +1,145 @@
+import type { Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { Queue, Worker, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { MaskletConfig } from '@masklet/config';
+import { createPrismaClient, type PrismaClient } from '@masklet/db';
+import type { SamModel } from '@masklet/engine';
+import { createRedisConnection, QUEUES, type QueueName } from '@masklet/queue';
+import { createObjectStore } from '@masklet/storage';
+import { exportProcessor } from './export/export-processor';
+import { ingestProcessor } from './ingest/ingest-processor';
+import { CancelWatcher } from './runtime/cancel-watcher';
+import type { WorkerContext } from './runtime/context';
+import { Heartbeat } from './runtime/heartbeat';
+import { createLogger, type Logger } from './runtime/logger';
+import { WorkerMetrics } from './runtime/metrics';
+import { loadWorkerModel, modelDevice } from './runtime/model-loader';
+import { VideoCache } from './runtime/video-cache';
+import { makeWorkerId } from './runtime/worker-id';
+import { WorkerStats } from './runtime/worker-stats';
+import { segmentProcessor } from './segment/segment-processor';
+import { webhookProcessor } from './webhook/webhook-processor';
+
+export interface StartWorkerOptions {
+  /** Queues to consume; default all four. */
+  queues?: readonly QueueName[];
+  /** A model already loaded (tests share one); it is not released on close. */
+  model?: SamModel;
+  logger?: Logger;
+  workerId?: string;
+  /** BullMQ key prefix; default BullMQ's ('bull'), which the API uses too. Tests isolate themselves with their own. */
+  prefix?: string;
+  /** BullMQ stalled-job check interval (ms); default BullMQ's 30 s. */
+  stalledIntervalMs?: number;
+}
+
+export interface WorkerHandle {
+  id: string;
+  ctx: WorkerContext;
+  /** The metrics endpoint when WORKER_METRICS_PORT > 0. */
+  metricsServer: Server | null;
+  /** Graceful: stops taking jobs, releases a running segment job at its next frame, marks the Worker row STOPPED. */
+  close(): Promise<void>;
+}
+
+/** Starts the BullMQ consumers of one worker process (or of one in-process test worker). */
+export async function startWorker(config: MaskletConfig, opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
+  const startedAt = new Date();
+  const workerId = opts.workerId ?? makeWorkerId(startedAt);
+  const log = opts.logger ?? createLogger(config.LOG_LEVEL, workerId);
+  const queues = opts.queues ?? [QUEUES.ingest, QUEUES.segment, QUEUES.export, QUEUES.webhook];
+  const prefix = opts.prefix ? { prefix: opts.prefix } : {};
+  const connections: Redis[] = [];
+  const connect = (): Redis => {
+    const c = createRedisConnection(config.REDIS_URL);
+    connections.push(c);
+    return c;
+  };
+
+  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL);
+  const store = createObjectStore({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  });
+  const ownModel = !opts.model && queues.includes(QUEUES.segment);
+  const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
+  const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
+  await mkdir(scratch, { recursive: true });
+  const videos = new VideoCache(store, scratch);
+  await videos.init();
+  const redis = connect();
+  const cancels = await CancelWatcher.start(connect(), redis, log);
+  const stats = new WorkerStats();
+  const metrics = new WorkerMetrics();
+  let stopping = false;
+  const ctx: WorkerContext = {
+    config: { ...config, WORKER_SCRATCH_DIR: scratch },
+    workerId,
+    log,
+    prisma,
+    store,
+    redis,
+    model,
+    videos,
+    cancels,
+    stats,
+    metrics,
+    queues: {
+      export: new Queue(QUEUES.export, { connection: connect(), ...prefix }),
+      webhook: new Queue(QUEUES.webhook, { connection: connect(), ...prefix }),
+    },
+    isStopping: () => stopping,
+  };
+
+  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, model, device: model ? modelDevice(model) : 'cpu', stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
+  await heartbeat.start();
+  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT) : null;
+
+  // The segment queue takes one job per free slot, in BullMQ priority order (the API's fairPriority):
+  // no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
+  const processors: Record<QueueName, { processor: Processor; concurrency: number }> = {
+    [QUEUES.segment]: { processor: segmentProcessor(ctx), concurrency: config.WORKER_CONCURRENCY },
+    [QUEUES.ingest]: { processor: ingestProcessor(ctx), concurrency: 2 },
+    [QUEUES.export]: { processor: exportProcessor(ctx), concurrency: 1 },
+    [QUEUES.webhook]: { processor: webhookProcessor(ctx), concurrency: 8 },
+  };
+  const workers = queues.map((name) => {
+    const { processor, concurrency } = processors[name];
+    const w = new Worker(name, processor, {
+      connection: connect(),
+      ...prefix,
+      concurrency,
+      ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
+    });
+    w.on('failed', (job, err) => log.debug({ queue: name, bullJobId: job?.id, err: err.message }, 'bull job failed'));
+    w.on('error', (err) => log.error({ queue: name, err }, 'bullmq worker error'));
+    return w;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ queues, device: model ? modelDevice(model) : null, model: model?.manifest.name ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      stopping = true;
+      log.info('worker stopping');
+      await Promise.all(workers.map((w) => w.close()));
+      await heartbeat.stop().catch((err: unknown) => log.warn({ err }, 'final heartbeat failed'));
+      await cancels.close();
+      await Promise.all([ctx.queues.export.close(), ctx.queues.webhook.close()]);
+      await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
+      await videos.clear().catch(() => undefined);
+      if (ownModel && model) await model.release();
+      await prisma.$disconnect();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      log.info('worker stopped');
+    })();
+    return closing;
+  };
+  return { id: workerId, ctx, metricsServer, close };
+}
