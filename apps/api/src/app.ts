@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import type { MaskletConfig } from '@masklet/config';
+import { AuthModule } from './auth/auth.module';
+import { BatchesModule } from './batches/batches.module';
+import { jsonBodyParser } from './common/body-parsers';
+import { ApiExceptionFilter } from './common/exception.filter';
+import { PinoNestLogger } from './common/pino-nest-logger';
+import { CoreModule } from './core/core.module';
+import { resolveDeps, type ApiDeps } from './core/deps';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { MetricsService } from './metrics/metrics.service';
+import { VideosModule } from './videos/videos.module';
+
+/**
+ * The HTTP API as a Nest app (not listening yet: `await app.listen(port)`). Connections not passed in
+ * `deps` are created here and closed by `app.close()`.
+ */
+export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
+  const deps = resolveDeps(config, given);
+
+  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, BatchesModule, HealthModule, MetricsModule] })
+  class AppModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: new PinoNestLogger(deps.logger),
+    abortOnError: false,
+  });
+  app.set('x-powered-by', false);
+  app.set('query parser', 'simple');
+  app.useGlobalFilters(new ApiExceptionFilter(deps.logger));
+
+  const metrics = app.get(MetricsService);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      deps.logger.debug({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  });
+  app.use(jsonBodyParser());
+
+  const doc = new DocumentBuilder()
+    .setTitle('Masklet API')
+    .setDescription('SAM 2 video object segmentation. Errors: {"error": {"code": "STABLE_CODE", "message": "..."}}.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'mk_<prefix>_<secret>' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,19 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Scope } from './api-key-format';
+
+/** Who is calling: every query is scoped to `tenantId`. */
+export interface AuthContext {
+  tenantId: string;
+  apiKeyId: string;
+  scopes: Scope[];
+}
+
+export type AuthedRequest = Request & { auth?: AuthContext };
+
+/** The caller of an authenticated route (set by ApiKeyGuard). */
+export const Auth = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthContext => {
+  const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+  if (!req.auth) throw new Error('Auth() used on a route without ApiKeyGuard');
+  return req.auth;
+});

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ApiError } from '../common/api-error';
+import { LOGGER } from '../core/tokens';
+import { parseApiKey, verifiedPairId, verifyApiKey, type Scope } from './api-key-format';
+import type { AuthContext } from './auth-context';
+import { ApiKeysRepository } from './api-keys.repository';
+
+const TOUCH_INTERVAL_MS = 60_000;
+const VERIFIED_CACHE_MAX = 10_000;
+
+@Injectable()
+export class AuthService {
+  /** (key, stored hash) pairs already verified: the row is still read per request, so revocation is immediate. */
+  private readonly verified = new Set<string>();
+
+  constructor(
+    @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async authenticate(header: string | undefined): Promise<AuthContext> {
+    if (!header) throw new ApiError(401, 'MISSING_API_KEY', 'missing Authorization: Bearer <api key> header');
+    const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!m) throw new ApiError(401, 'INVALID_API_KEY', 'Authorization header must be "Bearer mk_<prefix>_<secret>"');
+    const key = m[1]!;
+    const parsed = parseApiKey(key);
+    if (!parsed) throw new ApiError(401, 'INVALID_API_KEY', 'malformed API key (expected mk_<prefix>_<secret>)');
+    const row = await this.keys.findByPrefix(parsed.prefix);
+    if (!row) throw new ApiError(401, 'INVALID_API_KEY', 'unknown API key');
+    const pair = verifiedPairId(key, row.hash);
+    if (!this.verified.has(pair)) {
+      if (!(await verifyApiKey(key, row.hash))) throw new ApiError(401, 'INVALID_API_KEY', 'unknown API key');
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
+      this.verified.add(pair);
+    }
+    if (row.revokedAt) throw new ApiError(401, 'API_KEY_REVOKED', `API key ${row.prefix} was revoked at ${row.revokedAt.toISOString()}`);
+    const now = new Date();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      this.keys.touch(row.id, now).catch((err: unknown) => this.log.warn({ err }, 'lastUsedAt update failed'));
+    }
+    return { tenantId: row.tenantId, apiKeyId: row.id, scopes: row.scopes as Scope[] };
+  }
+}

@@ -1,0 +1,64 @@
+// npm run cli -- tenant:create <name>
+// npm run cli -- key:create --tenant <id|name> --scopes submit,read,correct,admin [--name x]
+// npm run cli -- key:revoke <prefix>
+import { loadConfig } from '@masklet/config';
+import { createPrismaClient } from '@masklet/db';
+import { parseScopes } from './auth/api-key-format';
+import { TenantAdminService } from './auth/tenant-admin.service';
+
+const USAGE = `usage:
+  cli tenant:create <name>
+  cli key:create --tenant <id|name> --scopes submit,read,correct,admin [--name <label>]
+  cli key:revoke <prefix>`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === '--help' || cmd === 'help') {
+    console.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const config = loadConfig();
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  const admin = new TenantAdminService(prisma);
+  try {
+    switch (cmd) {
+      case 'tenant:create': {
+        const name = args[0];
+        if (!name) throw new Error('tenant:create needs a name');
+        const t = await admin.createTenant(name);
+        console.log(`tenant id:      ${t.id}\ntenant name:    ${t.name}\nwebhook secret: ${t.webhookSecret}  (shown once)`);
+        return 0;
+      }
+      case 'key:create': {
+        const tenant = flag(args, 'tenant');
+        const scopes = flag(args, 'scopes');
+        if (!tenant || !scopes) throw new Error('key:create needs --tenant and --scopes');
+        const k = await admin.createKey(tenant, parseScopes(scopes), flag(args, 'name') ?? 'default');
+        console.log(`api key: ${k.key}  (shown once; store it now)\nprefix:  ${k.prefix}\nscopes:  ${k.scopes.join(',')}\ntenant:  ${k.tenantId}`);
+        return 0;
+      }
+      case 'key:revoke': {
+        const prefix = args[0];
+        if (!prefix) throw new Error('key:revoke needs the key prefix');
+        const r = await admin.revokeKey(prefix);
+        console.log(`revoked ${r.prefix} at ${r.revokedAt.toISOString()}`);
+        return 0;
+      }
+      default:
+        console.error(`unknown command ${cmd}\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

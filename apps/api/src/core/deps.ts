@@ -1,0 +1,55 @@
+import pino, { type Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { MaskletConfig } from '@masklet/config';
+import { createPrismaClient, type PrismaClient } from '@masklet/db';
+import { createRedisConnection } from '@masklet/queue';
+import { createObjectStore, type ObjectStore } from '@masklet/storage';
+import { QueueRegistry } from './queues';
+
+/** The API's connections to the outside; tests may pass their own, which the app then does not close. */
+export interface ApiDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  store: ObjectStore;
+  logger: Logger;
+}
+
+export interface OwnedDeps extends ApiDeps {
+  queues: QueueRegistry;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: MaskletConfig): Logger {
+  return pino({ level: config.LOG_LEVEL, base: { service: 'api' } });
+}
+
+export function createObjectStoreFromConfig(config: MaskletConfig): ObjectStore {
+  return createObjectStore({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  });
+}
+
+export function resolveDeps(config: MaskletConfig, given: Partial<ApiDeps> = {}): OwnedDeps {
+  const prisma = given.prisma ?? createPrismaClient(config.DATABASE_URL);
+  const redis = given.redis ?? createRedisConnection(config.REDIS_URL);
+  const store = given.store ?? createObjectStoreFromConfig(config);
+  const logger = given.logger ?? createLogger(config);
+  const queues = new QueueRegistry(redis);
+  return {
+    prisma,
+    redis,
+    store,
+    logger,
+    queues,
+    async close() {
+      await queues.close().catch(() => undefined);
+      if (!given.redis) redis.disconnect();
+      if (!given.prisma) await prisma.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '@masklet/db';
+import type { ObjectStore } from '@masklet/storage';
+import { Public } from '../auth/scopes.decorator';
+import { OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
+
+const CHECK_TIMEOUT_MS = 3000;
+
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+  ) {}
+
+  @Get('healthz')
+  @ApiOperation({ summary: 'Liveness (no dependencies)' })
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOperation({ summary: 'Readiness: Postgres SELECT 1, Redis PING, S3 HeadBucket; 503 names what failed' })
+  async readyz(@Res({ passthrough: true }) res: Response): Promise<unknown> {
+    const checks = {
+      postgres: () => this.prisma.$queryRaw`SELECT 1`,
+      redis: () => this.redis.ping(),
+      s3: () => this.store.ping(),
+    };
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, fn]) => {
+        try {
+          await withTimeout(fn(), CHECK_TIMEOUT_MS);
+          return [name, 'ok'] as const;
+        } catch (err) {
+          return [name, `failed: ${(err as Error).message || (err as Error).name}`] as const;
+        }
+      }),
+    );
+    const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
+    if (failed.length) {
+      res.status(503);
+      return { error: { code: 'NOT_READY', message: `not ready: ${failed.join(', ')} failed`, details: Object.fromEntries(results) } };
+    }
+    return { status: 'ready', checks: Object.fromEntries(results) };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}

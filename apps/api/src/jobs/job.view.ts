@@ -1,0 +1,76 @@
+import type { Job, JobObject, ObjectTrackChunk } from '@masklet/db';
+import { unpackTrackStats } from '@masklet/masklets';
+
+export interface ObjectStatsView {
+  id: number;
+  label: string | null;
+  /** Frames of the current round where the object is present (from the worker's track chunks). */
+  framesPresent: number;
+  /** Mean mask area in pixels over the frames where it is present; null before any frame. */
+  meanArea: number | null;
+}
+
+export interface JobView {
+  id: string;
+  status: string;
+  videoId: string;
+  batchId: string | null;
+  model: string;
+  priority: number;
+  progress: number;
+  framesDone: number;
+  framesTotal: number;
+  currentRound: number;
+  options: unknown;
+  webhookUrl: string | null;
+  cancelRequested: boolean;
+  error: { code: string; message: string } | null;
+  objects?: ObjectStatsView[];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?: ObjectStatsView[] } = {}): JobView {
+  const { requestSha256: _hidden, ...options } = (job.options ?? {}) as Record<string, unknown>;
+  return {
+    id: job.id,
+    status: job.status,
+    videoId: job.videoId,
+    batchId: job.batchId,
+    model: job.model,
+    priority: job.priority,
+    progress: job.progress,
+    framesDone: job.framesDone,
+    framesTotal: job.framesTotal,
+    currentRound: job.currentRound,
+    options,
+    webhookUrl: job.webhookUrl,
+    cancelRequested: extra.cancelRequested ?? false,
+    error: job.errorCode || job.error ? { code: job.errorCode ?? 'ERROR', message: job.error ?? '' } : null,
+    ...(extra.objects ? { objects: extra.objects } : {}),
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export function objectStats(objects: JobObject[], tracks: ObjectTrackChunk[]): ObjectStatsView[] {
+  const acc = new Map<number, { present: number; area: number }>();
+  for (const t of tracks) {
+    const frames = t.endFrame - t.startFrame;
+    const stats = unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, frames);
+    const a = acc.get(t.objectId) ?? { present: 0, area: 0 };
+    for (const s of stats) {
+      if (s.present) {
+        a.present++;
+        a.area += s.area;
+      }
+    }
+    acc.set(t.objectId, a);
+  }
+  return objects.map((o) => {
+    const a = acc.get(o.objectId);
+    return { id: o.objectId, label: o.label, framesPresent: a?.present ?? 0, meanArea: a && a.present > 0 ? a.area / a.present : null };
+  });
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { VideosModule } from '../videos/videos.module';
+import { JobEventsService } from './job-events.service';
+import { JobSubmissionService } from './job-submission.service';
+import { JobsController } from './jobs.controller';
+import { JobsRepository } from './jobs.repository';
+import { JobsService } from './jobs.service';
+import { MaskletsService } from './masklets.service';
+
+@Module({
+  imports: [VideosModule],
+  controllers: [JobsController],
+  providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService],
+  exports: [JobsRepository, JobSubmissionService],
+})
+export class JobsModule {}

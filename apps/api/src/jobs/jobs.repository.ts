@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Job, JobObject, JobStatus, MaskletChunk, ObjectTrackChunk, Prisma, PrismaClient } from '@masklet/db';
+import { PRISMA } from '../core/tokens';
+import { isUuid } from '../videos/videos.repository';
+import type { JobRows } from './job-rows';
+
+const INSERT_CHUNK = 1000;
+
+export interface InsertedJob {
+  id: string;
+  priority: number;
+  /** The tenant's QUEUED jobs ahead of this one when it was inserted. */
+  rank: number;
+}
+
+@Injectable()
+export class JobsRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /**
+   * Inserts jobs with their objects, prompts and round-1 rows in one transaction (createMany in chunks,
+   * no per-job round trip). A per-tenant advisory lock makes the backlog ranks exact under concurrency.
+   */
+  async insertJobs(tenantId: string, rows: JobRows[], batch?: { id: string; name: string | null }): Promise<InsertedJob[]> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 7))`;
+        const ahead = await tx.job.count({ where: { tenantId, status: 'QUEUED' } });
+        if (batch) await tx.batch.create({ data: { id: batch.id, tenantId, name: batch.name, jobCount: rows.length } });
+        await createInChunks(rows.map((r) => r.job), (data) => tx.job.createMany({ data }));
+        await createInChunks(rows.flatMap((r) => r.objects), (data) => tx.jobObject.createMany({ data }));
+        await createInChunks(rows.flatMap((r) => r.prompts), (data) => tx.prompt.createMany({ data }));
+        await createInChunks(rows.map((r) => r.round), (data) => tx.round.createMany({ data }));
+        return rows.map((r, i) => ({ id: r.job.id!, priority: r.job.priority ?? 5, rank: ahead + i }));
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
+
+  findForTenant(tenantId: string, id: string): Promise<Job | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return this.prisma.job.findFirst({ where: { id, tenantId } });
+  }
+
+  findByIdempotencyKey(tenantId: string, key: string): Promise<Job | null> {
+    return this.prisma.job.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } } });
+  }
+
+  objects(jobId: string): Promise<JobObject[]> {
+    return this.prisma.jobObject.findMany({ where: { jobId }, orderBy: { objectId: 'asc' } });
+  }
+
+  trackChunks(jobId: string, round: number): Promise<ObjectTrackChunk[]> {
+    return this.prisma.objectTrackChunk.findMany({ where: { jobId, round }, orderBy: [{ objectId: 'asc' }, { startFrame: 'asc' }] });
+  }
+
+  /** Chunks of one round overlapping [from, to), in frame order. */
+  chunksOverlapping(jobId: string, round: number, from: number, to: number): Promise<MaskletChunk[]> {
+    return this.prisma.maskletChunk.findMany({
+      where: { jobId, round, startFrame: { lt: to }, endFrame: { gt: from } },
+      orderBy: { startFrame: 'asc' },
+    });
+  }
+
+  /** Keyset pagination, newest first; the cursor is the last row's (createdAt, id). */
+  list(tenantId: string, q: { status?: JobStatus; batchId?: string; limit: number; after?: { createdAt: Date; id: string } }): Promise<Job[]> {
+    const where: Prisma.JobWhereInput = {
+      tenantId,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.batchId ? { batchId: q.batchId } : {}),
+      ...(q.after ? { OR: [{ createdAt: { lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { lt: q.after.id } }] } : {}),
+    };
+    return this.prisma.job.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit });
+  }
+
+  /** QUEUED -> CANCELLED only if still queued (a worker may have just started it). */
+  async cancelIfQueued(jobId: string): Promise<boolean> {
+    const now = new Date();
+    return this.prisma.$transaction(async (tx) => {
+      const r = await tx.job.updateMany({ where: { id: jobId, status: 'QUEUED' }, data: { status: 'CANCELLED', finishedAt: now, errorCode: 'CANCELLED', error: 'cancelled by the client' } });
+      if (r.count === 0) return false;
+      await tx.round.updateMany({ where: { jobId, status: 'QUEUED' }, data: { status: 'CANCELLED', finishedAt: now } });
+      return true;
+    });
+  }
+
+  async markEnqueueFailed(ids: string[], message: string): Promise<void> {
+    await this.prisma.job.updateMany({ where: { id: { in: ids }, status: 'QUEUED' }, data: { status: 'FAILED', errorCode: 'ENQUEUE_FAILED', error: message, finishedAt: new Date() } });
+  }
+
+  progress(jobId: string): Promise<Pick<Job, 'status' | 'progress' | 'framesDone' | 'framesTotal' | 'currentRound' | 'errorCode' | 'error'> | null> {
+    return this.prisma.job.findUnique({
+      where: { id: jobId },
+      select: { status: true, progress: true, framesDone: true, framesTotal: true, currentRound: true, errorCode: true, error: true },
+    });
+  }
+}
+
+async function createInChunks<T>(items: T[], create: (data: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += INSERT_CHUNK) await create(items.slice(i, i + INSERT_CHUNK));
+}

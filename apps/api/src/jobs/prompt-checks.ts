@@ -1,0 +1,64 @@
+import type { Video } from '@masklet/db';
+import { rleFromString, rleToString } from '@masklet/masks';
+import type { Issue } from '../common/zod-validation.pipe';
+import type { JobBody } from './job-body.schema';
+
+/** Checks a syntactically valid job against its video; issue paths carry `prefix` (e.g. "jobs[12]."). */
+export function checkJobAgainstVideo(body: JobBody, video: Video, prefix = ''): Issue[] {
+  const issues: Issue[] = [];
+  const frames = video.frameCount ?? 0;
+  const w = video.width ?? 0;
+  const h = video.height ?? 0;
+  const at = (p: string): string => `${prefix}${p}`;
+  const start = body.options?.startFrame;
+  if (start !== undefined && start >= frames) {
+    issues.push({ path: at('options.startFrame'), code: 'START_FRAME_OUT_OF_RANGE', message: `startFrame ${start} is outside the video (frames 0..${frames - 1})` });
+  }
+  body.objects.forEach((o, oi) => {
+    o.prompts.forEach((p, pi) => {
+      const base = `objects[${oi}].prompts[${pi}]`;
+      if (p.frame >= frames) {
+        issues.push({ path: at(`${base}.frame`), code: 'FRAME_OUT_OF_RANGE', message: `frame ${p.frame} is outside the video (frames 0..${frames - 1})` });
+      }
+      p.points?.forEach((pt, k) => {
+        if (pt.x < 0 || pt.y < 0 || pt.x >= w || pt.y >= h) {
+          issues.push({ path: at(`${base}.points[${k}]`), code: 'POINT_OUTSIDE_FRAME', message: `point (${pt.x}, ${pt.y}) is outside the ${w}x${h} frame` });
+        }
+      });
+      if (p.box) {
+        const b = p.box;
+        if (b.x0 < 0 || b.y0 < 0 || b.x1 > w || b.y1 > h) {
+          issues.push({ path: at(`${base}.box`), code: 'BOX_OUTSIDE_FRAME', message: `box (${b.x0}, ${b.y0}, ${b.x1}, ${b.y1}) is outside the ${w}x${h} frame` });
+        }
+      }
+      if (p.mask) {
+        const [mh, mw] = p.mask.size;
+        if (mh !== h || mw !== w) {
+          issues.push({ path: at(`${base}.mask.size`), code: 'MASK_SIZE_MISMATCH', message: `mask size [${mh}, ${mw}] differs from the video's [height, width] [${h}, ${w}]` });
+        } else {
+          const problem = rleProblem(p.mask.counts, h * w);
+          if (problem) issues.push({ path: at(`${base}.mask.counts`), code: 'INVALID_MASK', message: problem });
+        }
+      }
+    });
+  });
+  return issues;
+}
+
+function rleProblem(counts: string | number[], pixels: number): string | null {
+  let list: number[];
+  try {
+    list = typeof counts === 'string' ? rleFromString(counts) : counts;
+  } catch (err) {
+    return `mask counts are not a valid COCO RLE string: ${(err as Error).message}`;
+  }
+  const total = list.reduce((a, b) => a + b, 0);
+  if (total !== pixels) return `mask counts cover ${total} pixels; the frame has ${pixels}`;
+  if (list.slice(1).every((c, i) => i % 2 === 1 || c === 0)) return 'mask is empty';
+  return null;
+}
+
+/** The stored form of a mask prompt: COCO compressed string counts. */
+export function normalizeMaskCounts(counts: string | number[]): string {
+  return typeof counts === 'string' ? counts : rleToString(counts);
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { ApiError } from '../common/api-error';
+import { parseOrThrow } from '../common/zod-validation.pipe';
+import { Auth, type AuthContext } from '../auth/auth-context';
+import { Scopes } from '../auth/scopes.decorator';
+import { VideosService } from './videos.service';
+import type { VideoView } from './video.view';
+
+export const RegisterVideoBody = z.strictObject({ uri: z.string().min(1).describe('s3://bucket/key in an allowed bucket') });
+
+@ApiTags('videos')
+@ApiBearerAuth()
+@Controller('v1/videos')
+export class VideosController {
+  constructor(@Inject(VideosService) private readonly videos: VideosService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Scopes('submit')
+  @ApiOperation({
+    summary: 'Upload a video (multipart field "file") or register an s3:// object (JSON {"uri"})',
+    description:
+      'Errors: 413 UPLOAD_TOO_LARGE, 415 NOT_A_VIDEO / UNSUPPORTED_MEDIA_TYPE, 422 NO_VIDEO_STREAM / NO_FRAMES / VIDEO_TOO_LONG / VIDEO_TOO_MANY_FRAMES / SOURCE_OBJECT_NOT_FOUND, 400 MISSING_FILE / INVALID_S3_URI, 403 BUCKET_NOT_ALLOWED.',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+        { type: 'object', properties: { uri: { type: 'string', example: 's3://bucket/key.mp4' } }, required: ['uri'] },
+      ],
+    },
+  })
+  async create(@Auth() auth: AuthContext, @Req() req: Request): Promise<VideoView> {
+    if (req.is('multipart/form-data')) return this.videos.upload(auth.tenantId, req);
+    if (req.is('application/json')) {
+      const body = parseOrThrow(RegisterVideoBody, req.body);
+      return this.videos.register(auth.tenantId, body.uri);
+    }
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the video as multipart/form-data (field "file") or JSON {"uri": "s3://..."}');
+  }
+
+  @Get(':id')
+  @Scopes('read')
+  @ApiOperation({ summary: 'A video and its probed facts. 404 VIDEO_NOT_FOUND.' })
+  get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<VideoView> {
+    return this.videos.get(auth.tenantId, id);
+  }
+}
