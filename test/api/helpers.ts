@@ -28,8 +28,15 @@ function servicesEnv(): Record<string, string> {
   return out;
 }
 
+/**
+ * Settings of the services plus overrides. Queues live in Redis database 3 so that a worker running
+ * against the same Redis (database 0) never takes the jobs these tests inspect.
+ */
 export function testConfig(overrides: Record<string, string> = {}): MaskletConfig {
-  return loadConfig({ LOG_LEVEL: 'warn', ...servicesEnv(), ...process.env, ...overrides });
+  const env: Record<string, string | undefined> = { LOG_LEVEL: 'warn', ...servicesEnv(), ...process.env };
+  const redis = new URL(env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  redis.pathname = `/${process.env['API_TEST_REDIS_DB'] ?? '3'}`;
+  return loadConfig({ ...env, REDIS_URL: redis.toString(), ...overrides });
 }
 
 export interface TestApi {
