@@ -39,7 +39,12 @@ export function ingestProcessor(ctx: WorkerContext) {
     }
     const log = ctx.log.child({ queue: QUEUES.ingest, videoId: payload.videoId });
     const video = await ctx.prisma.video.findUnique({ where: { id: payload.videoId } });
-    if (!video || video.tenantId !== payload.tenantId) throw new UnrecoverableError(`video ${payload.videoId} of tenant ${payload.tenantId} does not exist`);
+    if (!video || video.tenantId !== payload.tenantId) {
+      const message = `video ${payload.videoId} of tenant ${payload.tenantId} does not exist`;
+      // A missing row may not be committed yet: retry until the last attempt.
+      if (video || bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1)) throw new UnrecoverableError(message);
+      throw new Error(message);
+    }
     let cached: { path: string; release(): void } | null = null;
     try {
       cached = await ctx.videos.acquire(video);

@@ -1,5 +1,5 @@
 import type { Job, Prompt, PrismaClient, Video } from '@masklet/db';
-import { PermanentJobError } from '../runtime/errors';
+import { PermanentJobError, TransientJobError } from '../runtime/errors';
 import { readJobOptions, type WorkerJobOptions } from './job-options';
 
 /** Everything one propagation round needs, read from Postgres before any work starts. */
@@ -25,7 +25,10 @@ export async function loadRoundPlan(prisma: PrismaClient, jobId: string, tenantI
     where: { id: jobId },
     include: { video: { select: { id: true, s3Key: true, sourceUri: true, width: true, height: true, frameCount: true } }, tenant: { select: { webhookSecret: true } } },
   });
-  if (!job || job.tenantId !== tenantId) throw new PermanentJobError('not_found', `job ${jobId} of tenant ${tenantId} does not exist`);
+  // Missing: retried (an API that enqueues before its transaction commits must not lose the job; a deleted
+  // job fails after the last attempt). Another tenant's job: refused at once and never touched.
+  if (!job) throw new TransientJobError(`job ${jobId} not found (yet)`);
+  if (job.tenantId !== tenantId) throw new PermanentJobError('not_found', `job ${jobId} of tenant ${tenantId} does not exist`);
   if (round !== 1) throw new PermanentJobError('unsupported_round', `round ${round}: correction rounds are not handled by this worker version`);
   const objects = await prisma.jobObject.findMany({ where: { jobId, createdInRound: { lte: round }, OR: [{ removedInRound: null }, { removedInRound: { gt: round } }] }, orderBy: { objectId: 'asc' } });
   const prompts = await prisma.prompt.findMany({ where: { jobId, round }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
