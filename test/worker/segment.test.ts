@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeChunk, unpackTrackStats } from '@masklet/masklets';
-import { fromCocoRle } from '@masklet/masks';
+import { fromCocoRle, toCocoRle } from '@masklet/masks';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { createTestEnv, enqueueSegment, iou, seedJob, sharedModel, skip, testClip, truthMask, waitFor, type TestEnv } from './support';
 
@@ -149,6 +149,39 @@ describe('worker: segment queue', { skip }, () => {
     const first = decodeChunk(chunks[0]!.body);
     const pred = fromCocoRle(first.frames[0]!.objects[0]!.rle).data;
     assert.ok(iou(pred, await truthMask(clip, first.frames[0]!.objects[0]!.objectId, 0)) >= 0.8, 'frame 0 tracked backward');
+  });
+
+  test("prompts in the API's stored form: a COCO mask for one object, a box plus {x, y, label} clicks for the other", async () => {
+    const clip = await testClip(FRAMES, 2);
+    const seeded = await seedJob(env, clip);
+    await env.prisma.prompt.deleteMany({ where: { jobId: seeded.jobId } });
+    const [a, b] = clip.meta.objects;
+    const { width, height } = clip.meta;
+    const maskA = toCocoRle({ width, height, data: await truthMask(clip, a!.id, 0) });
+    const truthB = await truthMask(clip, b!.id, 0);
+    let [x0, y0, x1, y1] = [width, height, 0, 0];
+    for (let i = 0; i < truthB.length; i++) {
+      if (!truthB[i]) continue;
+      const x = i % width;
+      const y = Math.floor(i / width);
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), Math.max(y1, y + 1)];
+    }
+    const [cx, cy] = b!.clicks[0]!;
+    await env.prisma.prompt.createMany({
+      data: [
+        { jobId: seeded.jobId, round: 1, objectId: a!.id, frame: 0, kind: 'MASK', mask: { size: maskA.size, counts: maskA.counts } },
+        { jobId: seeded.jobId, round: 1, objectId: b!.id, frame: 0, kind: 'BOX', box: [x0, y0, x1, y1], points: [{ x: cx, y: cy, label: 1 }] },
+      ],
+    });
+    await enqueueSegment(env, seeded);
+    const job = await finished(seeded.jobId);
+    assert.equal(job.status, 'SUCCEEDED', `${job.errorCode}: ${job.error}`);
+    const last = (await chunkSnapshot(seeded.jobId)).at(-1)!;
+    const frame = decodeChunk(last.body).frames.at(-1)!;
+    for (const o of frame.objects) {
+      const score = iou(fromCocoRle(o.rle).data, await truthMask(clip, o.objectId, frame.frame));
+      assert.ok(score >= 0.85, `object ${o.objectId} IoU ${score.toFixed(3)} on the last frame`);
+    }
   });
 
   test('a prompt on an object the job does not track fails the job at once (bad input, no retry)', async () => {
