@@ -112,7 +112,7 @@ export async function call(api: TestApi, method: string, path: string, opts: { k
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const key = opts.key === undefined ? api.key.key : opts.key;
   if (key) headers['authorization'] = `Bearer ${key}`;
-  let body: BodyInit | undefined;
+  let body: RequestInit['body'] | undefined;
   if (opts.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.json);

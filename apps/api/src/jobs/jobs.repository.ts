@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Job, JobObject, JobStatus, MaskletChunk, ObjectTrackChunk, Prisma, PrismaClient } from '@masklet/db';
 import { PRISMA } from '../core/tokens';
 import { isUuid } from '../videos/videos.repository';
+import { bulkInsertJobs } from './bulk-insert';
 import type { JobRows } from './job-rows';
-
-const INSERT_CHUNK = 1000;
 
 export interface InsertedJob {
   id: string;
@@ -18,7 +17,7 @@ export class JobsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   /**
-   * Inserts jobs with their objects, prompts and round-1 rows in one transaction (createMany in chunks,
+   * Inserts jobs with their objects, prompts and round-1 rows in one transaction (bulk INSERT ... unnest,
    * no per-job round trip). A per-tenant advisory lock makes the backlog ranks exact under concurrency.
    */
   async insertJobs(tenantId: string, rows: JobRows[], batch?: { id: string; name: string | null }): Promise<InsertedJob[]> {
@@ -27,10 +26,7 @@ export class JobsRepository {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 7))`;
         const ahead = await tx.job.count({ where: { tenantId, status: 'QUEUED' } });
         if (batch) await tx.batch.create({ data: { id: batch.id, tenantId, name: batch.name, jobCount: rows.length } });
-        await createInChunks(rows.map((r) => r.job), (data) => tx.job.createMany({ data }));
-        await createInChunks(rows.flatMap((r) => r.objects), (data) => tx.jobObject.createMany({ data }));
-        await createInChunks(rows.flatMap((r) => r.prompts), (data) => tx.prompt.createMany({ data }));
-        await createInChunks(rows.map((r) => r.round), (data) => tx.round.createMany({ data }));
+        await bulkInsertJobs(tx, tenantId, rows, new Date());
         return rows.map((r, i) => ({ id: r.job.id!, priority: r.job.priority ?? 5, rank: ahead + i }));
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -94,8 +90,4 @@ export class JobsRepository {
       select: { status: true, progress: true, framesDone: true, framesTotal: true, currentRound: true, errorCode: true, error: true },
     });
   }
-}
-
-async function createInChunks<T>(items: T[], create: (data: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += INSERT_CHUNK) await create(items.slice(i, i + INSERT_CHUNK));
 }

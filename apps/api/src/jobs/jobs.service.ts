@@ -39,7 +39,7 @@ export class JobsService {
     try {
       await this.submission.insertAndQueue(auth.tenantId, rows);
     } catch (err) {
-      if (idempotencyKey && (err as { code?: string }).code === 'P2002') {
+      if (idempotencyKey && isUniqueViolation(err)) {
         const existing = await this.jobs.findByIdempotencyKey(auth.tenantId, idempotencyKey);
         if (existing) return { job: this.replay(existing, hash!, idempotencyKey), created: false };
       }
@@ -107,6 +107,14 @@ export class JobsService {
     }
     return toJobView(existing);
   }
+}
+
+/** Prisma's P2002, or a raw statement's Postgres 23505 (bulk inserts go through raw SQL). */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: unknown; message?: string };
+  if (e.code === 'P2002') return true;
+  const text = `${JSON.stringify(e.meta ?? {})} ${e.message ?? ''}`;
+  return /23505|unique constraint/i.test(text);
 }
 
 function encodeCursor(j: Job): string {
