@@ -1,0 +1,4 @@
+// @masklet/client: a typed HTTP client of the Masklet API, used by the demo, benches and e2e tests.
+export { MaskletClient, MaskletApiError, type JobView, type VideoView, type MaskletFrames } from './masklet-client';
+export { multipartFileBody } from './multipart-body';
+export { readServerSentEvents, type ServerSentEvent } from './sse';

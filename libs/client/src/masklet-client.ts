@@ -1,0 +1,124 @@
+import { multipartFileBody } from './multipart-body';
+import { readServerSentEvents } from './sse';
+
+export interface VideoView {
+  id: string;
+  status: string;
+  width: number | null;
+  height: number | null;
+  frameCount: number | null;
+  fps: number | null;
+  sha256: string | null;
+  sizeBytes: number | null;
+  error: string | null;
+}
+
+export interface JobView {
+  id: string;
+  status: string;
+  progress: number;
+  framesDone: number;
+  framesTotal: number;
+  currentRound: number;
+  error: { code: string; message: string } | null;
+  objects?: { id: number; framesPresent: number; meanArea: number | null }[];
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface MaskletFrames {
+  width: number;
+  height: number;
+  frames: {
+    frame: number;
+    objects: { objectId: number; rle: { size: [number, number]; counts: string }; area: number; bbox: number[] | null; score: number }[];
+  }[];
+}
+
+export class MaskletApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'MaskletApiError';
+  }
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/** The API as its clients use it: bearer key, JSON in and out, errors as MaskletApiError. */
+export class MaskletClient {
+  constructor(readonly baseUrl: string, private readonly apiKey: string) {}
+
+  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return this.parse<T>(res);
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new MaskletApiError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? text);
+    }
+    return json as T;
+  }
+
+  /** Streams the file from disk into the API (multipart), never reading it whole. */
+  async uploadVideo(path: string, contentType = 'video/mp4'): Promise<VideoView> {
+    const { body, contentType: ct } = multipartFileBody(path, 'file', contentType);
+    const res = await fetch(new URL('/v1/videos', this.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': ct },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    return this.parse<VideoView>(res);
+  }
+
+  createJob(job: unknown, idempotencyKey?: string): Promise<JobView> {
+    return this.request<JobView>('POST', '/v1/jobs', job, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+  }
+
+  createBatch(jobs: unknown[], name?: string): Promise<{ id: string; jobCount: number }> {
+    return this.request('POST', '/v1/batches', { name, jobs });
+  }
+
+  getJob(id: string): Promise<JobView> {
+    return this.request<JobView>('GET', `/v1/jobs/${id}`);
+  }
+
+  cancelJob(id: string): Promise<JobView> {
+    return this.request<JobView>('POST', `/v1/jobs/${id}/cancel`);
+  }
+
+  masklets(id: string, from?: number, to?: number): Promise<MaskletFrames> {
+    const q = new URLSearchParams({ format: 'rle' });
+    if (from !== undefined) q.set('from', String(from));
+    if (to !== undefined) q.set('to', String(to));
+    return this.request<MaskletFrames>('GET', `/v1/jobs/${id}/masklets?${q}`);
+  }
+
+  /** Follows the job's server-sent events, calling `onProgress`, until it ends; returns the final view. */
+  async waitForJob(id: string, onProgress?: (job: JobView) => void, timeoutMs = 10 * 60_000): Promise<JobView> {
+    const abort = AbortSignal.timeout(timeoutMs);
+    const res = await fetch(new URL(`/v1/jobs/${id}/events`, this.baseUrl), {
+      headers: { authorization: `Bearer ${this.apiKey}`, accept: 'text/event-stream' },
+      signal: abort,
+    });
+    if (!res.ok || !res.body) return this.parse<JobView>(res);
+    for await (const ev of readServerSentEvents(res.body)) {
+      const data = JSON.parse(ev.data) as Partial<JobView>;
+      if (onProgress && typeof data.framesDone === 'number') onProgress(data as JobView);
+      if (data.status && TERMINAL.has(data.status)) break;
+    }
+    return this.getJob(id);
+  }
+}
