@@ -114,7 +114,8 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       connection: connect(),
       ...prefix,
       concurrency,
-      ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
+      stalledInterval: opts.stalledIntervalMs ?? config.WORKER_STALLED_INTERVAL_MS,
+      lockDuration: config.WORKER_LOCK_DURATION_MS,
     });
     w.on('failed', (job, err) => log.debug({ queue: name, bullJobId: job?.id, err: err.message }, 'bull job failed'));
     w.on('error', (err) => log.error({ queue: name, err }, 'bullmq worker error'));

@@ -91,6 +91,10 @@ export class MaskletClient {
     return this.request('POST', '/v1/batches', { name, jobs });
   }
 
+  getBatch(id: string): Promise<{ id: string; counts: Record<string, number>; meanProgress: number }> {
+    return this.request('GET', `/v1/batches/${id}`);
+  }
+
   getJob(id: string): Promise<JobView> {
     return this.request<JobView>('GET', `/v1/jobs/${id}`);
   }
