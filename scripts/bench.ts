@@ -1,8 +1,10 @@
 /** npm run bench -- <engine|platform|preview>: benchmarks that print numbers (never timed tests). */
 import { runEngineBench } from './bench/engine';
+import { runPlatformBench } from './bench/platform';
 
 const benches: Record<string, () => Promise<void>> = {
   engine: runEngineBench,
+  platform: runPlatformBench,
 };
 
 async function main(): Promise<void> {
