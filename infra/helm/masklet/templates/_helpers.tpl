@@ -1,0 +1,122 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "masklet.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: release-chart unless the release name already contains the chart name. */}}
+{{- define "masklet.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "masklet.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Common labels. */}}
+{{- define "masklet.labels" -}}
+helm.sh/chart: {{ include "masklet.chart" . }}
+{{ include "masklet.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: masklet
+{{- end }}
+
+{{/* Selector labels (without component). */}}
+{{- define "masklet.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "masklet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "masklet.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "masklet.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Image of api / migrate. */}}
+{{- define "masklet.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* Image of workers: worker.image when set (e.g. the CUDA build), else image. */}}
+{{- define "masklet.workerImage" -}}
+{{- $repo := default .Values.image.repository .Values.worker.image.repository }}
+{{- $tag := default (default .Chart.AppVersion .Values.image.tag) .Values.worker.image.tag }}
+{{- printf "%s:%s" $repo $tag }}
+{{- end }}
+
+{{/* Name of the Secret holding DATABASE_URL, REDIS_URL and S3 credentials. */}}
+{{- define "masklet.secretName" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- .Values.secrets.existingSecret }}
+{{- else }}
+{{- printf "%s-secrets" (include "masklet.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "masklet.configMapName" -}}
+{{- printf "%s-config" (include "masklet.fullname" .) }}
+{{- end }}
+
+{{/* MASKLET_MODEL value, empty when the image's reference model is used. */}}
+{{- define "masklet.modelManifest" -}}
+{{- if .Values.model.name }}
+{{- printf "%s/%s/%s" (trimSuffix "/" .Values.model.mountPath) .Values.model.name .Values.model.manifest }}
+{{- end }}
+{{- end }}
+
+{{/* Environment from the Secret (secretKeyRef per variable) plus MASKLET_MODEL. */}}
+{{- define "masklet.secretEnv" -}}
+{{- $secret := include "masklet.secretName" . }}
+{{- $optional := .Values.secrets.optionalKeys }}
+{{- range $env, $key := .Values.secrets.keys }}
+- name: {{ $env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $key }}
+      {{- if has $env $optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- with include "masklet.modelManifest" . }}
+- name: MASKLET_MODEL
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Volume of the model exports (none when model.volume.type is none). */}}
+{{- define "masklet.modelVolume" -}}
+{{- if eq .Values.model.volume.type "pvc" }}
+- name: models
+  persistentVolumeClaim:
+    claimName: {{ required "model.volume.existingClaim is required when model.volume.type is pvc" .Values.model.volume.existingClaim }}
+    readOnly: true
+{{- else if eq .Values.model.volume.type "hostPath" }}
+- name: models
+  hostPath:
+    path: {{ required "model.volume.hostPath is required when model.volume.type is hostPath" .Values.model.volume.hostPath }}
+    type: Directory
+{{- else if ne .Values.model.volume.type "none" }}
+{{- fail (printf "model.volume.type must be none, pvc or hostPath (got %q)" .Values.model.volume.type) }}
+{{- end }}
+{{- end }}
+
+{{- define "masklet.modelVolumeMount" -}}
+{{- if ne .Values.model.volume.type "none" }}
+- name: models
+  mountPath: {{ .Values.model.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end }}

@@ -1,0 +1,248 @@
+/**
+ * Static checks of the deployment artefacts (no docker engine or helm binary needed):
+ *   node --import tsx --test infra/infra.test.ts
+ * - Chart.yaml / values.yaml parse; every `.Values.x.y` a template uses exists in values.yaml;
+ * - template blocks balance and every `include` has a `define`;
+ * - the chart's environment (config, secrets.keys, literal env names) only names variables of
+ *   libs/config/src/config.ts's schema, and the schema's required variables are supplied;
+ * - the Dockerfile has the promised stages, entrypoint roles, non-root user and ffmpeg;
+ * - .dockerignore keeps host state out without hiding what the Dockerfile copies.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = resolve(__dirname, '..');
+const CHART = join(ROOT, 'infra', 'helm', 'masklet');
+const TEMPLATES = join(CHART, 'templates');
+const DOCKER = join(ROOT, 'infra', 'docker');
+
+type Yaml = Record<string, unknown>;
+
+const read = (path: string): string => readFileSync(path, 'utf8');
+const isMap = (v: unknown): v is Yaml => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function templateFiles(): string[] {
+  return readdirSync(TEMPLATES)
+    .filter((f) => /\.(ya?ml|tpl|txt)$/.test(f))
+    .map((f) => join(TEMPLATES, f));
+}
+
+const values = parse(read(join(CHART, 'values.yaml'))) as Yaml;
+
+/** Names of the variables in EnvSchema (read as text, so the chart cannot drift from the code). */
+function schemaVariables(): Map<string, { required: boolean }> {
+  const src = read(join(ROOT, 'libs', 'config', 'src', 'config.ts'));
+  const start = src.indexOf('const EnvSchema = z.object({');
+  assert.ok(start >= 0, 'EnvSchema = z.object({ not found in libs/config/src/config.ts');
+  const end = src.indexOf('\n});', start);
+  assert.ok(end > start, 'end of EnvSchema not found');
+  const body = src.slice(start, end);
+  const vars = new Map<string, { required: boolean }>();
+  // One variable per line: `  NAME: z....,` (comments are skipped by the anchored pattern).
+  for (const m of body.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):\s*(.*)$/gm)) {
+    const decl = m[2] ?? '';
+    vars.set(m[1]!, { required: !/\.default\(|\.optional\(\)/.test(decl) });
+  }
+  assert.ok(vars.size >= 10, `suspiciously few schema variables parsed: ${[...vars.keys()].join(', ')}`);
+  return vars;
+}
+
+/** Paths like `config.API_PORT` from `.Values.config.API_PORT` / `$.Values.config.API_PORT`. */
+function valuesReferences(text: string): string[] {
+  return [...text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((m) => m[1]!.slice(1));
+}
+
+function lookup(root: Yaml, path: string): { found: boolean; value?: unknown } {
+  let cur: unknown = root;
+  for (const key of path.split('.')) {
+    if (!isMap(cur) || !(key in cur)) return { found: false };
+    cur = cur[key];
+  }
+  return { found: true, value: cur };
+}
+
+test('Chart.yaml is a v2 application chart with semver version and appVersion', () => {
+  const chart = parse(read(join(CHART, 'Chart.yaml'))) as Yaml;
+  assert.equal(chart.apiVersion, 'v2');
+  assert.equal(chart.name, 'masklet');
+  assert.equal(chart.type, 'application');
+  assert.match(String(chart.version), /^\d+\.\d+\.\d+(-[\w.]+)?$/);
+  assert.equal(typeof chart.appVersion, 'string', 'appVersion must be a quoted string');
+  assert.ok(existsSync(join(CHART, 'README.md')), 'chart README.md');
+  assert.ok(existsSync(join(TEMPLATES, '_helpers.tpl')), '_helpers.tpl');
+});
+
+test('every .Values path used by the templates exists in values.yaml', () => {
+  const missing: string[] = [];
+  let count = 0;
+  for (const file of templateFiles()) {
+    for (const path of valuesReferences(read(file))) {
+      count++;
+      if (!lookup(values, path).found) missing.push(`${file.slice(CHART.length + 1)}: .Values.${path}`);
+    }
+  }
+  assert.ok(count > 50, `only ${count} .Values references found: is the regex broken?`);
+  assert.deepEqual([...new Set(missing)], []);
+});
+
+test('template actions balance and every include has a define', () => {
+  const defined = new Set<string>();
+  const included: string[] = [];
+  for (const file of templateFiles()) {
+    const text = read(file);
+    const name = file.slice(CHART.length + 1);
+    assert.equal((text.match(/\{\{/g) ?? []).length, (text.match(/\}\}/g) ?? []).length, `${name}: {{ / }} count`);
+    const actions = [...text.matchAll(/\{\{-?\s*(\/\*[\s\S]*?\*\/|[\s\S]*?)\s*-?\}\}/g)].map((m) => m[1]!.trim());
+    let depth = 0;
+    for (const a of actions) {
+      if (a.startsWith('/*')) continue;
+      if (/^(if|range|with|define|block)\b/.test(a)) depth++;
+      else if (/^end\b/.test(a)) depth--;
+      assert.ok(depth >= 0, `${name}: {{ end }} without an opening block`);
+      const d = /^define\s+"([^"]+)"/.exec(a);
+      if (d) defined.add(d[1]!);
+      for (const inc of a.matchAll(/\binclude\s+"([^"]+)"/g)) included.push(`${name}:${inc[1]!}`);
+    }
+    assert.equal(depth, 0, `${name}: unclosed if/range/with/define`);
+  }
+  for (const ref of included) {
+    const tpl = ref.slice(ref.indexOf(':') + 1);
+    assert.ok(defined.has(tpl), `${ref}: no define "${tpl}"`);
+  }
+});
+
+test('chart environment names only variables of libs/config (and supplies the required ones)', () => {
+  const schema = schemaVariables();
+  const config = values.config;
+  assert.ok(isMap(config), 'values.config must be a map');
+  for (const [name, value] of Object.entries(config)) {
+    assert.ok(schema.has(name), `values.config.${name} is not a variable of libs/config/src/config.ts`);
+    assert.equal(typeof value, 'string', `values.config.${name} must be a string (numbers would render as floats)`);
+  }
+  const secrets = values.secrets;
+  assert.ok(isMap(secrets) && isMap(secrets.keys), 'values.secrets.keys must be a map');
+  for (const name of Object.keys(secrets.keys)) {
+    assert.ok(schema.has(name), `values.secrets.keys.${name} is not a variable of libs/config/src/config.ts`);
+    assert.ok(!(name in config), `${name} is both in config and in secrets.keys`);
+  }
+  // Literal `- name: FOO` env entries written in the templates (MASKLET_MODEL, MASKLET_PROVIDERS, DATABASE_URL, ...).
+  for (const file of templateFiles()) {
+    for (const m of read(file).matchAll(/-\s+name:\s+([A-Z][A-Z0-9_]*)\s*$/gm)) {
+      assert.ok(schema.has(m[1]!), `${file.slice(CHART.length + 1)}: env ${m[1]} is not a variable of libs/config`);
+    }
+  }
+  const supplied = new Set([...Object.keys(config), ...Object.keys(secrets.keys)]);
+  for (const [name, { required }] of schema) {
+    if (required) assert.ok(supplied.has(name), `${name} is required by libs/config but the chart never sets it`);
+  }
+  // Ports the templates read must be numbers a Kubernetes port accepts.
+  for (const port of ['API_PORT', 'WORKER_METRICS_PORT'] as const) {
+    assert.match(String(config[port]), /^\d+$/, `config.${port}`);
+  }
+  assert.equal(config.WORKER_METRICS_PORT, '9464');
+});
+
+test('worker chart settings: GPU limit, GPU placement, grace period, model volume, probes, scrape annotations', () => {
+  const worker = values.worker as Yaml;
+  const gpu = worker.gpu as Yaml;
+  assert.equal(gpu.resourceName, 'nvidia.com/gpu');
+  assert.ok(isMap(worker.nodeSelector) && Array.isArray(worker.tolerations));
+  assert.ok(Number(worker.terminationGracePeriodSeconds) >= 60, 'worker grace period must leave time for a frame hand-back');
+  const model = values.model as Yaml;
+  assert.equal(model.mountPath, '/models');
+  const workerTpl = read(join(TEMPLATES, 'worker-deployment.yaml'));
+  assert.doesNotMatch(workerTpl, /^\s*(preStop|lifecycle):/m, 'the worker relies on SIGTERM alone (no preStop hook)');
+  assert.match(workerTpl, /- worker\b/);
+  assert.match(workerTpl, /prometheus\.io\/scrape/);
+  assert.match(read(join(TEMPLATES, '_helpers.tpl')), /name: MASKLET_MODEL/);
+  const apiTpl = read(join(TEMPLATES, 'api-deployment.yaml'));
+  assert.match(apiTpl, /- api\b/);
+  assert.match(apiTpl, /path: \/healthz/);
+  assert.match(apiTpl, /path: \/readyz/);
+  assert.match(apiTpl, /prometheus\.io\/port: \{\{ \.Values\.config\.API_PORT/);
+  const job = read(join(TEMPLATES, 'migrate-job.yaml'));
+  assert.match(job, /helm\.sh\/hook: pre-install,pre-upgrade/);
+  assert.match(job, /args: \["migrate"\]/);
+  assert.ok(existsSync(join(TEMPLATES, 'worker-hpa.yaml')));
+});
+
+/** Dockerfile instructions (continuation lines joined), split into stages. */
+function dockerStages(): { name: string; from: string; lines: string[] }[] {
+  const text = read(join(DOCKER, 'Dockerfile')).replace(/\\\n/g, ' ');
+  const stages: { name: string; from: string; lines: string[] }[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ from: from[1]!, name: from[2] ?? '', lines: [] });
+    else stages.at(-1)?.lines.push(line);
+  }
+  return stages;
+}
+
+test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, non-root runtime with ffmpeg', () => {
+  const text = read(join(DOCKER, 'Dockerfile'));
+  assert.match(text, /^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  assert.match(text, /^ARG WORKER_BASE=node:20-bookworm-slim$/m);
+  const stages = dockerStages();
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  for (const name of ['deps', 'build', 'runtime']) assert.ok(byName.has(name), `stage ${name}`);
+  assert.equal(stages.at(-1)?.name, 'runtime', 'the final (default) stage is runtime');
+  assert.equal(byName.get('runtime')!.from, '${WORKER_BASE}');
+
+  const deps = byName.get('deps')!.lines.join('\n');
+  assert.match(deps, /COPY package\.json package-lock\.json \.npmrc/);
+  assert.match(deps, /RUN npm install --no-audit --no-fund/);
+  assert.match(read(join(ROOT, '.npmrc')), /onnxruntime-node-install=skip/);
+
+  const build = byName.get('build')!.lines.join('\n');
+  assert.match(build, /PRISMA_SCHEMA_ENGINE_BINARY=\/app\/package\.json/);
+  assert.match(build, /npm run db:generate/);
+  assert.match(build, /npm run models:reference/);
+  assert.ok(existsSync(join(ROOT, 'package.json')));
+  const scripts = (JSON.parse(read(join(ROOT, 'package.json'))) as { scripts: Record<string, string> }).scripts;
+  for (const s of ['db:generate', 'models:reference']) assert.ok(scripts[s], `package.json script ${s}`);
+
+  const runtime = byName.get('runtime')!.lines;
+  const rt = runtime.join('\n');
+  assert.match(rt, /apt-get install[^\n]*\bffmpeg\b/);
+  assert.match(rt, /COPY --from=node \/usr\/local\/bin\/node/);
+  const users = runtime.filter((l) => /^USER\s/i.test(l));
+  assert.ok(users.length > 0, 'runtime stage sets USER');
+  const user = users.at(-1)!.split(/\s+/)[1]!.split(':')[0]!;
+  assert.ok(user !== 'root' && user !== '0', `runtime USER is ${user}`);
+  assert.match(rt, /useradd[^\n]*--uid 10001/);
+  const psc = values.podSecurityContext as Yaml;
+  assert.equal(String(psc.runAsUser), user, 'chart runAsUser matches the image USER');
+  assert.match(rt, /^ENTRYPOINT \["\/usr\/bin\/tini", "--", "\/app\/infra\/docker\/entrypoint\.sh"\]$/m);
+});
+
+test('entrypoint roles api/worker/migrate/cli exec files that exist', () => {
+  const path = join(DOCKER, 'entrypoint.sh');
+  const sh = read(path);
+  assert.ok(sh.startsWith('#!/bin/sh'));
+  assert.ok((statSync(path).mode & 0o111) !== 0, 'entrypoint.sh is executable');
+  const roles = new Map<string, string>();
+  for (const m of sh.matchAll(/^\s{2}(\w+)\)\s*\n(?:\s+shift\s*\n)?\s+exec node --import tsx (\S+)/gm)) roles.set(m[1]!, m[2]!);
+  for (const role of ['api', 'worker', 'migrate', 'cli']) {
+    const file = roles.get(role);
+    assert.ok(file, `entrypoint role ${role}`);
+    assert.ok(existsSync(join(ROOT, file)), `role ${role} runs ${file}, which does not exist`);
+  }
+});
+
+test('.dockerignore keeps host state out and does not hide what the Dockerfile copies', () => {
+  const patterns = read(join(ROOT, '.dockerignore'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  for (const p of ['.git', '**/node_modules', '.tmp', 'test/artifacts', 'models/*/*.onnx']) {
+    assert.ok(patterns.includes(p), `.dockerignore lacks ${p}`);
+  }
+  for (const needed of ['package.json', 'package-lock.json', '.npmrc', 'prisma', 'infra', 'apps', 'libs', 'models', 'scripts']) {
+    assert.ok(!patterns.includes(needed), `.dockerignore hides ${needed}`);
+  }
+});
