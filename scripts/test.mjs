@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { bootstrap } from './bootstrap.mjs';
 
-const roots = ['libs', 'apps', 'models', 'test'];
+const roots = ['libs', 'apps', 'models', 'test', 'infra'];
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
