@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
+  /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
+  CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  /** Per-job preview sessions an API process keeps warm (LRU). */
+  PREVIEW_SESSIONS: z.coerce.number().int().positive().default(4),
   /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),

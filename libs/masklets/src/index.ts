@@ -3,3 +3,5 @@
 export * from './chunk-format';
 export * from './chunk-keys';
 export * from './track-stats';
+export * from './round-view';
+export * from './checkpoint-store';

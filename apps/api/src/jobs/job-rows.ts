@@ -92,12 +92,12 @@ export function buildJobRows(
 }
 
 /** Stored prompt JSON: points [{x, y, label}], box [x0, y0, x1, y1], mask {size: [h, w], counts: "<COCO string>"}. */
-function promptRow(jobId: string, objectId: number, p: PromptBody): Prisma.PromptCreateManyInput {
+export function promptRow(jobId: string, objectId: number, p: PromptBody, round = 1): Prisma.PromptCreateManyInput {
   const kind = p.mask ? 'MASK' : p.box ? 'BOX' : 'POINTS';
   return {
     id: randomUUID(),
     jobId,
-    round: 1,
+    round,
     objectId,
     frame: p.frame,
     kind,

@@ -6,11 +6,14 @@ import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { MaskletsService } from './masklets.service';
+import { PreviewService } from './preview.service';
+import { RoundsController } from './rounds.controller';
+import { RoundsService } from './rounds.service';
 
 @Module({
   imports: [VideosModule],
-  controllers: [JobsController],
-  providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService],
+  controllers: [JobsController, RoundsController],
+  providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService, RoundsService, PreviewService],
   exports: [JobsRepository, JobSubmissionService],
 })
 export class JobsModule {}

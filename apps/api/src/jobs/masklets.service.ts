@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Job, MaskletChunk, PrismaClient } from '@masklet/db';
-import { decodeChunk, type MaskletChunk as ChunkData } from '@masklet/masklets';
+import { decodeChunk, resolveFrameSources, type FrameSegment, type MaskletChunk as ChunkData } from '@masklet/masklets';
 import { fromCocoRle, writeIndexedPng } from '@masklet/masks';
 import type { ObjectStore } from '@masklet/storage';
 import { ApiError, badRequest } from '../common/api-error';
 import { OBJECT_STORE, PRISMA } from '../core/tokens';
 import { JobsRepository } from './jobs.repository';
+
+interface RoundView {
+  round: number;
+  included: number[];
+  removed: Set<number>;
+}
 
 export interface MaskletQuery {
   from: number;
@@ -17,7 +23,7 @@ export interface MaskletQuery {
 }
 
 /**
- * Masks of a job out of the worker's chunk files.
+ * Masks of a job out of the worker's chunk files, versioned by round (see `view`).
  * - format=rle: JSON {jobId, round, width, height, from, to, frames: [{frame, objects: [{objectId, rle: {size, counts}, area, bbox, score}]}]}
  *   streamed chunk by chunk over [from, to) (to defaults to the video's frame count). Frames not yet written are absent.
  * - format=png: one frame (to omitted or from + 1) as a DAVIS-palette indexed PNG; pixel value = object id (1..255).
@@ -35,47 +41,82 @@ export class MaskletsService {
     const width = video.width ?? 0;
     const height = video.height ?? 0;
     const frameCount = video.frameCount ?? 0;
-    const round = q.round ?? job.currentRound;
-    if (round > job.currentRound) throw new ApiError(404, 'ROUND_NOT_FOUND', `job ${job.id} has no round ${round} (latest: ${job.currentRound})`);
+    if (q.round !== undefined && q.round > job.currentRound) throw new ApiError(404, 'ROUND_NOT_FOUND', `job ${job.id} has no round ${q.round} (latest: ${job.currentRound})`);
+    const view = await this.view(job, q.round);
+    const round = view.round;
     if (q.from >= frameCount) throw badRequest('INVALID_RANGE', `from=${q.from} is outside the video (frames 0..${frameCount - 1})`);
     const wanted = q.object ? new Set(q.object) : null;
+    const keep = (objectId: number): boolean => (!wanted || wanted.has(objectId)) && !view.removed.has(objectId);
     if (q.format === 'png') {
       if (q.to !== undefined && q.to !== q.from + 1) {
         throw badRequest('PNG_SINGLE_FRAME', 'format=png returns one frame: omit "to" or set to=from+1 (use format=rle for ranges)');
       }
-      const png = await this.framePng(job, round, q.from, width, height, wanted);
+      const png = await this.framePng(job, view, q.from, width, height, keep);
       res.status(200).type('image/png').setHeader('Content-Disposition', `inline; filename="${String(q.from).padStart(5, '0')}.png"`);
       res.end(png);
       return;
     }
     const to = Math.min(q.to ?? frameCount, frameCount);
     if (to <= q.from) throw badRequest('INVALID_RANGE', `to=${q.to} must be greater than from=${q.from}`);
-    const chunks = await this.jobs.chunksOverlapping(job.id, round, q.from, to);
-    await this.streamRle(res, chunks, { jobId: job.id, round, width, height, from: q.from, to }, wanted);
+    const segments = await this.segments(job.id, view, q.from, to);
+    await this.streamRle(res, segments, { jobId: job.id, round, width, height, from: q.from, to }, keep);
   }
 
-  private async streamRle(res: Response, chunks: MaskletChunk[], head: Record<string, unknown>, wanted: Set<number> | null): Promise<void> {
-    const from = head['from'] as number;
-    const to = head['to'] as number;
+  /**
+   * Round R's state: for each frame, the newest of R itself and every earlier SUCCEEDED round that has
+   * it (a correction round's chunks cover only the frames it recomputed). Default R: the latest round
+   * that is not FAILED or CANCELLED. Objects removed in a round <= R are left out.
+   */
+  private async view(job: Job, requested: number | undefined): Promise<RoundView> {
+    const rounds = await this.prisma.round.findMany({ where: { jobId: job.id }, select: { number: true, status: true }, orderBy: { number: 'asc' } });
+    let round = requested ?? job.currentRound;
+    if (requested === undefined) {
+      const usable = rounds.filter((r) => r.status !== 'FAILED' && r.status !== 'CANCELLED');
+      if (usable.length) round = usable[usable.length - 1]!.number;
+    }
+    const included = [round, ...rounds.filter((r) => r.number < round && r.status === 'SUCCEEDED').map((r) => r.number)];
+    const removedRows = await this.prisma.jobObject.findMany({ where: { jobId: job.id, removedInRound: { lte: round } }, select: { objectId: true } });
+    return { round, included, removed: new Set(removedRows.map((o) => o.objectId)) };
+  }
+
+  private async segments(jobId: string, view: RoundView, from: number, to: number): Promise<FrameSegment<MaskletChunk>[]> {
+    const chunks = await this.prisma.maskletChunk.findMany({
+      where: { jobId, round: { in: view.included }, startFrame: { lt: to }, endFrame: { gt: from } },
+      orderBy: [{ startFrame: 'asc' }, { round: 'asc' }],
+    });
+    return resolveFrameSources(chunks, from, to);
+  }
+
+  private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Record<string, unknown>, keep: (objectId: number) => boolean): Promise<void> {
     // Fetch one chunk ahead while the current one is written.
-    let next: Promise<ChunkData> | undefined = chunks[0] ? this.load(chunks[0]) : undefined;
-    const first = next ? await next : undefined;
+    const loads = new Map<string, Promise<ChunkData>>();
+    const load = (c: MaskletChunk): Promise<ChunkData> => {
+      let p = loads.get(c.id);
+      if (!p) {
+        loads.set(c.id, (p = this.load(c)));
+        p.catch(() => undefined);
+      }
+      return p;
+    };
+    let first: ChunkData | undefined;
+    if (segments[0]) first = await load(segments[0].chunk);
     res.status(200).type('application/json');
     await write(res, `${JSON.stringify(head).slice(0, -1)},"frames":[`);
     let sep = '';
-    for (let i = 0; i < chunks.length; i++) {
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i]!;
       let data: ChunkData;
       try {
-        data = i === 0 ? first! : await next!;
+        data = i === 0 ? first! : await load(seg.chunk);
       } catch (err) {
         res.destroy(err as Error);
         return;
       }
-      next = chunks[i + 1] ? this.load(chunks[i + 1]!) : undefined;
-      next?.catch(() => undefined);
+      if (segments[i + 1]) void load(segments[i + 1]!.chunk);
+      if (segments[i - 1]) loads.delete(segments[i - 1]!.chunk.id);
       for (const f of data.frames) {
-        if (f.frame < from || f.frame >= to) continue;
-        const objects = wanted ? f.objects.filter((o) => wanted.has(o.objectId)) : f.objects;
+        if (f.frame < seg.from || f.frame >= seg.to) continue;
+        const objects = f.objects.filter((o) => keep(o.objectId));
         await write(res, `${sep}${JSON.stringify({ frame: f.frame, objects })}`);
         sep = ',';
       }
@@ -83,14 +124,14 @@ export class MaskletsService {
     res.end(']}');
   }
 
-  private async framePng(job: Job, round: number, frame: number, width: number, height: number, wanted: Set<number> | null): Promise<Buffer> {
-    const [chunk] = await this.jobs.chunksOverlapping(job.id, round, frame, frame + 1);
-    const data = chunk ? await this.load(chunk) : undefined;
+  private async framePng(job: Job, view: RoundView, frame: number, width: number, height: number, keep: (objectId: number) => boolean): Promise<Buffer> {
+    const [seg] = await this.segments(job.id, view, frame, frame + 1);
+    const data = seg ? await this.load(seg.chunk) : undefined;
     const f = data?.frames.find((x) => x.frame === frame);
-    if (!f) throw new ApiError(404, 'FRAME_NOT_AVAILABLE', `no masks for frame ${frame} of job ${job.id} round ${round} yet`);
+    if (!f) throw new ApiError(404, 'FRAME_NOT_AVAILABLE', `no masks for frame ${frame} of job ${job.id} round ${view.round} yet`);
     const labels = new Uint8Array(width * height);
     for (const o of f.objects) {
-      if (wanted && !wanted.has(o.objectId)) continue;
+      if (!keep(o.objectId)) continue;
       if (o.objectId > 255) throw new ApiError(422, 'OBJECT_ID_TOO_LARGE_FOR_PNG', `object ${o.objectId} cannot be a palette index (max 255); use format=rle`);
       if (o.area === 0) continue;
       const mask = fromCocoRle({ size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts });

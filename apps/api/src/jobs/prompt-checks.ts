@@ -1,47 +1,52 @@
 import type { Video } from '@masklet/db';
 import { rleFromString, rleToString } from '@masklet/masks';
 import type { Issue } from '../common/zod-validation.pipe';
-import type { JobBody } from './job-body.schema';
+import type { JobBody, PromptBody } from './job-body.schema';
 
 /** Checks a syntactically valid job against its video; issue paths carry `prefix` (e.g. "jobs[12]."). */
 export function checkJobAgainstVideo(body: JobBody, video: Video, prefix = ''): Issue[] {
   const issues: Issue[] = [];
   const frames = video.frameCount ?? 0;
-  const w = video.width ?? 0;
-  const h = video.height ?? 0;
   const at = (p: string): string => `${prefix}${p}`;
   const start = body.options?.startFrame;
   if (start !== undefined && start >= frames) {
     issues.push({ path: at('options.startFrame'), code: 'START_FRAME_OUT_OF_RANGE', message: `startFrame ${start} is outside the video (frames 0..${frames - 1})` });
   }
   body.objects.forEach((o, oi) => {
-    o.prompts.forEach((p, pi) => {
-      const base = `objects[${oi}].prompts[${pi}]`;
-      if (p.frame >= frames) {
-        issues.push({ path: at(`${base}.frame`), code: 'FRAME_OUT_OF_RANGE', message: `frame ${p.frame} is outside the video (frames 0..${frames - 1})` });
-      }
-      p.points?.forEach((pt, k) => {
-        if (pt.x < 0 || pt.y < 0 || pt.x >= w || pt.y >= h) {
-          issues.push({ path: at(`${base}.points[${k}]`), code: 'POINT_OUTSIDE_FRAME', message: `point (${pt.x}, ${pt.y}) is outside the ${w}x${h} frame` });
-        }
-      });
-      if (p.box) {
-        const b = p.box;
-        if (b.x0 < 0 || b.y0 < 0 || b.x1 > w || b.y1 > h) {
-          issues.push({ path: at(`${base}.box`), code: 'BOX_OUTSIDE_FRAME', message: `box (${b.x0}, ${b.y0}, ${b.x1}, ${b.y1}) is outside the ${w}x${h} frame` });
-        }
-      }
-      if (p.mask) {
-        const [mh, mw] = p.mask.size;
-        if (mh !== h || mw !== w) {
-          issues.push({ path: at(`${base}.mask.size`), code: 'MASK_SIZE_MISMATCH', message: `mask size [${mh}, ${mw}] differs from the video's [height, width] [${h}, ${w}]` });
-        } else {
-          const problem = rleProblem(p.mask.counts, h * w);
-          if (problem) issues.push({ path: at(`${base}.mask.counts`), code: 'INVALID_MASK', message: problem });
-        }
-      }
-    });
+    o.prompts.forEach((p, pi) => issues.push(...checkPromptAgainstVideo(p, video, at(`objects[${oi}].prompts[${pi}]`))));
   });
+  return issues;
+}
+
+/** One prompt against the video: frame in range, points / box inside the frame, a mask of the right size that decodes. */
+export function checkPromptAgainstVideo(p: PromptBody, video: Pick<Video, 'frameCount' | 'width' | 'height'>, base: string): Issue[] {
+  const issues: Issue[] = [];
+  const frames = video.frameCount ?? 0;
+  const w = video.width ?? 0;
+  const h = video.height ?? 0;
+  if (p.frame >= frames) {
+    issues.push({ path: `${base}.frame`, code: 'FRAME_OUT_OF_RANGE', message: `frame ${p.frame} is outside the video (frames 0..${frames - 1})` });
+  }
+  p.points?.forEach((pt, k) => {
+    if (pt.x < 0 || pt.y < 0 || pt.x >= w || pt.y >= h) {
+      issues.push({ path: `${base}.points[${k}]`, code: 'POINT_OUTSIDE_FRAME', message: `point (${pt.x}, ${pt.y}) is outside the ${w}x${h} frame` });
+    }
+  });
+  if (p.box) {
+    const b = p.box;
+    if (b.x0 < 0 || b.y0 < 0 || b.x1 > w || b.y1 > h) {
+      issues.push({ path: `${base}.box`, code: 'BOX_OUTSIDE_FRAME', message: `box (${b.x0}, ${b.y0}, ${b.x1}, ${b.y1}) is outside the ${w}x${h} frame` });
+    }
+  }
+  if (p.mask) {
+    const [mh, mw] = p.mask.size;
+    if (mh !== h || mw !== w) {
+      issues.push({ path: `${base}.mask.size`, code: 'MASK_SIZE_MISMATCH', message: `mask size [${mh}, ${mw}] differs from the video's [height, width] [${h}, ${w}]` });
+    } else {
+      const problem = rleProblem(p.mask.counts, h * w);
+      if (problem) issues.push({ path: `${base}.mask.counts`, code: 'INVALID_MASK', message: problem });
+    }
+  }
   return issues;
 }
 

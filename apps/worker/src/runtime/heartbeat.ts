@@ -52,6 +52,7 @@ export class Heartbeat {
         activeJobs: current,
         inferenceMsPerRole: Object.fromEntries(Object.entries(roles).map(([r, t]) => [r, { calls: t.calls, totalMs: Math.round(t.totalMs), meanMs: Number(t.meanMs.toFixed(2)) }])),
         heapUsedBytes: process.memoryUsage().heapUsed,
+        checkpoints: { ...stats.checkpoints },
       },
       heartbeatAt: new Date(),
     };

@@ -4,6 +4,8 @@ export class WorkerStats {
   jobsCompleted = 0;
   jobsFailed = 0;
   readonly activeJobs = new Set<string>();
+  /** Engine checkpoints: saves (with the last one's size), restores by source, resumed attempts. */
+  readonly checkpoints = { saved: 0, lastBytes: 0, restoredFromRedis: 0, restoredFromS3: 0, resumes: 0 };
   private windowFrames = 0;
   private windowStart = Date.now();
 

@@ -45,9 +45,11 @@ function maskOf(p: Prompt, width: number, height: number): BinaryMask {
  * Adds a round's prompts to the session. Prompts of one object on one frame are merged into one
  * engine call (a box plus every click, in order); a mask replaces clicks on its frame, as in SAM 2.
  * Objects are prompted in id order, frames ascending, so the engine state never depends on the
- * order rows came back from the database.
+ * order rows came back from the database. Correction rounds append clicks to the frame's earlier
+ * clicks of the object (`appendClicks`, SAM 2's clear_old_points=False); on a tracked frame the engine
+ * refines from that frame's previous logits.
  */
-export async function applyPrompts(session: VideoSession, prompts: readonly Prompt[], objectIds: readonly number[]): Promise<number> {
+export async function applyPrompts(session: VideoSession, prompts: readonly Prompt[], objectIds: readonly number[], opts: { appendClicks?: boolean } = {}): Promise<number> {
   const { width, height } = session.source.info;
   const live = new Set(objectIds);
   const groups = new Map<string, { objectId: number; frame: number; points: Point[]; box: Box | null; mask: BinaryMask | null }>();
@@ -72,7 +74,7 @@ export async function applyPrompts(session: VideoSession, prompts: readonly Prom
   for (const g of ordered) {
     if (g.mask) await session.addMask(g.frame, g.objectId, g.mask);
     else if (g.box) await session.addBox(g.frame, g.objectId, g.box, g.points);
-    else await session.addPoints(g.frame, g.objectId, g.points);
+    else await session.addPoints(g.frame, g.objectId, g.points, { clearOld: !opts.appendClicks });
   }
   return ordered.length;
 }

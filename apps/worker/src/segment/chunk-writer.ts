@@ -66,6 +66,15 @@ export class ChunkWriter {
     return written;
   }
 
+  /** Frames an earlier attempt of this round already wrote: never written again, counted as done. */
+  seed(frames: Iterable<number>): void {
+    for (const f of frames) {
+      if (this.seen.has(f)) continue;
+      this.seen.add(f);
+      this.framesWritten++;
+    }
+  }
+
   /** Frames buffered and not yet written (dropped on cancel). */
   get buffered(): number {
     return this.pending.length;

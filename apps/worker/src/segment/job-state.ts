@@ -1,4 +1,6 @@
-import type { PrismaClient } from '@masklet/db';
+import type { Prisma, PrismaClient } from '@masklet/db';
+
+type Json = Record<string, unknown>;
 
 /**
  * Job and Round status transitions written by the segment processor. Terminal writes are guarded by
@@ -63,6 +65,22 @@ export class JobState {
       this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'FAILED', finishedAt: now, error } }),
     ]);
     return job.count === 1;
+  }
+
+  private async mergeStats(patch: (stats: Json) => Json, extra: Prisma.RoundUpdateManyMutationInput = {}): Promise<void> {
+    const row = await this.prisma.round.findUnique({ where: this.roundWhere(), select: { stats: true } });
+    const stats = patch({ ...((row?.stats as Json | null) ?? {}) });
+    await this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round }, data: { ...extra, stats: stats as Prisma.InputJsonValue } });
+  }
+
+  /** Round.stats.attempts gets one entry per attempt: where it started (resume frame, checkpoint source). */
+  async recordAttempt(entry: Json): Promise<void> {
+    await this.mergeStats((s) => ({ ...s, attempts: [...((s['attempts'] as Json[] | undefined) ?? []), entry] }));
+  }
+
+  /** Results of a finished round: checkpoint sizes, passes; meanIouDelta on the row. */
+  async recordResult(result: Json, meanIouDelta: number | null): Promise<void> {
+    await this.mergeStats((s) => ({ ...s, ...result }), { meanIouDelta });
   }
 
   /** An attempt failed and BullMQ will retry: back to QUEUED with the last error visible. */

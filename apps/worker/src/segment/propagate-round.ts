@@ -1,10 +1,10 @@
-import { VideoSession } from '@masklet/engine';
+import { checkpointSession, restoreSession, VideoSession, type CheckpointSummary } from '@masklet/engine';
+import { CheckpointStore, type CheckpointMeta } from '@masklet/masklets';
 import { openVideoFile } from '@masklet/video';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import type { WorkerContext } from '../runtime/context';
 import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
-import { plannedFrameCount } from './frame-plan';
 import type { RoundPlan } from './round-plan';
 
 export interface RoundProgress {
@@ -13,79 +13,215 @@ export interface RoundProgress {
   chunk: WrittenChunk;
 }
 
+/** Where an attempt started: a progress checkpoint of this round (resume), the base round's end checkpoint, or nothing (round 1 from scratch). */
+export interface AttemptStart {
+  resumedFrom: { pass: number; frame: number; framesWritten: number } | null;
+  checkpointSource: 'redis' | 's3' | null;
+  baseRound: number | null;
+}
+
 export interface RoundHooks {
-  /** Called once the frame count is known (video opened, prompts checked). */
-  onStart(framesTotal: number): Promise<void>;
-  /** After each chunk is durably written (S3 object and rows). */
+  /** Called once the frame count is known (video opened, prompts checked) and the start point chosen. */
+  onStart(framesTotal: number, start: AttemptStart): Promise<void>;
+  /** After each chunk is durably written (S3 object and rows) and its checkpoint saved. */
   onChunk(progress: RoundProgress): Promise<void>;
 }
 
+/** One engine propagate call: frames start..end inclusive, in travel order. */
+export interface Pass {
+  reverse: boolean;
+  start: number;
+  end: number;
+}
+
 export type RoundOutcome =
-  | { status: 'succeeded'; framesDone: number; framesTotal: number; chunks: number; engineMs: number }
+  | { status: 'succeeded'; framesDone: number; framesTotal: number; chunks: number; engineMs: number; passes: Pass[]; checkpoint: CheckpointSummary; checkpointsSaved: number }
   | { status: 'cancelled'; framesDone: number; framesTotal: number };
 
+export function passFrames(p: Pass): number {
+  return Math.abs(p.end - p.start) + 1;
+}
+
 /**
- * One propagation round: video from the scratch cache, prompts into a fresh VideoSession, frames
- * streamed into chunks. After every frame it checks the local cancel set and the shutdown flag, so
- * either stops the job within the frame in flight; what is still buffered is dropped.
+ * The passes of a round.
+ * Round 1: from options.startFrame (or the first prompted frame), per direction, maxFrames per pass.
+ * Correction rounds: only what the corrections can reach — forward from the earliest corrected frame
+ * to the end ('forward', 'both'), backward from the latest corrected frame to 0 ('backward'), or, for
+ * 'both', backward from the earliest too (frames between earliest and latest are reached by the
+ * forward pass, which conditions on every corrected frame). A round of removals only has no pass.
+ */
+export function planPasses(plan: Pick<RoundPlan, 'round' | 'options' | 'prompts' | 'direction'>, numFrames: number): Pass[] {
+  const frames = plan.prompts.map((p) => p.frame);
+  const direction = plan.direction;
+  if (plan.round === 1) {
+    const start = plan.options.startFrame ?? Math.min(...frames);
+    const max = plan.options.maxFrames ?? numFrames;
+    const fwd: Pass = { reverse: false, start, end: Math.min(start + max, numFrames - 1) };
+    const bwd: Pass | null = start > 0 ? { reverse: true, start, end: Math.max(start - max, 0) } : null;
+    if (direction === 'forward') return [fwd];
+    if (direction === 'backward') return bwd ? [bwd] : [];
+    return bwd ? [fwd, bwd] : [fwd];
+  }
+  if (frames.length === 0) return [];
+  const earliest = Math.min(...frames);
+  const latest = Math.max(...frames);
+  if (direction === 'forward') return [{ reverse: false, start: earliest, end: numFrames - 1 }];
+  // The engine yields nothing backward from frame 0: the corrected frame alone is a forward step.
+  if (direction === 'backward') return [latest > 0 ? { reverse: true, start: latest, end: 0 } : { reverse: false, start: 0, end: 0 }];
+  const out: Pass[] = [{ reverse: false, start: earliest, end: numFrames - 1 }];
+  if (earliest > 0) out.push({ reverse: true, start: earliest, end: 0 });
+  return out;
+}
+
+/** Distinct frames the passes produce (a frame visited twice counts once). */
+export function plannedFrames(passes: Pass[]): Set<number> {
+  const set = new Set<number>();
+  for (const p of passes) {
+    const step = p.reverse ? -1 : 1;
+    for (let f = p.start; ; f += step) {
+      set.add(f);
+      if (f === p.end) break;
+    }
+  }
+  return set;
+}
+
+/**
+ * One propagation round: video from the scratch cache, engine state from a checkpoint or fresh,
+ * frames streamed into chunks. After every frame it checks the local cancel set and the shutdown
+ * flag, so either stops the job within the frame in flight; what is still buffered is dropped.
  *
- * Resume seam: a later issue restores a session checkpoint here (skip frames whose chunks exist and
- * start the engine from the checkpointed state); today a redo starts over and rewrites identical chunks.
+ * Resume: a chunk is flushed as soon as its last frame (in travel order) is done, then the session is
+ * checkpointed with the pass and next frame (`progress`), so a checkpoint always matches exactly the
+ * frames written. A retried attempt restores the latest progress checkpoint, skips the frames whose
+ * chunks exist and continues the engine from there; restoring is bit-exact, so the masks equal an
+ * uninterrupted run. At the end the `end` checkpoint is saved (a correction round restores it).
  */
 export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks: RoundHooks): Promise<RoundOutcome> {
   const model = ctx.model;
   if (!model) throw new Error('this worker has no model loaded');
   const jobId = plan.job.id;
+  const tenantId = plan.job.tenantId;
+  const checkpoints = new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS);
   const cached = await ctx.videos.acquire(plan.video);
   let source: Awaited<ReturnType<typeof openVideoFile>> | null = null;
   let session: VideoSession | null = null;
+  const sessionOptions = { nonOverlap: plan.options.nonOverlap ?? false };
   try {
     source = await openVideoFile(cached.path);
     const { numFrames, width, height } = source.info;
-    session = new VideoSession(model, source, { nonOverlap: plan.options.nonOverlap ?? false });
-    if (plan.prompts.length === 0) throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
-    await applyPrompts(session, plan.prompts, plan.objectIds);
-    const promptFrames = plan.prompts.map((p) => p.frame);
-    const start = plan.options.startFrame ?? Math.min(...promptFrames);
-    if (start >= numFrames) throw new PermanentJobError('bad_input.start_frame', `startFrame ${start} is outside the video (0..${numFrames - 1})`);
-    const framesTotal = plannedFrameCount(numFrames, start, plan.options.direction, plan.options.maxFrames);
-    await hooks.onStart(framesTotal);
+    if (plan.round === 1 && plan.prompts.length === 0) throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
+    if (plan.round === 1) {
+      const start = plan.options.startFrame ?? Math.min(...plan.prompts.map((p) => p.frame));
+      if (start >= numFrames) throw new PermanentJobError('bad_input.start_frame', `startFrame ${start} is outside the video (0..${numFrames - 1})`);
+    }
+    const passes = planPasses(plan, numFrames);
+    const framesTotal = plannedFrames(passes).size;
 
     const writer = new ChunkWriter(ctx.prisma, ctx.store, {
-      jobId, tenantId: plan.job.tenantId, round: plan.round, width, height,
+      jobId, tenantId, round: plan.round, width, height,
       chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
     });
-    const report = async (chunk: WrittenChunk | null): Promise<void> => {
-      if (chunk) await hooks.onChunk({ framesDone: writer.framesWritten, framesTotal, chunk });
-    };
+    const block = (f: number): number => Math.floor(f / (plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES));
+
+    // Where to start: this round's progress checkpoint, else the base round's end state, else fresh.
+    let firstPass = 0;
+    let firstFrame = passes[0]?.start ?? 0;
+    let start: AttemptStart = { resumedFrom: null, checkpointSource: null, baseRound: plan.baseRound };
+    const progress = await checkpoints.load(tenantId, jobId, plan.round, 'progress');
+    if (progress && progress.meta.pass !== undefined && progress.meta.nextFrame !== undefined && progress.meta.pass < passes.length) {
+      session = await restoreSession(model, source, progress.data, sessionOptions);
+      firstPass = progress.meta.pass;
+      firstFrame = progress.meta.nextFrame;
+      start = { resumedFrom: { pass: firstPass, frame: firstFrame, framesWritten: progress.meta.framesWritten }, checkpointSource: progress.source, baseRound: plan.baseRound };
+      ctx.stats.checkpoints.resumes++;
+      countRestore(ctx, progress.source);
+    } else {
+      if (plan.baseRound !== null) {
+        const base = await checkpoints.load(tenantId, jobId, plan.baseRound, 'end');
+        if (!base) throw new PermanentJobError('checkpoint_missing', `round ${plan.round}: the end checkpoint of round ${plan.baseRound} is gone from Redis and S3`);
+        session = await restoreSession(model, source, base.data, sessionOptions);
+        start.checkpointSource = base.source;
+        countRestore(ctx, base.source);
+        for (const id of plan.removedObjects) if (session.tracks.has(id)) await session.removeObject(id);
+        await applyPrompts(session, plan.prompts, plan.objectIds, { appendClicks: true });
+      } else {
+        session = new VideoSession(model, source, sessionOptions);
+        await applyPrompts(session, plan.prompts, plan.objectIds);
+      }
+    }
+    // Frames an earlier attempt wrote (their chunks exist) are not written again.
+    const existing = await ctx.prisma.maskletChunk.findMany({ where: { jobId, round: plan.round }, select: { startFrame: true, endFrame: true } });
+    const done: number[] = [];
+    for (const c of existing) for (let f = c.startFrame; f < c.endFrame; f++) done.push(f);
+    writer.seed(done);
+    await hooks.onStart(framesTotal, start);
+
     let chunks = 0;
     let engineMs = 0;
-    const it = session.propagate({ startFrame: start, direction: plan.options.direction, ...(plan.options.maxFrames !== undefined ? { maxFrames: plan.options.maxFrames } : {}) });
-    let t0 = performance.now();
-    for await (const result of it) {
-      engineMs += performance.now() - t0;
-      ctx.stats.frame();
-      ctx.metrics.framesProcessed.inc();
-      if (ctx.cancels.has(jobId)) {
-        writer.discard();
-        return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
+    let checkpointsSaved = 0;
+    const last: { summary: CheckpointSummary | null } = { summary: null };
+    const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>): Promise<void> => {
+      const { data, summary } = await checkpointSession(session!);
+      const bytes = await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten: writer.framesWritten, ...meta }, data);
+      last.summary = summary;
+      checkpointsSaved++;
+      ctx.stats.checkpoints.saved++;
+      ctx.stats.checkpoints.lastBytes = bytes;
+    };
+    const report = async (chunk: WrittenChunk | null): Promise<void> => {
+      if (chunk) {
+        chunks++;
+        await hooks.onChunk({ framesDone: writer.framesWritten, framesTotal, chunk });
       }
-      if (ctx.isStopping()) {
-        writer.discard();
-        throw new ReleasedForShutdown();
+    };
+
+    for (let pi = firstPass; pi < passes.length; pi++) {
+      const pass = passes[pi]!;
+      const from = pi === firstPass ? firstFrame : pass.start;
+      const step = pass.reverse ? -1 : 1;
+      const it = session.propagate({ startFrame: from, direction: pass.reverse ? 'backward' : 'forward', maxFrames: Math.abs(pass.end - from) });
+      let t0 = performance.now();
+      for await (const result of it) {
+        engineMs += performance.now() - t0;
+        ctx.stats.frame();
+        ctx.metrics.framesProcessed.inc();
+        if (ctx.cancels.has(jobId)) {
+          writer.discard();
+          return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
+        }
+        if (ctx.isStopping()) {
+          writer.discard();
+          throw new ReleasedForShutdown();
+        }
+        const f = result.frame;
+        await report(await writer.add(result));
+        // Close the chunk as soon as its last frame is done, then checkpoint: the checkpoint's cursor is
+        // exactly the frames written so far.
+        const passEnd = f === pass.end;
+        if (passEnd || block(f + step) !== block(f)) {
+          const chunk = await writer.flush();
+          const next = passEnd ? (pi + 1 < passes.length ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start } : null) : { pass: pi, nextFrame: f + step };
+          // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
+          const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
+          if (chunk && next && resumable) await saveCheckpoint({ kind: 'progress', ...next });
+          await report(chunk);
+        }
+        t0 = performance.now();
       }
-      const chunk = await writer.add(result);
-      if (chunk) chunks++;
-      await report(chunk);
-      t0 = performance.now();
     }
-    const last = await writer.flush();
-    if (last) chunks++;
-    await report(last);
-    return { status: 'succeeded', framesDone: writer.framesWritten, framesTotal, chunks, engineMs };
+    await report(await writer.flush());
+    await saveCheckpoint({ kind: 'end' });
+    await checkpoints.delete(tenantId, jobId, plan.round, 'progress');
+    return { status: 'succeeded', framesDone: writer.framesWritten, framesTotal, chunks, engineMs, passes, checkpoint: last.summary!, checkpointsSaved };
   } finally {
     await session?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);
     cached.release();
   }
+}
+
+function countRestore(ctx: WorkerContext, source: 'redis' | 's3'): void {
+  if (source === 'redis') ctx.stats.checkpoints.restoredFromRedis++;
+  else ctx.stats.checkpoints.restoredFromS3++;
 }

@@ -4,6 +4,7 @@ import type { WorkerContext } from '../runtime/context';
 import { enqueueExports, enqueueWebhook } from '../runtime/enqueue';
 import { classifyError, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import { JobState } from './job-state';
+import { meanIouDelta } from './iou-delta';
 import { propagateRound } from './propagate-round';
 import { loadRoundPlan, type RoundPlan } from './round-plan';
 
@@ -42,17 +43,22 @@ export function segmentProcessor(ctx: WorkerContext) {
       ctx.cancels.forget(job.id);
       return { status: 'cancelled' };
     }
-    if (job.status === 'SUCCEEDED' || job.status === 'FAILED') {
-      log.info({ status: job.status }, 'job already finished; nothing to do');
+    // The Job row mirrors its current round; an older round's queue entry (a late redelivery) has nothing left to do.
+    if (job.status === 'SUCCEEDED' || job.status === 'FAILED' || plan.round < job.currentRound) {
+      log.info({ status: job.status, round: plan.round, roundStatus: plan.roundStatus, currentRound: job.currentRound }, 'round already finished or superseded; nothing to do');
       return { status: 'skipped' };
     }
 
     ctx.stats.activeJobs.add(job.id);
     try {
-      await state.markRunning(ctx.workerId, plan.options.direction);
+      await state.markRunning(ctx.workerId, plan.direction);
       log.info({ videoId: plan.video.id, objects: plan.objectIds.length, prompts: plan.prompts.length, options: plan.options }, 'job started');
       const outcome = await propagateRound(ctx, plan, {
-        onStart: (framesTotal) => state.setTotal(framesTotal),
+        onStart: async (framesTotal, start) => {
+          await state.setTotal(framesTotal);
+          await state.recordAttempt({ attempt: bull.attemptsMade + 1, workerId: ctx.workerId, at: new Date().toISOString(), framesTotal, ...start });
+          if (start.resumedFrom) log.info({ resumedFrom: start.resumedFrom, checkpointSource: start.checkpointSource }, 'resuming from checkpoint');
+        },
         onChunk: async ({ framesDone, framesTotal, chunk }) => {
           await state.progress(framesDone, framesTotal);
           await bull.updateProgress({ framesDone, framesTotal, progress: framesTotal ? framesDone / framesTotal : 0, lastChunk: chunk.startFrame });
@@ -72,8 +78,17 @@ export function segmentProcessor(ctx: WorkerContext) {
       }
       ctx.stats.jobsCompleted++;
       ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
-      await enqueueExports(ctx, job, plan.round, plan.options.outputs);
-      await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.succeeded');
+      const delta = await meanIouDelta(ctx.prisma, ctx.store, job.id, plan.round).catch((err: unknown) => {
+        log.warn({ err }, 'meanIouDelta not computed');
+        return null;
+      });
+      await state.recordResult({ checkpoint: outcome.checkpoint, checkpointsSaved: outcome.checkpointsSaved, passes: outcome.passes, framesRecomputed: outcome.framesDone }, delta);
+      log.info({ checkpointBytes: outcome.checkpoint.bytes, perObject: outcome.checkpoint.perObject, meanIouDelta: delta }, 'round checkpoint');
+      // Exports and the job webhook describe the initial propagation; correction rounds are followed through the rounds API.
+      if (plan.round === 1) {
+        await enqueueExports(ctx, job, plan.round, plan.options.outputs);
+        await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.succeeded');
+      }
       const fps = outcome.framesDone / (wallMs / 1000);
       log.info({ framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs: Math.round(wallMs), engineMs: Math.round(outcome.engineMs), fps: Number(fps.toFixed(2)) }, 'job succeeded');
       return { status: 'succeeded', framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs, engineMs: outcome.engineMs };

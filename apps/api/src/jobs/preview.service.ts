@@ -1,0 +1,221 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { MaskletConfig } from '@masklet/config';
+import type { Job, PrismaClient } from '@masklet/db';
+import { EngineInputError, parseProviders, restoreSession, SamModel, VideoSession, type FrameResult } from '@masklet/engine';
+import { fromCocoRle, rleToString, writeIndexedPng } from '@masklet/masks';
+import { CheckpointStore } from '@masklet/masklets';
+import { parseS3Uri, type ObjectStore } from '@masklet/storage';
+import { openVideoFile, type FrameSource } from '@masklet/video';
+import { ensureModel } from '../../../../models/generator/ensure-model';
+import { ApiError } from '../common/api-error';
+import { validationError, type Issue } from '../common/zod-validation.pipe';
+import { CONFIG, LOGGER, OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
+import type { PreviewBody } from './round-body.schema';
+
+export interface PreviewResult {
+  frame: number;
+  objectId: number;
+  /** The state the preview started from: the latest SUCCEEDED round (null: a fresh session). */
+  round: number | null;
+  rle: { size: [number, number]; counts: string };
+  area: number;
+  bbox: [number, number, number, number] | null;
+  score: number;
+  ms: number;
+}
+
+interface Entry {
+  jobId: string;
+  round: number | null;
+  dir: string;
+  source: FrameSource;
+  session: VideoSession;
+  /** Calls on one session run one after another (the engine refuses concurrent calls). */
+  tail: Promise<unknown>;
+  lastUsed: number;
+}
+
+/**
+ * Interactive preview: the mask a click would give on one frame, without propagating and without
+ * changing any stored state. The model is loaded once per API process, lazily (first preview). A
+ * small LRU (PREVIEW_SESSIONS) keeps per-job sessions restored from the end checkpoint of the job's
+ * latest SUCCEEDED round (a fresh session when there is none); each preview appends the clicks to the
+ * object's clicks on that frame (as a correction round would), answers, and then puts the frame's
+ * prompt state back exactly as it was, so the next preview starts from the stored state again.
+ */
+@Injectable()
+export class PreviewService implements OnModuleDestroy {
+  private model: Promise<SamModel> | null = null;
+  private readonly entries = new Map<string, Promise<Entry>>();
+  private readonly checkpoints: CheckpointStore;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: MaskletConfig,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(REDIS) redis: Redis,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
+    this.checkpoints = new CheckpointStore(redis, store, config.CHECKPOINT_TTL_SECONDS);
+  }
+
+  private loadModel(): Promise<SamModel> {
+    if (!this.model) {
+      this.model = (async () => SamModel.load(this.config.MASKLET_MODEL ?? (await ensureModel('reference')), { runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) } }))();
+      this.model.catch(() => (this.model = null));
+    }
+    return this.model;
+  }
+
+  async preview(job: Job, body: PreviewBody): Promise<PreviewResult> {
+    const t0 = performance.now();
+    const video = await this.prisma.video.findUniqueOrThrow({ where: { id: job.videoId } });
+    const issues: Issue[] = [];
+    const frames = video.frameCount ?? 0;
+    const w = video.width ?? 0;
+    const h = video.height ?? 0;
+    if (body.frame >= frames) issues.push({ path: 'frame', code: 'FRAME_OUT_OF_RANGE', message: `frame ${body.frame} is outside the video (frames 0..${frames - 1})` });
+    body.points.forEach((p, k) => {
+      if (p.x < 0 || p.y < 0 || p.x >= w || p.y >= h) issues.push({ path: `points[${k}]`, code: 'POINT_OUTSIDE_FRAME', message: `point (${p.x}, ${p.y}) is outside the ${w}x${h} frame` });
+    });
+    const obj = await this.prisma.jobObject.findUnique({ where: { jobId_objectId: { jobId: job.id, objectId: body.objectId } } });
+    if (obj?.removedInRound != null) issues.push({ path: 'objectId', code: 'UNKNOWN_OBJECT', message: `object ${body.objectId} was removed in round ${obj.removedInRound}` });
+    if (issues.length) {
+      const err = validationError(issues);
+      throw new ApiError(422, err.code, err.message, err.details);
+    }
+    const latest = await this.prisma.round.findFirst({ where: { jobId: job.id, status: 'SUCCEEDED' }, orderBy: { number: 'desc' }, select: { number: true } });
+    const entry = await this.entry(job, video, latest?.number ?? null);
+    const run = entry.tail.then(() => this.click(entry, body));
+    entry.tail = run.catch(() => undefined);
+    const result = await run;
+    const mask = result.objects.find((o) => o.objectId === body.objectId)!;
+    return {
+      frame: body.frame,
+      objectId: body.objectId,
+      round: entry.round,
+      rle: { size: mask.rle.size, counts: rleToString(mask.rle.counts) },
+      area: mask.area,
+      bbox: mask.bbox,
+      score: Number(mask.objectScore.toFixed(4)),
+      ms: Math.round(performance.now() - t0),
+    };
+  }
+
+  png(result: PreviewResult): Buffer {
+    const [h, w] = result.rle.size;
+    const labels = new Uint8Array(w * h);
+    const mask = fromCocoRle(result.rle);
+    for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) labels[i] = Math.min(255, result.objectId);
+    return writeIndexedPng(labels, w, h);
+  }
+
+  /** addPoints on the session, then the frame's prompt state of the object restored (or the new object dropped). */
+  private async click(entry: Entry, body: PreviewBody): Promise<FrameResult> {
+    entry.lastUsed = Date.now();
+    const s = entry.session;
+    const existing = s.tracks.get(body.objectId);
+    const saved = existing
+      ? {
+          points: existing.points.get(body.frame),
+          mask: existing.maskFrames.has(body.frame),
+          tempCond: existing.tempCond.get(body.frame),
+          tempNonCond: existing.tempNonCond.get(body.frame),
+        }
+      : null;
+    try {
+      return await s.addPoints(body.frame, body.objectId, body.points, { clearOld: false });
+    } catch (err) {
+      if (err instanceof EngineInputError) throw new ApiError(422, 'PREVIEW_REJECTED', `${err.code}: ${err.message}`);
+      throw err;
+    } finally {
+      if (!saved) {
+        const t = s.tracks.get(body.objectId);
+        if (t) {
+          t.clearAll();
+          s.tracks.delete(body.objectId);
+        }
+      } else {
+        const t = existing!;
+        const put = <V>(m: Map<number, V>, v: V | undefined): void => {
+          if (v === undefined) m.delete(body.frame);
+          else m.set(body.frame, v);
+        };
+        put(t.points, saved.points);
+        put(t.tempCond, saved.tempCond);
+        put(t.tempNonCond, saved.tempNonCond);
+        if (saved.mask) t.maskFrames.add(body.frame);
+        else t.maskFrames.delete(body.frame);
+      }
+    }
+  }
+
+  private async entry(job: Job, video: { id: string; s3Key: string; sourceUri: string | null }, round: number | null): Promise<Entry> {
+    const current = this.entries.get(job.id);
+    if (current) {
+      const e = await current.catch(() => null);
+      if (e && e.round === round) {
+        this.entries.delete(job.id);
+        this.entries.set(job.id, current); // most recently used last
+        return e;
+      }
+      this.entries.delete(job.id);
+      if (e) void this.close(e);
+    }
+    const created = this.open(job, video, round);
+    this.entries.set(job.id, created);
+    created.catch(() => this.entries.delete(job.id));
+    while (this.entries.size > this.config.PREVIEW_SESSIONS) {
+      const [oldest, p] = this.entries.entries().next().value as [string, Promise<Entry>];
+      this.entries.delete(oldest);
+      void p.then((e) => e.tail.then(() => this.close(e))).catch(() => undefined);
+    }
+    return created;
+  }
+
+  private async open(job: Job, video: { id: string; s3Key: string; sourceUri: string | null }, round: number | null): Promise<Entry> {
+    const model = await this.loadModel();
+    const dir = await mkdtemp(join(tmpdir(), 'masklet-preview-'));
+    try {
+      await mkdir(dir, { recursive: true });
+      const loc = video.sourceUri ? parseS3Uri(video.sourceUri) : null;
+      const path = join(dir, 'video');
+      if (loc) await this.store.forBucket(loc.bucket).downloadToFile(loc.key, path);
+      else await this.store.downloadToFile(video.s3Key, path);
+      const source = await openVideoFile(path);
+      let session: VideoSession;
+      const ckpt = round === null ? null : await this.checkpoints.load(job.tenantId, job.id, round, 'end');
+      const nonOverlap = (job.options as { nonOverlap?: boolean } | null)?.nonOverlap ?? false;
+      if (ckpt) session = await restoreSession(model, source, ckpt.data, { nonOverlap });
+      else session = new VideoSession(model, source, { nonOverlap });
+      this.log.info({ jobId: job.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
+      return { jobId: job.id, round, dir, source, session, tail: Promise.resolve(), lastUsed: Date.now() };
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private async close(e: Entry): Promise<void> {
+    await e.session.close().catch(() => undefined);
+    await e.source.close().catch(() => undefined);
+    await rm(e.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    for (const p of all) {
+      const e = await p.catch(() => null);
+      if (e) await e.tail.then(() => this.close(e));
+    }
+    const m = this.model ? await this.model.catch(() => null) : null;
+    this.model = null;
+    await m?.release();
+  }
+}
