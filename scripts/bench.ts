@@ -1,10 +1,12 @@
 /** npm run bench -- <engine|platform|preview>: benchmarks that print numbers (never timed tests). */
 import { runEngineBench } from './bench/engine';
 import { runPlatformBench } from './bench/platform';
+import { runPreviewBench } from './bench/preview';
 
 const benches: Record<string, () => Promise<void>> = {
   engine: runEngineBench,
   platform: runPlatformBench,
+  preview: runPreviewBench,
 };
 
 async function main(): Promise<void> {
