@@ -1,5 +1,5 @@
 import type { Job, JobObject, ObjectTrackChunk } from '@masklet/db';
-import { unpackTrackStats } from '@masklet/masklets';
+import { resolveFrameSources, unpackTrackStats } from '@masklet/masklets';
 
 export interface ObjectStatsView {
   id: number;
@@ -55,19 +55,26 @@ export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?
   };
 }
 
+/** Tracks may span rounds (a correction round's rows cover only its recomputed frames): per frame the newest round counts. */
 export function objectStats(objects: JobObject[], tracks: ObjectTrackChunk[]): ObjectStatsView[] {
   const acc = new Map<number, { present: number; area: number }>();
-  for (const t of tracks) {
-    const frames = t.endFrame - t.startFrame;
-    const stats = unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, frames);
-    const a = acc.get(t.objectId) ?? { present: 0, area: 0 };
-    for (const s of stats) {
-      if (s.present) {
-        a.present++;
-        a.area += s.area;
+  const byObject = new Map<number, ObjectTrackChunk[]>();
+  for (const t of tracks) byObject.set(t.objectId, [...(byObject.get(t.objectId) ?? []), t]);
+  for (const [objectId, list] of byObject) {
+    const end = Math.max(...list.map((t) => t.endFrame));
+    const a = { present: 0, area: 0 };
+    for (const seg of resolveFrameSources(list, 0, end)) {
+      const t = seg.chunk;
+      const stats = unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, t.endFrame - t.startFrame);
+      for (let f = seg.from; f < seg.to; f++) {
+        const s = stats[f - t.startFrame]!;
+        if (s.present) {
+          a.present++;
+          a.area += s.area;
+        }
       }
     }
-    acc.set(t.objectId, a);
+    acc.set(objectId, a);
   }
   return objects.map((o) => {
     const a = acc.get(o.objectId);

@@ -50,6 +50,12 @@ export class JobsRepository {
     return this.prisma.objectTrackChunk.findMany({ where: { jobId, round }, orderBy: [{ objectId: 'asc' }, { startFrame: 'asc' }] });
   }
 
+  /** Track rows of `round` and of every earlier SUCCEEDED round (objectStats keeps the newest per frame). */
+  async trackChunksAsOf(jobId: string, round: number): Promise<ObjectTrackChunk[]> {
+    const earlier = round > 1 ? await this.prisma.round.findMany({ where: { jobId, number: { lt: round }, status: 'SUCCEEDED' }, select: { number: true } }) : [];
+    return this.prisma.objectTrackChunk.findMany({ where: { jobId, round: { in: [round, ...earlier.map((r) => r.number)] } }, orderBy: [{ objectId: 'asc' }, { startFrame: 'asc' }] });
+  }
+
   /** Chunks of one round overlapping [from, to), in frame order. */
   chunksOverlapping(jobId: string, round: number, from: number, to: number): Promise<MaskletChunk[]> {
     return this.prisma.maskletChunk.findMany({

@@ -53,7 +53,7 @@ export class JobsService {
     const job = await this.mustFind(tenantId, id);
     const [objects, tracks, cancelRequested] = await Promise.all([
       this.jobs.objects(job.id),
-      this.jobs.trackChunks(job.id, job.currentRound),
+      this.jobs.trackChunksAsOf(job.id, job.currentRound),
       isCancelled(this.redis, job.id),
     ]);
     return toJobView(job, { cancelRequested, objects: objectStats(objects, tracks) });
