@@ -7,6 +7,8 @@ import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
 import type { RoundPlan } from './round-plan';
 
+type Snapshot = Awaited<ReturnType<typeof checkpointSession>>;
+
 export interface RoundProgress {
   framesDone: number;
   framesTotal: number;
@@ -161,13 +163,23 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let engineMs = 0;
     let checkpointsSaved = 0;
     const last: { summary: CheckpointSummary | null } = { summary: null };
-    const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>): Promise<void> => {
-      const { data, summary } = await checkpointSession(session!);
-      const bytes = await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten: writer.framesWritten, ...meta }, data);
+    const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>, framesWritten: number, snapshot?: Snapshot): Promise<void> => {
+      const { data, summary } = snapshot ?? (await checkpointSession(session!));
+      const bytes = await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, data);
       last.summary = summary;
       checkpointsSaved++;
       ctx.stats.checkpoints.saved++;
       ctx.stats.checkpoints.lastBytes = bytes;
+    };
+    // Write-behind of depth one: a boundary's chunk upload, rows, checkpoint upload and progress report
+    // run while the engine computes the next chunk; the next boundary waits for them first, so they
+    // stay in order and a failure surfaces at most one chunk later. The engine state itself is
+    // serialised at the boundary (it changes as soon as the next frame runs).
+    let durable: Promise<void> = Promise.resolve();
+    const settle = async (): Promise<void> => {
+      const d = durable;
+      durable = Promise.resolve();
+      await d;
     };
     const report = async (chunk: WrittenChunk | null): Promise<void> => {
       if (chunk) {
@@ -187,10 +199,12 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         ctx.stats.frame();
         ctx.metrics.framesProcessed.inc();
         if (ctx.cancels.has(jobId)) {
+          await settle();
           writer.discard();
           return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
         }
         if (ctx.isStopping()) {
+          await settle();
           writer.discard();
           throw new ReleasedForShutdown();
         }
@@ -200,18 +214,26 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         // exactly the frames written so far.
         const passEnd = f === pass.end;
         if (passEnd || block(f + step) !== block(f)) {
-          const chunk = await writer.flush();
           const next = passEnd ? (pi + 1 < passes.length ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start } : null) : { pass: pi, nextFrame: f + step };
           // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
           const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-          if (chunk && next && resumable) await saveCheckpoint({ kind: 'progress', ...next });
-          await report(chunk);
+          const snapshot = writer.buffered > 0 && next && resumable ? await checkpointSession(session) : null;
+          await settle();
+          const framesAfter = writer.framesWritten + writer.buffered;
+          const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
+          durable = (async () => {
+            const chunk = await flushing;
+            if (chunk && next && snapshot) await saveCheckpoint({ kind: 'progress', ...next }, framesAfter, snapshot);
+            await report(chunk);
+          })();
+          durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
         }
         t0 = performance.now();
       }
     }
+    await settle();
     await report(await writer.flush());
-    await saveCheckpoint({ kind: 'end' });
+    await saveCheckpoint({ kind: 'end' }, writer.framesWritten);
     await checkpoints.delete(tenantId, jobId, plan.round, 'progress');
     return { status: 'succeeded', framesDone: writer.framesWritten, framesTotal, chunks, engineMs, passes, checkpoint: last.summary!, checkpointsSaved };
   } finally {
