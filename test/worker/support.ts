@@ -15,7 +15,7 @@ import { parseProviders, SamModel } from '@masklet/engine';
 import { readMaskPng } from '@masklet/masks';
 import { videoKey } from '@masklet/masklets';
 import { createRedisConnection, fairPriority, QUEUES, segmentJobId, segmentJobOptions, type QueueName } from '@masklet/queue';
-import { createObjectStore, type S3ObjectStore } from '@masklet/storage';
+import { createObjectStoreFromEnv, type S3ObjectStore } from '@masklet/storage';
 import { writeSyntheticClip, type SyntheticClipResult } from '@masklet/video';
 import { ensureModel } from '../../models/generator/ensure-model';
 
@@ -78,10 +78,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     ...overrides,
   });
   const prisma = createPrismaClient(databaseUrl);
-  const store = createObjectStore({
-    endpoint: config.S3_ENDPOINT, region: config.S3_REGION, bucket: config.S3_BUCKET,
-    accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY, forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  });
+  const store = createObjectStoreFromEnv(config);
   await store.ensureBucket();
   const prefix = `mwt-${randomBytes(3).toString('hex')}`;
   const queues = new Map<QueueName, Queue>();

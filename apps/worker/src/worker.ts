@@ -6,7 +6,7 @@ import type { MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import type { SamModel } from '@masklet/engine';
 import { createRedisConnection, QUEUES, type QueueName } from '@masklet/queue';
-import { createObjectStore } from '@masklet/storage';
+import { createObjectStoreFromEnv } from '@masklet/storage';
 import { exportProcessor } from './export/export-processor';
 import { ingestProcessor } from './ingest/ingest-processor';
 import { CancelWatcher } from './runtime/cancel-watcher';
@@ -58,14 +58,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   };
 
   const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL);
-  const store = createObjectStore({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    bucket: config.S3_BUCKET,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  });
+  const store = createObjectStoreFromEnv(config);
   const ownModel = !opts.model && queues.includes(QUEUES.segment);
   const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;

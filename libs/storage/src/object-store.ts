@@ -164,3 +164,24 @@ export function createObjectStore(s: ObjectStoreSettings): S3ObjectStore {
   });
   return new S3ObjectStore(client, s.bucket);
 }
+
+/** The S3_* settings every process reads from its environment (see @masklet/config). */
+export interface S3EnvSettings {
+  S3_ENDPOINT?: string | undefined;
+  S3_REGION: string;
+  S3_BUCKET: string;
+  S3_ACCESS_KEY_ID?: string | undefined;
+  S3_SECRET_ACCESS_KEY?: string | undefined;
+  S3_FORCE_PATH_STYLE: boolean;
+}
+
+export function createObjectStoreFromEnv(c: S3EnvSettings): S3ObjectStore {
+  return createObjectStore({
+    endpoint: c.S3_ENDPOINT,
+    region: c.S3_REGION,
+    bucket: c.S3_BUCKET,
+    accessKeyId: c.S3_ACCESS_KEY_ID,
+    secretAccessKey: c.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: c.S3_FORCE_PATH_STYLE,
+  });
+}

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { createRedisConnection } from '@masklet/queue';
-import { createObjectStore, type ObjectStore } from '@masklet/storage';
+import { createObjectStoreFromEnv, type ObjectStore } from '@masklet/storage';
 import { QueueRegistry } from './queues';
 
 /** The API's connections to the outside; tests may pass their own, which the app then does not close. */
@@ -24,14 +24,7 @@ export function createLogger(config: MaskletConfig): Logger {
 }
 
 export function createObjectStoreFromConfig(config: MaskletConfig): ObjectStore {
-  return createObjectStore({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    bucket: config.S3_BUCKET,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  });
+  return createObjectStoreFromEnv(config);
 }
 
 export function resolveDeps(config: MaskletConfig, given: Partial<ApiDeps> = {}): OwnedDeps {
