@@ -8,13 +8,19 @@
  * taken relative to luminance, c / (L + chromaDark), then compressed, c' = c / (|c| + chromaKnee),
  * so that weakly coloured pixels get finer bins than saturated ones. Bin index = (iL * na + ia) * nb + ib.
  */
-export const BINS = {
-  nL: 4,
-  na: 4,
+// DEV-TUNE-BEGIN
+const TUNE: Record<string, Record<string, unknown>> = JSON.parse(process.env.REF_TUNE ?? '{}');
+function tune<T extends object>(name: string, v: T): T {
+  return { ...v, ...(TUNE[name] ?? {}) } as T;
+}
+// DEV-TUNE-END
+export const BINS = tune('BINS', {
+  nL: 6,
+  na: 5,
   nb: 4,
   chromaDark: 0.15,
   chromaKnee: 0.15,
-} as const;
+} as const);
 export const K = BINS.nL * BINS.na * BINS.nb;
 
 export const REF = {
@@ -85,7 +91,7 @@ export const MEMPOS = { x: 0, y: 1, temporalBias: 2, recency: 3 } as const;
 export const PTR = { presence: 0, centroid: 1, area: 3, used: 4 } as const;
 
 /** Memory attention: histogram model and spatial prior. */
-export const ATTN = {
+export const ATTN = tune('ATTN', {
   /** Memory encoder: a soft mask becomes clip((p - 0.5) * maskSharpness + 0.5, 0, 1). */
   maskSharpness: 4,
   /** A frame's histogram counts fully once its mass (stride-8 pixels) is well above this. */
@@ -99,6 +105,9 @@ export const ATTN = {
   priorKernels: [3, 5, 9, 13],
   /** Ring of the background histogram: max-pool kernel of the dilation (64 x 64 grid). */
   ringKernel: 9,
+  /** Foreground histogram: the mask eroded by this max-pool kernel (1: none); ring starts past a dilation by ringGap. */
+  fgErode: 1,
+  ringGap: 3,
   /** Motion: shifts of the latest mask searched, +-motionRange cells of the 32 x 32 grid. */
   motionRange: 4,
   /** Matching cost = masked mean squared (L, a, b) difference + motionPenalty * |shift|^2 (cells). */
@@ -107,13 +116,13 @@ export const ATTN = {
   motionTemperature: 5e-4,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.3,
-} as const;
+} as const);
 
 /**
  * Temporal log-weights of memory frames in the histogram model: row r of maskmemTposEnc is used by
  * the recent frame r + 1 steps back (r = 0..5) and row 6 by conditioning frames (the anchor).
  */
-export const TEMPORAL_LOG_WEIGHT = [0, -0.2, -0.4, -0.6, -0.8, -1.0, 1.5] as const;
+export const TEMPORAL_LOG_WEIGHT: readonly number[] = (TUNE.TEMPORAL?.w as number[] | undefined) ?? [0, -0.2, -0.4, -0.6, -0.8, -1.0, 3];
 
 /**
  * Recency key of memory frames (same rows as TEMPORAL_LOG_WEIGHT): orders frames by age only, so the
@@ -126,7 +135,7 @@ export const RECENCY_KEY = [0, -0.35, -0.7, -1.05, -1.4, -1.75, -2.1] as const;
 export const POINTER_RECENCY_BETA = 8;
 
 /** Mask decoder. */
-export const DEC = {
+export const DEC = tune('DEC', {
   /** Click seed Gaussian (input-square pixels): min(1, 2 G) is foreground around the click. */
   clickSigma: 6,
   /** Gaussian that samples the click's colour (input-square pixels). */
@@ -159,7 +168,7 @@ export const DEC = {
   /** Object score = objScoreGain * ln((area + 0.1) / objScoreMinArea), area in 128^2 pixels. */
   objScoreGain: 2,
   objScoreMinArea: 4,
-} as const;
+} as const);
 
 /** noMemEmbed: marks "no propagated evidence" in the decoder's feature layout. */
 export function noMemEmbed(): Float32Array {

@@ -30,12 +30,13 @@ export function buildMemoryEncoder(): GraphBuilder {
   const present = perObject(g.toFloat(g.greater(score, 0)));
   const n = 2 * H; // 64: the stride-8 grid
   const m = g.mul(g.avgPool(prob, { kernel: [L / n, L / n], strides: [L / n, L / n] }), present); // [B, 1, 64, 64]
-  const r = ATTN.ringKernel;
-  const ring = g.clip(g.sub(g.maxPool(m, { kernel: [r, r], pads: [(r - 1) / 2, (r - 1) / 2, (r - 1) / 2, (r - 1) / 2] }), m), 0);
+  const dilate = (x: Value, k: number) => (k === 1 ? x : g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] }));
+  const ring = g.clip(g.sub(dilate(m, ATTN.ringKernel), dilate(m, ATTN.ringGap)), 0);
+  const core = g.sub(1, dilate(g.sub(1, m), ATTN.fgErode));
 
   const bins = g.depthToSpace(g.narrow(features, 1, VISION.bins, VISION.bins + 4 * K), 2); // [1, K, 64, 64]
   const binRows = g.transpose(g.reshape(bins, [K, n * n]), [1, 0]); // [4096, K]
-  const weights = g.reshape(g.concat([m, ring], 1), [0, 2, n * n]); // [B, 2, 4096]
+  const weights = g.reshape(g.concat([core, ring], 1), [0, 2, n * n]); // [B, 2, 4096]
   const hists = g.matmul(weights, binRows); // [B, 2, K]
   const histMaps = g.reshape(g.pad(hists, [0, 0, 0, 0, 0, Hm * Hm - K]), [0, 2, Hm, Hm]);
 
