@@ -69,6 +69,7 @@ export const FEAT = {
   prior: 0, // 0..3: spatial prior D in [0, 1] at 64 x 64, packed 2 x 2 (DCR)
   llr: 4, // the K per-bin log-likelihood ratios, row-major in the first K cells of the channel
   hasModel: 5, // 1 where some memory frame holds the object (else nothing is tracked)
+  local: 6, // 6..9: the local-colour-model score at 64 x 64, packed 2 x 2 (DCR)
   noMemory: VISION.noMemory, // 1 where noMemEmbed was added (first conditioning frame)
 } as const;
 
@@ -114,6 +115,10 @@ export const ATTN = tune('ATTN', {
   motionPenalty: 1e-4,
   /** Softmax temperature over the matching costs (the shift is their soft arg-min). */
   motionTemperature: 5e-4,
+  /** Local colour models: interior / exterior of the prior used, and pseudo-count of the global model. */
+  localFgFrom: 0.3,
+  localBgFrom: 0.3,
+  localPseudoCount: 30,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.3,
 } as const);
@@ -153,10 +158,13 @@ export const DEC = tune('DEC', {
   /** Tracking: logit = gain * (smoothed llr + prior(D) + trackBias) + token offset, prior = D * (D > 0 ? priorInside : priorOutside). */
   trackGain: 1.5,
   priorInside: 3,
-  priorOutside: 8,
+  priorOutside: 6,
   trackBias: 0,
+  /** Weights of the global (stride 4) and local (stride 8) colour scores. */
+  globalWeight: 0.5,
+  localWeight: 0.5,
   /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
-  smoothPasses: 2,
+  smoothPasses: 1,
   trackOffsets: [0, 0, 2, -2],
   /** Tracking: IoU factor of each token (the offset tokens are chosen only when clearly more stable). */
   trackIouPrior: [1, 1, 0.7, 0.7],

@@ -71,6 +71,35 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
   return g.reshape(g.matmul(g.unsqueeze(weights, [1]), shifted), [0, 1, n, n]);
 }
 
+/**
+ * Local colour models from the current frame itself: where the (motion-compensated) prior is
+ * confident, its interior (D > localFgFrom) and exterior (D < -localBgFrom) give fg / bg bin
+ * histograms pooled over windows of 3 x 3 cells of 32 x 32 pixels (stride 32), shrunk towards the
+ * memory's global distributions with a pseudo-count; each stride-8 pixel of the current frame then
+ * gets the local log-ratio of its bins: [B, 1, 64, 64].
+ */
+function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Value): Value {
+  const H = REF.featureSize;
+  const bins = g.depthToSpace(currBins, 2); // [1, K, 64, 64]
+  const ramp = (x: Value, from: number) => g.clip(g.mul(g.sub(x, from), 1 / (1 - from)), 0, 1);
+  const wf = ramp(prior, ATTN.localFgFrom);
+  const wb = ramp(g.neg(prior), ATTN.localBgFrom);
+  const window = (w: Value) =>
+    g.avgPool(g.avgPool(g.mul(w, bins), { kernel: [4, 4], strides: [4, 4] }), { kernel: [3, 3], pads: [1, 1, 1, 1] }); // [B, K, 16, 16], mean per stride-8 cell
+  const cells = 16 * 9;
+  const dist = (w: Value, globalP: Value) => {
+    const counts = g.mul(window(w), cells);
+    const mass = g.reduceSum(counts, [1]);
+    const prior = g.reshape(globalP, [0, K, 1, 1]);
+    return g.div(g.add(counts, g.mul(prior, ATTN.localPseudoCount)), g.add(mass, ATTN.localPseudoCount));
+  };
+  const pf = dist(wf, g.narrow(global, 2, 0, 1));
+  const pb = dist(wb, g.narrow(global, 2, 1, 2));
+  const llr = g.clip(g.sub(g.log(g.add(pf, ATTN.histEpsilon)), g.log(g.add(pb, ATTN.histEpsilon))), -ATTN.llrClip, ATTN.llrClip);
+  const up = g.resize(llr, { scales: [1, 1, 4, 4], mode: 'linear' }); // [B, K, 64, 64]
+  return g.reduceSum(g.mul(up, bins), [1]); // [B, 1, 64, 64]
+}
+
 export function buildMemoryAttention(): GraphBuilder {
   const g = new GraphBuilder('reference_memory_attention');
   const { hiddenDim: C, featureSize: H, memoryDim: Cm, memorySize: Hm } = REF;
@@ -96,7 +125,7 @@ export function buildMemoryAttention(): GraphBuilder {
     const llr = g.clip(g.sub(g.narrow(logp, 2, 0, 1), g.narrow(logp, 2, 1, 2)), -ATTN.llrClip, ATTN.llrClip); // [B, K, 1]
     const fgPresence = g.narrow(presence, 3, 0, 1); // [B, F, 1, 1]
     const hasModel = g.clip(g.mul(g.reduceSum(fgPresence, [1]), 4), 0, 1); // [B, 1, 1, 1]
-    return { llr, fgPresence, hasModel };
+    return { llr, p, fgPresence, hasModel };
   });
 
   const prior = g.scope('prior', () => {
@@ -116,13 +145,15 @@ export function buildMemoryAttention(): GraphBuilder {
     const parts = [latest, latest, ...ATTN.priorKernels.map((k) => pool(latest, k)), ...ATTN.priorKernels.map((k) => g.sub(1, pool(inverse, k)))];
     const d = g.sub(g.mul(g.sum(...parts), 1 / (parts.length / 2)), 1);
     const dEff = g.add(g.mul(d, latestPresent), g.mul(g.sub(1, latestPresent), ATTN.lostPrior));
-    return spaceToDepth2(g, dEff, 1, H); // [B, 4, 32, 32]
+    return dEff;
   });
+
+  const local = g.scope('local', () => localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p));
 
   const llrMap = g.reshape(g.pad(model.llr, [0, 0, 0, 0, H * H - K, 0]), [0, 1, H, H]);
   const hasModelMap = g.expand(model.hasModel, g.concat([g.shape(memory, 0, 1), g.constI64([1, H, H])], 0));
-  const out = g.concat([prior, llrMap, hasModelMap], 1); // [B, 6, 32, 32]
-  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5) throw new Error('feature layout drifted from the concat order');
-  g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 6, 0, 0]), ['B', C, H, H]);
+  const out = g.concat([spaceToDepth2(g, prior, 1, H), llrMap, hasModelMap, spaceToDepth2(g, local, 1, H)], 1); // [B, 10, 32, 32]
+  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5 || FEAT.local !== 6) throw new Error('feature layout drifted from the concat order');
+  g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 10, 0, 0]), ['B', C, H, H]);
   return g;
 }
