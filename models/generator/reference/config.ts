@@ -161,8 +161,8 @@ export const DEC = tune('DEC', {
   priorOutside: 6,
   trackBias: 0,
   /** Weights of the global (stride 4) and local (stride 8) colour scores. */
-  globalWeight: 0.5,
-  localWeight: 0.5,
+  globalWeight: 1.5,
+  localWeight: 1.5,
   /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
   smoothPasses: 1,
   trackOffsets: [0, 0, 2, -2],
