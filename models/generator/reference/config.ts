@@ -119,6 +119,8 @@ export const ATTN = tune('ATTN', {
   localFgFrom: 0.3,
   localBgFrom: 0.3,
   localPseudoCount: 30,
+  /** Interior pixels are fg samples with weight sigmoid(global llr + localFgAgreement). */
+  localFgAgreement: 0,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.3,
 } as const);
@@ -176,6 +178,8 @@ export const DEC = tune('DEC', {
   /** Object score = objScoreGain * ln((area + 0.1) / objScoreMinArea), area in 128^2 pixels. */
   objScoreGain: 2,
   objScoreMinArea: 4,
+  /** Sharpness of the soft area count of the object score (logits near 0 hardly count). */
+  objScoreSharpness: 16,
 } as const);
 
 /** noMemEmbed: marks "no propagated evidence" in the decoder's feature layout. */

@@ -20,7 +20,7 @@ export function iouPredictions(g: GraphBuilder, pooled: Value, convergence: Valu
 }
 
 export function objectScore(g: GraphBuilder, pooled: Value): Value {
-  const area = g.mul(g.reduceSum(g.sigmoid(g.mul(g.narrow(pooled, 1, 0, 1), 4)), [2, 3]), 4); // [B, 1, 1, 1], L x L pixels
+  const area = g.mul(g.reduceSum(g.sigmoid(g.mul(g.narrow(pooled, 1, 0, 1), DEC.objScoreSharpness)), [2, 3]), 4); // [B, 1, 1, 1], L x L pixels
   const score = g.mul(g.log(g.div(g.add(area, 0.1), DEC.objScoreMinArea)), DEC.objScoreGain);
   return g.reshape(score, [-1, 1]);
 }

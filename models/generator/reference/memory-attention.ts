@@ -78,11 +78,14 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
  * memory's global distributions with a pseudo-count; each stride-8 pixel of the current frame then
  * gets the local log-ratio of its bins: [B, 1, 64, 64].
  */
-function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Value): Value {
-  const H = REF.featureSize;
+function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Value, globalLlr: Value): Value {
+  const n = 2 * REF.featureSize;
   const bins = g.depthToSpace(currBins, 2); // [1, K, 64, 64]
   const ramp = (x: Value, from: number) => g.clip(g.mul(g.sub(x, from), 1 / (1 - from)), 0, 1);
-  const wf = ramp(prior, ATTN.localFgFrom);
+  // Interior pixels count as foreground samples only as far as the memory's global model agrees
+  // (an EM step): an object that left its place does not turn the background there into "object".
+  const globalScore = g.reshape(g.matmul(g.transpose(globalLlr, [0, 2, 1]), g.reshape(bins, [K, n * n])), [0, 1, n, n]);
+  const wf = g.mul(ramp(prior, ATTN.localFgFrom), g.sigmoid(g.add(globalScore, ATTN.localFgAgreement)));
   const wb = ramp(g.neg(prior), ATTN.localBgFrom);
   const window = (w: Value) =>
     g.avgPool(g.avgPool(g.mul(w, bins), { kernel: [4, 4], strides: [4, 4] }), { kernel: [3, 3], pads: [1, 1, 1, 1] }); // [B, K, 16, 16], mean per stride-8 cell
@@ -148,7 +151,7 @@ export function buildMemoryAttention(): GraphBuilder {
     return dEff;
   });
 
-  const local = g.scope('local', () => localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p));
+  const local = g.scope('local', () => localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p, model.llr));
 
   const llrMap = g.reshape(g.pad(model.llr, [0, 0, 0, 0, H * H - K, 0]), [0, 1, H, H]);
   const hasModelMap = g.expand(model.hasModel, g.concat([g.shape(memory, 0, 1), g.constI64([1, H, H])], 0));
