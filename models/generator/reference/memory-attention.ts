@@ -12,7 +12,7 @@
  *    its mask against the current frame (see motionCompensate).
  * Object pointers are not read (Np = 0 works as any other Np).
  */
-import { GraphBuilder, Value } from '@masklet/onnx-builder';
+import { attr, GraphBuilder, Value } from '@masklet/onnx-builder';
 import { ATTN, FEAT, K, MEM, MEMPOS, REF, VISION } from './config';
 import { spaceToDepth2 } from './image-encoder';
 
@@ -47,7 +47,7 @@ function shiftIndices(n: number, step: number, sign: number, clamp: boolean): nu
  * Motion of the object since the latest memory frame: for every shift d of a (2R+1)^2 window (32 x 32
  * cells) the mean squared colour difference between the previous frame under its mask and the
  * current frame displaced by d, plus a small penalty on |d|; the latest mask is then moved by the
- * soft arg-min (a softmax mixture of the shifted masks at 64 x 64). Three MatMuls and two Gathers.
+ * soft arg-min (softmax-weighted mean shift, a bilinear GridSample at 64 x 64). Three MatMuls, one Gather.
  */
 function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
   const H = REF.featureSize;
@@ -66,9 +66,18 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
   const ssd = g.div(g.add(g.sub(energy, g.mul(cross, 2)), self), mass);
   const penalty = g.const(shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
   const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
-  const flat = g.pad(g.reshape(mask, [0, n * n]), [0, 0, 0, 1]); // [B, 4097]: the last entry is outside
-  const shifted = g.gather(flat, g.constI64(shiftIndices(n, 2, -1, false), [D, n * n]), 1); // [B, D, 4096]
-  return g.reshape(g.matmul(g.unsqueeze(weights, [1]), shifted), [0, 1, n, n]);
+  // Expected shift (cells of the 32 grid) -> a bilinear translation of the 64 x 64 mask (GridSample,
+  // normalised coordinates: one 32-grid cell is 2 / 32).
+  const shift = g.matmul(weights, g.const(shifts().flat(), [D, 2])); // [B, 2] (dx, dy)
+  const base = new Float32Array(n * n * 2);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      base[(y * n + x) * 2] = (2 * x + 1) / n - 1;
+      base[(y * n + x) * 2 + 1] = (2 * y + 1) / n - 1;
+    }
+  }
+  const grid = g.sub(g.const(base, [1, n, n, 2]), g.reshape(g.mul(shift, 2 / H), [0, 1, 1, 2]));
+  return g.op('GridSample', [mask, grid], { align_corners: attr.int(0), mode: attr.string('bilinear'), padding_mode: attr.string('zeros') });
 }
 
 /**
@@ -143,10 +152,23 @@ export function buildMemoryAttention(): GraphBuilder {
     const prevColour = g.depthToSpace(g.reshape(g.transpose(latestColour, [0, 2, 1]), [0, 12, Hm, Hm]), 2); // [B, 3, 32, 32]
     const latest = g.scope('motion', () => motionCompensate(g, latestMask, prevColour, g.narrow(curr, 1, VISION.appearance, VISION.appearance + 3)));
     // Signed distance-like prior in [-1, 1]: mean of the mask, its dilations and its erosions, minus 1.
-    const pool = (x: Value, k: number) => g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] });
-    const inverse = g.sub(1, latest);
-    const parts = [latest, latest, ...ATTN.priorKernels.map((k) => pool(latest, k)), ...ATTN.priorKernels.map((k) => g.sub(1, pool(inverse, k)))];
-    const d = g.sub(g.mul(g.sum(...parts), 1 / (parts.length / 2)), 1);
+    // Dilations by growing square kernels, each from the previous one by a separable max-pool
+    // (k_i = k_{i-1} + step - 1), for the mask and its complement at once.
+    const both = g.concat([latest, g.sub(1, latest)], 1); // [B, 2, 64, 64]
+    const grown: Value[] = [];
+    let current = both;
+    let size = 1;
+    for (const k of ATTN.priorKernels) {
+      const step = k - size + 1;
+      const p = (step - 1) / 2;
+      current = g.maxPool(g.maxPool(current, { kernel: [step, 1], pads: [p, 0, p, 0] }), { kernel: [1, step], pads: [0, p, 0, p] });
+      grown.push(current);
+      size = k;
+    }
+    const dilations = g.narrow(g.sum(...grown), 1, 0, 1);
+    const erosions = g.sub(ATTN.priorKernels.length, g.narrow(g.sum(...grown), 1, 1, 2));
+    const parts = [latest, latest, dilations, erosions];
+    const d = g.sub(g.mul(g.sum(...parts), 1 / (ATTN.priorKernels.length + 1)), 1);
     const dEff = g.add(g.mul(d, latestPresent), g.mul(g.sub(1, latestPresent), ATTN.lostPrior));
     return dEff;
   });
