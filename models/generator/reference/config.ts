@@ -8,19 +8,13 @@
  * taken relative to luminance, c / (L + chromaDark), then compressed, c' = c / (|c| + chromaKnee),
  * so that weakly coloured pixels get finer bins than saturated ones. Bin index = (iL * na + ia) * nb + ib.
  */
-// DEV-TUNE-BEGIN
-const TUNE: Record<string, Record<string, unknown>> = JSON.parse(process.env.REF_TUNE ?? '{}');
-function tune<T extends object>(name: string, v: T): T {
-  return { ...v, ...(TUNE[name] ?? {}) } as T;
-}
-// DEV-TUNE-END
-export const BINS = tune('BINS', {
+export const BINS = {
   nL: 6,
   na: 5,
   nb: 4,
   chromaDark: 0.15,
   chromaKnee: 0.15,
-} as const);
+} as const;
 export const K = BINS.nL * BINS.na * BINS.nb;
 
 export const REF = {
@@ -92,7 +86,7 @@ export const MEMPOS = { x: 0, y: 1, temporalBias: 2, recency: 3 } as const;
 export const PTR = { presence: 0, centroid: 1, area: 3, used: 4 } as const;
 
 /** Memory attention: histogram model and spatial prior. */
-export const ATTN = tune('ATTN', {
+export const ATTN = {
   /** Memory encoder: a soft mask becomes clip((p - 0.5) * maskSharpness + 0.5, 0, 1). */
   maskSharpness: 4,
   /** A frame's histogram counts fully once its mass (stride-8 pixels) is well above this. */
@@ -123,13 +117,13 @@ export const ATTN = tune('ATTN', {
   localFgAgreement: 0,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.3,
-} as const);
+} as const;
 
 /**
  * Temporal log-weights of memory frames in the histogram model: row r of maskmemTposEnc is used by
  * the recent frame r + 1 steps back (r = 0..5) and row 6 by conditioning frames (the anchor).
  */
-export const TEMPORAL_LOG_WEIGHT: readonly number[] = (TUNE.TEMPORAL?.w as number[] | undefined) ?? [0, -0.2, -0.4, -0.6, -0.8, -1.0, 3];
+export const TEMPORAL_LOG_WEIGHT = [0, -0.2, -0.4, -0.6, -0.8, -1.0, 3] as const;
 
 /**
  * Recency key of memory frames (same rows as TEMPORAL_LOG_WEIGHT): orders frames by age only, so the
@@ -142,7 +136,7 @@ export const RECENCY_KEY = [0, -0.35, -0.7, -1.05, -1.4, -1.75, -2.1] as const;
 export const POINTER_RECENCY_BETA = 8;
 
 /** Mask decoder. */
-export const DEC = tune('DEC', {
+export const DEC = {
   /** Click seed Gaussian (input-square pixels): min(1, 2 G) is foreground around the click. */
   clickSigma: 6,
   /** Gaussian that samples the click's colour (input-square pixels). */
@@ -180,7 +174,7 @@ export const DEC = tune('DEC', {
   objScoreMinArea: 4,
   /** Sharpness of the soft area count of the object score (logits near 0 hardly count). */
   objScoreSharpness: 16,
-} as const);
+} as const;
 
 /** noMemEmbed: marks "no propagated evidence" in the decoder's feature layout. */
 export function noMemEmbed(): Float32Array {
