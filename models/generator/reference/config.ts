@@ -10,7 +10,7 @@
  */
 export const BINS = {
   nL: 6,
-  na: 5,
+  na: 4,
   nb: 4,
   chromaDark: 0.15,
   chromaKnee: 0.15,
