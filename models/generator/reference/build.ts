@@ -24,7 +24,7 @@ export function referenceModel(): ModelSpec {
       name: REF.name,
       family: 'reference',
       description:
-        'Deterministic non-learned reference model: colour/texture/position features, softmax memory attention, region growing from clicks.',
+        'Deterministic non-learned reference model: colour-histogram tracker (fg / ring-bg histograms, motion-compensated spatial prior, local colour models), region growing from clicks.',
       imageSize: REF.imageSize,
       featureSize: [REF.featureSize, REF.featureSize],
       memoryFeatureSize: [REF.memorySize, REF.memorySize],

@@ -2,15 +2,30 @@
  * Sizes, channel layouts and hand-set constants of the reference model (a classical colour/texture
  * tracker expressed as SAM 2's modules). Every graph reads its numbers from here.
  */
+/**
+ * Colour bins: soft (trilinear) assignment of each stride-4 pixel to a nL x na x nb grid over
+ * opponent colour. Luminance bins are uniform over sqrt(L) (finer in the dark); the chroma axes are
+ * taken relative to luminance, c / (L + chromaDark), then compressed, c' = c / (|c| + chromaKnee),
+ * so that weakly coloured pixels get finer bins than saturated ones. Bin index = (iL * na + ia) * nb + ib.
+ */
+export const BINS = {
+  nL: 6,
+  na: 4,
+  nb: 4,
+  chromaDark: 0.15,
+  chromaKnee: 0.15,
+} as const;
+export const K = BINS.nL * BINS.na * BINS.nb;
+
 export const REF = {
   name: 'masklet-reference',
   imageSize: 512,
   featureSize: 32,
   memorySize: 16,
-  hiddenDim: 32,
-  memoryDim: 16,
+  hiddenDim: 4 * K + 32,
+  memoryDim: 32,
   highRes: [
-    { channels: 8, stride: 4 },
+    { channels: 4 + K, stride: 4 },
     { channels: 8, stride: 8 },
   ],
   lowResMaskSize: 128,
@@ -33,67 +48,87 @@ export const OPPONENT: readonly (readonly [number, number, number])[] = [
   [0.25, 0.25, -0.5],
 ];
 
-/** Channels of `visionFeatures` / `conditionedFeatures` / decoder `features` (private to these graphs). */
+
+/**
+ * Channels of `visionFeatures` (C = 4K + 32): channels 0..4K-1 hold the stride-8 bin map packed
+ * 2 x 2 into the 32 x 32 grid (DepthToSpace DCR order: channel = (dy * 2 + dx) * K + k), then the
+ * opponent colour (L, a, b) at stride 16 (motion matching); the last channel is the no-memory flag
+ * of `noMemEmbed`.
+ * `conditionedFeatures` / decoder `features` reuse the same C channels with their own layout (FEAT).
+ */
+export const VISION = { bins: 0, appearance: 4 * K, noMemory: 4 * K + 31 } as const;
+
+/** Channels of `conditionedFeatures` (the tracking evidence for the decoder). */
 export const FEAT = {
-  appearance: 0, // 0..3: L, a, b, t at stride 16
-  pFg: 4, // propagated foreground probability (memory attention head A)
-  fgMean: 5, // 5..8: local foreground appearance mean (head B, blended with the pointers' model)
-  bgMean: 9, // 9..12: local background appearance mean
-  fgWeight: 13, // local foreground evidence mass
-  bgWeight: 14, // local background evidence mass
-  globalFg: 15, // 15..18: pointers' foreground mean
-  globalBg: 19, // 19..22: pointers' background mean
-  globalWeight: 23, // pointers' total recency weight
-  noMemory: 31, // 1 where noMemEmbed was added (first conditioning frame): no propagated evidence
-} as const;
-
-/** Channels of a memory token (Cm = 16): key = appearance, value = the mask bound to it. */
-export const MEM = {
-  key: 0, // 0..3: appearance pooled to the 16 x 16 grid
-  fgFraction: 4, // m: foreground fraction of the cell
-  fgMass: 5, // sum of m^2 over the cell's stride-16 sub-cells (purity-weighted foreground mass)
-  fgSum: 6, // 6..9: fgMass x foreground appearance mean
-  bgMass: 10,
-  bgSum: 11, // 11..14
-} as const;
-
-/** Channels of `memoryPosEnc` / `maskmemTposEnc` (Cm = 16). */
-export const MEMPOS = { x: 0, y: 1, temporalBias: 2, recency: 3 } as const;
-
-/** Channels of an object pointer (C = 32); `noObjPtr` is all zeros (presence 0). */
-export const PTR = { presence: 0, fgMean: 1, bgMean: 5, centroid: 9, area: 11, used: 12 } as const;
-
-/** Memory attention. */
-export const ATTN = {
-  /** Head A (colour + position, stride-16 queries -> p_fg): per-channel appearance weight / sigma. */
-  colourScale: [1 / 0.12, 1 / 0.12, 1 / 0.12, 1 / 0.12],
-  positionScaleA: 1 / 0.07,
-  /** Head B (position only, stride-32 queries -> local colour models). */
-  positionScaleB: 1 / 0.1,
-  /** Added to masses before dividing sums by them. */
-  massEpsilon: 1e-6,
-  /** Added before the log-mass bias: a sub-token with no mass gets log-weight ln(1e-10) = -23. */
-  logMassFloor: 1e-10,
-  /**
-   * Log-prior of head A's two position-free pointer tokens (fg / bg appearance of the object), per
-   * memory frame, minus the latest memory's foreground mass (weighted by exp(sharpness x bias)).
-   */
-  globalTokenPrior: 0,
-  recencySharpness: 20,
-  /** Weight of the pointers' global colour model in the local means (prior mass). */
-  globalPriorMass: 0.03,
+  prior: 0, // 0..3: spatial prior D in [0, 1] at 64 x 64, packed 2 x 2 (DCR)
+  llr: 4, // the K per-bin log-likelihood ratios, row-major in the first K cells of the channel
+  hasModel: 5, // 1 where some memory frame holds the object (else nothing is tracked)
+  local: 6, // 6..9: the local-colour-model score at 64 x 64, packed 2 x 2 (DCR)
+  noMemory: VISION.noMemory, // 1 where noMemEmbed was added (first conditioning frame)
 } as const;
 
 /**
- * Temporal log-weights of memory frames: row r of maskmemTposEnc is used by the recent frame r + 1
- * steps back (r = 0..5) and row 6 by conditioning frames.
+ * Channels of a memory token (Cm = 32): the mask at 64 x 64 (stride 8) packed 4 x 4 into the
+ * 16 x 16 memory grid (channel = dy * 4 + dx), then the frame's histograms, each K values
+ * row-major in the first K cells of one channel.
  */
-export const TEMPORAL_LOG_WEIGHT = [0, -0.35, -0.7, -1.05, -1.4, -1.75, 1.2] as const;
+export const MEM = {
+  mask: 0, // 0..15
+  fgHist: 16, // sum over the mask of the bin assignments
+  bgHist: 17, // the same over the ring around the mask (local background)
+  appearance: 18, // 18..29: the frame's (L, a, b) at 32 x 32, packed 2 x 2 (channel = (dy * 2 + dx) * 3 + c)
+} as const;
+
+/** Channels of `memoryPosEnc` / `maskmemTposEnc` (Cm = 32). */
+export const MEMPOS = { x: 0, y: 1, temporalBias: 2, recency: 3 } as const;
+
+/** Channels of an object pointer (C); `noObjPtr` is all zeros (presence 0). */
+export const PTR = { presence: 0, centroid: 1, area: 3, used: 4 } as const;
+
+/** Memory attention: histogram model and spatial prior. */
+export const ATTN = {
+  /** Memory encoder: a soft mask becomes clip((p - 0.5) * maskSharpness + 0.5, 0, 1). */
+  maskSharpness: 4,
+  /** A frame's histogram counts fully once its mass (stride-8 pixels) is well above this. */
+  presenceMass: 0.5,
+  /** Probability floor of the fg / bg bin distributions in the log-ratio. */
+  histEpsilon: 0.002,
+  llrClip: 5,
+  /** Softmax sharpness over the recency key (the latest memory frame gives the spatial prior). */
+  recencySharpness: 20,
+  /** Max-pool kernels (64 x 64 grid) of the dilations / erosions averaged into the spatial prior D. */
+  priorKernels: [3, 5, 9, 13],
+  /** Ring of the background histogram: max-pool kernel of the dilation (64 x 64 grid). */
+  ringKernel: 9,
+  /** Foreground histogram: the mask eroded by this max-pool kernel (1: none); ring starts past a dilation by ringGap. */
+  fgErode: 1,
+  ringGap: 3,
+  /** Motion: shifts of the latest mask searched, +-motionRange cells of the 32 x 32 grid. */
+  motionRange: 4,
+  /** Matching cost = masked mean squared (L, a, b) difference + motionPenalty * |shift|^2 (cells). */
+  motionPenalty: 1e-4,
+  /** Softmax temperature over the matching costs (the shift is their soft arg-min). */
+  motionTemperature: 5e-4,
+  /** Local colour models: interior / exterior of the prior used, and pseudo-count of the global model. */
+  localFgFrom: 0.3,
+  localBgFrom: 0.3,
+  localPseudoCount: 30,
+  /** Interior pixels are fg samples with weight sigmoid(global llr + localFgAgreement). */
+  localFgAgreement: 0,
+  /** D where the latest memory frame holds no object (re-detection anywhere). */
+  lostPrior: -0.3,
+} as const;
+
+/**
+ * Temporal log-weights of memory frames in the histogram model: row r of maskmemTposEnc is used by
+ * the recent frame r + 1 steps back (r = 0..5) and row 6 by conditioning frames (the anchor).
+ */
+export const TEMPORAL_LOG_WEIGHT = [0, -0.2, -0.4, -0.6, -0.8, -1.0, 3] as const;
 
 /**
  * Recency key of memory frames (same rows as TEMPORAL_LOG_WEIGHT): orders frames by age only, so the
- * "latest memory" read by re-detection is the most recent frame whatever the conditioning weight is
- * (conditioning frames rank last; they count only when they are all there is).
+ * "latest memory" read by the spatial prior is the most recent frame (conditioning frames rank last;
+ * they count only when they are all there is).
  */
 export const RECENCY_KEY = [0, -0.35, -0.7, -1.05, -1.4, -1.75, -2.1] as const;
 
@@ -116,12 +151,19 @@ export const DEC = {
   promptGain: 24,
   promptBase: -12,
   claimSharpness: 10,
-  /** Tracking: logit = gain * (logit(p_fg) + 4 p (1 - p) clip(llr)) + token offset. */
+  /** Tracking: logit = gain * (smoothed llr + prior(D) + trackBias) + token offset, prior = D * (D > 0 ? priorInside : priorOutside). */
   trackGain: 1.5,
-  /** Per-channel 1 / sigma of the tracking fg / bg appearance classifier. */
-  classifierScale: [1 / 0.09, 1 / 0.09, 1 / 0.09, 1 / 0.12],
-  llrClip: 6,
+  priorInside: 3,
+  priorOutside: 6,
+  trackBias: 0,
+  /** Weights of the global (stride 4) and local (stride 8) colour scores. */
+  globalWeight: 1.5,
+  localWeight: 1.5,
+  /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
+  smoothPasses: 1,
   trackOffsets: [0, 0, 2, -2],
+  /** Tracking: IoU factor of each token (the offset tokens are chosen only when clearly more stable). */
+  trackIouPrior: [1, 1, 0.7, 0.7],
   /** Tie-break of the IoU heuristic among tokens. */
   iouPrior: [1, 1, 0.995, 0.99],
   /** Box: core (fg model) shrink and ring (bg model) growth, as fractions of the box size. */
@@ -130,11 +172,13 @@ export const DEC = {
   /** Object score = objScoreGain * ln((area + 0.1) / objScoreMinArea), area in 128^2 pixels. */
   objScoreGain: 2,
   objScoreMinArea: 4,
+  /** Sharpness of the soft area count of the object score (logits near 0 hardly count). */
+  objScoreSharpness: 16,
 } as const;
 
 /** noMemEmbed: marks "no propagated evidence" in the decoder's feature layout. */
 export function noMemEmbed(): Float32Array {
   const v = new Float32Array(REF.hiddenDim);
-  v[FEAT.noMemory] = 1;
+  v[VISION.noMemory] = 1;
   return v;
 }

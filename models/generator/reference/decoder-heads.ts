@@ -1,10 +1,10 @@
 /**
  * Mask decoder heads computed from the four tokens' logits: the IoU heuristic (stability of the
  * logits x convergence of the region growing x a small tie-break prior), the object score (soft
- * area of token 0) and one object pointer per token (appearance statistics of its mask).
+ * area of token 0) and one object pointer per token (presence, centroid, area of its mask).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, DEC, PTR, REF } from './config';
+import { DEC, PTR, REF } from './config';
 import { tokenPositions } from './grids';
 
 /** The heads read the logits pooled 2 x 2 (stride 8): cheaper, and the same areas to a factor 4. */
@@ -20,28 +20,20 @@ export function iouPredictions(g: GraphBuilder, pooled: Value, convergence: Valu
 }
 
 export function objectScore(g: GraphBuilder, pooled: Value): Value {
-  const area = g.mul(g.reduceSum(g.sigmoid(g.mul(g.narrow(pooled, 1, 0, 1), 4)), [2, 3]), 4); // [B, 1, 1, 1], L x L pixels
+  const area = g.mul(g.reduceSum(g.sigmoid(g.mul(g.narrow(pooled, 1, 0, 1), DEC.objScoreSharpness)), [2, 3]), 4); // [B, 1, 1, 1], L x L pixels
   const score = g.mul(g.log(g.div(g.add(area, 0.1), DEC.objScoreMinArea)), DEC.objScoreGain);
   return g.reshape(score, [-1, 1]);
 }
 
-/** [B, 4, C]: presence, fg mean, ring bg mean, centroid, area of each token's mask (stride 16). */
-export function objectPointers(g: GraphBuilder, pooled: Value, features: Value): Value {
-  const H = REF.featureSize;
-  const k = REF.lowResMaskSize / 2 / H;
-  const m = g.avgPool(g.sigmoid(pooled), { kernel: [k, k], strides: [k, k] }); // [B, 4, H, W]
-  const ring = g.clip(g.sub(g.maxPool(m, { kernel: [7, 7], pads: [3, 3, 3, 3] }), m), 0);
-  const appearance = g.transpose(g.reshape(g.narrow(features, 1, 0, APPEARANCE), [0, APPEARANCE, -1]), [0, 2, 1]); // [B, HW, 4]
-  const stats = (w: Value) => {
-    const flat = g.reshape(w, [0, 0, -1]); // [B, 4, HW]
-    const mass = g.reduceSum(flat, [2]); // [B, 4, 1]
-    return { flat, mass, mean: g.div(g.matmul(flat, appearance), g.add(mass, 1e-6)) };
-  };
-  const fg = stats(m);
-  const bg = stats(ring);
-  const positions = g.const(tokenPositions(H), [H * H, 2]);
-  const centroid = g.div(g.matmul(fg.flat, positions), g.add(fg.mass, 1e-6));
-  const presence = g.clip(g.mul(fg.mass, 0.5), 0, 1);
-  const ptr = g.concat([presence, fg.mean, bg.mean, centroid, g.mul(fg.mass, 1 / (H * H))], 2); // [B, 4, 12]
+/** [B, 4, C]: presence, centroid and area of each token's mask (stride 8). */
+export function objectPointers(g: GraphBuilder, pooled: Value): Value {
+  const n = REF.lowResMaskSize / 2;
+  const m = g.reshape(g.sigmoid(pooled), [0, 4, n * n]); // [B, 4, 64 * 64]
+  const mass = g.reduceSum(m, [2]); // [B, 4, 1]
+  const positions = g.const(tokenPositions(n), [n * n, 2]);
+  const centroid = g.div(g.matmul(m, positions), g.add(mass, 1e-6));
+  const presence = g.clip(g.mul(mass, 0.125), 0, 1);
+  const ptr = g.concat([presence, centroid, g.mul(mass, 1 / (n * n))], 2); // [B, 4, 4]
+  if (PTR.used !== 4) throw new Error('pointer layout drifted from the concat order');
   return g.pad(ptr, [0, 0, 0, 0, 0, REF.hiddenDim - PTR.used]);
 }

@@ -1,9 +1,12 @@
 /**
- * imageEncoder: undo the ImageNet normalisation, convert to opponent colour, and pool colour plus
- * local contrast (std of the colour in 12 x 12 windows) to strides 4, 8 and 16.
+ * imageEncoder: undo the ImageNet normalisation, convert to opponent colour, pool colour plus local
+ * contrast (std of the colour in 12 x 12 windows) to strides 4 and 8 (the prompt path's appearance),
+ * and softly assign every stride-4 pixel to K colour bins (the tracker's histogram space):
+ * highRes0 = (appearance, bins at stride 4), visionFeatures = (bins at stride 8 packed 2 x 2,
+ * colour at stride 16).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, OPPONENT, REF } from './config';
+import { APPEARANCE, BINS, K, OPPONENT, REF, VISION } from './config';
 import { positionMap } from './grids';
 
 /** 1x1 conv weights folding x * std + mean into the opponent transform. */
@@ -23,6 +26,40 @@ function padChannels(g: GraphBuilder, x: Value, from: number, to: number): Value
   return g.pad(x, [0, 0, 0, 0, 0, to - from, 0, 0]);
 }
 
+/** Triangular memberships of x [1, 1, n, n] to bins centred at `centres` (uniform spacing): [1, count, n, n], summing to 1. */
+function memberships(g: GraphBuilder, x: Value, centres: number[]): Value {
+  const w = centres[1]! - centres[0]!;
+  const xc = g.clip(x, centres[0]!, centres[centres.length - 1]!);
+  const d = g.abs(g.sub(xc, g.const(centres, [1, centres.length, 1, 1])));
+  return g.relu(g.sub(1, g.mul(d, 1 / w)));
+}
+
+function uniformCentres(n: number, lo: number, hi: number): number[] {
+  return Array.from({ length: n }, (_, i) => lo + ((i + 0.5) / n) * (hi - lo));
+}
+
+/** Soft colour-bin map [1, K, n, n] of an opponent colour map [1, 3, n, n]. */
+export function colourBins(g: GraphBuilder, colour: Value, n: number): Value {
+  const [l, a, b] = g.split(colour, [1, 1, 1], 1);
+  // Chroma relative to luminance (dark pixels keep their hue), then compressed.
+  const scale = g.reciprocal(g.add(g.clip(l!, 0), BINS.chromaDark));
+  const compress = (c: Value) => {
+    const rel = g.mul(c, scale);
+    return g.div(rel, g.add(g.abs(rel), BINS.chromaKnee));
+  };
+  const mL = memberships(g, g.sqrt(g.clip(l!, 0, 1)), uniformCentres(BINS.nL, 0, 1));
+  const mA = memberships(g, compress(a!), uniformCentres(BINS.na, -1, 1));
+  const mB = memberships(g, compress(b!), uniformCentres(BINS.nb, -1, 1));
+  const outer = g.mul(g.mul(g.unsqueeze(mL, [2, 3]), g.unsqueeze(mA, [1, 3])), g.unsqueeze(mB, [1, 2])); // [1, nL, na, nb, n, n]
+  return g.reshape(outer, [1, K, n, n]);
+}
+
+/** [N, ch, 2n, 2n] -> [N, 4 ch, n, n], channel (dy * 2 + dx) * ch + k: the inverse of DepthToSpace (DCR). */
+export function spaceToDepth2(g: GraphBuilder, x: Value, channels: number, n: number): Value {
+  const split = g.reshape(x, [0, channels, n, 2, n, 2]);
+  return g.reshape(g.transpose(split, [0, 3, 5, 1, 2, 4]), [0, 4 * channels, n, n]);
+}
+
 export function buildImageEncoder(): GraphBuilder {
   const g = new GraphBuilder('reference_image_encoder');
   const S = REF.imageSize;
@@ -39,11 +76,14 @@ export function buildImageEncoder(): GraphBuilder {
   const contrast = g.sqrt(g.add(g.clip(variance, 0), 1e-6));
   const f4 = g.concat([mean4, contrast], 1); // [1, 4, 128, 128]
   const f8 = pool(f4, 2);
-  const f16 = pool(f8, 2);
-  g.output('visionFeatures', padChannels(g, f16, APPEARANCE, REF.hiddenDim), [1, REF.hiddenDim, H, H]);
+  const bins4 = g.scope('bins', () => colourBins(g, mean4, 4 * H)); // [1, K, 128, 128]
+  const bins8 = spaceToDepth2(g, pool(bins4, 2), K, H); // [1, 4K, 32, 32]
+  const colour16 = pool(pool(mean4, 2), 2); // [1, 3, 32, 32]
+  if (VISION.bins !== 0 || VISION.appearance !== 4 * K) throw new Error('vision feature layout drifted from the concat order');
+  g.output('visionFeatures', padChannels(g, g.concat([bins8, colour16], 1), 4 * K + 3, REF.hiddenDim), [1, REF.hiddenDim, H, H]);
   const pos = g.initializer('vision_pos_enc', positionMap(REF.hiddenDim, H, 0, 1), [1, REF.hiddenDim, H, H]);
   g.output('visionPosEnc', pos, [1, REF.hiddenDim, H, H]);
-  g.output('highRes0', padChannels(g, f4, APPEARANCE, REF.highRes[0].channels), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
+  g.output('highRes0', g.concat([f4, bins4], 1), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
   g.output('highRes1', padChannels(g, f8, APPEARANCE, REF.highRes[1].channels), [1, REF.highRes[1].channels, 2 * H, 2 * H]);
   return g;
 }

@@ -53,8 +53,10 @@ export function buildMaskDecoder(): GraphBuilder {
 
   g.output('masks', logits, ['B', 4, L, L]);
   const pooled = pooledLogits(g, logits);
-  g.output('iouPredictions', iouPredictions(g, pooled, convergence!), ['B', 4]);
-  g.output('objPtrs', objectPointers(g, pooled, features), ['B', 4, C]);
+  // Tracking: token 1 (no offset) is the estimate; the grown / shrunk tokens are alternatives only.
+  const trackIou = g.add(g.sub(1, trackOnly), g.mul(trackOnly, g.const(DEC.trackIouPrior, [1, 4, 1, 1])));
+  g.output('iouPredictions', iouPredictions(g, pooled, g.mul(convergence!, trackIou)), ['B', 4]);
+  g.output('objPtrs', objectPointers(g, pooled), ['B', 4, C]);
   g.output('objectScoreLogits', objectScore(g, pooled), ['B', 1]);
   return g;
 }

@@ -1,173 +1,184 @@
 /**
- * memoryAttention: two softmax attentions over the memory tokens plus a pointer-weighted colour model.
- *  - head A (stride-16 queries): logits = -|q - k|^2 / 2 + temporal bias with q, k = (appearance / sigma_c,
- *    position / sigma_p), written as q.k - |k|^2 / 2 (the |q|^2 term is constant per row) so it is one
- *    MatMul; output p_fg = sum_j w_j m_j.
- *  - head B (stride-32 queries, position + temporal bias only): local fg / bg appearance means from the
- *    purity-weighted sums, with the pointers' global model as a prior of small mass.
- *  Both heads attend to the memory pooled 2 x 2 per frame (8 x 8 cells of 64 pixels per frame).
- *  - pointers: recency weight exp(posEnc[0]) x presence; a zero pointer is appended so Np = 0 works.
- *    Their fg / bg appearance also enters head A as two position-free tokens (re-detection).
+ * memoryAttention: a colour-histogram model of the object and a spatial prior, from the memory frames.
+ *  - histograms: each memory frame's foreground and ring-background histograms, normalised to bin
+ *    distributions, averaged over frames with weight exp(temporal bias) x presence (conditioning
+ *    frames are the anchor with the largest weight; frames without the object do not count);
+ *    out: the per-bin log-likelihood ratio log((p_fg + eps) / (p_bg + eps)).
+ *  - spatial prior: the mask of the latest memory frame (softmax over the recency key) at 64 x 64,
+ *    turned into a signed-distance-like D in [-1, 1] = mean of the mask, its max-pool dilations and
+ *    erosions, minus 1 (+1 deep inside, 0 at the boundary, -1 far away: objects do not teleport);
+ *    where the latest frame has no object, D is a constant (re-detection anywhere). The latest mask
+ *    is first moved by the object's motion, estimated by matching the latest frame's colour under
+ *    its mask against the current frame (see motionCompensate).
+ * Object pointers are not read (Np = 0 works as any other Np).
  */
-import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, ATTN, FEAT, MEM, MEMPOS, PTR, REF } from './config';
+import { attr, GraphBuilder, Value } from '@masklet/onnx-builder';
+import { ATTN, FEAT, K, MEM, MEMPOS, REF, VISION } from './config';
+import { spaceToDepth2 } from './image-encoder';
 
-interface Inputs {
-  feats: Value;
-  pos: Value;
-  memory: Value;
-  memPos: Value;
-  ptrs: Value;
-  ptrPos: Value;
+/** Shifts d = (dx, dy) in cells, row-major over dy then dx. */
+function shifts(): [number, number][] {
+  const r = ATTN.motionRange;
+  const out: [number, number][] = [];
+  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) out.push([dx, dy]);
+  return out;
 }
 
-/** Keys [B, D + 1, Nm]: (scaled channels, temporal bias - |scaled|^2 / 2). */
-function keys(g: GraphBuilder, parts: Value[], bias: Value): Value {
-  const k = g.concat(parts, 2);
-  const kb = g.sub(bias, g.mul(g.reduceSumSquare(k, [2]), 0.5));
-  return g.transpose(g.concat([k, kb], 2), [0, 2, 1]);
-}
-
-/**
- * Memory tokens pooled 2 x 2 within each frame (masses and sums add up exactly; positions and the
- * temporal bias are averaged): [B, F * 256, Cm] -> [B, F * 64, Cm], 4x fewer keys for both heads.
- */
-function poolTokens(g: GraphBuilder, tokens: Value, reduce: 'sum' | 'mean'): Value {
-  const n = REF.memorySize / 2;
-  const grid = g.reshape(tokens, [0, -1, n, 2, n, 2, REF.memoryDim]);
-  const pooled = reduce === 'sum' ? g.reduceSum(grid, [3, 5], false) : g.reduceMean(grid, [3, 5], false);
-  return g.reshape(pooled, [0, -1, REF.memoryDim]);
-}
-
-function tokenRows(g: GraphBuilder, map: Value, channels: number): Value {
-  return g.transpose(g.reshape(map, [channels, -1]), [1, 0]); // [n*n, channels]
-}
-
-/**
- * Head A: each memory cell contributes two sub-tokens, its foreground and its background appearance
- * (purity-weighted means), each weighted by its mass (log-mass added to the key bias); the value is
- * 1 for foreground sub-tokens and 0 for background ones, so the output is p_fg. A mixed boundary cell
- * thus never looks like "half foreground" to a query that matches one of its two sides.
- * Two position-free tokens carry the pointers' fg / bg appearance with a fixed low prior: where the
- * memory does not explain a query's appearance (something new appeared there) and it looks like the
- * object, the object is found again, anywhere in the frame (re-detection after occlusion).
- * Logits: q = (c, p, 1, |p|^2 / 2), memory k = (c, p, bias - |k|^2 / 2, 0), global k = (c, 0,
- * prior - |c|^2 / 2, 1): both give -|q - k|^2 / 2 (+ bias) up to the row constant |q|^2 / 2.
- */
-function headA(g: GraphBuilder, x: Inputs, global: Value): Value {
-  const H = REF.featureSize;
-  const colourScale = g.const(ATTN.colourScale);
-  const qc = g.mul(tokenRows(g, g.narrow(x.feats, 1, 0, APPEARANCE), APPEARANCE), colourScale);
-  const qp = g.mul(tokenRows(g, g.narrow(x.pos, 1, 0, 2), 2), ATTN.positionScaleA);
-  const q = g.concat([qc, qp, g.const(new Float32Array(H * H).fill(1), [H * H, 1]), g.mul(g.reduceSumSquare(qp, [1]), 0.5)], 1); // [1024, 8]
-  const kp = g.mul(g.narrow(x.memPos, 2, MEMPOS.x, MEMPOS.y + 1), ATTN.positionScaleA);
-  const bias = g.narrow(x.memPos, 2, MEMPOS.temporalBias, MEMPOS.temporalBias + 1);
-  const values: Value[] = [];
-  const side = (massCh: number, sumCh: number, value: number) => {
-    const mass = g.narrow(x.memory, 2, massCh, massCh + 1);
-    values.push(g.add(g.mul(mass, 0), value));
-    const mean = g.div(g.narrow(x.memory, 2, sumCh, sumCh + APPEARANCE), g.add(mass, ATTN.massEpsilon));
-    const k = g.concat([g.mul(mean, colourScale), kp], 2); // [B, Nm, 6]
-    const kb = g.sub(g.add(bias, g.log(g.add(mass, ATTN.logMassFloor))), g.mul(g.reduceSumSquare(k, [2]), 0.5));
-    return g.concat([k, kb, g.mul(mass, 0)], 2); // [B, Nm, 8]
-  };
-  // Global tokens from the pointer model [B, 9, 1, 1] = (fg mean, bg mean, total weight). Their prior
-  // grows with the number of memory frames (local evidence adds up over frames) and is switched off
-  // while the latest memory still holds the object.
-  const total = g.reshape(g.narrow(global, 1, 8, 9), [0, 1, 1]);
-  const frames = g.div(g.cast(g.shape(x.memory, 1, 2), 'float'), (REF.memorySize / 2) ** 2); // [1]
-  // Foreground mass of the latest memory frame: a softmax over frames of exp(k x temporal bias)
-  // (the most recent frame dominates; the conditioning frame counts when it is all there is).
-  const fgMass = g.narrow(x.memory, 2, MEM.fgMass, MEM.fgMass + 1);
-  const recencyKey = g.narrow(x.memPos, 2, MEMPOS.recency, MEMPOS.recency + 1);
-  const recency = g.exp(g.mul(recencyKey, ATTN.recencySharpness));
-  const tokensPerFrame = (REF.memorySize / 2) ** 2;
-  const recentFg = g.mul(g.div(g.reduceSum(g.mul(fgMass, recency), [1]), g.reduceSum(recency, [1])), tokensPerFrame); // [B, 1, 1]
-  const hasPointers = g.log(g.add(g.div(total, g.add(total, 1e-8)), 1e-30));
-  const prior = g.add(g.sub(g.add(hasPointers, g.log(frames)), recentFg), ATTN.globalTokenPrior); // [B, 1, 1]
-  const globalSide = (from: number, value: number) => {
-    const c = g.mul(g.reshape(g.narrow(global, 1, from, from + APPEARANCE), [0, 1, APPEARANCE]), colourScale); // [B, 1, 4]
-    values.push(g.add(g.mul(total, 0), value));
-    const kb = g.sub(prior, g.mul(g.reduceSumSquare(c, [2]), 0.5));
-    return g.concat([c, g.mul(g.concat([total, total], 2), 0), kb, g.add(g.mul(total, 0), 1)], 2); // [B, 1, 8]
-  };
-  const tokens = [side(MEM.fgMass, MEM.fgSum, 1), side(MEM.bgMass, MEM.bgSum, 0), globalSide(0, 1), globalSide(APPEARANCE, 0)];
-  const keys = g.transpose(g.concat(tokens, 1), [0, 2, 1]); // [B, 8, 2Nm + 2]
-  const weights = g.softmax(g.matmul(q, keys), -1); // [B, 1024, 2Nm + 2]
-  const pFg = g.matmul(weights, g.concat(values, 1)); // [B, 1024, 1]
-  return g.reshape(pFg, [-1, 1, H, H]);
-}
-
-/** Head B: [B, 10, 16, 16] = (fgMass, fgSum x4, bgMass, bgSum x4) averaged with positional weights. */
-function headB(g: GraphBuilder, x: Inputs): Value {
-  const n = REF.featureSize / 2;
-  const pos16 = g.avgPool(g.narrow(x.pos, 1, 0, 2), { kernel: [2, 2], strides: [2, 2] });
-  const qp = g.mul(tokenRows(g, pos16, 2), ATTN.positionScaleB);
-  const q = g.concat([qp, g.const(new Float32Array(n * n).fill(1), [n * n, 1])], 1); // [256, 3]
-  const kp = g.mul(g.narrow(x.memPos, 2, MEMPOS.x, MEMPOS.y + 1), ATTN.positionScaleB);
-  const bias = g.narrow(x.memPos, 2, MEMPOS.temporalBias, MEMPOS.temporalBias + 1);
-  const weights = g.softmax(g.matmul(q, keys(g, [kp], bias)), -1); // [B, 256, Nm]
-  const local = g.matmul(weights, g.narrow(x.memory, 2, MEM.fgMass, MEM.bgSum + APPEARANCE)); // [B, 256, 10]
-  return g.reshape(g.transpose(local, [0, 2, 1]), [0, 0, n, n]);
-}
-
-/** Pointer colour model: [B, 9, 1, 1] = (fg mean x4, bg mean x4, total recency weight). */
-function pointerModel(g: GraphBuilder, x: Inputs, batch: Value): Value {
-  const C = REF.hiddenDim;
-  const Cm = REF.memoryDim;
-  const pad = (v: Value, width: number) =>
-    g.concat([g.expand(g.const(new Float32Array(width), [1, 1, width]), g.concat([batch, g.constI64([1, width])], 0)), v], 1);
-  const ptrs = pad(x.ptrs, C); // [B, Np + 1, C]
-  const ptrPos = pad(x.ptrPos, Cm);
-  const presence = g.narrow(ptrs, 2, PTR.presence, PTR.presence + 1);
-  const w = g.mul(g.exp(g.narrow(ptrPos, 2, 0, 1)), presence); // [B, Np + 1, 1]
-  const total = g.reduceSum(w, [1]); // [B, 1, 1]
-  const sums = g.reduceSum(g.mul(w, g.narrow(ptrs, 2, PTR.fgMean, PTR.bgMean + APPEARANCE)), [1]); // [B, 1, 8]
-  const means = g.div(sums, g.add(total, 1e-6));
-  return g.reshape(g.concat([means, total], 2), [0, 2 * APPEARANCE + 1, 1, 1]);
-}
-
-/** Local means blended with the global model: (S + lam * g) / (A + lam), lam = mass * min(total, 1). */
-function blend(g: GraphBuilder, local: Value, global: Value): Value[] {
-  const lam = g.mul(g.min(g.narrow(global, 1, 8, 9), 1), ATTN.globalPriorMass); // [B, 1, 1, 1]
-  const out: Value[] = [];
-  for (const [mass, sum, gmean] of [
-    [0, 1, 0],
-    [5, 6, 4],
-  ] as const) {
-    const a = g.narrow(local, 1, mass, mass + 1);
-    const s = g.narrow(local, 1, sum, sum + APPEARANCE);
-    const gm = g.narrow(global, 1, gmean, gmean + APPEARANCE);
-    out.push(g.div(g.add(s, g.mul(lam, gm)), g.add(g.add(a, lam), 1e-6)));
+/** [D, n * n] indices: entry (d, y, x) reads (y - s dy, x - s dx); outside the grid reads index n * n (or clamps). */
+function shiftIndices(n: number, step: number, sign: number, clamp: boolean): number[] {
+  const out: number[] = [];
+  for (const [dx, dy] of shifts()) {
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        let sy = y + sign * step * dy;
+        let sx = x + sign * step * dx;
+        if (clamp) {
+          sy = Math.min(n - 1, Math.max(0, sy));
+          sx = Math.min(n - 1, Math.max(0, sx));
+          out.push(sy * n + sx);
+        } else out.push(sy < 0 || sy >= n || sx < 0 || sx >= n ? n * n : sy * n + sx);
+      }
+    }
   }
   return out;
 }
 
+/**
+ * Motion of the object since the latest memory frame: for every shift d of a (2R+1)^2 window (32 x 32
+ * cells) the mean squared colour difference between the previous frame under its mask and the
+ * current frame displaced by d, plus a small penalty on |d|; the latest mask is then moved by the
+ * soft arg-min (softmax-weighted mean shift, a bilinear GridSample at 64 x 64). Three MatMuls, one Gather.
+ */
+function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
+  const H = REF.featureSize;
+  const n = 2 * H;
+  const D = shifts().length;
+  const w = g.reshape(g.avgPool(mask, { kernel: [2, 2], strides: [2, 2] }), [0, H * H]); // [B, 1024]
+  const curr = g.reshape(currColour, [3, H * H]);
+  const moved = g.gather(curr, g.constI64(shiftIndices(H, 1, 1, true), [D, H * H]), 1); // [3, D, 1024]: curr(x + d)
+  const movedSq = g.reduceSumSquare(moved, [0], false); // [D, 1024]
+  const prev = g.reshape(prevColour, [0, 3 * H * H]); // [B, 3072]
+  const wRep = g.reshape(g.expand(g.unsqueeze(w, [1]), g.concat([g.shape(w, 0, 1), g.constI64([3, H * H])], 0)), [0, 3 * H * H]);
+  const cross = g.matmul(g.mul(wRep, prev), g.reshape(g.transpose(moved, [0, 2, 1]), [3 * H * H, D])); // [B, D]
+  const energy = g.matmul(w, g.transpose(movedSq, [1, 0])); // [B, D]
+  const self = g.reduceSum(g.mul(wRep, g.square(prev)), [1]); // [B, 1]
+  const mass = g.add(g.reduceSum(w, [1]), 1e-3);
+  const ssd = g.div(g.add(g.sub(energy, g.mul(cross, 2)), self), mass);
+  const penalty = g.const(shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
+  const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
+  // Expected shift (cells of the 32 grid) -> a bilinear translation of the 64 x 64 mask (GridSample,
+  // normalised coordinates: one 32-grid cell is 2 / 32).
+  const shift = g.matmul(weights, g.const(shifts().flat(), [D, 2])); // [B, 2] (dx, dy)
+  const base = new Float32Array(n * n * 2);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      base[(y * n + x) * 2] = (2 * x + 1) / n - 1;
+      base[(y * n + x) * 2 + 1] = (2 * y + 1) / n - 1;
+    }
+  }
+  const grid = g.sub(g.const(base, [1, n, n, 2]), g.reshape(g.mul(shift, 2 / H), [0, 1, 1, 2]));
+  return g.op('GridSample', [mask, grid], { align_corners: attr.int(0), mode: attr.string('bilinear'), padding_mode: attr.string('zeros') });
+}
+
+/**
+ * Local colour models from the current frame itself: where the (motion-compensated) prior is
+ * confident, its interior (D > localFgFrom) and exterior (D < -localBgFrom) give fg / bg bin
+ * histograms pooled over windows of 3 x 3 cells of 32 x 32 pixels (stride 32), shrunk towards the
+ * memory's global distributions with a pseudo-count; each stride-8 pixel of the current frame then
+ * gets the local log-ratio of its bins: [B, 1, 64, 64].
+ */
+function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Value, globalLlr: Value): Value {
+  const n = 2 * REF.featureSize;
+  const bins = g.depthToSpace(currBins, 2); // [1, K, 64, 64]
+  const ramp = (x: Value, from: number) => g.clip(g.mul(g.sub(x, from), 1 / (1 - from)), 0, 1);
+  // Interior pixels count as foreground samples only as far as the memory's global model agrees
+  // (an EM step): an object that left its place does not turn the background there into "object".
+  const globalScore = g.reshape(g.matmul(g.transpose(globalLlr, [0, 2, 1]), g.reshape(bins, [K, n * n])), [0, 1, n, n]);
+  const wf = g.mul(ramp(prior, ATTN.localFgFrom), g.sigmoid(g.add(globalScore, ATTN.localFgAgreement)));
+  const wb = ramp(g.neg(prior), ATTN.localBgFrom);
+  const window = (w: Value) =>
+    g.avgPool(g.avgPool(g.mul(w, bins), { kernel: [4, 4], strides: [4, 4] }), { kernel: [3, 3], pads: [1, 1, 1, 1] }); // [B, K, 16, 16], mean per stride-8 cell
+  const cells = 16 * 9;
+  const dist = (w: Value, globalP: Value) => {
+    const counts = g.mul(window(w), cells);
+    const mass = g.reduceSum(counts, [1]);
+    const prior = g.reshape(globalP, [0, K, 1, 1]);
+    return g.div(g.add(counts, g.mul(prior, ATTN.localPseudoCount)), g.add(mass, ATTN.localPseudoCount));
+  };
+  const pf = dist(wf, g.narrow(global, 2, 0, 1));
+  const pb = dist(wb, g.narrow(global, 2, 1, 2));
+  const llr = g.clip(g.sub(g.log(g.add(pf, ATTN.histEpsilon)), g.log(g.add(pb, ATTN.histEpsilon))), -ATTN.llrClip, ATTN.llrClip);
+  const up = g.resize(llr, { scales: [1, 1, 4, 4], mode: 'linear' }); // [B, K, 64, 64]
+  return g.reduceSum(g.mul(up, bins), [1]); // [B, 1, 64, 64]
+}
+
 export function buildMemoryAttention(): GraphBuilder {
   const g = new GraphBuilder('reference_memory_attention');
-  const { hiddenDim: C, featureSize: H, memoryDim: Cm } = REF;
-  const x: Inputs = {
-    feats: g.input('currFeatures', [1, C, H, H]),
-    pos: g.input('currPosEnc', [1, C, H, H]),
-    memory: g.input('memory', ['B', 'Nm', Cm]),
-    memPos: g.input('memoryPosEnc', ['B', 'Nm', Cm]),
-    ptrs: g.input('objPtrs', ['B', 'Np', C]),
-    ptrPos: g.input('objPtrPosEnc', ['B', 'Np', Cm]),
-  };
-  const batch = g.shape(x.memory, 0, 1);
-  x.memory = g.scope('pool', () => poolTokens(g, x.memory, 'sum'));
-  x.memPos = g.scope('pool', () => poolTokens(g, x.memPos, 'mean'));
-  const global = g.scope('pointers', () => pointerModel(g, x, batch));
-  const pFg = g.scope('head_a', () => headA(g, x, global));
-  const local = g.scope('head_b', () => headB(g, x));
-  const [fgMean, bgMean] = blend(g, local, global);
-  const localMaps = g.concat([fgMean!, bgMean!, g.narrow(local, 1, 0, 1), g.narrow(local, 1, 5, 6)], 1); // [B, 10, 16, 16]
-  const up = g.resize(localMaps, { scales: [1, 1, 2, 2], mode: 'linear' });
-  const spatial = (channels: number) => g.concat([batch, g.constI64([channels, H, H])], 0);
-  const appearance = g.expand(g.narrow(x.feats, 1, 0, APPEARANCE), spatial(APPEARANCE));
-  const globalMaps = g.expand(global, spatial(2 * APPEARANCE + 1));
-  const out = g.concat([appearance, pFg, up, globalMaps], 1); // 4 + 1 + 10 + 9 = 24 channels
-  if (FEAT.globalWeight !== 23) throw new Error('feature layout drifted from the concat order');
-  g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 24, 0, 0]), ['B', C, H, H]);
+  const { hiddenDim: C, featureSize: H, memoryDim: Cm, memorySize: Hm } = REF;
+  const curr = g.input('currFeatures', [1, C, H, H]);
+  g.input('currPosEnc', [1, C, H, H]);
+  const memory = g.input('memory', ['B', 'Nm', Cm]);
+  const memPos = g.input('memoryPosEnc', ['B', 'Nm', Cm]);
+  g.input('objPtrs', ['B', 'Np', C]);
+  g.input('objPtrPosEnc', ['B', 'Np', Cm]);
+
+  const frames = g.reshape(memory, [0, -1, Hm * Hm, Cm]); // [B, F, 256, Cm]
+  const framePos = g.narrow(g.reshape(memPos, [0, -1, Hm * Hm, Cm]), 2, 0, 1); // [B, F, 1, Cm]
+  const posChannel = (ch: number) => g.narrow(framePos, 3, ch, ch + 1); // [B, F, 1, 1]
+
+  const model = g.scope('histograms', () => {
+    const hists = g.narrow(g.narrow(frames, 2, 0, K), 3, MEM.fgHist, MEM.bgHist + 1); // [B, F, K, 2]
+    const mass = g.reduceSum(hists, [2]); // [B, F, 1, 2]
+    const dist = g.div(hists, g.add(mass, 1e-6));
+    const presence = g.div(mass, g.add(mass, ATTN.presenceMass));
+    const w = g.mul(g.exp(posChannel(MEMPOS.temporalBias)), presence); // [B, F, 1, 2]
+    const p = g.div(g.reduceSum(g.mul(dist, w), [1], false), g.add(g.reduceSum(w, [1], false), 1e-6)); // [B, K, 2]
+    const logp = g.log(g.add(p, ATTN.histEpsilon));
+    const llr = g.clip(g.sub(g.narrow(logp, 2, 0, 1), g.narrow(logp, 2, 1, 2)), -ATTN.llrClip, ATTN.llrClip); // [B, K, 1]
+    const fgPresence = g.narrow(presence, 3, 0, 1); // [B, F, 1, 1]
+    const hasModel = g.clip(g.mul(g.reduceSum(fgPresence, [1]), 4), 0, 1); // [B, 1, 1, 1]
+    return { llr, p, fgPresence, hasModel };
+  });
+
+  const prior = g.scope('prior', () => {
+    const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
+    const p = 4;
+    const packed = g.reshape(g.narrow(frames, 3, MEM.mask, MEM.mask + p * p), [0, -1, Hm, Hm, p, p]); // [B, F, i, j, dy, dx]
+    const masks = g.reshape(g.transpose(packed, [0, 1, 2, 4, 3, 5]), [0, -1, Hm * p, Hm * p]); // [B, F, 64, 64]
+    const latestMask = g.reduceSum(g.mul(masks, recency), [1]); // [B, 1, 64, 64]
+    const latestPresent = g.reduceSum(g.mul(model.fgPresence, recency), [1]); // [B, 1, 1, 1]
+    const colourPacked = g.narrow(frames, 3, MEM.appearance, MEM.appearance + 12); // [B, F, 256, 12]
+    const latestColour = g.reduceSum(g.mul(colourPacked, g.reshape(recency, [0, -1, 1, 1])), [1], false); // [B, 256, 12]
+    const prevColour = g.depthToSpace(g.reshape(g.transpose(latestColour, [0, 2, 1]), [0, 12, Hm, Hm]), 2); // [B, 3, 32, 32]
+    const latest = g.scope('motion', () => motionCompensate(g, latestMask, prevColour, g.narrow(curr, 1, VISION.appearance, VISION.appearance + 3)));
+    // Signed distance-like prior in [-1, 1]: mean of the mask, its dilations and its erosions, minus 1.
+    // Dilations by growing square kernels, each from the previous one by a separable max-pool
+    // (k_i = k_{i-1} + step - 1), for the mask and its complement at once.
+    const both = g.concat([latest, g.sub(1, latest)], 1); // [B, 2, 64, 64]
+    const grown: Value[] = [];
+    let current = both;
+    let size = 1;
+    for (const k of ATTN.priorKernels) {
+      const step = k - size + 1;
+      const p = (step - 1) / 2;
+      current = g.maxPool(g.maxPool(current, { kernel: [step, 1], pads: [p, 0, p, 0] }), { kernel: [1, step], pads: [0, p, 0, p] });
+      grown.push(current);
+      size = k;
+    }
+    const dilations = g.narrow(g.sum(...grown), 1, 0, 1);
+    const erosions = g.sub(ATTN.priorKernels.length, g.narrow(g.sum(...grown), 1, 1, 2));
+    const parts = [latest, latest, dilations, erosions];
+    const d = g.sub(g.mul(g.sum(...parts), 1 / (ATTN.priorKernels.length + 1)), 1);
+    const dEff = g.add(g.mul(d, latestPresent), g.mul(g.sub(1, latestPresent), ATTN.lostPrior));
+    return dEff;
+  });
+
+  const local = g.scope('local', () => localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p, model.llr));
+
+  const llrMap = g.reshape(g.pad(model.llr, [0, 0, 0, 0, H * H - K, 0]), [0, 1, H, H]);
+  const hasModelMap = g.expand(model.hasModel, g.concat([g.shape(memory, 0, 1), g.constI64([1, H, H])], 0));
+  const out = g.concat([spaceToDepth2(g, prior, 1, H), llrMap, hasModelMap, spaceToDepth2(g, local, 1, H)], 1); // [B, 10, 32, 32]
+  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5 || FEAT.local !== 6) throw new Error('feature layout drifted from the concat order');
+  g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 10, 0, 0]), ['B', C, H, H]);
   return g;
 }

@@ -1,11 +1,16 @@
 /**
- * memoryEncoder: binds the chosen mask to the frame's appearance on the 16 x 16 memory grid.
- * Token = key (appearance) + value (foreground fraction, purity-weighted fg / bg appearance sums).
- * An absent object (objectScoreLogits <= 0) stores m = 0 everywhere: the no-object memory.
+ * memoryEncoder: the object's mask and colour histograms of one frame.
+ *  - mask: (binarised or sharpened sigmoid) logits pooled to 64 x 64 (stride 8), zero when the object score
+ *    <= 0 (the no-object memory), packed 4 x 4 into the 16 x 16 memory grid;
+ *  - foreground histogram: sum over the frame of mask x bin assignment (stride-8 bins from
+ *    visionFeatures); background histogram: the same over a ring around the mask (dilation minus
+ *    mask: the local background, which is what the mask must be told apart from);
+ *  - the frame's colour at 32 x 32 (for motion matching against the next frame).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, MEM, MEMPOS, REF } from './config';
+import { ATTN, K, MEM, MEMPOS, REF, VISION } from './config';
 import { positionMap } from './grids';
+import { spaceToDepth2 } from './image-encoder';
 
 export function buildMemoryEncoder(): GraphBuilder {
   const g = new GraphBuilder('reference_memory_encoder');
@@ -18,22 +23,31 @@ export function buildMemoryEncoder(): GraphBuilder {
   const perObject = (x: Value) => g.reshape(x, [-1, 1, 1, 1]);
   const hard = g.toFloat(g.greater(logits, 0));
   const soft = g.sigmoid(logits);
-  const prob = g.add(soft, g.mul(perObject(binarize), g.sub(hard, soft)));
+  // Soft masks (tracked frames) are sharpened: a halo of weak logits must neither count as object
+  // colour nor widen the spatial prior.
+  const sharpened = g.clip(g.add(g.mul(g.sub(soft, 0.5), ATTN.maskSharpness), 0.5), 0, 1);
+  const prob = g.add(sharpened, g.mul(perObject(binarize), g.sub(hard, sharpened)));
   const present = perObject(g.toFloat(g.greater(score, 0)));
-  const pool = (x: Value, k: number) => g.avgPool(x, { kernel: [k, k], strides: [k, k] });
+  const n = 2 * H; // 64: the stride-8 grid
+  const m = g.mul(g.avgPool(prob, { kernel: [L / n, L / n], strides: [L / n, L / n] }), present); // [B, 1, 64, 64]
+  const dilate = (x: Value, k: number) => (k === 1 ? x : g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] }));
+  const ring = g.clip(g.sub(dilate(m, ATTN.ringKernel), dilate(m, ATTN.ringGap)), 0);
+  const core = g.sub(1, dilate(g.sub(1, m), ATTN.fgErode));
 
-  const m32 = g.mul(pool(prob, L / H), present); // [B, 1, 32, 32]
-  const f32 = g.narrow(features, 1, 0, APPEARANCE); // [1, 4, 32, 32]
-  const fgW = g.square(m32);
-  const bgW = g.square(g.sub(1, m32));
-  const batch = g.shape(logits, 0, 1);
-  const key = g.expand(pool(f32, 2), g.concat([batch, g.constI64([APPEARANCE, Hm, Hm])], 0));
-  const tokens = g.concat(
-    [key, pool(m32, 2), pool(fgW, 2), pool(g.mul(fgW, f32), 2), pool(bgW, 2), pool(g.mul(bgW, f32), 2)],
-    1,
-  ); // [B, 15, 16, 16]
-  if (MEM.fgFraction !== 4 || MEM.fgMass !== 5 || MEM.bgMass !== 10 || MEM.bgSum !== 11) throw new Error('memory token layout drifted from the concat order');
-  g.output('memoryFeatures', g.pad(tokens, [0, 0, 0, 0, 0, Cm - 15, 0, 0]), ['B', Cm, Hm, Hm]);
+  const bins = g.depthToSpace(g.narrow(features, 1, VISION.bins, VISION.bins + 4 * K), 2); // [1, K, 64, 64]
+  const binRows = g.transpose(g.reshape(bins, [K, n * n]), [1, 0]); // [4096, K]
+  const weights = g.reshape(g.concat([core, ring], 1), [0, 2, n * n]); // [B, 2, 4096]
+  const hists = g.matmul(weights, binRows); // [B, 2, K]
+  const histMaps = g.reshape(g.pad(hists, [0, 0, 0, 0, 0, Hm * Hm - K]), [0, 2, Hm, Hm]);
+
+  const p = n / Hm; // 4
+  const packed = g.reshape(g.transpose(g.reshape(m, [0, 1, Hm, p, Hm, p]), [0, 3, 5, 1, 2, 4]), [0, p * p, Hm, Hm]); // [B, 16, 16, 16]
+  if (MEM.mask !== 0 || MEM.fgHist !== p * p || MEM.bgHist !== p * p + 1) throw new Error('memory token layout drifted from the concat order');
+  const colour = spaceToDepth2(g, g.narrow(features, 1, VISION.appearance, VISION.appearance + 3), 3, Hm); // [1, 12, 16, 16]
+  const colourB = g.expand(colour, g.concat([g.shape(logits, 0, 1), g.constI64([12, Hm, Hm])], 0));
+  if (MEM.appearance !== p * p + 2) throw new Error('memory token layout drifted from the concat order');
+  const tokens = g.concat([packed, histMaps, colourB], 1); // [B, 30, 16, 16]
+  g.output('memoryFeatures', g.pad(tokens, [0, 0, 0, 0, 0, Cm - (p * p + 14), 0, 0]), ['B', Cm, Hm, Hm]);
   const pos = g.initializer('memory_pos_enc', positionMap(Cm, Hm, MEMPOS.x, MEMPOS.y), [1, Cm, Hm, Hm]);
   g.output('memoryPosEnc', pos, [1, Cm, Hm, Hm]);
   return g;

@@ -6,6 +6,7 @@ import { ROLE_IO, RoleName } from '../../../libs/engine/src/manifest/manifest-sc
 import { sinePositionalEncoding } from '../../../libs/engine/src/numerics/sine-pe';
 import { Fixture, DIMS, openReference } from '../testing/reference-fixture';
 import { data, f32, zeros } from '../testing/ort-run';
+import { REF } from './config';
 
 let fx: Fixture;
 before(async () => {
@@ -28,9 +29,10 @@ test('the manifest validates and declares the reference sizes', () => {
   assert.equal(m.imageSize, 512);
   assert.deepEqual(m.featureSize, [32, 32]);
   assert.deepEqual(m.memoryFeatureSize, [16, 16]);
-  assert.equal(m.hiddenDim, 32);
-  assert.equal(m.memoryDim, 16);
-  assert.deepEqual(m.highRes, [{ channels: 8, stride: 4 }, { channels: 8, stride: 8 }]);
+  assert.equal(m.hiddenDim, REF.hiddenDim);
+  assert.equal(m.memoryDim, REF.memoryDim);
+  assert.equal(m.hiddenDim % m.memoryDim, 0, 'C is a multiple of Cm');
+  assert.deepEqual(m.highRes, [{ channels: REF.highRes[0].channels, stride: 4 }, { channels: REF.highRes[1].channels, stride: 8 }]);
   assert.equal(m.lowResMaskSize, 128);
   assert.equal(m.numMaskmem, 7);
   assert.equal(m.maxObjPtrsInEncoder, 16);
@@ -51,8 +53,8 @@ test('imageEncoder and constants produce the contract shapes', async () => {
   const out = await fx.sessions.imageEncoder!.run({ image: f32(randomish(3 * S * S), [1, 3, S, S]) });
   assert.deepEqual(out.visionFeatures!.dims, [1, C, H, H]);
   assert.deepEqual(out.visionPosEnc!.dims, [1, C, H, H]);
-  assert.deepEqual(out.highRes0!.dims, [1, 8, 4 * H, 4 * H]);
-  assert.deepEqual(out.highRes1!.dims, [1, 8, 2 * H, 2 * H]);
+  assert.deepEqual(out.highRes0!.dims, [1, REF.highRes[0].channels, 4 * H, 4 * H]);
+  assert.deepEqual(out.highRes1!.dims, [1, REF.highRes[1].channels, 2 * H, 2 * H]);
   for (const [k, v] of Object.entries(out)) assertFinite(v, k);
   const c = await fx.sessions.constants!.run({});
   assert.deepEqual(c.maskmemTposEnc!.dims, [numMaskmem, Cm]);
