@@ -38,10 +38,51 @@ test('a checkpoint restored in a fresh process continues with bit-identical mask
     await part.session.close();
     await writeFile(join(dir, 'state.ckpt'), data);
     const child = join(__dirname, 'checkpoint-child.ts');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, join(dir, 'state.ckpt'), '20'], { maxBuffer: 64 << 20 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, '20', join(dir, 'state.ckpt')], { maxBuffer: 64 << 20 });
     const resumed = JSON.parse(stdout) as Record<number, number[][]>;
     for (let f = 20; f < 40; f++) assert.deepEqual(resumed[f], expected[f], `frame ${f} differs after restore`);
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('incremental checkpoints: each segment holds only new outputs; the chain restores a correction bit-identically', async () => {
+  const { session, source } = await prompted();
+  const dir = await mkdtemp(join(tmpdir(), 'masklet-ckpt-'));
+  try {
+    const files: string[] = [];
+    const segments: Awaited<ReturnType<typeof checkpointSession>>[] = [];
+    const full = { bytes: 0 };
+    for await (const r of session.propagate()) {
+      if (r.frame % 10 !== 9) continue;
+      const seg = await checkpointSession(session, { incremental: true });
+      segments.push(seg);
+      files.push(join(dir, `seg-${files.length}.ckpt`));
+      await writeFile(files[files.length - 1]!, seg.data);
+      if (r.frame === 39) full.bytes = (await checkpointSession(session)).summary.bytes;
+    }
+    assert.equal(segments.length, 4);
+    // Segment k writes the frames tracked since segment k-1 and lists the earlier ones (frames 1..10k-1;
+    // frame 0 is a conditioning frame, written every time) as external.
+    for (const [k, seg] of segments.entries()) {
+      for (const o of seg.summary.perObject) assert.equal(o.external, k === 0 ? 0 : 10 * k - 1, `segment ${k} object ${o.objectId}`);
+    }
+    const last = segments[3]!.summary.bytes;
+    assert.ok(last < full.bytes / 2, `last segment ${last} B should be well under a full checkpoint ${full.bytes} B`);
+
+    // A negative click on frame 5 refines from frame 5's stored logits and re-tracks from there: it
+    // needs outputs that only the first segment holds.
+    const c = source.truth(5)[0]!.click!;
+    const clickArg = `5,1,${c[0]},${c[1]},0`;
+    await session.addPoints(5, 1, [{ x: c[0], y: c[1], label: 0 }]);
+    const expected: Record<number, number[][]> = {};
+    for await (const r of session.propagate({ startFrame: 5 })) expected[r.frame] = r.objects.map((o) => o.rle.counts);
+    const child = join(__dirname, 'checkpoint-child.ts');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, '--click', clickArg, '5', ...files], { maxBuffer: 64 << 20 });
+    assert.deepEqual(JSON.parse(stdout), expected);
+    await assert.rejects(restoreSession(await referenceModel(), source, [segments[0]!.data, segments[3]!.data]), /chain lacks/);
+  } finally {
+    await session.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

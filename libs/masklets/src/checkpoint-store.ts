@@ -1,17 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ObjectStore } from '@masklet/storage';
 
 /**
- * Engine session checkpoints (`checkpointSession` bytes, already zlib) with a small JSON header:
- * Redis is the fast path (TTL CHECKPOINT_TTL_SECONDS), S3 the durable record. A missing or expired
- * Redis entry is read from S3 and put back in Redis.
+ * Engine session checkpoints as chains of incremental segments (`checkpointSession(..., { incremental:
+ * true })` bytes): a segment holds only what changed since the previous one, so checkpointing after
+ * every chunk costs that chunk. A small pointer per (job, round, kind) names the chain, oldest first.
+ * Redis is the fast path (TTL CHECKPOINT_TTL_SECONDS), S3 the durable record; a piece missing from
+ * Redis is read from S3 and put back.
  *
- * Two kinds per (job, round):
- * - `progress`: written after every chunk of a running round; its meta names the pass and the next
- *   frame to compute, so it matches exactly the frames already written. Deleted when the round ends.
- * - `end`: the state after the round's last frame; a correction round restores it.
+ * Two pointer kinds per (job, round):
+ * - `progress`: moved after every chunk of a running round; its meta names the pass and the next frame
+ *   to compute, so it matches exactly the frames already written. Deleted when the round ends.
+ * - `end`: the state after the round's last frame; a correction round restores it and extends the
+ *   same chain, so segments are shared between rounds and are never rewritten.
  *
- * Stored blob: "MKCP" | u32 metaBytes | meta JSON | checkpoint bytes.
+ * Segments are written before the pointer that names them, under ids no other attempt uses, so a
+ * pointer always names complete segments and a zombie attempt cannot overwrite a live chain.
  */
 export type CheckpointKind = 'progress' | 'end';
 
@@ -28,35 +33,35 @@ export interface CheckpointMeta {
   savedAt: string;
 }
 
-export interface LoadedCheckpoint {
-  meta: CheckpointMeta;
-  data: Buffer;
-  source: 'redis' | 's3';
+interface Pointer extends CheckpointMeta {
+  /** Segment ids, oldest first; the last one is the state. */
+  segments: string[];
 }
 
-const MAGIC = Buffer.from('MKCP', 'ascii');
+export interface LoadedCheckpoint {
+  meta: CheckpointMeta;
+  /** Segment ids and bytes, oldest first: pass `chain` to restoreSession, keep `segments` to extend it. */
+  segments: string[];
+  chain: Buffer[];
+  /** 's3' when any piece had to come from S3. */
+  source: 'redis' | 's3';
+}
 
 export function checkpointRedisKey(jobId: string, round: number, kind: CheckpointKind): string {
   return `masklet:ckpt:${jobId}:${round}:${kind}`;
 }
 
+function segmentRedisKey(jobId: string, segment: string): string {
+  return `masklet:ckpt:${jobId}:seg:${segment}`;
+}
+
 /** Outside the job's masklet prefix, so listing a job's results never shows checkpoints. */
 export function checkpointS3Key(tenantId: string, jobId: string, round: number, kind: CheckpointKind): string {
-  return `tenants/${tenantId}/checkpoints/${jobId}/rounds/${round}/${kind}.ckpt`;
+  return `tenants/${tenantId}/checkpoints/${jobId}/rounds/${round}/${kind}.json`;
 }
 
-export function encodeCheckpointBlob(meta: CheckpointMeta, data: Buffer): Buffer {
-  const json = Buffer.from(JSON.stringify(meta), 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
-  return Buffer.concat([MAGIC, len, json, data]);
-}
-
-export function decodeCheckpointBlob(blob: Buffer): { meta: CheckpointMeta; data: Buffer } {
-  if (blob.length < 8 || !blob.subarray(0, 4).equals(MAGIC)) throw new Error('not a Masklet checkpoint blob');
-  const n = blob.readUInt32LE(4);
-  const meta = JSON.parse(blob.subarray(8, 8 + n).toString('utf8')) as CheckpointMeta;
-  return { meta, data: blob.subarray(8 + n) };
+function segmentS3Key(tenantId: string, jobId: string, segment: string): string {
+  return `tenants/${tenantId}/checkpoints/${jobId}/segments/${segment}.ckpt`;
 }
 
 function isMissing(err: unknown): boolean {
@@ -67,29 +72,38 @@ function isMissing(err: unknown): boolean {
 export class CheckpointStore {
   constructor(private readonly redis: Redis, private readonly store: ObjectStore, private readonly ttlSeconds: number) {}
 
-  /** Redis first (fast path), then S3 (the record); both must succeed for the save to count. */
-  async save(tenantId: string, meta: CheckpointMeta, data: Buffer): Promise<number> {
-    const blob = encodeCheckpointBlob(meta, data);
-    await this.redis.set(checkpointRedisKey(meta.jobId, meta.round, meta.kind), blob, 'EX', this.ttlSeconds);
-    await this.store.putBuffer(checkpointS3Key(tenantId, meta.jobId, meta.round, meta.kind), blob, 'application/octet-stream');
-    return blob.length;
+  /** Stores one segment (Redis, then S3); returns its id for the chain. */
+  async saveSegment(tenantId: string, jobId: string, round: number, data: Buffer): Promise<string> {
+    const id = `r${round}-${randomUUID()}`;
+    await this.redis.set(segmentRedisKey(jobId, id), data, 'EX', this.ttlSeconds);
+    await this.store.putBuffer(segmentS3Key(tenantId, jobId, id), data, 'application/octet-stream');
+    return id;
+  }
+
+  /** Points (job, round, kind) at a chain whose segments are all saved. Returns the pointer's bytes. */
+  async save(tenantId: string, meta: CheckpointMeta, segments: readonly string[]): Promise<number> {
+    const body = Buffer.from(JSON.stringify({ ...meta, segments: [...segments] } satisfies Pointer), 'utf8');
+    await this.redis.set(checkpointRedisKey(meta.jobId, meta.round, meta.kind), body, 'EX', this.ttlSeconds);
+    await this.store.putBuffer(checkpointS3Key(tenantId, meta.jobId, meta.round, meta.kind), body, 'application/json');
+    return body.length;
   }
 
   async load(tenantId: string, jobId: string, round: number, kind: CheckpointKind): Promise<LoadedCheckpoint | null> {
-    const rkey = checkpointRedisKey(jobId, round, kind);
-    const cached = await this.redis.getBuffer(rkey);
-    if (cached) return { ...decodeCheckpointBlob(cached), source: 'redis' };
-    let blob: Buffer;
-    try {
-      blob = await this.store.getBuffer(checkpointS3Key(tenantId, jobId, round, kind));
-    } catch (err) {
-      if (isMissing(err)) return null;
-      throw err;
-    }
-    await this.redis.set(rkey, blob, 'EX', this.ttlSeconds);
-    return { ...decodeCheckpointBlob(blob), source: 's3' };
+    const pointer = await this.read(checkpointRedisKey(jobId, round, kind), checkpointS3Key(tenantId, jobId, round, kind));
+    if (!pointer) return null;
+    const { segments, ...meta } = JSON.parse(pointer.bytes.toString('utf8')) as Pointer;
+    const pieces = await Promise.all(
+      segments.map(async (id) => {
+        const seg = await this.read(segmentRedisKey(jobId, id), segmentS3Key(tenantId, jobId, id));
+        if (!seg) throw new Error(`checkpoint ${jobId}/${round}/${kind}: segment ${id} is gone from Redis and S3`);
+        return seg;
+      }),
+    );
+    const fromS3 = pointer.fromS3 || pieces.some((p) => p.fromS3);
+    return { meta, segments, chain: pieces.map((p) => p.bytes), source: fromS3 ? 's3' : 'redis' };
   }
 
+  /** Deletes the pointer only: its segments may be shared with other pointers of the job. */
   async delete(tenantId: string, jobId: string, round: number, kind: CheckpointKind): Promise<void> {
     await this.redis.del(checkpointRedisKey(jobId, round, kind));
     await this.store.delete(checkpointS3Key(tenantId, jobId, round, kind)).catch((err: unknown) => {
@@ -97,8 +111,28 @@ export class CheckpointStore {
     });
   }
 
-  /** Drops only the Redis copy (eviction, tests). */
+  /** Drops the Redis copies of a pointer and its segments (eviction, tests). */
   async evict(jobId: string, round: number, kind: CheckpointKind): Promise<void> {
-    await this.redis.del(checkpointRedisKey(jobId, round, kind));
+    const key = checkpointRedisKey(jobId, round, kind);
+    const pointer = await this.redis.getBuffer(key);
+    if (pointer) {
+      const { segments } = JSON.parse(pointer.toString('utf8')) as Pointer;
+      if (segments.length > 0) await this.redis.del(...segments.map((id) => segmentRedisKey(jobId, id)));
+    }
+    await this.redis.del(key);
+  }
+
+  private async read(redisKey: string, s3Key: string): Promise<{ bytes: Buffer; fromS3: boolean } | null> {
+    const cached = await this.redis.getBuffer(redisKey);
+    if (cached) return { bytes: cached, fromS3: false };
+    let bytes: Buffer;
+    try {
+      bytes = await this.store.getBuffer(s3Key);
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+    await this.redis.set(redisKey, bytes, 'EX', this.ttlSeconds);
+    return { bytes, fromS3: true };
   }
 }

@@ -191,7 +191,7 @@ export class PreviewService implements OnModuleDestroy {
       let session: VideoSession;
       const ckpt = round === null ? null : await this.checkpoints.load(job.tenantId, job.id, round, 'end');
       const nonOverlap = (job.options as { nonOverlap?: boolean } | null)?.nonOverlap ?? false;
-      if (ckpt) session = await restoreSession(model, source, ckpt.data, { nonOverlap });
+      if (ckpt) session = await restoreSession(model, source, ckpt.chain, { nonOverlap });
       else session = new VideoSession(model, source, { nonOverlap });
       this.log.info({ jobId: job.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
       return { jobId: job.id, round, dir, source, session, tail: Promise.resolve(), lastUsed: Date.now() };

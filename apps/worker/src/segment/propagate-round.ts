@@ -98,6 +98,8 @@ export function plannedFrames(passes: Pass[]): Set<number> {
  * frames written. A retried attempt restores the latest progress checkpoint, skips the frames whose
  * chunks exist and continues the engine from there; restoring is bit-exact, so the masks equal an
  * uninterrupted run. At the end the `end` checkpoint is saved (a correction round restores it).
+ * Checkpoints are incremental segments of one chain per job (see CheckpointStore): each chunk adds the
+ * outputs of its own frames, so checkpointing stays linear in the video's length.
  */
 export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks: RoundHooks): Promise<RoundOutcome> {
   const model = ctx.model;
@@ -129,10 +131,13 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     // Where to start: this round's progress checkpoint, else the base round's end state, else fresh.
     let firstPass = 0;
     let firstFrame = passes[0]?.start ?? 0;
+    // Segment ids of the checkpoint chain the session's persisted outputs live in (extended per chunk).
+    const chain: string[] = [];
     let start: AttemptStart = { resumedFrom: null, checkpointSource: null, baseRound: plan.baseRound };
     const progress = await checkpoints.load(tenantId, jobId, plan.round, 'progress');
     if (progress && progress.meta.pass !== undefined && progress.meta.nextFrame !== undefined && progress.meta.pass < passes.length) {
-      session = await restoreSession(model, source, progress.data, sessionOptions);
+      session = await restoreSession(model, source, progress.chain, sessionOptions);
+      chain.push(...progress.segments);
       firstPass = progress.meta.pass;
       firstFrame = progress.meta.nextFrame;
       start = { resumedFrom: { pass: firstPass, frame: firstFrame, framesWritten: progress.meta.framesWritten }, checkpointSource: progress.source, baseRound: plan.baseRound };
@@ -142,7 +147,8 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       if (plan.baseRound !== null) {
         const base = await checkpoints.load(tenantId, jobId, plan.baseRound, 'end');
         if (!base) throw new PermanentJobError('checkpoint_missing', `round ${plan.round}: the end checkpoint of round ${plan.baseRound} is gone from Redis and S3`);
-        session = await restoreSession(model, source, base.data, sessionOptions);
+        session = await restoreSession(model, source, base.chain, sessionOptions);
+        chain.push(...base.segments);
         start.checkpointSource = base.source;
         countRestore(ctx, base.source);
         for (const id of plan.removedObjects) if (session.tracks.has(id)) await session.removeObject(id);
@@ -164,12 +170,13 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let checkpointsSaved = 0;
     const last: { summary: CheckpointSummary | null } = { summary: null };
     const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>, framesWritten: number, snapshot?: Snapshot): Promise<void> => {
-      const { data, summary } = snapshot ?? (await checkpointSession(session!));
-      const bytes = await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, data);
+      const { data, summary } = snapshot ?? (await checkpointSession(session!, { incremental: true }));
+      chain.push(await checkpoints.saveSegment(tenantId, jobId, plan.round, data));
+      await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, chain);
       last.summary = summary;
       checkpointsSaved++;
       ctx.stats.checkpoints.saved++;
-      ctx.stats.checkpoints.lastBytes = bytes;
+      ctx.stats.checkpoints.lastBytes = data.length;
     };
     // Write-behind of depth one: a boundary's chunk upload, rows, checkpoint upload and progress report
     // run while the engine computes the next chunk; the next boundary waits for them first, so they
@@ -217,13 +224,14 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
           const next = passEnd ? (pi + 1 < passes.length ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start } : null) : { pass: pi, nextFrame: f + step };
           // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
           const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-          const snapshot = writer.buffered > 0 && next && resumable ? await checkpointSession(session) : null;
+          const snapshot = writer.buffered > 0 && next && resumable ? await checkpointSession(session, { incremental: true }) : null;
           await settle();
           const framesAfter = writer.framesWritten + writer.buffered;
           const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
           durable = (async () => {
             const chunk = await flushing;
-            if (chunk && next && snapshot) await saveCheckpoint({ kind: 'progress', ...next }, framesAfter, snapshot);
+            // An incremental snapshot is saved whenever taken: the next one leaves out what it holds.
+            if (next && snapshot) await saveCheckpoint({ kind: 'progress', ...next }, framesAfter, snapshot);
             await report(chunk);
           })();
           durable.catch(() => undefined); // awaited (and rethrown) by the next settle()

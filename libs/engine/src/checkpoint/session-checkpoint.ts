@@ -4,6 +4,12 @@
  * frames were tracked in which direction, and the memory positional encoding. Restoring it in a
  * fresh process and continuing gives bit-identical masks to never stopping.
  *
+ * Incremental checkpoints: with `{ incremental: true }` the non-conditioning outputs already stored
+ * by an earlier incremental checkpoint of this session (and unchanged since) are only listed by
+ * frame (`external`), not written again, so a checkpoint after every chunk costs that chunk, not the
+ * whole video so far. Such a checkpoint is one segment of a chain; `restoreSession` takes the chain
+ * oldest first and finds each external output in the newest earlier segment that holds it inline.
+ *
  * Layout: "MSKLCKPT" | u32 version | u32 flags | zlib( u32 headerBytes | header JSON | blobs ).
  */
 import { promisify } from 'node:util';
@@ -16,7 +22,7 @@ import { EngineInputError } from '../session/types';
 import { VideoSession, VideoSessionOptions } from '../session/video-session';
 
 const MAGIC = Buffer.from('MSKLCKPT', 'ascii');
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
 
@@ -27,7 +33,10 @@ interface ObjectHeader {
   cond: number[];
   tempCond: number[];
   tempNonCond: number[];
+  /** Non-conditioning outputs written in this segment. */
   nonCond: number[];
+  /** Non-conditioning outputs the session holds that an earlier segment of the chain stores. */
+  external: number[];
 }
 
 interface CheckpointHeader {
@@ -49,10 +58,16 @@ const f32Bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byte
 export interface CheckpointSummary {
   bytes: number;
   rawBytes: number;
-  perObject: { objectId: number; outputs: number; rawBytes: number }[];
+  /** outputs: written in this segment; external: held by earlier segments of the chain. */
+  perObject: { objectId: number; outputs: number; external: number; rawBytes: number }[];
 }
 
-export async function checkpointSession(session: VideoSession): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+export interface CheckpointOptions {
+  /** Leave out non-conditioning outputs an earlier incremental checkpoint stored (see the file comment). */
+  incremental?: boolean;
+}
+
+export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<{ data: Buffer; summary: CheckpointSummary }> {
   const blobs: Buffer[] = [];
   const objects: ObjectHeader[] = [];
   const perObject: CheckpointSummary['perObject'] = [];
@@ -60,7 +75,7 @@ export async function checkpointSession(session: VideoSession): Promise<{ data: 
   const pos = session.conditioning.memoryPosEncChannelsFirst();
   if (pos) blobs.push(Buffer.from(f32Bytes(pos)));
   for (const track of session.tracks.values()) {
-    const header: ObjectHeader = { id: track.id, points: [], maskFrames: [...track.maskFrames], cond: [], tempCond: [], tempNonCond: [], nonCond: [] };
+    const header: ObjectHeader = { id: track.id, points: [], maskFrames: [...track.maskFrames], cond: [], tempCond: [], tempNonCond: [], nonCond: [], external: [] };
     for (const [frame, prompt] of track.points) {
       header.points.push({ frame, count: prompt.labels.length });
       blobs.push(Buffer.from(f32Bytes(prompt.coords)), Buffer.from(f32Bytes(prompt.labels)));
@@ -73,10 +88,16 @@ export async function checkpointSession(session: VideoSession): Promise<{ data: 
     for (const [frame, out] of track.cond) write(header.cond, frame, out);
     for (const [frame, out] of track.tempCond) write(header.tempCond, frame, out);
     for (const [frame, out] of track.tempNonCond) write(header.tempNonCond, frame, out);
-    const nonCondFrames = [...[...track.hotFrames()].map(([f]) => f), ...track.archivedFrames()].sort((a, b) => a - b);
-    for (const frame of nonCondFrames) write(header.nonCond, frame, (await track.getNonCond(frame))!);
+    for (const frame of track.nonCondFrames()) {
+      if (options.incremental && track.isPersisted(frame)) {
+        header.external.push(frame);
+        continue;
+      }
+      write(header.nonCond, frame, (await track.getNonCond(frame))!);
+      if (options.incremental) track.markPersisted(frame);
+    }
     const outputs = header.cond.length + header.tempCond.length + header.tempNonCond.length + header.nonCond.length;
-    perObject.push({ objectId: track.id, outputs, rawBytes: outputs * outputBytes });
+    perObject.push({ objectId: track.id, outputs, external: header.external.length, rawBytes: outputs * outputBytes });
     objects.push(header);
   }
   const info = session.source.info;
@@ -101,7 +122,14 @@ export async function checkpointSession(session: VideoSession): Promise<{ data: 
   return { data, summary: { bytes: data.length, rawBytes: body.length, perObject } };
 }
 
-export async function restoreSession(model: SamModel, source: FrameSource, data: Buffer, options: VideoSessionOptions = {}): Promise<VideoSession> {
+interface ParsedSegment {
+  header: CheckpointHeader;
+  body: Buffer;
+  /** Offset of the first blob after the header. */
+  blobsAt: number;
+}
+
+async function parseSegment(data: Buffer): Promise<ParsedSegment> {
   if (data.length < 16 || !data.subarray(0, 8).equals(MAGIC)) throw new EngineInputError('bad_checkpoint', 'not a Masklet checkpoint (bad magic)');
   const version = data.readUInt32LE(8);
   if (version !== CHECKPOINT_VERSION) throw new EngineInputError('bad_checkpoint', `checkpoint version ${version} is not supported (expected ${CHECKPOINT_VERSION})`);
@@ -113,6 +141,46 @@ export async function restoreSession(model: SamModel, source: FrameSource, data:
   }
   const headerBytes = body.readUInt32LE(0);
   const header = JSON.parse(body.subarray(4, 4 + headerBytes).toString('utf8')) as CheckpointHeader;
+  return { header, body, blobsAt: 4 + headerBytes };
+}
+
+/** Reads a segment's blobs in the order `checkpointSession` wrote them. */
+class BlobReader {
+  constructor(private readonly body: Buffer, private offset: number) {}
+
+  take(bytes: number): Buffer {
+    const slice = this.body.subarray(this.offset, this.offset + bytes);
+    if (slice.length !== bytes) throw new EngineInputError('bad_checkpoint', 'checkpoint is truncated');
+    this.offset += bytes;
+    return slice;
+  }
+
+  floats(count: number): Float32Array {
+    const out = new Float32Array(count);
+    this.take(count * 4).copy(Buffer.from(out.buffer));
+    return out;
+  }
+}
+
+/** Skips one object's prompts, tracked flags and prompt outputs; returns its inline non-conditioning outputs by frame. */
+function inlineNonCond(reader: BlobReader, obj: ObjectHeader, numFrames: number, outputBytes: number): Map<number, Buffer> {
+  for (const p of obj.points) reader.take(p.count * 12);
+  reader.take(numFrames);
+  reader.take((obj.cond.length + obj.tempCond.length + obj.tempNonCond.length) * outputBytes);
+  const out = new Map<number, Buffer>();
+  for (const f of obj.nonCond) out.set(f, reader.take(outputBytes));
+  return out;
+}
+
+/**
+ * Restores a session from one checkpoint, or from a chain of incremental ones (oldest first; the last
+ * one is the state, earlier ones supply the outputs it lists as external).
+ */
+export async function restoreSession(model: SamModel, source: FrameSource, chain: Buffer | readonly Buffer[], options: VideoSessionOptions = {}): Promise<VideoSession> {
+  const segments = Buffer.isBuffer(chain) ? [chain] : chain;
+  if (segments.length === 0) throw new EngineInputError('bad_checkpoint', 'empty checkpoint chain');
+  const head = await parseSegment(segments[segments.length - 1]!);
+  const header = head.header;
   const session = new VideoSession(model, source, options);
   const expectedModel = modelIdentity(session);
   if (JSON.stringify(expectedModel) !== JSON.stringify(header.model)) {
@@ -122,32 +190,52 @@ export async function restoreSession(model: SamModel, source: FrameSource, data:
   if (header.video.numFrames !== info.numFrames || header.video.width !== info.width || header.video.height !== info.height) {
     throw new EngineInputError('checkpoint_video_mismatch', `checkpoint is for a ${header.video.width}x${header.video.height} video of ${header.video.numFrames} frames`);
   }
-  let offset = 4 + headerBytes;
-  const take = (bytes: number): Buffer => {
-    const slice = body.subarray(offset, offset + bytes);
-    offset += bytes;
-    return slice;
-  };
-  const floats = (count: number): Float32Array => {
-    const out = new Float32Array(count);
-    take(count * 4).copy(Buffer.from(out.buffer));
-    return out;
-  };
+  const reader = new BlobReader(head.body, head.blobsAt);
   const m = model.manifest;
-  if (header.hasMemoryPosEnc) session.conditioning.setMemoryPosEnc(floats(session.sizes.memoryValues));
+  const window = Math.max(m.maxObjPtrsInEncoder, m.numMaskmem) * m.tracking.memoryTemporalStrideForEval;
+  if (header.hasMemoryPosEnc) session.conditioning.setMemoryPosEnc(reader.floats(session.sizes.memoryValues));
   const outputBytes = frameOutputBytes(session.sizes);
+  const missing = new Map<number, Set<number>>();
   for (const obj of header.objects) {
     const track = new ObjectTrack(obj.id, info.numFrames, session.archive);
     session.tracks.set(obj.id, track);
-    for (const p of obj.points) track.points.set(p.frame, { coords: floats(p.count * 2), labels: floats(p.count) });
+    for (const p of obj.points) track.points.set(p.frame, { coords: reader.floats(p.count * 2), labels: reader.floats(p.count) });
     for (const f of obj.maskFrames) track.maskFrames.add(f);
-    take(info.numFrames).copy(Buffer.from(track.tracked.buffer));
-    const read = () => decodeFrameOutput(take(outputBytes), session.sizes);
+    reader.take(info.numFrames).copy(Buffer.from(track.tracked.buffer));
+    const read = () => decodeFrameOutput(reader.take(outputBytes), session.sizes);
     for (const f of obj.cond) track.cond.set(f, read());
     for (const f of obj.tempCond) track.tempCond.set(f, read());
     for (const f of obj.tempNonCond) track.tempNonCond.set(f, read());
-    for (const f of obj.nonCond) track.setNonCond(f, read());
-    await track.evictAround(header.lastFrame, Math.max(m.maxObjPtrsInEncoder, m.numMaskmem) * m.tracking.memoryTemporalStrideForEval);
+    for (const f of obj.nonCond) {
+      track.setNonCond(f, read());
+      track.markPersisted(f);
+    }
+    if (obj.external.length > 0) missing.set(obj.id, new Set(obj.external));
+    await track.evictAround(header.lastFrame, window);
+  }
+  // External outputs: newest earlier segment first, one segment inflated at a time.
+  for (let i = segments.length - 2; i >= 0 && [...missing.values()].some((s) => s.size > 0); i--) {
+    const seg = await parseSegment(segments[i]!);
+    if (seg.header.video.numFrames !== info.numFrames || JSON.stringify(seg.header.model) !== JSON.stringify(header.model)) {
+      throw new EngineInputError('bad_checkpoint', `checkpoint chain segment ${i} belongs to another model or video`);
+    }
+    const segReader = new BlobReader(seg.body, seg.blobsAt);
+    if (seg.header.hasMemoryPosEnc) segReader.take(session.sizes.memoryValues * 4);
+    for (const obj of seg.header.objects) {
+      const inline = inlineNonCond(segReader, obj, info.numFrames, outputBytes);
+      const want = missing.get(obj.id);
+      const track = session.tracks.get(obj.id);
+      if (!want || !track) continue;
+      for (const [f, bytes] of inline) {
+        if (!want.delete(f)) continue;
+        track.setNonCond(f, decodeFrameOutput(bytes, session.sizes));
+        track.markPersisted(f);
+      }
+      await track.evictAround(header.lastFrame, window);
+    }
+  }
+  for (const [id, want] of missing) {
+    if (want.size > 0) throw new EngineInputError('bad_checkpoint', `checkpoint chain lacks ${want.size} outputs of object ${id} (first: frame ${[...want][0]})`);
   }
   session.lastFrame = header.lastFrame;
   session.framesTracked = header.framesTracked;

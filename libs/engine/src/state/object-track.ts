@@ -29,10 +29,13 @@ export class ObjectTrack {
   private readonly hot = new Map<number, FrameOutput>();
   /** 0 none, 1 hot, 2 archived. */
   private readonly nonCondWhere: Uint8Array;
+  /** 1 where the frame's non-conditioning output is unchanged since an incremental checkpoint stored it. */
+  private readonly persisted: Uint8Array;
   readonly tracked: Uint8Array;
 
   constructor(readonly id: number, numFrames: number, private readonly archive: OutputArchive) {
     this.nonCondWhere = new Uint8Array(numFrames);
+    this.persisted = new Uint8Array(numFrames);
     this.tracked = new Uint8Array(numFrames);
   }
 
@@ -51,11 +54,28 @@ export class ObjectTrack {
     if (this.nonCondWhere[frame] === 2) this.archive.delete(this.id, frame);
     this.hot.set(frame, output);
     this.nonCondWhere[frame] = 1;
+    this.persisted[frame] = 0;
+  }
+
+  isPersisted(frame: number): boolean {
+    return this.persisted[frame] === 1;
+  }
+
+  markPersisted(frame: number): void {
+    if (this.nonCondWhere[frame] !== 0) this.persisted[frame] = 1;
+  }
+
+  /** Every frame holding a non-conditioning output, ascending. */
+  nonCondFrames(): number[] {
+    const out: number[] = [];
+    for (let f = 0; f < this.nonCondWhere.length; f++) if (this.nonCondWhere[f] !== 0) out.push(f);
+    return out;
   }
 
   deleteNonCond(frame: number): FrameOutput | undefined | Promise<FrameOutput | undefined> {
     const where = this.nonCondWhere[frame];
     this.nonCondWhere[frame] = 0;
+    this.persisted[frame] = 0;
     if (where === 1) {
       const out = this.hot.get(frame);
       this.hot.delete(frame);
@@ -97,6 +117,7 @@ export class ObjectTrack {
   clearAll(): void {
     for (let f = 0; f < this.nonCondWhere.length; f++) if (this.nonCondWhere[f] === 2) this.archive.delete(this.id, f);
     this.nonCondWhere.fill(0);
+    this.persisted.fill(0);
     this.tracked.fill(0);
     this.hot.clear();
     this.points.clear();
