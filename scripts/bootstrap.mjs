@@ -10,7 +10,7 @@
 //   node scripts/bootstrap.mjs -- <cmd> [args]    prepare, then run <cmd> with the services' environment
 // MASKLET_SERVICES=off skips services, client generation and migrations (engine-only work).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,27 @@ function generateClient() {
   writeFileSync(marker, digest + '\n');
 }
 
+/** `vite build` of the dashboard when its sources changed (the API serves apps/dashboard/dist at /ui/). */
+function buildDashboard() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else hash.update(full).update('\0').update(readFileSync(full)).update('\0');
+    }
+  };
+  walk(join(ROOT, 'apps/dashboard/src'));
+  for (const f of ['apps/dashboard/index.html', 'apps/dashboard/vite.config.ts', 'libs/masks/src/rle.ts', 'libs/masks/src/rle-string.ts', 'package-lock.json']) hash.update(readFileSync(join(ROOT, f)));
+  const digest = hash.digest('hex');
+  const marker = join(ROOT, '.tmp', 'dashboard-build.sha256');
+  if (existsSync(join(ROOT, 'apps/dashboard/dist/index.html')) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === digest) return;
+  console.log('bootstrap: building the dashboard');
+  run(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'apps/dashboard', '--logLevel', 'warn']);
+  mkdirSync(dirname(marker), { recursive: true });
+  writeFileSync(marker, digest + '\n');
+}
+
 export function bootstrap() {
   const marker = join(ROOT, 'node_modules/.package-lock.json');
   const stale = !existsSync(marker) || statSync(join(ROOT, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
@@ -66,6 +87,8 @@ export function bootstrap() {
   }
   run('bash', [join(ROOT, 'infra/local/ensure-ffmpeg.sh')]);
   if (process.env.MASKLET_SERVICES === 'off') return;
+  run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
+  buildDashboard();
   ensureServices();
   generateClient();
   run('npm', ['run', '--silent', 'db:migrate']);

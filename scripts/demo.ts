@@ -57,7 +57,7 @@ async function saveMasks(client: MaskletClient, job: JobView, dir: string, clip?
   return new Map([...sums].map(([id, s]) => [id, s.iou / s.n]));
 }
 
-async function syntheticRun(client: MaskletClient): Promise<void> {
+async function syntheticRun(client: MaskletClient): Promise<string> {
   const frames = Number(process.env.DEMO_FRAMES ?? 120);
   console.log(`\n1/2  a generated ${frames}-frame 854x480 clip with two objects whose masks are known exactly`);
   const clip = await writeSyntheticClip({ outDir: join(OUT, 'clip'), frames, seed: 'demo', mp4: true, frameFiles: false, scenario: { objects: 2 } });
@@ -76,6 +76,7 @@ async function syntheticRun(client: MaskletClient): Promise<void> {
   const ious = await saveMasks(client, done, dir, clip);
   for (const [id, iou] of ious) console.log(`     object ${id}: mean IoU ${iou.toFixed(3)} against the known masks`);
   console.log(`     masks: ${dir}/*.png (DAVIS palette)`);
+  return job.id;
 }
 
 async function realRun(client: MaskletClient): Promise<void> {
@@ -122,9 +123,12 @@ async function main(): Promise<void> {
     const { tenant, key } = await createTenantKey(config.DATABASE_URL);
     console.log(`tenant ${tenant}\napi key ${key}`);
     const client = new MaskletClient(stack.apiUrl, key);
-    await syntheticRun(client);
+    const demoJob = await syntheticRun(client);
     await realRun(client);
-    console.log(`\nAPI        ${stack.apiUrl}`);
+    console.log(`\ndashboard  ${stack.apiUrl}/ui/   (log in with the api key above)`);
+    console.log(`demo job   ${stack.apiUrl}/ui/#/jobs/${demoJob}   (overlay, swim lanes, click to correct)`);
+    console.log(`queues     ${stack.apiUrl}/admin/queues   (bull-board, after logging in on the dashboard)`);
+    console.log(`API        ${stack.apiUrl}`);
     console.log(`OpenAPI    ${stack.apiUrl}/docs`);
     console.log(`metrics    ${stack.apiUrl}/metrics   worker: http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`);
     console.log(`try:       curl -H 'Authorization: Bearer ${key}' ${stack.apiUrl}/v1/jobs`);

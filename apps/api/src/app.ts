@@ -12,6 +12,9 @@ import { ApiExceptionFilter } from './common/exception.filter';
 import { PinoNestLogger } from './common/pino-nest-logger';
 import { CoreModule } from './core/core.module';
 import { resolveDeps, type ApiDeps } from './core/deps';
+import { serveDashboard } from './dashboard/serve-dashboard';
+import { mountBullBoard } from './fleet/bull-board';
+import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -25,7 +28,7 @@ import { VideosModule } from './videos/videos.module';
 export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
   const deps = resolveDeps(config, given);
 
-  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, BatchesModule, HealthModule, MetricsModule] })
+  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, BatchesModule, FleetModule, HealthModule, MetricsModule] })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -58,6 +61,8 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
 
+  mountBullBoard(app);
+  serveDashboard(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -98,6 +98,9 @@ export const ATTN = {
   recencySharpness: 20,
   /** Max-pool kernels (64 x 64 grid) of the dilations / erosions averaged into the spatial prior D. */
   priorKernels: [3, 5, 9, 13],
+  /** Beyond a dilation by farKernel (64 x 64 grid) D drops further by farWeight (no jumps to look-alikes far away). */
+  farKernel: 17,
+  farWeight: 2,
   /** Ring of the background histogram: max-pool kernel of the dilation (64 x 64 grid). */
   ringKernel: 9,
   /** Foreground histogram: the mask eroded by this max-pool kernel (1: none); ring starts past a dilation by ringGap. */
@@ -116,7 +119,7 @@ export const ATTN = {
   /** Interior pixels are fg samples with weight sigmoid(global llr + localFgAgreement). */
   localFgAgreement: 0,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
-  lostPrior: -0.3,
+  lostPrior: -0.15,
 } as const;
 
 /**
@@ -154,7 +157,7 @@ export const DEC = {
   /** Tracking: logit = gain * (smoothed llr + prior(D) + trackBias) + token offset, prior = D * (D > 0 ? priorInside : priorOutside). */
   trackGain: 1.5,
   priorInside: 3,
-  priorOutside: 6,
+  priorOutside: 12,
   trackBias: 0,
   /** Weights of the global (stride 4) and local (stride 8) colour scores. */
   globalWeight: 1.5,

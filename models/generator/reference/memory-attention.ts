@@ -168,7 +168,14 @@ export function buildMemoryAttention(): GraphBuilder {
     const dilations = g.narrow(g.sum(...grown), 1, 0, 1);
     const erosions = g.sub(ATTN.priorKernels.length, g.narrow(g.sum(...grown), 1, 1, 2));
     const parts = [latest, latest, dilations, erosions];
-    const d = g.sub(g.mul(g.sum(...parts), 1 / (ATTN.priorKernels.length + 1)), 1);
+    // Past the largest dilation D saturates at -1; a colour match there would otherwise win over the
+    // prior and the mask would jump to a look-alike elsewhere and stay (the memory learns it). So D
+    // keeps falling to -1 - farWeight beyond a wider dilation.
+    const farStep = ATTN.farKernel - size + 1;
+    const farPad = (farStep - 1) / 2;
+    const near = g.maxPool(g.maxPool(g.narrow(current, 1, 0, 1), { kernel: [farStep, 1], pads: [farPad, 0, farPad, 0] }), { kernel: [1, farStep], pads: [0, farPad, 0, farPad] });
+    const far = g.mul(g.sub(1, near), ATTN.farWeight);
+    const d = g.sub(g.sub(g.mul(g.sum(...parts), 1 / (ATTN.priorKernels.length + 1)), 1), far);
     const dEff = g.add(g.mul(d, latestPresent), g.mul(g.sub(1, latestPresent), ATTN.lostPrior));
     return dEff;
   });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../common/zod-validation.pipe';
 import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
+import type { TracksView } from './tracks.view';
 import { JobBodySchema, JobListQuerySchema, MaskletQuerySchema } from './job-body.schema';
 import { JobEventsService } from './job-events.service';
 import { JobsService } from './jobs.service';
@@ -60,6 +61,13 @@ export class JobsController {
   @ApiOperation({ summary: 'Status, progress and per-object stats of a job. 404 JOB_NOT_FOUND.' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<JobView> {
     return this.jobs.get(auth.tenantId, id);
+  }
+
+  @Get(':id/tracks')
+  @Scopes('read')
+  @ApiOperation({ summary: 'Swim lanes: per object the [start, end) runs of frames where it is present, and its prompt frames. 404 JOB_NOT_FOUND.' })
+  tracks(@Auth() auth: AuthContext, @Param('id') id: string): Promise<TracksView> {
+    return this.jobs.tracks(auth.tenantId, id);
   }
 
   @Get(':id/events')

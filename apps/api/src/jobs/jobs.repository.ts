@@ -51,6 +51,10 @@ export class JobsRepository {
   }
 
   /** Track rows of `round` and of every earlier SUCCEEDED round (objectStats keeps the newest per frame). */
+  promptMarkers(jobId: string): Promise<{ objectId: number; frame: number; round: number; kind: string }[]> {
+    return this.prisma.prompt.findMany({ where: { jobId }, select: { objectId: true, frame: true, round: true, kind: true }, orderBy: [{ frame: 'asc' }] });
+  }
+
   async trackChunksAsOf(jobId: string, round: number): Promise<ObjectTrackChunk[]> {
     const earlier = round > 1 ? await this.prisma.round.findMany({ where: { jobId, number: { lt: round }, status: 'SUCCEEDED' }, select: { number: true } }) : [];
     return this.prisma.objectTrackChunk.findMany({ where: { jobId, round: { in: [round, ...earlier.map((r) => r.number)] } }, orderBy: [{ objectId: 'asc' }, { startFrame: 'asc' }] });

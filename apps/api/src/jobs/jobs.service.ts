@@ -10,6 +10,7 @@ import type { AuthContext } from '../auth/auth-context';
 import { requestHash } from './job-rows';
 import { JobSubmissionService } from './job-submission.service';
 import { objectStats, toJobView, type JobView } from './job.view';
+import { toTracksView, type TracksView } from './tracks.view';
 import { JobsRepository } from './jobs.repository';
 
 export const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -57,6 +58,13 @@ export class JobsService {
       isCancelled(this.redis, job.id),
     ]);
     return toJobView(job, { cancelRequested, objects: objectStats(objects, tracks) });
+  }
+
+  /** Swim lanes as of the latest SUCCEEDED round (or the current one while round 1 runs). */
+  async tracks(tenantId: string, id: string): Promise<TracksView> {
+    const job = await this.mustFind(tenantId, id);
+    const [objects, tracks, prompts] = await Promise.all([this.jobs.objects(job.id), this.jobs.trackChunksAsOf(job.id, job.currentRound), this.jobs.promptMarkers(job.id)]);
+    return toTracksView(job.currentRound, job.framesTotal, objects, tracks, prompts);
   }
 
   async list(tenantId: string, q: { status?: JobStatus; batchId?: string; limit: number; cursor?: string }): Promise<{ items: JobView[]; nextCursor: string | null }> {

@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../common/api-error';
 import { parseOrThrow } from '../common/zod-validation.pipe';
@@ -8,6 +8,9 @@ import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
 import { VideosService } from './videos.service';
 import type { VideoView } from './video.view';
+
+const FrameParam = z.coerce.number().int().min(0);
+const FrameQuery = z.strictObject({ maxWidth: z.coerce.number().int().min(16).max(4096).default(960) });
 
 export const RegisterVideoBody = z.strictObject({ uri: z.string().min(1).describe('s3://bucket/key in an allowed bucket') });
 
@@ -41,6 +44,17 @@ export class VideosController {
       return this.videos.register(auth.tenantId, body.uri);
     }
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the video as multipart/form-data (field "file") or JSON {"uri": "s3://..."}');
+  }
+
+  @Get(':id/frames/:frame')
+  @Scopes('read')
+  @ApiOperation({ summary: 'One frame as image/jpeg (width <= maxWidth, default 960). 404 VIDEO_NOT_FOUND / FRAME_NOT_AVAILABLE, 409 VIDEO_NOT_READY.' })
+  async frame(@Auth() auth: AuthContext, @Param('id') id: string, @Param('frame') frame: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    const n = parseOrThrow(FrameParam, frame, 'frame');
+    const q = parseOrThrow(FrameQuery, query);
+    const jpeg = await this.videos.frame(auth.tenantId, id, n, q.maxWidth);
+    res.status(200).type('image/jpeg').setHeader('Cache-Control', 'private, max-age=3600');
+    res.end(jpeg);
   }
 
   @Get(':id')

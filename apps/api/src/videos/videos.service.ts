@@ -6,7 +6,7 @@ import type { MaskletConfig } from '@masklet/config';
 import { videoKey } from '@masklet/masklets';
 import { ingestJobId, QUEUES, type IngestPayload } from '@masklet/queue';
 import { parseS3Uri, UploadTooLargeError, type ObjectStore } from '@masklet/storage';
-import type { VideoProbe } from '@masklet/video';
+import { frameJpeg, type VideoProbe } from '@masklet/video';
 import { ApiError, notFound } from '../common/api-error';
 import type { QueueRegistry } from '../core/queues';
 import { CONFIG, LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
@@ -81,6 +81,17 @@ export class VideosService {
       await this.videos.markFailed(id, (err as Error).message).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** One frame as a JPEG (the dashboard's player), decoded by ffmpeg straight from a presigned URL. */
+  async frame(tenantId: string, id: string, frame: number, maxWidth: number): Promise<Buffer> {
+    const v = await this.videos.findForTenant(tenantId, id);
+    if (!v) throw notFound('video', id);
+    if (v.status !== 'READY' || !v.fps || !v.frameCount) throw new ApiError(409, 'VIDEO_NOT_READY', `video ${id} is ${v.status}`);
+    if (frame >= v.frameCount) throw new ApiError(404, 'FRAME_NOT_AVAILABLE', `frame ${frame} is past the video's last frame ${v.frameCount - 1}`);
+    const loc = v.sourceUri ? parseS3Uri(v.sourceUri) : null;
+    const url = loc ? await this.store.forBucket(loc.bucket).presignGet(loc.key, 300) : await this.store.presignGet(v.s3Key, 300);
+    return frameJpeg(url, frame, { fps: v.fps, maxWidth });
   }
 
   async get(tenantId: string, id: string): Promise<VideoView> {

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, freemem, hostname, totalmem } from 'node:os';
 import type { PrismaClient } from '@masklet/db';
 import type { SamModel } from '@masklet/engine';
 import type { Logger } from './logger';
@@ -20,6 +20,7 @@ export interface HeartbeatDeps {
 export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> = Promise.resolve();
+  private lastCpu = { usage: process.cpuUsage(), at: performance.now() };
 
   constructor(private readonly deps: HeartbeatDeps, private readonly intervalMs: number) {}
 
@@ -29,6 +30,15 @@ export class Heartbeat {
       this.inFlight = this.beat().catch((err: unknown) => this.deps.log.warn({ err }, 'heartbeat failed'));
     }, this.intervalMs);
     this.timer.unref();
+  }
+
+  /** Process CPU time over wall time since the last beat, per core (1 = every core busy). */
+  private cpuUtilisation(): number {
+    const now = performance.now();
+    const usage = process.cpuUsage(this.lastCpu.usage);
+    const wallUs = (now - this.lastCpu.at) * 1000;
+    this.lastCpu = { usage: process.cpuUsage(), at: now };
+    return wallUs > 0 ? Math.min(1, (usage.user + usage.system) / wallUs / availableParallelism()) : 0;
   }
 
   private row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
@@ -52,6 +62,8 @@ export class Heartbeat {
         activeJobs: current,
         inferenceMsPerRole: Object.fromEntries(Object.entries(roles).map(([r, t]) => [r, { calls: t.calls, totalMs: Math.round(t.totalMs), meanMs: Number(t.meanMs.toFixed(2)) }])),
         heapUsedBytes: process.memoryUsage().heapUsed,
+        cpuUtilisation: Number(this.cpuUtilisation().toFixed(3)),
+        systemMemory: { totalBytes: totalmem(), freeBytes: freemem() },
         checkpoints: { ...stats.checkpoints },
       },
       heartbeatAt: new Date(),

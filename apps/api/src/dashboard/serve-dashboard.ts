@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type Request, type Response } from 'express';
+
+export const DASHBOARD_PATH = '/ui';
+/** Where `npm run dashboard:build` writes the production bundle. */
+export const DASHBOARD_DIST = resolve(__dirname, '../../../dashboard/dist');
+
+/** Serves the built dashboard at /ui/ (and / redirects there); false when it is not built. */
+export function serveDashboard(app: NestExpressApplication, dist = DASHBOARD_DIST): boolean {
+  if (!existsSync(join(dist, 'index.html'))) return false;
+  app.use(DASHBOARD_PATH, express.static(dist, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => {
+    if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+  } }));
+  app.use((req: Request, res: Response, next: () => void) => {
+    if (req.method === 'GET' && req.path === '/') res.redirect(302, `${DASHBOARD_PATH}/`);
+    else next();
+  });
+  return true;
+}

@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import type { Worker } from '@masklet/db';
+import type { MaskletConfig } from '@masklet/config';
+import { QUEUES, fairPriority, segmentJobId, segmentJobOptions, type SegmentPayload } from '@masklet/queue';
+import { ApiError } from '../common/api-error';
+import { CONFIG, QUEUES_TOKEN } from '../core/tokens';
+import type { QueueRegistry } from '../core/queues';
+import { FleetRepository, type AdminJobFilter } from './fleet.repository';
+
+/** A worker is stale after missing this many heartbeats; forgotten after FORGET_AFTER_MS. */
+const STALE_HEARTBEATS = 3;
+const FORGET_AFTER_MS = 24 * 3600_000;
+const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
+
+export interface WorkerView {
+  id: string;
+  host: string;
+  pid: number;
+  device: string;
+  model: string;
+  state: 'BUSY' | 'IDLE' | 'STALE' | 'STOPPED';
+  currentJobId: string | null;
+  fps: number;
+  cpuUtilisation: number | null;
+  rssBytes: number;
+  systemMemory: { totalBytes: number; freeBytes: number } | null;
+  framesProcessed: number;
+  jobsCompleted: number;
+  jobsFailed: number;
+  inferenceMsPerRole: Record<string, { calls: number; meanMs: number }>;
+  startedAt: string;
+  heartbeatAt: string;
+  heartbeatAgeMs: number;
+}
+
+export interface FleetSnapshot {
+  at: string;
+  workers: WorkerView[];
+  queues: { name: string; counts: Record<(typeof QUEUE_STATES)[number], number> }[];
+  /** One point per minute of the last hour (oldest first); minutes without finished jobs are 0. */
+  throughput: { minute: string; jobsPerMin: number; framesPerSec: number }[];
+  failedJobs: { id: string; tenantId: string; tenantName: string; errorCode: string | null; error: string | null; finishedAt: string | null; attempts: number }[];
+}
+
+@Injectable()
+export class FleetService {
+  constructor(
+    @Inject(FleetRepository) private readonly repo: FleetRepository,
+    @Inject(QUEUES_TOKEN) private readonly queues: QueueRegistry,
+    @Inject(CONFIG) private readonly config: MaskletConfig,
+  ) {}
+
+  async snapshot(): Promise<FleetSnapshot> {
+    const now = Date.now();
+    await this.repo.forgetWorkers(new Date(now - FORGET_AFTER_MS));
+    const [workers, queues, throughput, failed] = await Promise.all([
+      this.repo.workers(),
+      Promise.all(this.queues.all().map(async ([name, q]) => ({ name, counts: (await q.getJobCounts(...QUEUE_STATES)) as FleetSnapshot['queues'][number]['counts'] }))),
+      this.repo.throughput(new Date(now - 3600_000)),
+      this.repo.failedJobs(50),
+    ]);
+    const perMinute = new Map(throughput.map((r) => [r.minute.getTime(), r]));
+    const lastMinute = Math.floor(now / 60_000) * 60_000;
+    const series: FleetSnapshot['throughput'] = [];
+    for (let t = lastMinute - 59 * 60_000; t <= lastMinute; t += 60_000) {
+      const r = perMinute.get(t);
+      series.push({ minute: new Date(t).toISOString(), jobsPerMin: r?.jobs ?? 0, framesPerSec: r ? Number((r.frames / 60).toFixed(2)) : 0 });
+    }
+    return {
+      at: new Date(now).toISOString(),
+      workers: workers.map((w) => this.workerView(w, now)),
+      queues,
+      throughput: series,
+      failedJobs: failed.map((j) => ({ id: j.id, tenantId: j.tenantId, tenantName: j.tenant.name, errorCode: j.errorCode, error: j.error, finishedAt: j.finishedAt?.toISOString() ?? null, attempts: j.attempts })),
+    };
+  }
+
+  private workerView(w: Worker, now: number): WorkerView {
+    const stats = (w.stats ?? {}) as { cpuUtilisation?: number; systemMemory?: WorkerView['systemMemory']; inferenceMsPerRole?: WorkerView['inferenceMsPerRole'] };
+    const age = now - w.heartbeatAt.getTime();
+    const stale = age > STALE_HEARTBEATS * this.config.WORKER_HEARTBEAT_MS;
+    return {
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      device: w.device,
+      model: w.model,
+      state: w.state === 'STOPPED' ? 'STOPPED' : stale ? 'STALE' : w.state,
+      currentJobId: w.currentJobId,
+      fps: w.fps,
+      cpuUtilisation: stats.cpuUtilisation ?? null,
+      rssBytes: Number(w.rssBytes),
+      systemMemory: stats.systemMemory ?? null,
+      framesProcessed: Number(w.framesProcessed),
+      jobsCompleted: w.jobsCompleted,
+      jobsFailed: w.jobsFailed,
+      inferenceMsPerRole: Object.fromEntries(Object.entries(stats.inferenceMsPerRole ?? {}).map(([role, t]) => [role, { calls: t.calls, meanMs: t.meanMs }])),
+      startedAt: w.startedAt.toISOString(),
+      heartbeatAt: w.heartbeatAt.toISOString(),
+      heartbeatAgeMs: age,
+    };
+  }
+
+  jobs(filter: AdminJobFilter) {
+    return this.repo.jobs(filter);
+  }
+
+  tenants() {
+    return this.repo.tenants();
+  }
+
+  /** Puts a FAILED job's current round back on the segment queue (the BullMQ entry is retried or re-added). */
+  async retry(jobId: string): Promise<{ id: string; status: 'QUEUED' }> {
+    const job = z.uuid().safeParse(jobId).success ? await this.repo.findJob(jobId) : null;
+    if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
+    if (job.status !== 'FAILED') throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} is ${job.status}; only FAILED jobs can be retried`);
+    if (!(await this.repo.requeueFailed(job.id, job.currentRound))) throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} changed state while retrying`);
+    const queue = this.queues.get(QUEUES.segment);
+    const id = segmentJobId(job.id, job.currentRound);
+    const existing = await queue.getJob(id);
+    const state = existing ? await existing.getState() : null;
+    if (existing && (state === 'failed' || state === 'completed')) await existing.retry(state);
+    else if (!existing) {
+      const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound };
+      await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
+    }
+    return { id: job.id, status: 'QUEUED' };
+  }
+}

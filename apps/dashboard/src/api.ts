@@ -1,0 +1,91 @@
+// Browser side of the Masklet API: Bearer key on every call, an admin's tenant override for job pages,
+// server-sent events read from fetch (EventSource cannot send headers).
+export interface Session {
+  key: string;
+  /** Set when an admin opens another tenant's job. */
+  tenantId?: string;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export class Api {
+  constructor(private readonly session: Session) {}
+
+  withTenant(tenantId: string | undefined): Api {
+    return new Api({ ...this.session, tenantId });
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      Authorization: `Bearer ${this.session.key}`,
+      ...(this.session.tenantId ? { 'x-masklet-tenant': this.session.tenantId } : {}),
+      ...extra,
+    };
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(path, {
+      method,
+      headers: this.headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) {
+      const err = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new ApiError(res.status, err?.error?.code ?? `HTTP_${res.status}`, err?.error?.message ?? res.statusText);
+    }
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body ?? {});
+  }
+
+  /** An image behind auth, as an object URL (revoke it when replaced). */
+  async imageUrl(path: string, signal?: AbortSignal): Promise<string> {
+    const res = await fetch(path, { headers: this.headers(), signal });
+    if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, `could not load ${path}`);
+    return URL.createObjectURL(await res.blob());
+  }
+
+  /** Reads an SSE stream until `signal` aborts or the server ends it; reconnects after errors. */
+  async events(path: string, onEvent: (event: string, data: unknown) => void, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const res = await fetch(path, { headers: this.headers({ Accept: 'text/event-stream' }), signal });
+        if (!res.ok || !res.body) throw new ApiError(res.status, `HTTP_${res.status}`, 'event stream refused');
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            let event = 'message';
+            const data: string[] = [];
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event:')) event = line.slice(6).trim();
+              else if (line.startsWith('data:')) data.push(line.slice(5).trim());
+            }
+            if (data.length > 0) onEvent(event, JSON.parse(data.join('\n')));
+          }
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof ApiError && (err.status === 401 || err.status === 403 || err.status === 404)) throw err;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+}
