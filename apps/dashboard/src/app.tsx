@@ -43,7 +43,7 @@ export function App() {
       <main>
         {route.page === 'fleet' && <FleetPage api={api} />}
         {route.page === 'jobs' && <JobsPage api={api} query={route.query} />}
-        {route.page === 'job' && <JobPage api={api.withTenant(route.tenantId)} id={route.id} />}
+        {route.page === 'job' && <JobPage key={route.id} api={api.withTenant(route.tenantId)} id={route.id} />}
       </main>
     </div>
   );

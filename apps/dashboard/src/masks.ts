@@ -24,8 +24,9 @@ export interface Layer {
   outline?: boolean;
 }
 
-/** Paints layers into `image` (video-sized RGBA, cleared first). */
-export function paintLayers(image: ImageData, layers: Layer[]): void {
+/** Paints layers into `image` (video-sized RGBA, cleared first); returns how many pixels it painted. */
+export function paintLayers(image: ImageData, layers: Layer[]): number {
+  let painted = 0;
   image.data.fill(0);
   const { width, height } = image;
   for (const layer of layers) {
@@ -40,6 +41,7 @@ export function paintLayers(image: ImageData, layers: Layer[]): void {
         const a = edge ? 255 : layer.alpha;
         if (a === 0) continue;
         const o = i * 4;
+        if (image.data[o + 3] === 0) painted++;
         image.data[o] = r;
         image.data[o + 1] = g;
         image.data[o + 2] = b;
@@ -47,4 +49,5 @@ export function paintLayers(image: ImageData, layers: Layer[]): void {
       }
     }
   }
+  return painted;
 }

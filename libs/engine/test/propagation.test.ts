@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { decodeRle } from '@masklet/masks';
 import { VideoSession } from '../src';
 import { collect, clip, iouWithTruth, mean, referenceModel, truthMask } from './support';
 
@@ -69,5 +70,29 @@ test('bad input is rejected with a named error', async () => {
   await assert.rejects(session.addMask(0, 1, { width: 10, height: 10, data: new Uint8Array(100) }), /mask is 10x10, the video is 320x192/);
   await assert.rejects(collect(session.propagate()), /add a prompt before propagating/);
   await assert.rejects(session.addPoints(0, 1, [], { box: { x0: 5, y0: 5, x1: 2, y1: 9 } }), /x1 > x0/);
+  await session.close();
+});
+
+test('a click on an already prompted frame after propagation replaces that frame\'s conditioning output', async () => {
+  const source = clip({});
+  const session = new VideoSession(await referenceModel(), source);
+  const c = source.truth(0)[0]!.click!;
+  await session.addPoints(0, 1, [{ x: c[0], y: c[1], label: 1 }]);
+  const first = await collect(session.propagate({ maxFrames: 5 }));
+  // A negative click inside the tracked mask, away from the positive one.
+  const mask = decodeRle(first[0]!.objects[0]!.rle);
+  let neg = { x: c[0], y: c[1], d: -1 };
+  for (let y = 3; y < mask.height - 3; y++) {
+    for (let x = 3; x < mask.width - 3; x++) {
+      const at = (dx: number, dy: number) => mask.data[(y + dy) * mask.width + x + dx] === 1;
+      if (!at(0, 0) || !at(-3, 0) || !at(3, 0) || !at(0, -3) || !at(0, 3)) continue;
+      const d = (x - c[0]) ** 2 + (y - c[1]) ** 2;
+      if (d > neg.d) neg = { x, y, d };
+    }
+  }
+  const preview = await session.addPoints(0, 1, [{ x: neg.x, y: neg.y, label: 0 }], { clearOld: false });
+  assert.ok(preview.objects[0]!.area < first[0]!.objects[0]!.area, 'the negative click shrinks the mask');
+  const again = await collect(session.propagate({ startFrame: 0, maxFrames: 0 }));
+  assert.equal(again[0]!.objects[0]!.area, preview.objects[0]!.area, 'propagation keeps the corrected output, not the old one');
   await session.close();
 });

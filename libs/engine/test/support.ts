@@ -9,7 +9,7 @@ const models = new Map<string, Promise<SamModel>>();
 export function referenceModel(): Promise<SamModel> {
   let m = models.get('reference');
   if (!m) {
-    m = (process.env.MODEL ? Promise.resolve(process.env.MODEL) : ensureModel('reference')).then((path) => SamModel.load(path));
+    m = ensureModel('reference').then((path) => SamModel.load(path));
     models.set('reference', m);
   }
   return m;

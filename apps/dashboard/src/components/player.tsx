@@ -27,7 +27,7 @@ export function Player({ width, height, image, layers, onClick, points = [] }: P
       ctx.clearRect(0, 0, width, height);
       if (img) ctx.drawImage(img, 0, 0, width, height);
       if (!overlay.current || overlay.current.width !== width || overlay.current.height !== height) overlay.current = new ImageData(width, height);
-      paintLayers(overlay.current, layers);
+      const painted = paintLayers(overlay.current, layers);
       const tmp = document.createElement('canvas');
       tmp.width = width;
       tmp.height = height;
@@ -42,7 +42,10 @@ export function Player({ width, height, image, layers, onClick, points = [] }: P
         ctx.strokeStyle = '#fff';
         ctx.stroke();
       }
-      c.dataset.painted = String(Date.now());
+      // Read by the browser tests (and handy when debugging): what the overlay holds right now.
+      c.dataset.overlayPixels = String(painted);
+      c.dataset.layers = String(layers.length);
+      c.dataset.frameLoaded = String(img !== null);
     };
     if (!image) {
       draw(null);

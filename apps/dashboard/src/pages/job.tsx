@@ -169,7 +169,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
       </div>
       <div className="job-grid">
         <div>
-          <Player width={width} height={height} image={image} layers={layers} onClick={(x, y, pos) => void click(x, y, pos)} points={pointsHere} />
+          <Player key={`${width}x${height}`} width={width} height={height} image={image} layers={layers} onClick={(x, y, pos) => void click(x, y, pos)} points={pointsHere} />
           <div className="scrubber">
             <button onClick={() => setPlaying(!playing)}>{playing ? 'Pause' : 'Play'}</button>
             <input data-testid="scrubber" type="range" min={0} max={Math.max(0, frames - 1)} value={frame} onChange={(e) => setFrame(Number(e.target.value))} />

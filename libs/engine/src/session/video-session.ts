@@ -131,7 +131,10 @@ export class VideoSession {
       track.maskFrames.delete(frame);
       const isInit = track.tracked[frame] === Tracked.No;
       const reverse = track.tracked[frame] === Tracked.Reverse;
-      const isCond = isInit || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
+      // Deliberate deviation: the reference files a new click on an already-conditioning frame (once
+      // tracked) as a non-conditioning output, which its preflight then drops in favour of the old
+      // conditioning output, so the correction is lost. Here it replaces the conditioning output.
+      const isCond = isInit || track.cond.has(frame) || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
       const temp = isCond ? track.tempCond : track.tempNonCond;
       const prev = temp.get(frame) ?? track.cond.get(frame) ?? (await track.getNonCond(frame));
       const image = await this.features.get(frame);
@@ -160,7 +163,7 @@ export class VideoSession {
       track.points.delete(frame);
       track.maskFrames.add(frame);
       const isInit = track.tracked[frame] === Tracked.No;
-      const isCond = isInit || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
+      const isCond = isInit || track.cond.has(frame) || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
       const maskValues = new Float32Array(width * height);
       let any = false;
       for (let i = 0; i < maskValues.length; i++) if ((maskValues[i] = mask.data[i] ? 1 : 0)) any = true;
