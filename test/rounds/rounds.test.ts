@@ -34,7 +34,7 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   const vid = await api.client.uploadVideo(clip.mp4Path!);
   await waitVideo(api, vid.id);
 
-  const created = await api.call('POST', '/v1/jobs', clickJob(vid.id, clip));
+  const created = await api.call('POST', '/v1/jobs', clickJob(vid.id, clip, { options: { outputs: ['coco_json'] } }));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const jobId = created.body['id'] as string;
   const correction = { frame: 20, objectId: 1, points: [{ x: clip.meta.objects[0]!.clicks[20]![0], y: clip.meta.objects[0]!.clicks[20]![1], label: 1 }] };
@@ -116,6 +116,26 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   for (const m of latest3.values()) assert.deepEqual([...m.keys()], [1]);
   const still2 = toFrameMasks((await api.call<never>('GET', `/v1/jobs/${jobId}/masklets?round=2`)).body);
   assert.deepEqual(diffMasks(still2, afterRound2!), []);
+
+  // Every round exports the job as of that round: all frames (a correction round's own chunks cover
+  // only what it recomputed), without the objects it removed.
+  const exportsDone = async () => {
+    for (let i = 0; i < 600; i++) {
+      const rows = await stack.env.prisma.export.findMany({ where: { jobId }, orderBy: { round: 'asc' } });
+      if (rows.length === 3 && rows.every((r) => r.status === 'SUCCEEDED' || r.status === 'FAILED')) return rows;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('exports of rounds 1-3 did not finish');
+  };
+  const exportRows = await exportsDone();
+  assert.deepEqual(exportRows.map((e) => [e.round, e.kind, e.status]), [[1, 'COCO_JSON', 'SUCCEEDED'], [2, 'COCO_JSON', 'SUCCEEDED'], [3, 'COCO_JSON', 'SUCCEEDED']]);
+  const coco = (r: number) => stack.env.store.getBuffer(exportRows[r - 1]!.s3Key!).then((b) => JSON.parse(b.toString('utf8')) as { videos: { length: number }[]; images: unknown[]; annotations: { image_id: number; track_id: number }[] });
+  const [c2, c3] = await Promise.all([coco(2), coco(3)]);
+  assert.equal(c2.videos[0]!.length, FRAMES);
+  assert.equal(c2.images.length, FRAMES);
+  assert.deepEqual([...new Set(c2.annotations.map((a) => a.track_id))].sort(), [1, 2]);
+  assert.equal(c3.images.length, FRAMES);
+  assert.deepEqual([...new Set(c3.annotations.map((a) => a.track_id))], [1], 'round 3 removed object 2');
 
   // Validation like job prompts.
   const bad = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [{ frame: 99, objectId: 1, points: [{ x: 1, y: 1, label: 1 }] }] });

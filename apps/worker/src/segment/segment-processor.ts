@@ -84,11 +84,9 @@ export function segmentProcessor(ctx: WorkerContext) {
       });
       await state.recordResult({ checkpoint: outcome.checkpoint, checkpointsSaved: outcome.checkpointsSaved, passes: outcome.passes, framesRecomputed: outcome.framesDone }, delta);
       log.info({ checkpointBytes: outcome.checkpoint.bytes, perObject: outcome.checkpoint.perObject, meanIouDelta: delta }, 'round checkpoint');
-      // Exports and the job webhook describe the initial propagation; correction rounds are followed through the rounds API.
-      if (plan.round === 1) {
-        await enqueueExports(ctx, job, plan.round, plan.options.outputs);
-        await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.succeeded');
-      }
+      // Every round gets the job's exports as of that round; round 1 reports job.succeeded, corrections round.succeeded.
+      await enqueueExports(ctx, job, plan.round, plan.options.outputs);
+      await enqueueWebhook(ctx, job.id, job.webhookUrl, plan.round === 1 ? 'job.succeeded' : 'round.succeeded');
       const fps = outcome.framesDone / (wallMs / 1000);
       log.info({ framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs: Math.round(wallMs), engineMs: Math.round(outcome.engineMs), fps: Number(fps.toFixed(2)) }, 'job succeeded');
       return { status: 'succeeded', framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs, engineMs: outcome.engineMs };
