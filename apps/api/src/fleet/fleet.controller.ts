@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -89,6 +89,7 @@ export class FleetController {
   }
 
   @Post('jobs/:id/retry')
+  @HttpCode(202)
   @ApiOperation({ summary: 'Re-queue a FAILED job\'s current round. 404 JOB_NOT_FOUND, 409 JOB_NOT_FAILED.' })
   retry(@Param('id') id: string) {
     return this.fleet.retry(id);
