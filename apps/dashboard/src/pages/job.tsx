@@ -70,7 +70,11 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
     void api
       .events(`/v1/jobs/${id}/events`, (event, data) => {
         if (event === 'progress') setJob((j) => (j ? { ...j, ...(data as Partial<JobView>) } : j));
-        if (event === 'status' && TERMINAL.includes((data as { status: string }).status)) void reload();
+        const status = (data as { status?: string }).status;
+        if (event === 'status' && status && TERMINAL.includes(status)) {
+          setMessage((m) => (m?.includes('re-propagating') ? `round finished: ${status}` : m));
+          void reload();
+        }
       }, abort.signal)
       .catch(() => undefined);
     return () => abort.abort();

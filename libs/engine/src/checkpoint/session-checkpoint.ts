@@ -10,19 +10,22 @@
  * whole video so far. Such a checkpoint is one segment of a chain; `restoreSession` takes the chain
  * oldest first and finds each external output in the newest earlier segment that holds it inline.
  *
- * Layout: "MSKLCKPT" | u32 version | u32 flags | zlib( u32 headerBytes | header JSON | blobs ).
+ * Layout: "MSKLCKPT" | u32 version | u32 flags | zlib( u32 headerBytes | header JSON | bytePlanes(blobs) ).
+ * Every blob is a whole number of 4-byte words (the tracked flags are padded), so the byte planes line
+ * up with the float32 / bfloat16-pair values (see byte-planes.ts).
  */
 import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
 import type { FrameSource } from '@masklet/video';
 import { SamModel } from '../runtime/sam-model';
+import { fromBytePlanes, toBytePlanes } from './byte-planes';
 import { decodeFrameOutput, encodeFrameOutput, frameOutputBytes, FrameOutput } from '../state/frame-output';
 import { ObjectTrack } from '../state/object-track';
 import { EngineInputError } from '../session/types';
 import { VideoSession, VideoSessionOptions } from '../session/video-session';
 
 const MAGIC = Buffer.from('MSKLCKPT', 'ascii');
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
 
@@ -53,6 +56,9 @@ function modelIdentity(session: VideoSession): CheckpointHeader['model'] {
   return { name: m.name, imageSize: m.imageSize, hiddenDim: m.hiddenDim, memoryDim: m.memoryDim, lowResMaskSize: m.lowResMaskSize, memoryTokens: m.memoryFeatureSize[0] * m.memoryFeatureSize[1] };
 }
 
+/** Zero bytes after the per-frame tracked flags so every blob stays word-aligned. */
+const trackedPadding = (numFrames: number): number => (4 - (numFrames % 4)) % 4;
+
 const f32Bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 export interface CheckpointSummary {
@@ -80,7 +86,7 @@ export async function checkpointSession(session: VideoSession, options: Checkpoi
       header.points.push({ frame, count: prompt.labels.length });
       blobs.push(Buffer.from(f32Bytes(prompt.coords)), Buffer.from(f32Bytes(prompt.labels)));
     }
-    blobs.push(Buffer.from(track.tracked));
+    blobs.push(Buffer.concat([Buffer.from(track.tracked), Buffer.alloc(trackedPadding(track.tracked.length))]));
     const write = (list: number[], frame: number, out: FrameOutput) => {
       list.push(frame);
       blobs.push(encodeFrameOutput(out, session.sizes));
@@ -112,7 +118,7 @@ export async function checkpointSession(session: VideoSession, options: Checkpoi
   const headerJson = Buffer.from(JSON.stringify(header), 'utf8');
   const headerLen = Buffer.alloc(4);
   headerLen.writeUInt32LE(headerJson.length);
-  const body = Buffer.concat([headerLen, headerJson, ...blobs]);
+  const body = Buffer.concat([headerLen, headerJson, toBytePlanes(Buffer.concat(blobs))]);
   const compressed = await deflateAsync(body, { level: 1 });
   const prefix = Buffer.alloc(16);
   MAGIC.copy(prefix, 0);
@@ -124,9 +130,8 @@ export async function checkpointSession(session: VideoSession, options: Checkpoi
 
 interface ParsedSegment {
   header: CheckpointHeader;
-  body: Buffer;
-  /** Offset of the first blob after the header. */
-  blobsAt: number;
+  /** The blobs, back in their natural byte order. */
+  blobs: Buffer;
 }
 
 async function parseSegment(data: Buffer): Promise<ParsedSegment> {
@@ -141,7 +146,7 @@ async function parseSegment(data: Buffer): Promise<ParsedSegment> {
   }
   const headerBytes = body.readUInt32LE(0);
   const header = JSON.parse(body.subarray(4, 4 + headerBytes).toString('utf8')) as CheckpointHeader;
-  return { header, body, blobsAt: 4 + headerBytes };
+  return { header, blobs: fromBytePlanes(body.subarray(4 + headerBytes)) };
 }
 
 /** Reads a segment's blobs in the order `checkpointSession` wrote them. */
@@ -165,7 +170,7 @@ class BlobReader {
 /** Skips one object's prompts, tracked flags and prompt outputs; returns its inline non-conditioning outputs by frame. */
 function inlineNonCond(reader: BlobReader, obj: ObjectHeader, numFrames: number, outputBytes: number): Map<number, Buffer> {
   for (const p of obj.points) reader.take(p.count * 12);
-  reader.take(numFrames);
+  reader.take(numFrames + trackedPadding(numFrames));
   reader.take((obj.cond.length + obj.tempCond.length + obj.tempNonCond.length) * outputBytes);
   const out = new Map<number, Buffer>();
   for (const f of obj.nonCond) out.set(f, reader.take(outputBytes));
@@ -190,7 +195,7 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
   if (header.video.numFrames !== info.numFrames || header.video.width !== info.width || header.video.height !== info.height) {
     throw new EngineInputError('checkpoint_video_mismatch', `checkpoint is for a ${header.video.width}x${header.video.height} video of ${header.video.numFrames} frames`);
   }
-  const reader = new BlobReader(head.body, head.blobsAt);
+  const reader = new BlobReader(head.blobs, 0);
   const m = model.manifest;
   const window = Math.max(m.maxObjPtrsInEncoder, m.numMaskmem) * m.tracking.memoryTemporalStrideForEval;
   if (header.hasMemoryPosEnc) session.conditioning.setMemoryPosEnc(reader.floats(session.sizes.memoryValues));
@@ -201,7 +206,7 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
     session.tracks.set(obj.id, track);
     for (const p of obj.points) track.points.set(p.frame, { coords: reader.floats(p.count * 2), labels: reader.floats(p.count) });
     for (const f of obj.maskFrames) track.maskFrames.add(f);
-    reader.take(info.numFrames).copy(Buffer.from(track.tracked.buffer));
+    reader.take(info.numFrames + trackedPadding(info.numFrames)).copy(Buffer.from(track.tracked.buffer), 0, 0, info.numFrames);
     const read = () => decodeFrameOutput(reader.take(outputBytes), session.sizes);
     for (const f of obj.cond) track.cond.set(f, read());
     for (const f of obj.tempCond) track.tempCond.set(f, read());
@@ -219,7 +224,7 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
     if (seg.header.video.numFrames !== info.numFrames || JSON.stringify(seg.header.model) !== JSON.stringify(header.model)) {
       throw new EngineInputError('bad_checkpoint', `checkpoint chain segment ${i} belongs to another model or video`);
     }
-    const segReader = new BlobReader(seg.body, seg.blobsAt);
+    const segReader = new BlobReader(seg.blobs, 0);
     if (seg.header.hasMemoryPosEnc) segReader.take(session.sizes.memoryValues * 4);
     for (const obj of seg.header.objects) {
       const inline = inlineNonCond(segReader, obj, info.numFrames, outputBytes);
