@@ -202,9 +202,10 @@ test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, 
   assert.match(build, /PRISMA_SCHEMA_ENGINE_BINARY=\/app\/package\.json/);
   assert.match(build, /npm run db:generate/);
   assert.match(build, /npm run models:reference/);
+  assert.match(build, /npm run dashboard:build/);
   assert.ok(existsSync(join(ROOT, 'package.json')));
   const scripts = (JSON.parse(read(join(ROOT, 'package.json'))) as { scripts: Record<string, string> }).scripts;
-  for (const s of ['db:generate', 'models:reference']) assert.ok(scripts[s], `package.json script ${s}`);
+  for (const s of ['db:generate', 'models:reference', 'dashboard:build']) assert.ok(scripts[s], `package.json script ${s}`);
 
   const runtime = byName.get('runtime')!.lines;
   const rt = runtime.join('\n');
