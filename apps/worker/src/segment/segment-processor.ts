@@ -72,18 +72,20 @@ export function segmentProcessor(ctx: WorkerContext) {
         log.info({ framesDone: outcome.framesDone }, 'job cancelled');
         return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
       }
-      if (!(await state.markSucceeded(outcome.framesDone))) {
-        log.warn('job left RUNNING while it ran (cancelled?); results kept, status untouched');
-        return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
-      }
-      ctx.stats.jobsCompleted++;
-      ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
+      // The round's results go on its row before the status turns SUCCEEDED: whoever sees SUCCEEDED
+      // (a client polling the job, the rounds history) sees them too.
       const delta = await meanIouDelta(ctx.prisma, ctx.store, job.id, plan.round).catch((err: unknown) => {
         log.warn({ err }, 'meanIouDelta not computed');
         return null;
       });
       await state.recordResult({ checkpoint: outcome.checkpoint, checkpointsSaved: outcome.checkpointsSaved, passes: outcome.passes, framesRecomputed: outcome.framesDone }, delta);
       log.info({ checkpointBytes: outcome.checkpoint.bytes, perObject: outcome.checkpoint.perObject, meanIouDelta: delta }, 'round checkpoint');
+      if (!(await state.markSucceeded(outcome.framesDone))) {
+        log.warn('job left RUNNING while it ran (cancelled?); results kept, status untouched');
+        return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
+      }
+      ctx.stats.jobsCompleted++;
+      ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
       // Every round gets the job's exports as of that round; round 1 reports job.succeeded, corrections round.succeeded.
       await enqueueExports(ctx, job, plan.round, plan.options.outputs);
       await enqueueWebhook(ctx, job.id, job.webhookUrl, plan.round === 1 ? 'job.succeeded' : 'round.succeeded');
