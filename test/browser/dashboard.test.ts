@@ -84,7 +84,7 @@ test('a job page shows the frame with mask overlays and one swim lane per object
   const done = await client.waitForJob(job.id);
   assert.equal(done.status, 'SUCCEEDED');
   await page.goto(`${stack.baseUrl}/ui/#/jobs/${job.id}?tenant=${tenantId}`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame-loaded') === 'true' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '0' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0, undefined, { timeout: 20_000 });
   assert.equal(await page.getByTestId('lane').count(), 2);
   assert.ok((await page.getByTestId('presence').count()) >= 2, 'presence bars drawn');
   assert.equal(await page.getByTestId('prompt-marker').count(), 2, 'one click per object');
@@ -98,7 +98,8 @@ test('a job page shows the frame with mask overlays and one swim lane per object
   // The scrubber moves to another frame and its masks follow.
   await page.getByTestId('scrubber').fill('12');
   await page.waitForFunction(() => document.querySelector('[data-testid="frame-number"]')?.textContent?.startsWith('frame 12'));
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0);
+  // The frame itself (not a blank canvas) is drawn under the masks.
+  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '12' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0);
   await shot('job');
 });
 
@@ -109,7 +110,7 @@ test('a click gives a preview at once, and a committed round changes the mask', 
   const job = await client.createJob(clickJob(video.id, clip));
   assert.equal((await client.waitForJob(job.id)).status, 'SUCCEEDED');
   await page.goto(`${stack.baseUrl}/ui/#/jobs/${job.id}`);
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '0' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0, undefined, { timeout: 20_000 });
   await page.getByTestId('toggle-2').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1');
   const before = await overlayPixels();

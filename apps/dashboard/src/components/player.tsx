@@ -6,6 +6,8 @@ export interface PlayerProps {
   height: number;
   /** Object URL of the frame's JPEG (null while loading). */
   image: string | null;
+  /** The frame `image` shows (exposed as data-frame once drawn). */
+  imageFrame?: number | null;
   layers: Layer[];
   /** Clicks in video pixels; shift-click or right-click is negative. */
   onClick?: (x: number, y: number, positive: boolean) => void;
@@ -13,7 +15,7 @@ export interface PlayerProps {
 }
 
 /** The frame with mask overlays on a canvas at video resolution (CSS scales it to fit). */
-export function Player({ width, height, image, layers, onClick, points = [] }: PlayerProps) {
+export function Player({ width, height, image, imageFrame = null, layers, onClick, points = [] }: PlayerProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const overlay = useRef<ImageData | null>(null);
 
@@ -46,6 +48,7 @@ export function Player({ width, height, image, layers, onClick, points = [] }: P
       c.dataset.overlayPixels = String(painted);
       c.dataset.layers = String(layers.length);
       c.dataset.frameLoaded = String(img !== null);
+      c.dataset.frame = img !== null && imageFrame !== null ? String(imageFrame) : '';
     };
     if (!image) {
       draw(null);
@@ -53,10 +56,10 @@ export function Player({ width, height, image, layers, onClick, points = [] }: P
     }
     const img = new Image();
     img.onload = () => draw(img);
-    img.onerror = () => draw(null);
+    img.onerror = () => undefined; // keep what is on screen; the next frame or layer change redraws
     img.src = image;
     return () => void (live = false);
-  }, [image, layers, points, width, height]);
+  }, [image, imageFrame, layers, points, width, height]);
 
   const click = (e: MouseEvent<HTMLCanvasElement>, positive: boolean) => {
     if (!onClick || !canvas.current) return;

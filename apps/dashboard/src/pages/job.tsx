@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError } from '../api';
 import { Player } from '../components/player';
 import { SwimLanes } from '../components/swim-lanes';
@@ -10,6 +10,7 @@ type Point = { x: number; y: number; label: 0 | 1 };
 type Pending = Record<string, Point[]>;
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+const FRAME_CACHE = 48;
 const keyOf = (frame: number, objectId: number) => `${frame}:${objectId}`;
 
 function useFrameMasks(api: Api, jobId: string, frame: number, round: number | null, epoch: number): FrameMasks['frames'][number] | null {
@@ -33,7 +34,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const [tracks, setTracks] = useState<TracksView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [frame, setFrame] = useState(0);
-  const [image, setImage] = useState<string | null>(null);
+  const [image, setImage] = useState<{ frame: number; url: string } | null>(null);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
   const [compare, setCompare] = useState(false);
   const [playing, setPlaying] = useState(false);
@@ -85,21 +86,31 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const current = useFrameMasks(api, id, frame, shownRound, epoch);
   const previous = useFrameMasks(api, id, frame, compare && shownRound !== null && shownRound > 1 ? shownRound - 1 : null, epoch);
 
+  // Frame JPEGs as object URLs, kept for the last FRAME_CACHE frames: scrubbing back is instant and the
+  // frame on screen is never revoked while the next one loads (no black flash).
+  const cache = useRef(new Map<number, string>());
+  useEffect(() => () => {
+    for (const url of cache.current.values()) URL.revokeObjectURL(url);
+    cache.current.clear();
+  }, []);
   useEffect(() => {
     if (!video) return;
+    const hit = cache.current.get(frame);
+    if (hit) return setImage({ frame, url: hit });
     const abort = new AbortController();
-    let url: string | null = null;
     api
       .imageUrl(`/v1/videos/${video.id}/frames/${frame}?maxWidth=${video.width ?? 960}`, abort.signal)
-      .then((u) => {
-        url = u;
-        setImage(u);
+      .then((url) => {
+        cache.current.set(frame, url);
+        while (cache.current.size > FRAME_CACHE) {
+          const [oldest, old] = cache.current.entries().next().value as [number, string];
+          cache.current.delete(oldest);
+          URL.revokeObjectURL(old);
+        }
+        setImage({ frame, url });
       })
       .catch(() => undefined);
-    return () => {
-      abort.abort();
-      if (url) URL.revokeObjectURL(url);
-    };
+    return () => abort.abort();
   }, [api, video, frame]);
 
   const frames = video?.frameCount ?? job?.framesTotal ?? 0;
@@ -173,7 +184,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
       </div>
       <div className="job-grid">
         <div>
-          <Player key={`${width}x${height}`} width={width} height={height} image={image} layers={layers} onClick={(x, y, pos) => void click(x, y, pos)} points={pointsHere} />
+          <Player key={`${width}x${height}`} width={width} height={height} image={image?.url ?? null} imageFrame={image?.frame ?? null} layers={layers} onClick={(x, y, pos) => void click(x, y, pos)} points={pointsHere} />
           <div className="scrubber">
             <button onClick={() => setPlaying(!playing)}>{playing ? 'Pause' : 'Play'}</button>
             <input data-testid="scrubber" type="range" min={0} max={Math.max(0, frames - 1)} value={frame} onChange={(e) => setFrame(Number(e.target.value))} />
