@@ -162,8 +162,8 @@ export const DEC = {
   /** Weights of the global (stride 4) and local (stride 8) colour scores. */
   globalWeight: 1.5,
   localWeight: 1.5,
-  /** 3 x 3 average-pool passes over the per-pixel llr (stride 4); 0: the soft bins are smooth enough (1 pass cost 0.008 J&F on DAVIS, mostly F). */
-  smoothPasses: 0,
+  /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
+  smoothPasses: 1,
   trackOffsets: [0, 0, 2, -2],
   /** Tracking: IoU factor of each token (the offset tokens are chosen only when clearly more stable). */
   trackIouPrior: [1, 1, 0.7, 0.7],

@@ -1,8 +1,8 @@
 /**
  * Tracking evidence of the mask decoder (no prompts), at stride 4:
- *   logit = gain * (smooth^n(llr[bin(x)]) + prior(D(x)) + trackBias), prior(D) = D * (D > 0 ? inside : outside)
+ *   logit = gain * (smooth(llr[bin(x)]) + prior(D(x)) + trackBias), prior(D) = D * (D > 0 ? inside : outside)
  * llr[bin(x)] is one MatMul of the per-object bin log-ratios [B, 1, K] with the frame's soft bin
- * map [K, L*L] (highRes0), smoothed by DEC.smoothPasses 3 x 3 average pools; D is memory attention's spatial prior
+ * map [K, L*L] (highRes0), smoothed by 3 x 3 average pools; D is memory attention's spatial prior
  * (signed: +1 deep inside the latest mask, 0 on its boundary, -1 far out), upsampled from 64 x 64.
  * Without any memory of the object (hasModel 0) every pixel is background; on a first frame
  * (noMemEmbed added) there is no propagated evidence: the term is the prompt base.
