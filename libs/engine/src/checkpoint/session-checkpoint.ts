@@ -73,7 +73,19 @@ export interface CheckpointOptions {
   incremental?: boolean;
 }
 
-export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+/**
+ * A consistent copy of the session state, not yet laid out or compressed. Taking it is the only part
+ * that must happen while the session stands still (the next frame changes the state); encoding it can
+ * run later, e.g. behind the next chunk's compute.
+ */
+export interface CapturedCheckpoint {
+  header: CheckpointHeader;
+  /** Word-aligned blobs in the order restoreSession reads them (copies: the session may move on). */
+  blobs: Buffer[];
+  perObject: CheckpointSummary['perObject'];
+}
+
+export async function captureCheckpoint(session: VideoSession, options: CheckpointOptions = {}): Promise<CapturedCheckpoint> {
   const blobs: Buffer[] = [];
   const objects: ObjectHeader[] = [];
   const perObject: CheckpointSummary['perObject'] = [];
@@ -99,7 +111,8 @@ export async function checkpointSession(session: VideoSession, options: Checkpoi
         header.external.push(frame);
         continue;
       }
-      write(header.nonCond, frame, (await track.getNonCond(frame))!);
+      header.nonCond.push(frame);
+      blobs.push((await track.getNonCondEncoded(frame, session.sizes))!);
       if (options.incremental) track.markPersisted(frame);
     }
     const outputs = header.cond.length + header.tempCond.length + header.tempNonCond.length + header.nonCond.length;
@@ -115,17 +128,27 @@ export async function checkpointSession(session: VideoSession, options: Checkpoi
     hasMemoryPosEnc: pos !== undefined,
     objects,
   };
-  const headerJson = Buffer.from(JSON.stringify(header), 'utf8');
-  const headerLen = Buffer.alloc(4);
-  headerLen.writeUInt32LE(headerJson.length);
-  const body = Buffer.concat([headerLen, headerJson, toBytePlanes(Buffer.concat(blobs))]);
+  return { header, blobs, perObject };
+}
+
+/** Lays out and compresses a captured state (the format in the file comment). */
+export async function encodeCheckpoint(captured: CapturedCheckpoint): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+  const headerJson = Buffer.from(JSON.stringify(captured.header), 'utf8');
+  const body = toBytePlanes(captured.blobs, 4 + headerJson.length);
+  body.writeUInt32LE(headerJson.length, 0);
+  headerJson.copy(body, 4);
+  const rawBytes = body.length;
   const compressed = await deflateAsync(body, { level: 1 });
   const prefix = Buffer.alloc(16);
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(CHECKPOINT_VERSION, 8);
   prefix.writeUInt32LE(0, 12);
   const data = Buffer.concat([prefix, compressed]);
-  return { data, summary: { bytes: data.length, rawBytes: body.length, perObject } };
+  return { data, summary: { bytes: data.length, rawBytes, perObject: captured.perObject } };
+}
+
+export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+  return encodeCheckpoint(await captureCheckpoint(session, options));
 }
 
 interface ParsedSegment {

@@ -3,7 +3,7 @@
  * non-conditioning outputs (a hot window in memory, the rest in the archive), outputs of prompts
  * not yet consolidated by a propagation, and which frames were tracked in which direction.
  */
-import { FrameOutput } from './frame-output';
+import { encodeFrameOutput, FrameOutput, OutputSizes } from './frame-output';
 import { OutputArchive } from './output-archive';
 
 export interface PointPrompt {
@@ -47,6 +47,14 @@ export class ObjectTrack {
     const where = this.nonCondWhere[frame];
     if (where === 1) return this.hot.get(frame);
     if (where === 2) return this.archive.get(this.id, frame);
+    return undefined;
+  }
+
+  /** The output in the archive's encoded layout: archived ones are read as stored, with no decode and re-encode. */
+  async getNonCondEncoded(frame: number, sizes: OutputSizes): Promise<Buffer | undefined> {
+    const where = this.nonCondWhere[frame];
+    if (where === 1) return encodeFrameOutput(this.hot.get(frame)!, sizes);
+    if (where === 2) return this.archive.getEncoded(this.id, frame);
     return undefined;
   }
 

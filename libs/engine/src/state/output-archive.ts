@@ -11,6 +11,8 @@ import { decodeFrameOutput, encodeFrameOutput, frameOutputBytes, FrameOutput, Ou
 export interface OutputArchive {
   put(objectId: number, frame: number, output: FrameOutput): Promise<void>;
   get(objectId: number, frame: number): Promise<FrameOutput | undefined>;
+  /** The output in its encoded layout (encodeFrameOutput), read without decoding. */
+  getEncoded(objectId: number, frame: number): Promise<Buffer | undefined>;
   delete(objectId: number, frame: number): void;
   keys(): Iterable<[objectId: number, frame: number]>;
   close(): Promise<void>;
@@ -52,11 +54,16 @@ export class TempFileArchive implements OutputArchive {
   }
 
   async get(objectId: number, frame: number): Promise<FrameOutput | undefined> {
+    const buf = await this.getEncoded(objectId, frame);
+    return buf && decodeFrameOutput(buf, this.sizes);
+  }
+
+  async getEncoded(objectId: number, frame: number): Promise<Buffer | undefined> {
     const slot = this.slots.get(`${objectId}:${frame}`);
     if (slot === undefined || !this.file) return undefined;
     const buf = Buffer.allocUnsafe(this.slotBytes);
     await this.file.read(buf, 0, this.slotBytes, slot * this.slotBytes);
-    return decodeFrameOutput(buf, this.sizes);
+    return buf;
   }
 
   delete(objectId: number, frame: number): void {
