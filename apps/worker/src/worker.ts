@@ -4,7 +4,7 @@ import { Queue, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
-import type { SamModel } from '@masklet/engine';
+import { CheckpointEncoder, type SamModel } from '@masklet/engine';
 import { createRedisConnection, QUEUES, type QueueName } from '@masklet/queue';
 import { createObjectStoreFromEnv } from '@masklet/storage';
 import { exportProcessor } from './export/export-processor';
@@ -78,6 +78,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     store,
     redis,
     model,
+    checkpointEncoder: new CheckpointEncoder({ nice: config.CHECKPOINT_ENCODER_NICE, onFallback: (reason) => log.warn({ reason }, 'checkpoint encoder thread unavailable; encoding on the libuv pool') }),
     videos,
     cancels,
     stats,
@@ -128,6 +129,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       await Promise.all([ctx.queues.export.close(), ctx.queues.webhook.close()]);
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await videos.clear().catch(() => undefined);
+      await ctx.checkpointEncoder.close();
       if (ownModel && model) await model.release();
       await prisma.$disconnect();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));

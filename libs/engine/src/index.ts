@@ -7,6 +7,7 @@ export * from './runtime/role-timings';
 export * from './session/types';
 export * from './session/video-session';
 export * from './checkpoint/session-checkpoint';
+export { CheckpointEncoder, type CheckpointEncoderOptions } from './checkpoint/checkpoint-encoder';
 export { toBfloat16, fromBfloat16 } from './numerics/bfloat16';
 export { sinePositionalEncoding } from './numerics/sine-pe';
 export { selectMemory, selectConditioningFrames } from './state/memory-selection';

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import type { PrismaClient } from '@masklet/db';
-import type { SamModel } from '@masklet/engine';
+import type { CheckpointEncoder, SamModel } from '@masklet/engine';
 import type { ObjectStore } from '@masklet/storage';
 import type { CancelWatcher } from './cancel-watcher';
 import type { Logger } from './logger';
@@ -21,6 +21,8 @@ export interface WorkerContext {
   redis: Redis;
   /** Null in processes that do not run the segment queue. */
   model: SamModel | null;
+  /** Lays out and deflates checkpoint captures off the engine's path (a low-priority thread). */
+  checkpointEncoder: CheckpointEncoder;
   videos: VideoCache;
   cancels: CancelWatcher;
   stats: WorkerStats;

@@ -1,4 +1,4 @@
-import { captureCheckpoint, checkpointSession, encodeCheckpoint, restoreSession, VideoSession, type CheckpointSummary } from '@masklet/engine';
+import { captureCheckpoint, restoreSession, VideoSession, type CheckpointSummary } from '@masklet/engine';
 import { CheckpointStore, type CheckpointMeta } from '@masklet/masklets';
 import { openVideoFile } from '@masklet/video';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
@@ -7,7 +7,7 @@ import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
 import type { RoundPlan } from './round-plan';
 
-type Snapshot = Awaited<ReturnType<typeof checkpointSession>>;
+type Snapshot = Awaited<ReturnType<WorkerContext['checkpointEncoder']['encode']>>;
 type Capture = Awaited<ReturnType<typeof captureCheckpoint>>;
 
 export interface RoundProgress {
@@ -171,7 +171,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let checkpointsSaved = 0;
     const last: { summary: CheckpointSummary | null } = { summary: null };
     const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>, framesWritten: number, snapshot?: Snapshot): Promise<void> => {
-      const { data, summary } = snapshot ?? (await checkpointSession(session!, { incremental: true }));
+      const { data, summary } = snapshot ?? (await ctx.checkpointEncoder.encode(await captureCheckpoint(session!, { incremental: true })));
       chain.push(await checkpoints.saveSegment(tenantId, jobId, plan.round, data));
       await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, chain);
       last.summary = summary;
@@ -233,7 +233,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
           durable = (async () => {
             const chunk = await flushing;
             // An incremental capture is saved whenever taken: the next one leaves out what it holds.
-            if (next && captured) await saveCheckpoint({ kind: 'progress', ...next }, framesAfter, await encodeCheckpoint(captured));
+            if (next && captured) await saveCheckpoint({ kind: 'progress', ...next }, framesAfter, await ctx.checkpointEncoder.encode(captured));
             await report(chunk);
           })();
           durable.catch(() => undefined); // awaited (and rethrown) by the next settle()

@@ -18,22 +18,17 @@ import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
 import type { FrameSource } from '@masklet/video';
 import { SamModel } from '../runtime/sam-model';
-import { fromBytePlanes, toBytePlanes } from './byte-planes';
+import { fromBytePlanes } from './byte-planes';
+import { CHECKPOINT_VERSION, SEGMENT_MAGIC as MAGIC, segmentBody, segmentPrefix, zlibChunk } from './segment-codec';
 import { decodeFrameOutput, encodeFrameOutput, frameOutputBytes, FrameOutput } from '../state/frame-output';
 import { ObjectTrack } from '../state/object-track';
 import { EngineInputError } from '../session/types';
 import { VideoSession, VideoSessionOptions } from '../session/video-session';
 
-const MAGIC = Buffer.from('MSKLCKPT', 'ascii');
-export const CHECKPOINT_VERSION = 3;
+export { CHECKPOINT_VERSION } from './segment-codec';
+
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
-/**
- * Output buffer size for async (de)compression. Node's default (16 KiB) returns to the main thread
- * once per 16 KiB: for a multi-megabyte checkpoint that is hundreds of callbacks, each waiting behind
- * an engine call on the event loop (profiled: ~0.15 s of main thread per 32-frame segment).
- */
-const zlibChunk = (expectedBytes: number): number => Math.min(8 << 20, Math.max(64 << 10, expectedBytes));
 
 interface ObjectHeader {
   id: number;
@@ -137,20 +132,12 @@ export async function captureCheckpoint(session: VideoSession, options: Checkpoi
   return { header, blobs, perObject };
 }
 
-/** Lays out and compresses a captured state (the format in the file comment). */
+/** Lays out and compresses a captured state (the format in the file comment) on libuv's thread pool. */
 export async function encodeCheckpoint(captured: CapturedCheckpoint): Promise<{ data: Buffer; summary: CheckpointSummary }> {
-  const headerJson = Buffer.from(JSON.stringify(captured.header), 'utf8');
-  const body = toBytePlanes(captured.blobs, 4 + headerJson.length);
-  body.writeUInt32LE(headerJson.length, 0);
-  headerJson.copy(body, 4);
-  const rawBytes = body.length;
+  const body = segmentBody(JSON.stringify(captured.header), captured.blobs);
   const compressed = await deflateAsync(body, { level: 1, chunkSize: zlibChunk(body.length) });
-  const prefix = Buffer.alloc(16);
-  MAGIC.copy(prefix, 0);
-  prefix.writeUInt32LE(CHECKPOINT_VERSION, 8);
-  prefix.writeUInt32LE(0, 12);
-  const data = Buffer.concat([prefix, compressed]);
-  return { data, summary: { bytes: data.length, rawBytes, perObject: captured.perObject } };
+  const data = Buffer.concat([segmentPrefix(), compressed]);
+  return { data, summary: { bytes: data.length, rawBytes: body.length, perObject: captured.perObject } };
 }
 
 export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<{ data: Buffer; summary: CheckpointSummary }> {
