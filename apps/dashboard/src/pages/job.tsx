@@ -96,7 +96,13 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   useEffect(() => {
     if (!video) return;
     const hit = cache.current.get(frame);
-    if (hit) return setImage({ frame, url: hit });
+    if (hit) {
+      // Most recently used last, so eviction never takes the frame being looked at.
+      cache.current.delete(frame);
+      cache.current.set(frame, hit);
+      setImage({ frame, url: hit });
+      return;
+    }
     const abort = new AbortController();
     api
       .imageUrl(`/v1/videos/${video.id}/frames/${frame}?maxWidth=${video.width ?? 960}`, abort.signal)

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CapturedCheckpoint, CheckpointSummary, encodeCheckpoint } from './session-checkpoint';
+import { CapturedCheckpoint, EncodedCheckpoint, encodeCheckpoint } from './session-checkpoint';
 import type { EncodeReply, EncodeRequest } from './encoder-thread';
 
 export interface CheckpointEncoderOptions {
@@ -69,7 +69,7 @@ export class CheckpointEncoder {
     }
   }
 
-  async encode(captured: CapturedCheckpoint): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+  async encode(captured: CapturedCheckpoint): Promise<EncodedCheckpoint> {
     const worker = this.thread();
     if (!worker) return encodeCheckpoint(captured);
     // One owned buffer, transferred rather than cloned (the blobs may be slices of Node's shared pool).
@@ -93,6 +93,9 @@ export class CheckpointEncoder {
     const worker = this.worker;
     this.worker = null;
     this.broken = 'closed';
+    // Nothing waits forever on a thread that is going away.
+    for (const p of this.pending.values()) p.reject(new Error('checkpoint encoder closed'));
+    this.pending.clear();
     if (worker) await worker.terminate();
   }
 }

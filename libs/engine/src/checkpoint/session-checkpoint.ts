@@ -69,6 +69,12 @@ export interface CheckpointSummary {
   perObject: { objectId: number; outputs: number; external: number; rawBytes: number }[];
 }
 
+/** A finished segment: its bytes and what it holds. */
+export interface EncodedCheckpoint {
+  data: Buffer;
+  summary: CheckpointSummary;
+}
+
 export interface CheckpointOptions {
   /** Leave out non-conditioning outputs an earlier incremental checkpoint stored (see the file comment). */
   incremental?: boolean;
@@ -133,14 +139,14 @@ export async function captureCheckpoint(session: VideoSession, options: Checkpoi
 }
 
 /** Lays out and compresses a captured state (the format in the file comment) on libuv's thread pool. */
-export async function encodeCheckpoint(captured: CapturedCheckpoint): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+export async function encodeCheckpoint(captured: CapturedCheckpoint): Promise<EncodedCheckpoint> {
   const body = segmentBody(JSON.stringify(captured.header), captured.blobs);
   const compressed = await deflateAsync(body, { level: 1, chunkSize: zlibChunk(body.length) });
   const data = Buffer.concat([segmentPrefix(), compressed]);
   return { data, summary: { bytes: data.length, rawBytes: body.length, perObject: captured.perObject } };
 }
 
-export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<{ data: Buffer; summary: CheckpointSummary }> {
+export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<EncodedCheckpoint> {
   return encodeCheckpoint(await captureCheckpoint(session, options));
 }
 
