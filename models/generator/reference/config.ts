@@ -115,11 +115,18 @@ export const ATTN = {
   /** Local colour models: interior / exterior of the prior used, and pseudo-count of the global model. */
   localFgFrom: 0.3,
   localBgFrom: 0.3,
-  localPseudoCount: 30,
+  localPseudoCount: 0.5,
   /** Interior pixels are fg samples with weight sigmoid(global llr + localFgAgreement). */
   localFgAgreement: 0,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.15,
+} as const;
+
+/** Local motion (per cell of the 32 x 32 grid, over the +-motionRange shifts): block-matching window (cells), softmax temperature, pull towards the global shift (per cell^2). */
+export const LOCAL_MOTION = {
+  window: 3,
+  temperature: 5e-4,
+  globalPull: 2e-4,
 } as const;
 
 /**
@@ -156,7 +163,7 @@ export const DEC = {
   claimSharpness: 10,
   /** Tracking: logit = gain * (smoothed llr + prior(D) + trackBias) + token offset, prior = D * (D > 0 ? priorInside : priorOutside). */
   trackGain: 1.5,
-  priorInside: 3,
+  priorInside: 5,
   priorOutside: 12,
   trackBias: 0,
   /** Weights of the global (stride 4) and local (stride 8) colour scores. */

