@@ -30,15 +30,21 @@ function providerOption(name: ProviderName, config: RuntimeConfig): ort.Inferenc
   return 'cpu';
 }
 
-export function sessionOptions(config: RuntimeConfig, provider: ProviderName, intraOpThreads = config.intraOpThreads): ort.InferenceSession.SessionOptions {
+/** How one session uses the CPU: intra-op threads (undefined: onnxruntime's default, one per core) and whether idle pool threads spin. */
+export interface SessionThreading {
+  threads?: number;
+  spin: boolean;
+}
+
+export function sessionOptions(config: RuntimeConfig, provider: ProviderName, threading: SessionThreading = { threads: config.intraOpThreads, spin: true }): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [providerOption(provider, config)],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     // Softmaxes with sharp temperatures underflow into denormals, which x86 computes ~100x slower;
     // flushing them changes values below 1e-38 only, the same way in every process (checkpoints stay exact).
-    extra: { session: { set_denormal_as_zero: '1' } },
-    ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+    extra: { session: { set_denormal_as_zero: '1', intra_op: { allow_spinning: threading.spin ? '1' : '0' } } },
+    ...(threading.threads ? { intraOpNumThreads: threading.threads } : {}),
     ...(config.interOpThreads ? { interOpNumThreads: config.interOpThreads } : {}),
   };
 }
@@ -51,13 +57,13 @@ export async function createSessionWithFallback(
   file: string,
   config: RuntimeConfig,
   logger: EngineLogger,
-  intraOpThreads = config.intraOpThreads,
+  threading?: SessionThreading,
 ): Promise<{ session: ort.InferenceSession; provider: ProviderName }> {
   const order: ProviderName[] = [...config.providers.filter((p) => p !== 'cpu'), 'cpu'];
   let lastError: unknown;
   for (const provider of order) {
     try {
-      const session = await ort.InferenceSession.create(file, sessionOptions(config, provider, intraOpThreads));
+      const session = await ort.InferenceSession.create(file, sessionOptions(config, provider, threading));
       return { session, provider };
     } catch (err) {
       lastError = err;

@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-node';
 import { loadManifest, LoadedManifest } from '../manifest/load-manifest';
 import { ModelManifest, RoleName, REQUIRED_ROLES } from '../manifest/manifest-schema';
-import { createSessionWithFallback, ProviderName, RuntimeConfig } from './execution-providers';
+import { createSessionWithFallback, ProviderName, RuntimeConfig, SessionThreading } from './execution-providers';
 import { EngineLogger, silentLogger } from './logger';
 import { RoleSession } from './role-session';
 import { RoleTimings } from './role-timings';
@@ -44,10 +44,17 @@ export interface SamModelOptions {
 const f32 = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
 
 /**
- * Roles that are small next to a frame's encoding and its per-object attention run on one thread:
- * splitting them gains nothing, and each session's intra-op pool is a thread that spins after every
- * run, taking the cores the heavy roles need (fps for one object 10.3 -> 12 on 2 cores).
+ * CPU use per role. onnxruntime gives every session its own intra-op pool whose threads spin after
+ * each run; with several sessions on few cores they take the cycles the next role needs. Small roles
+ * run on one thread (nothing to split, no pool); the per-frame image encoder and the decoder do not
+ * spin; memory attention, many small ops batched over objects, keeps spinning, which its 16-object
+ * batches need. On 2 cores: fps for one object ~10 -> ~13, 16 objects still <= 3x one.
  */
+function roleThreading(role: RoleName, runtime: RuntimeConfig): SessionThreading {
+  if (SMALL_ROLES.has(role)) return { threads: 1, spin: false };
+  return { threads: runtime.intraOpThreads, spin: role === 'memoryAttention' };
+}
+
 const SMALL_ROLES: ReadonlySet<RoleName> = new Set<RoleName>(['memoryEncoder', 'maskPrompt', 'objPtrTposProj', 'constants']);
 
 export class SamModel {
@@ -74,7 +81,7 @@ export class SamModel {
     for (const [role, file] of Object.entries(loaded.files) as [RoleName, string][]) {
       const spec = loaded.manifest.roles[role];
       if (!spec) continue;
-      const created = await createSessionWithFallback(file, runtime, logger, SMALL_ROLES.has(role) ? 1 : runtime.intraOpThreads);
+      const created = await createSessionWithFallback(file, runtime, logger, roleThreading(role, runtime));
       // The first graph settles the provider: retrying a provider that failed once only repeats the failure.
       if (!provider) {
         provider = created.provider;

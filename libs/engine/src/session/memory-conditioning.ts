@@ -19,6 +19,7 @@ export class MemoryConditioning {
   private posByTpos: Float32Array[] | undefined;
   private rawPos: Float32Array | undefined;
   private readonly ptrPosCache = new Map<number, Float32Array>();
+  private memoryPosCache: { key: string; values: Float32Array } | undefined;
   private readonly tokensPerFrame: number;
 
   constructor(private readonly model: SamModel, private readonly numFrames: number) {
@@ -99,7 +100,7 @@ export class MemoryConditioning {
   async condition(tracks: readonly ObjectTrack[], frame: number, reverse: boolean, features: ImageFeatures): Promise<Float32Array> {
     const m = this.manifest;
     const featureValues = m.hiddenDim * m.featureSize[0] * m.featureSize[1];
-    const result = new Float32Array(tracks.length * featureValues);
+    let result: Float32Array | undefined;
     const selections = tracks.map((t) => this.select(t, frame, reverse));
     const groups = new Map<string, number[]>();
     selections.forEach((s, i) => {
@@ -118,7 +119,7 @@ export class MemoryConditioning {
       const nPtrs = first.pointers.length;
       const b = members.length;
       const memory = new Float32Array(b * nFrames * frameValues);
-      const memoryPos = new Float32Array(b * nFrames * frameValues);
+      const memoryPos = this.memoryPosFor(members.map((index) => selections[index]!.memory.map((ref) => ref.tPos)), frameValues);
       const ptrs = new Float32Array(b * nPtrs * c);
       const ptrPos = new Float32Array(b * nPtrs * cm);
       for (let k = 0; k < b; k++) {
@@ -131,7 +132,6 @@ export class MemoryConditioning {
           if (!out.memory) throw new Error(`object ${track.id}: frame ${ref.frame} has no encoded memory`);
           const at = (k * nFrames + j) * frameValues;
           fromBfloat16(out.memory, memory, at);
-          memoryPos.set(this.posByTpos[ref.tPos]!, at);
         }
         const positions = await this.pointerPos(sel.pointers.map((p) => p.offset));
         for (let j = 0; j < nPtrs; j++) {
@@ -142,9 +142,34 @@ export class MemoryConditioning {
         }
       }
       const conditioned = await this.model.attendMemory(features, b, memory, memoryPos, nFrames * this.tokensPerFrame, ptrs, ptrPos, nPtrs);
-      members.forEach((index, k) => result.set(conditioned.subarray(k * featureValues, (k + 1) * featureValues), index * featureValues));
+      // One group holding every object in order (the usual case) is the result as it is: no copy of
+      // B x C x H x W values.
+      if (b === tracks.length) return conditioned;
+      result ??= new Float32Array(tracks.length * featureValues);
+      const into = result;
+      members.forEach((index, k) => into.set(conditioned.subarray(k * featureValues, (k + 1) * featureValues), index * featureValues));
     }
-    return result;
+    return result!;
+  }
+
+  /**
+   * Memory positional encodings for a batch, by each member's temporal positions. They depend on
+   * nothing else, so the tensor of the last layout is reused (the layout changes only while the
+   * memory bank fills or a prompt arrives).
+   */
+  private memoryPosFor(tPosByMember: number[][], frameValues: number): Float32Array {
+    const key = tPosByMember.map((t) => t.join(',')).join('|');
+    if (this.memoryPosCache?.key === key) return this.memoryPosCache.values;
+    const values = new Float32Array(tPosByMember.reduce((n, t) => n + t.length, 0) * frameValues);
+    let at = 0;
+    for (const tPos of tPosByMember) {
+      for (const t of tPos) {
+        values.set(this.posByTpos![t]!, at);
+        at += frameValues;
+      }
+    }
+    this.memoryPosCache = { key, values };
+    return values;
   }
 
   /** Features of a first conditioning frame: no memory, just the no-memory embedding. */
