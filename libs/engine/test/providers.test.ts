@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureModel } from '../../../models/generator/ensure-model';
 import { parseProviders, SamModel } from '../src';
+import { sessionOptions } from '../src/runtime/execution-providers';
+import { roleThreading } from '../src/runtime/sam-model';
 
 test('asking for CUDA where it cannot load falls back to CPU and logs why', async () => {
   const warnings: { obj: object; msg?: string }[] = [];
@@ -23,4 +25,21 @@ test('asking for CUDA where it cannot load falls back to CPU and logs why', asyn
 test('unknown providers are rejected by name', () => {
   assert.throws(() => parseProviders('tpu'), /unknown execution provider "tpu"/);
   assert.deepEqual(parseProviders(undefined), ['cpu']);
+});
+
+test('small roles run on one thread; of the rest only memory attention lets its pool spin', () => {
+  const runtime = { providers: ['cpu' as const], intraOpThreads: 4 };
+  for (const role of ['memoryEncoder', 'maskPrompt', 'objPtrTposProj', 'constants'] as const) {
+    assert.deepEqual(roleThreading(role, runtime), { threads: 1, spin: false }, role);
+  }
+  assert.deepEqual(roleThreading('memoryAttention', runtime), { threads: 4, spin: true });
+  assert.deepEqual(roleThreading('imageEncoder', runtime), { threads: 4, spin: false });
+  assert.deepEqual(roleThreading('maskDecoder', { providers: ['cpu'] }), { threads: undefined, spin: false });
+
+  const options = sessionOptions(runtime, 'cpu', { threads: 1, spin: false });
+  assert.equal(options.intraOpNumThreads, 1);
+  assert.deepEqual(options.extra, { session: { set_denormal_as_zero: '1', intra_op: { allow_spinning: '0' } } });
+  const spinning = sessionOptions({ providers: ['cpu'] }, 'cpu', { spin: true });
+  assert.equal(spinning.intraOpNumThreads, undefined, 'no thread count: onnxruntime picks one per core');
+  assert.deepEqual(spinning.extra, { session: { set_denormal_as_zero: '1', intra_op: { allow_spinning: '1' } } });
 });

@@ -50,7 +50,7 @@ const f32 = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('flo
  * spin; memory attention, many small ops batched over objects, keeps spinning, which its 16-object
  * batches need. On 2 cores: fps for one object ~10 -> ~13, 16 objects still <= 3x one.
  */
-function roleThreading(role: RoleName, runtime: RuntimeConfig): SessionThreading {
+export function roleThreading(role: RoleName, runtime: RuntimeConfig): SessionThreading {
   if (SMALL_ROLES.has(role)) return { threads: 1, spin: false };
   return { threads: runtime.intraOpThreads, spin: role === 'memoryAttention' };
 }
