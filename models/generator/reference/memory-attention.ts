@@ -17,16 +17,17 @@ import { ATTN, FEAT, K, LOCAL_MOTION, MEM, MEMPOS, REF, VISION } from './config'
 import { spaceToDepth2 } from './image-encoder';
 
 /** Shifts d = (dx, dy) in cells, row-major over dy then dx. */
-function shifts(r: number): [number, number][] {
+function shifts(): [number, number][] {
+  const r = ATTN.motionRange;
   const out: [number, number][] = [];
   for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) out.push([dx, dy]);
   return out;
 }
 
 /** [D, n * n] indices: entry (d, y, x) reads (y - s dy, x - s dx); outside the grid reads index n * n (or clamps). */
-function shiftIndices(r: number, n: number, step: number, sign: number, clamp: boolean): number[] {
+function shiftIndices(n: number, step: number, sign: number, clamp: boolean): number[] {
   const out: number[] = [];
-  for (const [dx, dy] of shifts(r)) {
+  for (const [dx, dy] of shifts()) {
     for (let y = 0; y < n; y++) {
       for (let x = 0; x < n; x++) {
         let sy = y + sign * step * dy;
@@ -50,10 +51,10 @@ function shiftIndices(r: number, n: number, step: number, sign: number, clamp: b
  */
 function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
   const H = REF.featureSize;
-  const D = shifts(ATTN.motionRange).length;
+  const D = shifts().length;
   const w = g.reshape(g.avgPool(mask, { kernel: [2, 2], strides: [2, 2] }), [0, H * H]); // [B, 1024]
   const curr = g.reshape(currColour, [3, H * H]);
-  const moved = g.gather(curr, g.constI64(shiftIndices(ATTN.motionRange, H, 1, 1, true), [D, H * H]), 1); // [3, D, 1024]: curr(x + d)
+  const moved = g.gather(curr, g.constI64(shiftIndices(H, 1, 1, true), [D, H * H]), 1); // [3, D, 1024]: curr(x + d)
   const movedSq = g.reduceSumSquare(moved, [0], false); // [D, 1024]
   const prev = g.reshape(prevColour, [0, 3 * H * H]); // [B, 3072]
   const wRep = g.reshape(g.expand(g.unsqueeze(w, [1]), g.concat([g.shape(w, 0, 1), g.constI64([3, H * H])], 0)), [0, 3 * H * H]);
@@ -62,9 +63,9 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
   const self = g.reduceSum(g.mul(wRep, g.square(prev)), [1]); // [B, 1]
   const mass = g.add(g.reduceSum(w, [1]), 1e-3);
   const ssd = g.div(g.add(g.sub(energy, g.mul(cross, 2)), self), mass);
-  const penalty = g.const(shifts(ATTN.motionRange).map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
+  const penalty = g.const(shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
   const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
-  return g.matmul(weights, g.const(shifts(ATTN.motionRange).flat(), [D, 2]));
+  return g.matmul(weights, g.const(shifts().flat(), [D, 2]));
 }
 
 /**
@@ -78,13 +79,13 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
 function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
   const toward = globalShift(g, mask, prevColour, currColour);
   const H = REF.featureSize;
-  const D = shifts(ATTN.motionRange).length;
+  const D = shifts().length;
   const prev = g.reshape(prevColour, [0, 3, H * H]);
-  const source = g.gather(prev, g.constI64(shiftIndices(ATTN.motionRange, H, 1, -1, true), [D, H * H]), 2); // [B, 3, D, 1024]: prev(y - d)
+  const source = g.gather(prev, g.constI64(shiftIndices(H, 1, -1, true), [D, H * H]), 2); // [B, 3, D, 1024]: prev(y - d)
   const cost = g.reduceSum(g.square(g.sub(source, g.reshape(currColour, [1, 3, 1, H * H]))), [1], false); // [B, D, 1024]
   const win = LOCAL_MOTION.window;
   const pooled = g.avgPool(g.reshape(cost, [0, D, H, H]), { kernel: [win, win], pads: [(win - 1) / 2, (win - 1) / 2, (win - 1) / 2, (win - 1) / 2] });
-  const offsets = g.const(shifts(ATTN.motionRange).flat(), [1, D, 2]);
+  const offsets = g.const(shifts().flat(), [1, D, 2]);
   const deviation = g.reduceSumSquare(g.sub(offsets, g.unsqueeze(toward, [1])), [2], false); // [B, D]
   const penalty = g.reshape(g.mul(deviation, LOCAL_MOTION.globalPull), [0, D, 1, 1]);
   // Softmax over the shifts, written out: ORT's Softmax on a non-last axis transposes (1.1 ms here).
@@ -99,7 +100,7 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
   // alike, and the four pixels of a cell share its weights.
   const planes = g.reshape(spaceToDepth2(g, mask, 1, H), [0, 4, H * H]);
   const padded = g.concat([planes, g.mul(g.narrow(planes, 2, 0, 1), 0)], 2); // [B, 4, 1025]: index 1024 reads 0
-  const moved = g.gather(padded, g.constI64(shiftIndices(ATTN.motionRange, H, 1, -1, false), [D, H * H]), 2); // [B, 4, D, 1024]
+  const moved = g.gather(padded, g.constI64(shiftIndices(H, 1, -1, false), [D, H * H]), 2); // [B, 4, D, 1024]
   const warped = g.reduceSum(g.mul(moved, g.reshape(weights, [0, 1, D, H * H])), [2], false); // [B, 4, 1024]
   return g.depthToSpace(g.reshape(warped, [0, 4, H, H]), 2); // [B, 1, 64, 64]
 }

@@ -146,10 +146,9 @@ export class MemoryConditioning {
       // B x C x H x W values.
       if (b === tracks.length) return conditioned;
       result ??= new Float32Array(tracks.length * featureValues);
-      const into = result;
-      members.forEach((index, k) => into.set(conditioned.subarray(k * featureValues, (k + 1) * featureValues), index * featureValues));
+      for (let k = 0; k < b; k++) result.set(conditioned.subarray(k * featureValues, (k + 1) * featureValues), members[k]! * featureValues);
     }
-    return result!;
+    return result ?? new Float32Array(0);
   }
 
   /**
