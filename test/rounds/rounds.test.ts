@@ -7,7 +7,7 @@ import IORedis from 'ioredis';
 import { CheckpointStore, checkpointRedisKey } from '@masklet/masklets';
 import { sharedModel, testClip } from '../worker/support';
 import { clickJob, startStack, type Stack } from '../e2e/stack';
-import { apiFor, diffMasks, firstClicks, toFrameMasks, uninterrupted, type Step } from './support';
+import { apiFor, diffMasks, firstClicks, toFrameMasks, uninterrupted, waitJob, waitVideo, type Step } from './support';
 
 const FRAMES = 40;
 let stack: Stack;
@@ -17,16 +17,6 @@ before(async () => {
 after(async () => {
   await stack?.close();
 });
-
-async function waitJob(api: Awaited<ReturnType<typeof apiFor>>, id: string, round: number): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    const { body } = await api.call('GET', `/v1/jobs/${id}`);
-    if (body['currentRound'] === round && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(body['status'] as string)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} round ${round} not finished: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('a correction round recomputes only the frames it reaches and equals an uninterrupted session', async () => {
   const clip = await testClip(FRAMES, 2, 'rounds');
@@ -100,9 +90,8 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   assert.deepEqual(diffMasks(latest, afterRound2!), []);
   const asOf1 = toFrameMasks((await api.call<never>('GET', `/v1/jobs/${jobId}/masklets?round=1`)).body);
   assert.deepEqual(diffMasks(asOf1, afterRound1!), []);
-  // (The round's frame 20 is the tracked output again: with add_all_frames_to_correct_as_cond off, a click on a
-  // tracked frame is a non-conditioning output that propagation recomputes, as in SAM 2; the preview is the click's own answer.)
-  assert.ok((p1.body['area'] as number) > 0 && typeof p1.body['score'] === 'number');
+  // The click on tracked frame 20 became a conditioning frame: the committed mask is the preview's.
+  assert.equal(latest.get(20)!.get(1), (p1.body['rle'] as { counts: string }).counts);
 
   // Round 3 removes object 2: nothing to propagate, the object leaves the latest view only.
   const r3 = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { removeObjects: [2] });
@@ -142,18 +131,8 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   assert.equal(bad.status, 422);
   assert.equal((bad.body['error'] as { code: string }).code, 'FRAME_OUT_OF_RANGE');
   const unknown = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [{ frame: 1, objectId: 2, points: [{ x: 1, y: 1, label: 1 }] }] });
-  assert.equal((unknown.body['error'] as { code: string }).code, 'UNKNOWN_OBJECT');
+  assert.equal((unknown.body['error'] as { code: string }).code, 'OBJECT_REMOVED');
   const empty = await api.call('POST', `/v1/jobs/${jobId}/rounds`, {});
   assert.equal(empty.status, 400);
   assert.equal((empty.body['error'] as { code: string }).code, 'EMPTY_ROUND');
 });
-
-async function waitVideo(api: Awaited<ReturnType<typeof apiFor>>, id: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const { body } = await api.call('GET', `/v1/videos/${id}`);
-    if (body['status'] === 'READY') return;
-    if (body['status'] === 'FAILED') throw new Error(JSON.stringify(body));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('video not ready');
-}

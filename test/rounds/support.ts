@@ -1,7 +1,9 @@
 // Shared by the correction-round tests: raw HTTP calls with a key, and the uninterrupted engine
 // session the platform's results must equal bit for bit.
 import { MaskletClient } from '@masklet/client';
-import type { SamModel, Point } from '@masklet/engine';
+import type { Box, SamModel, Point } from '@masklet/engine';
+import { jobSessionOptions } from '@masklet/masklets';
+import type { BinaryMask } from '@masklet/masks';
 import { VideoSession } from '@masklet/engine';
 import { rleToString } from '@masklet/masks';
 import { openVideoFile, type SyntheticClipResult } from '@masklet/video';
@@ -42,6 +44,9 @@ export function firstClicks(clip: SyntheticClipResult): { objectId: number; fram
 
 export type Step =
   | { kind: 'click'; frame: number; objectId: number; points: Point[]; append?: boolean }
+  | { kind: 'box'; frame: number; objectId: number; box: Box; points?: Point[] }
+  | { kind: 'mask'; frame: number; objectId: number; mask: BinaryMask }
+  | { kind: 'remove'; objectId: number }
   | { kind: 'propagate'; startFrame: number; direction: 'forward' | 'backward'; maxFrames?: number };
 
 /** frame -> objectId -> COCO RLE string, the newest result of each frame winning (like the round view). */
@@ -49,13 +54,26 @@ export type FrameMasks = Map<number, Map<number, string>>;
 
 export async function uninterrupted(model: SamModel, clip: SyntheticClipResult, steps: Step[]): Promise<FrameMasks[]> {
   const source = await openVideoFile(clip.mp4Path!);
-  const session = new VideoSession(model, source);
+  const session = new VideoSession(model, source, jobSessionOptions({}));
   const out: FrameMasks[] = [];
   const state: FrameMasks = new Map();
   try {
     for (const s of steps) {
       if (s.kind === 'click') {
         await session.addPoints(s.frame, s.objectId, s.points, { clearOld: !s.append });
+        continue;
+      }
+      if (s.kind === 'box') {
+        await session.addBox(s.frame, s.objectId, s.box, s.points ?? []);
+        continue;
+      }
+      if (s.kind === 'mask') {
+        await session.addMask(s.frame, s.objectId, s.mask);
+        continue;
+      }
+      if (s.kind === 'remove') {
+        await session.removeObject(s.objectId);
+        for (const m of state.values()) m.delete(s.objectId);
         continue;
       }
       for await (const r of session.propagate({ startFrame: s.startFrame, direction: s.direction, ...(s.maxFrames !== undefined ? { maxFrames: s.maxFrames } : {}) })) {
@@ -87,4 +105,25 @@ export function diffMasks(a: FrameMasks, b: FrameMasks): string[] {
     for (const id of new Set([...ma.keys(), ...mb.keys()])) if (ma.get(id) !== mb.get(id)) problems.push(`frame ${f} object ${id} differs`);
   }
   return problems;
+}
+
+/** Polls the job until its round `round` has finished (any terminal status). */
+export async function waitJob(api: Api, id: string, round: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const { body } = await api.call('GET', `/v1/jobs/${id}`);
+    if (body['currentRound'] === round && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(body['status'] as string)) return body;
+    if (Date.now() > deadline) throw new Error(`job ${id} round ${round} not finished: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function waitVideo(api: Api, id: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const { body } = await api.call('GET', `/v1/videos/${id}`);
+    if (body['status'] === 'READY') return;
+    if (body['status'] === 'FAILED') throw new Error(JSON.stringify(body));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('video not ready');
 }

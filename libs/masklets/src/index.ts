@@ -5,3 +5,5 @@ export * from './chunk-keys';
 export * from './track-stats';
 export * from './round-view';
 export * from './checkpoint-store';
+export * from './frame-range';
+export * from './session-options';

@@ -23,10 +23,10 @@ export async function bulkInsertJobs(tx: Tx, tenantId: string, rows: JobRows[], 
 async function insertJobs(tx: Tx, tenantId: string, rows: JobRows[], now: Date): Promise<void> {
   const j = rows.map((r) => r.job);
   await tx.$executeRawUnsafe(
-    `INSERT INTO "Job" ("id","tenantId","videoId","batchId","model","options","status","priority","framesTotal","idempotencyKey","webhookUrl","currentRound","createdAt","updatedAt")
-     SELECT t.id, $1::uuid, t.vid, t.bid, t.model, t.opts::jsonb, 'QUEUED'::"JobStatus", t.prio, t.ft, t.ik, t.wh, 1, $2::timestamp(3), $2::timestamp(3)
-     FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[])
-       AS t(id, vid, bid, model, opts, prio, ft, ik, wh)`,
+    `INSERT INTO "Job" ("id","tenantId","videoId","batchId","model","options","status","priority","framesTotal","frameStart","frameEnd","idempotencyKey","webhookUrl","currentRound","createdAt","updatedAt")
+     SELECT t.id, $1::uuid, t.vid, t.bid, t.model, t.opts::jsonb, 'QUEUED'::"JobStatus", t.prio, t.ft, t.fs, t.fe, t.ik, t.wh, 1, $2::timestamp(3), $2::timestamp(3)
+     FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::text[])
+       AS t(id, vid, bid, model, opts, prio, ft, fs, fe, ik, wh)`,
     tenantId,
     now,
     j.map((x) => x.id),
@@ -36,6 +36,8 @@ async function insertJobs(tx: Tx, tenantId: string, rows: JobRows[], now: Date):
     j.map((x) => JSON.stringify(x.options)),
     j.map((x) => x.priority ?? 5),
     j.map((x) => x.framesTotal ?? 0),
+    j.map((x) => x.frameStart ?? 0),
+    j.map((x) => x.frameEnd ?? -1),
     j.map((x) => x.idempotencyKey ?? null),
     j.map((x) => x.webhookUrl ?? null),
   );

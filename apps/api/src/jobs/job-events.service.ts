@@ -1,3 +1,4 @@
+import { toRoundProgress } from './job.view';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { JobsRepository } from './jobs.repository';
@@ -45,7 +46,8 @@ export class JobEventsService {
           stop();
           return;
         }
-        const progress = { progress: j.progress, framesDone: j.framesDone, framesTotal: j.framesTotal, round: j.currentRound };
+        const current = j.rounds[0];
+        const progress = { progress: j.progress, framesDone: j.framesDone, framesTotal: j.framesTotal, round: j.currentRound, ...(current ? { roundProgress: toRoundProgress(current) } : {}) };
         const p = JSON.stringify(progress);
         if (p !== lastProgress) {
           send('progress', progress);

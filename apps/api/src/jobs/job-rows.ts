@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Prisma, Video } from '@masklet/db';
+import { defaultStartFrame, frameRangeSize, jobFrameRange } from '@masklet/masklets';
 import type { JobBody, PromptBody } from './job-body.schema';
 import { normalizeMaskCounts } from './prompt-checks';
 
@@ -29,17 +30,6 @@ export interface JobDefaults {
   chunkFrames: number;
 }
 
-/** Frames one round of propagation visits; maxFrames caps each direction (both: the start frame counts once). */
-export function framesToVisit(options: StoredJobOptions, frameCount: number): number {
-  const s = options.startFrame;
-  const cap = (n: number): number => Math.max(0, Math.min(n, options.maxFrames ?? n));
-  const fwd = cap(frameCount - s);
-  const bwd = cap(s + 1);
-  if (options.direction === 'forward') return fwd;
-  if (options.direction === 'backward') return bwd;
-  return Math.max(0, fwd + bwd - 1);
-}
-
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
@@ -62,7 +52,7 @@ export function buildJobRows(
   const id = randomUUID();
   const direction = body.options?.direction ?? 'forward';
   const promptFrames = body.objects.flatMap((o) => o.prompts.map((p) => p.frame));
-  const startFrame = body.options?.startFrame ?? (direction === 'backward' ? Math.max(...promptFrames) : Math.min(...promptFrames));
+  const startFrame = body.options?.startFrame ?? defaultStartFrame(direction, promptFrames);
   const options: StoredJobOptions = {
     direction,
     startFrame,
@@ -71,6 +61,7 @@ export function buildJobRows(
     chunkFrames: body.options?.chunkFrames ?? defaults.chunkFrames,
     ...(ctx.requestSha256 ? { requestSha256: ctx.requestSha256 } : {}),
   };
+  const range = jobFrameRange(options, video.frameCount ?? 0);
   const job: Prisma.JobCreateManyInput = {
     id,
     tenantId: ctx.tenantId,
@@ -80,7 +71,9 @@ export function buildJobRows(
     options: options as unknown as Prisma.InputJsonValue,
     status: 'QUEUED',
     priority: body.priority,
-    framesTotal: framesToVisit(options, video.frameCount ?? 0),
+    framesTotal: frameRangeSize(range),
+    frameStart: range.start,
+    frameEnd: range.end,
     idempotencyKey: ctx.idempotencyKey ?? null,
     webhookUrl: body.webhookUrl ?? null,
     currentRound: 1,

@@ -1,4 +1,4 @@
-import type { Job, JobObject, ObjectTrackChunk } from '@masklet/db';
+import type { Job, JobObject, ObjectTrackChunk, Round } from '@masklet/db';
 import { resolveFrameSources, unpackTrackStats } from '@masklet/masklets';
 
 export interface ObjectStatsView {
@@ -10,6 +10,15 @@ export interface ObjectStatsView {
   meanArea: number | null;
 }
 
+/** The current round's own work (a correction round recomputes only what its prompts reach). */
+export interface RoundProgressView {
+  number: number;
+  status: string;
+  framesDone: number;
+  framesTotal: number;
+  progress: number;
+}
+
 export interface JobView {
   id: string;
   status: string;
@@ -17,10 +26,15 @@ export interface JobView {
   batchId: string | null;
   model: string;
   priority: number;
+  /** 0..1: the share of the job's frames that have masks. */
   progress: number;
   framesDone: number;
+  /** Frames of the job: frameRange.end - frameRange.start + 1, fixed at submission. */
   framesTotal: number;
+  /** The job's frames, inclusive (startFrame, direction and maxFrames applied to the video). */
+  frameRange: { start: number; end: number };
   currentRound: number;
+  round?: RoundProgressView;
   options: unknown;
   webhookUrl: string | null;
   cancelRequested: boolean;
@@ -31,7 +45,12 @@ export interface JobView {
   finishedAt: string | null;
 }
 
-export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?: ObjectStatsView[] } = {}): JobView {
+export function toRoundProgress(r: Pick<Round, 'number' | 'status' | 'framesDone' | 'framesTotal'>): RoundProgressView {
+  const progress = r.status === 'SUCCEEDED' ? 1 : r.framesTotal > 0 ? Math.min(1, r.framesDone / r.framesTotal) : 0;
+  return { number: r.number, status: r.status, framesDone: r.framesDone, framesTotal: r.framesTotal, progress };
+}
+
+export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?: ObjectStatsView[]; round?: Round | null } = {}): JobView {
   const { requestSha256: _hidden, ...options } = (job.options ?? {}) as Record<string, unknown>;
   return {
     id: job.id,
@@ -43,7 +62,9 @@ export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?
     progress: job.progress,
     framesDone: job.framesDone,
     framesTotal: job.framesTotal,
+    frameRange: { start: job.frameStart, end: job.frameEnd },
     currentRound: job.currentRound,
+    ...(extra.round ? { round: toRoundProgress(extra.round) } : {}),
     options,
     webhookUrl: job.webhookUrl,
     cancelRequested: extra.cancelRequested ?? false,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Job, JobObject, JobStatus, MaskletChunk, ObjectTrackChunk, Prisma, PrismaClient } from '@masklet/db';
+import type { Job, JobObject, JobStatus, MaskletChunk, ObjectTrackChunk, Prisma, PrismaClient, Round } from '@masklet/db';
 import { PRISMA } from '../core/tokens';
 import { isUuid } from '../videos/videos.repository';
 import { bulkInsertJobs } from './bulk-insert';
@@ -94,10 +94,17 @@ export class JobsRepository {
     await this.prisma.job.updateMany({ where: { id: { in: ids }, status: 'QUEUED' }, data: { status: 'FAILED', errorCode: 'ENQUEUE_FAILED', error: message, finishedAt: new Date() } });
   }
 
-  progress(jobId: string): Promise<Pick<Job, 'status' | 'progress' | 'framesDone' | 'framesTotal' | 'currentRound' | 'errorCode' | 'error'> | null> {
+  progress(jobId: string): Promise<(Pick<Job, 'status' | 'progress' | 'framesDone' | 'framesTotal' | 'currentRound' | 'errorCode' | 'error'> & { rounds: Pick<Round, 'number' | 'status' | 'framesDone' | 'framesTotal'>[] }) | null> {
     return this.prisma.job.findUnique({
       where: { id: jobId },
-      select: { status: true, progress: true, framesDone: true, framesTotal: true, currentRound: true, errorCode: true, error: true },
+      select: {
+        status: true, progress: true, framesDone: true, framesTotal: true, currentRound: true, errorCode: true, error: true,
+        rounds: { orderBy: { number: 'desc' }, take: 1, select: { number: true, status: true, framesDone: true, framesTotal: true } },
+      },
     });
+  }
+
+  round(jobId: string, number: number): Promise<Round | null> {
+    return this.prisma.round.findUnique({ where: { jobId_number: { jobId, number } } });
   }
 }

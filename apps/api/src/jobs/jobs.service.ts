@@ -52,19 +52,20 @@ export class JobsService {
 
   async get(tenantId: string, id: string): Promise<JobView> {
     const job = await this.mustFind(tenantId, id);
-    const [objects, tracks, cancelRequested] = await Promise.all([
+    const [objects, tracks, cancelRequested, round] = await Promise.all([
       this.jobs.objects(job.id),
       this.jobs.trackChunksAsOf(job.id, job.currentRound),
       isCancelled(this.redis, job.id),
+      this.jobs.round(job.id, job.currentRound),
     ]);
-    return toJobView(job, { cancelRequested, objects: objectStats(objects, tracks) });
+    return toJobView(job, { cancelRequested, objects: objectStats(objects, tracks), round });
   }
 
   /** Swim lanes as of the latest SUCCEEDED round (or the current one while round 1 runs). */
   async tracks(tenantId: string, id: string): Promise<TracksView> {
     const job = await this.mustFind(tenantId, id);
     const [objects, tracks, prompts] = await Promise.all([this.jobs.objects(job.id), this.jobs.trackChunksAsOf(job.id, job.currentRound), this.jobs.promptMarkers(job.id)]);
-    return toTracksView(job.currentRound, job.framesTotal, objects, tracks, prompts);
+    return toTracksView(job.currentRound, { start: job.frameStart, end: job.frameEnd }, objects, tracks, prompts);
   }
 
   async list(tenantId: string, q: { status?: JobStatus; batchId?: string; limit: number; cursor?: string }): Promise<{ items: JobView[]; nextCursor: string | null }> {

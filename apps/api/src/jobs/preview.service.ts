@@ -8,7 +8,7 @@ import type { MaskletConfig } from '@masklet/config';
 import type { Job, PrismaClient } from '@masklet/db';
 import { EngineInputError, parseProviders, restoreSession, SamModel, VideoSession, type FrameResult } from '@masklet/engine';
 import { fromCocoRle, rleToString, writeIndexedPng } from '@masklet/masks';
-import { CheckpointStore } from '@masklet/masklets';
+import { CheckpointStore, jobSessionOptions } from '@masklet/masklets';
 import { parseS3Uri, type ObjectStore } from '@masklet/storage';
 import { openVideoFile, type FrameSource } from '@masklet/video';
 import { ensureModel } from '../../../../models/generator/ensure-model';
@@ -80,11 +80,14 @@ export class PreviewService implements OnModuleDestroy {
     const w = video.width ?? 0;
     const h = video.height ?? 0;
     if (body.frame >= frames) issues.push({ path: 'frame', code: 'FRAME_OUT_OF_RANGE', message: `frame ${body.frame} is outside the video (frames 0..${frames - 1})` });
-    body.points.forEach((p, k) => {
+    (body.points ?? []).forEach((p, k) => {
       if (p.x < 0 || p.y < 0 || p.x >= w || p.y >= h) issues.push({ path: `points[${k}]`, code: 'POINT_OUTSIDE_FRAME', message: `point (${p.x}, ${p.y}) is outside the ${w}x${h} frame` });
     });
     const obj = await this.prisma.jobObject.findUnique({ where: { jobId_objectId: { jobId: job.id, objectId: body.objectId } } });
     if (obj?.removedInRound != null) issues.push({ path: 'objectId', code: 'UNKNOWN_OBJECT', message: `object ${body.objectId} was removed in round ${obj.removedInRound}` });
+    if (body.box && (body.box.x0 < 0 || body.box.y0 < 0 || body.box.x1 > w || body.box.y1 > h || body.box.x1 <= body.box.x0 || body.box.y1 <= body.box.y0)) {
+      issues.push({ path: 'box', code: 'BOX_OUTSIDE_FRAME', message: `box (${body.box.x0}, ${body.box.y0}, ${body.box.x1}, ${body.box.y1}) must lie inside the ${w}x${h} frame with x1 > x0 and y1 > y0` });
+    }
     if (issues.length) {
       const err = validationError(issues);
       throw new ApiError(422, err.code, err.message, err.details);
@@ -115,7 +118,7 @@ export class PreviewService implements OnModuleDestroy {
     return writeIndexedPng(labels, w, h);
   }
 
-  /** addPoints on the session, then the frame's prompt state of the object restored (or the new object dropped). */
+  /** The prompt on the session (as applyPrompts would give it), then the frame's prompt state of the object restored (or the new object dropped). */
   private async click(entry: Entry, body: PreviewBody): Promise<FrameResult> {
     entry.lastUsed = Date.now();
     const s = entry.session;
@@ -129,7 +132,9 @@ export class PreviewService implements OnModuleDestroy {
         }
       : null;
     try {
-      return await s.addPoints(body.frame, body.objectId, body.points, { clearOld: false });
+      return body.box
+        ? await s.addBox(body.frame, body.objectId, body.box, body.points ?? [])
+        : await s.addPoints(body.frame, body.objectId, body.points ?? [], { clearOld: false });
     } catch (err) {
       if (err instanceof EngineInputError) throw new ApiError(422, 'PREVIEW_REJECTED', `${err.code}: ${err.message}`);
       throw err;
@@ -190,9 +195,9 @@ export class PreviewService implements OnModuleDestroy {
       const source = await openVideoFile(path);
       let session: VideoSession;
       const ckpt = round === null ? null : await this.checkpoints.load(job.tenantId, job.id, round, 'end');
-      const nonOverlap = (job.options as { nonOverlap?: boolean } | null)?.nonOverlap ?? false;
-      if (ckpt) session = await restoreSession(model, source, ckpt.chain, { nonOverlap });
-      else session = new VideoSession(model, source, { nonOverlap });
+      const options = jobSessionOptions(job.options);
+      if (ckpt) session = await restoreSession(model, source, ckpt.chain, options);
+      else session = new VideoSession(model, source, options);
       this.log.info({ jobId: job.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
       return { jobId: job.id, round, dir, source, session, tail: Promise.resolve(), lastUsed: Date.now() };
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { Video } from '@masklet/db';
+import { defaultStartFrame, inFrameRange, jobFrameRange, type FrameRange } from '@masklet/masklets';
 import { rleFromString, rleToString } from '@masklet/masks';
 import type { Issue } from '../common/zod-validation.pipe';
 import type { JobBody, PromptBody } from './job-body.schema';
@@ -15,11 +16,29 @@ export function checkJobAgainstVideo(body: JobBody, video: Video, prefix = ''): 
   body.objects.forEach((o, oi) => {
     o.prompts.forEach((p, pi) => issues.push(...checkPromptAgainstVideo(p, video, at(`objects[${oi}].prompts[${pi}]`))));
   });
+  if (issues.length === 0) {
+    const direction = body.options?.direction ?? 'forward';
+    const startFrame = start ?? defaultStartFrame(direction, body.objects.flatMap((o) => o.prompts.map((p) => p.frame)));
+    const range = jobFrameRange({ direction, startFrame, maxFrames: body.options?.maxFrames }, frames);
+    body.objects.forEach((o, oi) => {
+      o.prompts.forEach((p, pi) => issues.push(...checkFrameInJob(p.frame, range, at(`objects[${oi}].prompts[${pi}].frame`))));
+    });
+  }
   return issues;
 }
 
-/** One prompt against the video: frame in range, points / box inside the frame, a mask of the right size that decodes. */
-export function checkPromptAgainstVideo(p: PromptBody, video: Pick<Video, 'frameCount' | 'width' | 'height'>, base: string): Issue[] {
+/** A prompt outside the frames the job covers would never be propagated nor reported. */
+export function checkFrameInJob(frame: number, range: FrameRange, path: string): Issue[] {
+  if (inFrameRange(range, frame)) return [];
+  return [{ path, code: 'FRAME_OUT_OF_RANGE', message: `frame ${frame} is outside the job's frames ${range.start}..${range.end}` }];
+}
+
+/**
+ * One prompt against the video: frame in range, points / box inside the frame, a mask of the right size
+ * that decodes. An empty mask is refused unless `allowEmptyMask`: it cannot start a track, but as a
+ * correction it says "the object is not on this frame".
+ */
+export function checkPromptAgainstVideo(p: PromptBody, video: Pick<Video, 'frameCount' | 'width' | 'height'>, base: string, opts: { allowEmptyMask?: boolean } = {}): Issue[] {
   const issues: Issue[] = [];
   const frames = video.frameCount ?? 0;
   const w = video.width ?? 0;
@@ -43,14 +62,14 @@ export function checkPromptAgainstVideo(p: PromptBody, video: Pick<Video, 'frame
     if (mh !== h || mw !== w) {
       issues.push({ path: `${base}.mask.size`, code: 'MASK_SIZE_MISMATCH', message: `mask size [${mh}, ${mw}] differs from the video's [height, width] [${h}, ${w}]` });
     } else {
-      const problem = rleProblem(p.mask.counts, h * w);
+      const problem = rleProblem(p.mask.counts, h * w, opts.allowEmptyMask ?? false);
       if (problem) issues.push({ path: `${base}.mask.counts`, code: 'INVALID_MASK', message: problem });
     }
   }
   return issues;
 }
 
-function rleProblem(counts: string | number[], pixels: number): string | null {
+function rleProblem(counts: string | number[], pixels: number, allowEmpty: boolean): string | null {
   let list: number[];
   try {
     list = typeof counts === 'string' ? rleFromString(counts) : counts;
@@ -59,7 +78,7 @@ function rleProblem(counts: string | number[], pixels: number): string | null {
   }
   const total = list.reduce((a, b) => a + b, 0);
   if (total !== pixels) return `mask counts cover ${total} pixels; the frame has ${pixels}`;
-  if (list.slice(1).every((c, i) => i % 2 === 1 || c === 0)) return 'mask is empty';
+  if (!allowEmpty && list.slice(1).every((c, i) => i % 2 === 1 || c === 0)) return 'mask is empty';
   return null;
 }
 

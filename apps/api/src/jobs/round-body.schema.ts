@@ -38,11 +38,20 @@ export const RoundBodySchema = z
 
 export type RoundBody = z.output<typeof RoundBodySchema>;
 
-export const PreviewBodySchema = z.strictObject({
-  frame: int.min(0),
-  objectId: int.min(1).max(65535),
-  points: z.array(PointSchema).min(1).max(64),
-});
+/**
+ * What one click (or a drag) would give on one frame: points are appended to the object's earlier
+ * clicks on that frame, a box replaces them (with the points given alongside), as a correction does.
+ */
+export const PreviewBodySchema = z
+  .strictObject({
+    frame: int.min(0),
+    objectId: int.min(1).max(65535),
+    points: z.array(PointSchema).min(1).max(64).optional(),
+    box: BoxSchema.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.points && !p.box) ctx.addIssue({ code: 'custom', message: 'a preview needs points or a box', params: { apiCode: 'EMPTY_PROMPT' } });
+  });
 export type PreviewBody = z.output<typeof PreviewBodySchema>;
 
 export const PreviewQuerySchema = z.strictObject({ format: z.enum(['json', 'png']).default('json') });

@@ -9,7 +9,8 @@ import { LOGGER, PRISMA, QUEUES_TOKEN } from '../core/tokens';
 import type { AuthContext } from '../auth/auth-context';
 import { promptRow } from './job-rows';
 import { JobsRepository } from './jobs.repository';
-import { checkPromptAgainstVideo } from './prompt-checks';
+import { checkFrameInJob, checkPromptAgainstVideo } from './prompt-checks';
+import type { FrameRange } from '@masklet/masklets';
 import { RoundBodySchema, type RoundBody } from './round-body.schema';
 
 export interface RoundView {
@@ -80,7 +81,7 @@ export class RoundsService {
     if (!base) throw new ApiError(409, 'JOB_NOT_CORRECTABLE', `job ${job.id} has no SUCCEEDED round to correct (it is ${job.status})`);
     const video = await this.prisma.video.findUniqueOrThrow({ where: { id: job.videoId } });
     const objects = await this.prisma.jobObject.findMany({ where: { jobId: job.id } });
-    this.check(body, video, objects);
+    this.check(body, video, { start: job.frameStart, end: job.frameEnd }, objects);
 
     const number = job.currentRound + 1;
     const changedFrames = [...new Set([...body.corrections.map((c) => c.frame), ...body.addObjects.flatMap((o) => o.prompts.map((p) => p.frame))])].sort((a, b) => a - b);
@@ -93,7 +94,7 @@ export class RoundsService {
     const round = await this.prisma.$transaction(async (tx) => {
       const switched = await tx.job.updateMany({
         where: { id: job.id, currentRound: job.currentRound, status: { notIn: ['QUEUED', 'RUNNING'] } },
-        data: { currentRound: number, status: 'QUEUED', progress: 0, framesDone: 0, finishedAt: null, errorCode: null, error: null },
+        data: { currentRound: number, status: 'QUEUED', finishedAt: null, errorCode: null, error: null },
       });
       if (switched.count !== 1) return null;
       const r = await tx.round.create({
@@ -125,27 +126,30 @@ export class RoundsService {
     return toRoundView(round);
   }
 
-  /** Against the video (like job prompts) and the job's objects. */
-  private check(body: RoundBody, video: { frameCount: number | null; width: number | null; height: number | null }, objects: { objectId: number; removedInRound: number | null }[]): void {
+  /** Against the video (like job prompts), the job's frame range and the job's objects. */
+  private check(body: RoundBody, video: { frameCount: number | null; width: number | null; height: number | null }, range: FrameRange, objects: { objectId: number; removedInRound: number | null }[]): void {
     const live = new Set(objects.filter((o) => o.removedInRound === null).map((o) => o.objectId));
     const known = new Set(objects.map((o) => o.objectId));
     const removing = new Set(body.removeObjects);
     const issues: Issue[] = [];
     body.corrections.forEach((c, i) => {
       const { objectId, ...p } = c;
-      if (!live.has(objectId)) issues.push({ path: `corrections[${i}].objectId`, code: 'UNKNOWN_OBJECT', message: `object ${objectId} is not tracked by this job${known.has(objectId) ? ' (it was removed)' : ''}; use addObjects for a new one` });
+      if (known.has(objectId) && !live.has(objectId)) issues.push({ path: `corrections[${i}].objectId`, code: 'OBJECT_REMOVED', message: `object ${objectId} was removed in an earlier round; add it again under a new id with addObjects` });
+      else if (!live.has(objectId)) issues.push({ path: `corrections[${i}].objectId`, code: 'UNKNOWN_OBJECT', message: `object ${objectId} is not tracked by this job; use addObjects for a new one` });
       else if (removing.has(objectId)) issues.push({ path: `corrections[${i}].objectId`, code: 'OBJECT_REMOVED', message: `object ${objectId} is removed by this same round` });
-      issues.push(...checkPromptAgainstVideo(p, video, `corrections[${i}]`));
+      issues.push(...checkPromptAgainstVideo(p, video, `corrections[${i}]`, { allowEmptyMask: true }), ...checkFrameInJob(p.frame, range, `corrections[${i}].frame`));
     });
     body.addObjects.forEach((o, i) => {
       if (known.has(o.id)) issues.push({ path: `addObjects[${i}].id`, code: 'DUPLICATE_OBJECT_ID', message: `object id ${o.id} is already used by this job` });
-      o.prompts.forEach((p, k) => issues.push(...checkPromptAgainstVideo(p, video, `addObjects[${i}].prompts[${k}]`)));
+      o.prompts.forEach((p, k) => issues.push(...checkPromptAgainstVideo(p, video, `addObjects[${i}].prompts[${k}]`), ...checkFrameInJob(p.frame, range, `addObjects[${i}].prompts[${k}].frame`)));
     });
     body.removeObjects.forEach((id, i) => {
       if (!live.has(id)) issues.push({ path: `removeObjects[${i}]`, code: 'UNKNOWN_OBJECT', message: `object ${id} is not tracked by this job` });
     });
-    if (issues.length) {
-      const err = validationError(issues);
+    const seen = new Set<string>();
+    const distinct = issues.filter((i) => !seen.has(`${i.path}|${i.code}`) && seen.add(`${i.path}|${i.code}`));
+    if (distinct.length) {
+      const err = validationError(distinct);
       throw new ApiError(422, err.code, err.message, err.details);
     }
   }

@@ -13,14 +13,17 @@ export interface ObjectLaneView {
 
 export interface TracksView {
   round: number;
+  /** Frames of the job (frameRange.end - frameRange.start + 1). */
   framesTotal: number;
+  /** The job's frames, inclusive: the lanes' axis. */
+  frameRange: { start: number; end: number };
   objects: ObjectLaneView[];
 }
 
 /** Swim lanes of a job: per object, the runs of frames where it is present and its prompt markers. */
 export function toTracksView(
   round: number,
-  framesTotal: number,
+  frameRange: { start: number; end: number },
   objects: JobObject[],
   tracks: ObjectTrackChunk[],
   prompts: { objectId: number; frame: number; round: number; kind: string }[],
@@ -45,7 +48,8 @@ export function toTracksView(
   }
   return {
     round,
-    framesTotal,
+    framesTotal: Math.max(0, frameRange.end - frameRange.start + 1),
+    frameRange,
     objects: objects.map((o) => ({
       id: o.objectId,
       label: o.label,

@@ -1,5 +1,5 @@
 import { captureCheckpoint, restoreSession, VideoSession, type CapturedCheckpoint, type CheckpointSummary, type EncodedCheckpoint } from '@masklet/engine';
-import { CheckpointStore, type CheckpointMeta } from '@masklet/masklets';
+import { CheckpointStore, correctionPasses, initialPasses, jobFrameRange, jobSessionOptions, plannedFrames, type CheckpointMeta, type FrameRange, type Pass } from '@masklet/masklets';
 import { openVideoFile } from '@masklet/video';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import type { WorkerContext } from '../runtime/context';
@@ -22,69 +22,29 @@ export interface AttemptStart {
 }
 
 export interface RoundHooks {
-  /** Called once the frame count is known (video opened, prompts checked) and the start point chosen. */
-  onStart(framesTotal: number, start: AttemptStart): Promise<void>;
+  /** Called once the frame count is known (video opened, prompts checked) and the start point chosen: the round's own frames and the job's range. */
+  onStart(framesTotal: number, start: AttemptStart, range: FrameRange): Promise<void>;
   /** After each chunk is durably written (S3 object and rows) and its checkpoint saved. */
   onChunk(progress: RoundProgress): Promise<void>;
-}
-
-/** One engine propagate call: frames start..end inclusive, in travel order. */
-export interface Pass {
-  reverse: boolean;
-  start: number;
-  end: number;
 }
 
 export type RoundOutcome =
   | { status: 'succeeded'; framesDone: number; framesTotal: number; chunks: number; engineMs: number; passes: Pass[]; checkpoint: CheckpointSummary; checkpointsSaved: number }
   | { status: 'cancelled'; framesDone: number; framesTotal: number };
 
-export function passFrames(p: Pass): number {
-  return Math.abs(p.end - p.start) + 1;
-}
-
-/**
- * The passes of a round.
- * Round 1: from options.startFrame (or the first prompted frame), per direction, maxFrames per pass.
- * Correction rounds: only what the corrections can reach — forward from the earliest corrected frame
- * to the end ('forward', 'both'), backward from the latest corrected frame to 0 ('backward'), or, for
- * 'both', backward from the earliest too (frames between earliest and latest are reached by the
- * forward pass, which conditions on every corrected frame). A round of removals only has no pass.
- */
-export function planPasses(plan: Pick<RoundPlan, 'round' | 'options' | 'prompts' | 'direction'>, numFrames: number): Pass[] {
-  const frames = plan.prompts.map((p) => p.frame);
-  const direction = plan.direction;
+/** The passes of a round inside the job's frame range (see @masklet/masklets frame-range). */
+export function planPasses(plan: Pick<RoundPlan, 'round' | 'options' | 'prompts' | 'direction'>, range: FrameRange): Pass[] {
   if (plan.round === 1) {
-    const start = plan.options.startFrame ?? Math.min(...frames);
-    const max = plan.options.maxFrames ?? numFrames;
-    const fwd: Pass = { reverse: false, start, end: Math.min(start + max, numFrames - 1) };
-    const bwd: Pass | null = start > 0 ? { reverse: true, start, end: Math.max(start - max, 0) } : null;
-    if (direction === 'forward') return [fwd];
-    if (direction === 'backward') return bwd ? [bwd] : [];
-    return bwd ? [fwd, bwd] : [fwd];
+    const startFrame = plan.options.startFrame ?? Math.min(...plan.prompts.map((p) => p.frame));
+    return initialPasses({ direction: plan.direction, startFrame, maxFrames: plan.options.maxFrames }, range);
   }
-  if (frames.length === 0) return [];
-  const earliest = Math.min(...frames);
-  const latest = Math.max(...frames);
-  if (direction === 'forward') return [{ reverse: false, start: earliest, end: numFrames - 1 }];
-  // The engine yields nothing backward from frame 0: the corrected frame alone is a forward step.
-  if (direction === 'backward') return [latest > 0 ? { reverse: true, start: latest, end: 0 } : { reverse: false, start: 0, end: 0 }];
-  const out: Pass[] = [{ reverse: false, start: earliest, end: numFrames - 1 }];
-  if (earliest > 0) out.push({ reverse: true, start: earliest, end: 0 });
-  return out;
+  return correctionPasses(plan.direction, plan.prompts.map((p) => p.frame), range);
 }
 
-/** Distinct frames the passes produce (a frame visited twice counts once). */
-export function plannedFrames(passes: Pass[]): Set<number> {
-  const set = new Set<number>();
-  for (const p of passes) {
-    const step = p.reverse ? -1 : 1;
-    for (let f = p.start; ; f += step) {
-      set.add(f);
-      if (f === p.end) break;
-    }
-  }
-  return set;
+/** The job's frames, from its options and the decoded video's length. */
+export function roundFrameRange(plan: Pick<RoundPlan, 'options' | 'prompts'>, numFrames: number): FrameRange {
+  const startFrame = plan.options.startFrame ?? Math.min(...plan.prompts.map((p) => p.frame));
+  return jobFrameRange({ direction: plan.options.direction, startFrame, maxFrames: plan.options.maxFrames }, numFrames);
 }
 
 /**
@@ -109,16 +69,14 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
   const cached = await ctx.videos.acquire(plan.video);
   let source: Awaited<ReturnType<typeof openVideoFile>> | null = null;
   let session: VideoSession | null = null;
-  const sessionOptions = { nonOverlap: plan.options.nonOverlap ?? false };
+  const sessionOptions = jobSessionOptions(plan.options);
   try {
     source = await openVideoFile(cached.path);
     const { numFrames, width, height } = source.info;
     if (plan.round === 1 && plan.prompts.length === 0) throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
-    if (plan.round === 1) {
-      const start = plan.options.startFrame ?? Math.min(...plan.prompts.map((p) => p.frame));
-      if (start >= numFrames) throw new PermanentJobError('bad_input.start_frame', `startFrame ${start} is outside the video (0..${numFrames - 1})`);
-    }
-    const passes = planPasses(plan, numFrames);
+    const range = roundFrameRange(plan, numFrames);
+    if (range.end < range.start) throw new PermanentJobError('bad_input.start_frame', `startFrame ${range.start} is outside the video (0..${numFrames - 1})`);
+    const passes = planPasses(plan, range);
     const framesTotal = plannedFrames(passes).size;
 
     const writer = new ChunkWriter(ctx.prisma, ctx.store, {
@@ -162,7 +120,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     const done: number[] = [];
     for (const c of existing) for (let f = c.startFrame; f < c.endFrame; f++) done.push(f);
     writer.seed(done);
-    await hooks.onStart(framesTotal, start);
+    await hooks.onStart(framesTotal, start, range);
 
     let chunks = 0;
     let engineMs = 0;

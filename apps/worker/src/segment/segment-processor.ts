@@ -54,8 +54,8 @@ export function segmentProcessor(ctx: WorkerContext) {
       await state.markRunning(ctx.workerId, plan.direction);
       log.info({ videoId: plan.video.id, objects: plan.objectIds.length, prompts: plan.prompts.length, options: plan.options }, 'job started');
       const outcome = await propagateRound(ctx, plan, {
-        onStart: async (framesTotal, start) => {
-          await state.setTotal(framesTotal);
+        onStart: async (framesTotal, start, range) => {
+          await state.setTotal(framesTotal, range);
           await state.recordAttempt({ attempt: bull.attemptsMade + 1, workerId: ctx.workerId, at: new Date().toISOString(), framesTotal, ...start });
           if (start.resumedFrom) log.info({ resumedFrom: start.resumedFrom, checkpointSource: start.checkpointSource }, 'resuming from checkpoint');
         },

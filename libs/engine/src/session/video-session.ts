@@ -21,6 +21,13 @@ export interface VideoSessionOptions {
   nonOverlap?: boolean;
   logger?: EngineLogger;
   archive?: OutputArchive;
+  /**
+   * A prompt on an already tracked frame becomes a conditioning frame (the reference's
+   * add_all_frames_to_correct_as_cond). Off, as in SAM2VideoPredictor, such a correction is filed as a
+   * tracked output that the next propagation recomputes over, so it never reaches the stored masks:
+   * an annotation product needs it on, so that what the annotator saw is what propagation keeps.
+   */
+  correctionsAsConditioning?: boolean;
 }
 
 export interface SessionStats {
@@ -102,6 +109,21 @@ export class VideoSession {
     return [Math.fround(Math.fround(x / width) * s), Math.fround(Math.fround(y / height) * s)];
   }
 
+  /**
+   * Whether a prompt on this frame files its output as a conditioning one. Deliberate deviation: the
+   * reference files a new prompt on an already-conditioning frame (once tracked) as a non-conditioning
+   * output, which its preflight then drops in favour of the old conditioning output, so the correction
+   * is lost. Here it replaces the conditioning output.
+   */
+  private isConditioning(track: ObjectTrack, frame: number): boolean {
+    return (
+      track.tracked[frame] === Tracked.No ||
+      track.cond.has(frame) ||
+      this.model.manifest.tracking.addAllFramesToCorrectAsCond ||
+      (this.options.correctionsAsConditioning ?? false)
+    );
+  }
+
   addPoints(frame: number, objectId: number, points: Point[], opts: { clearOld?: boolean; box?: Box } = {}): Promise<FrameResult> {
     return this.exclusive(async () => {
       this.checkFrame(frame);
@@ -131,10 +153,7 @@ export class VideoSession {
       track.maskFrames.delete(frame);
       const isInit = track.tracked[frame] === Tracked.No;
       const reverse = track.tracked[frame] === Tracked.Reverse;
-      // Deliberate deviation: the reference files a new click on an already-conditioning frame (once
-      // tracked) as a non-conditioning output, which its preflight then drops in favour of the old
-      // conditioning output, so the correction is lost. Here it replaces the conditioning output.
-      const isCond = isInit || track.cond.has(frame) || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
+      const isCond = this.isConditioning(track, frame);
       const temp = isCond ? track.tempCond : track.tempNonCond;
       const prev = temp.get(frame) ?? track.cond.get(frame) ?? (await track.getNonCond(frame));
       const image = await this.features.get(frame);
@@ -162,8 +181,7 @@ export class VideoSession {
       const track = this.track(objectId);
       track.points.delete(frame);
       track.maskFrames.add(frame);
-      const isInit = track.tracked[frame] === Tracked.No;
-      const isCond = isInit || track.cond.has(frame) || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
+      const isCond = this.isConditioning(track, frame);
       const maskValues = new Float32Array(width * height);
       let any = false;
       for (let i = 0; i < maskValues.length; i++) if ((maskValues[i] = mask.data[i] ? 1 : 0)) any = true;
