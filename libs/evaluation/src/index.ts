@@ -1,2 +1,3 @@
 export * from './davis-sequence';
 export * from './evaluate-sequence';
+export * from './simulated-annotator';
