@@ -3,5 +3,7 @@
 export * from './chunk-format';
 export * from './chunk-keys';
 export * from './track-stats';
+export * from './track-signals';
+export * from './suggestions';
 export * from './round-view';
 export * from './checkpoint-store';
