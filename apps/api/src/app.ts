@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { MaskletConfig } from '@masklet/config';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { jsonBodyParser } from './common/body-parsers';
@@ -19,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
+import { SuggestionsModule } from './suggestions/suggestions.module';
 import { VideosModule } from './videos/videos.module';
 
 /**
@@ -28,7 +30,7 @@ import { VideosModule } from './videos/videos.module';
 export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
   const deps = resolveDeps(config, given);
 
-  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, BatchesModule, FleetModule, HealthModule, MetricsModule] })
+  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule] })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

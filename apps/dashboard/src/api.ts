@@ -6,6 +6,31 @@ export interface Session {
   tenantId?: string;
 }
 
+/** GET /v1/jobs/:id/suggestions: frames likely to be wrong, best first. */
+export interface SuggestionsView {
+  jobId: string;
+  round: number;
+  items: { frame: number; objectId: number; score: number; reasons: { signal: string; value: number; contribution: number }[] }[];
+}
+
+export interface EffortTotals {
+  rounds: number;
+  clicks: number;
+  previews: number;
+  activeSeconds: number;
+  framesChanged: number;
+  secondsPerFrame: number | null;
+}
+
+/** GET /v1/jobs/:id/analytics: annotation effort per round and per API key. */
+export interface JobAnalyticsView {
+  jobId: string;
+  rounds: { round: number; status: string; apiKeyId: string | null; createdAt: string; clicks: number | null; previews: number | null; activeSeconds: number | null; framesChanged: number | null; secondsPerFrame: number | null }[];
+  perKey: (EffortTotals & { apiKeyId: string | null; keyName: string | null })[];
+  totals: EffortTotals;
+  open: { apiKeyId: string; firstPreviewAt: string; lastPreviewAt: string; previews: number }[];
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -47,6 +72,14 @@ export class Api {
 
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body ?? {});
+  }
+
+  suggestions(jobId: string, limit = 20): Promise<SuggestionsView> {
+    return this.get<SuggestionsView>(`/v1/jobs/${jobId}/suggestions?limit=${limit}`);
+  }
+
+  jobAnalytics(jobId: string): Promise<JobAnalyticsView> {
+    return this.get<JobAnalyticsView>(`/v1/jobs/${jobId}/analytics`);
   }
 
   /** An image behind auth, as an object URL (revoke it when replaced). */

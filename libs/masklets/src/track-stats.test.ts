@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { packTrackStats, unpackTrackStats, type FrameTrackStat } from './track-stats';
 import { decodeChunk, encodeChunk, CHUNK_FORMAT } from './chunk-format';
+import { packTrackSignals, unpackTrackSignals } from './track-signals';
 
 test('track stats round-trip through their packed form, 9 frames crossing a presence byte', () => {
   const stats: FrameTrackStat[] = Array.from({ length: 9 }, (_, i) =>
@@ -30,4 +31,24 @@ test('a chunk encodes to the same bytes twice and decodes to itself; a malformed
   assert.deepEqual(decodeChunk(a.body), chunk);
   const bad = encodeChunk({ ...chunk, round: 0 } as never);
   assert.throws(() => decodeChunk(bad.body));
+});
+
+test('track signals round-trip within their quantisation; unknown and out-of-range values are kept apart', () => {
+  const signals = [
+    { score: 12.345, iou: 0.91234 },
+    { score: -1024, iou: 0.5 },
+    { score: null, iou: null },
+    { score: 0.004, iou: 1.07 },
+    { score: Number.NaN, iou: -0.2 },
+  ];
+  const packed = packTrackSignals(signals);
+  assert.equal(packed.length, 20);
+  assert.deepEqual(unpackTrackSignals(packed, 5), [
+    { score: 12.35, iou: 0.9123 },
+    { score: -327.67, iou: 0.5 },
+    { score: null, iou: null },
+    { score: 0, iou: 1.07 },
+    { score: null, iou: -0.2 },
+  ]);
+  assert.deepEqual(unpackTrackSignals(null, 2), [{ score: null, iou: null }, { score: null, iou: null }]);
 });

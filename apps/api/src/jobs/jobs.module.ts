@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { VideosModule } from '../videos/videos.module';
 import { JobEventsService } from './job-events.service';
 import { JobSubmissionService } from './job-submission.service';
@@ -11,7 +12,7 @@ import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
 
 @Module({
-  imports: [VideosModule],
+  imports: [VideosModule, AnalyticsModule],
   controllers: [JobsController, RoundsController],
   providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService, RoundsService, PreviewService],
   exports: [JobsRepository, JobSubmissionService],

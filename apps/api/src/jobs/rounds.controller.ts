@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../common/zod-validation.pipe';
 import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
+import { AnnotationSessionsService } from '../analytics/annotation-sessions.service';
 import { JobsService } from './jobs.service';
 import { PreviewService, type PreviewResult } from './preview.service';
 import { PreviewBodySchema, PreviewQuerySchema, RoundBodySchema } from './round-body.schema';
@@ -21,6 +22,7 @@ export class RoundsController {
     @Inject(RoundsService) private readonly rounds: RoundsService,
     @Inject(PreviewService) private readonly previews: PreviewService,
     @Inject(JobsService) private readonly jobs: JobsService,
+    @Inject(AnnotationSessionsService) private readonly sessions: AnnotationSessionsService,
   ) {}
 
   @Post(':id/rounds')
@@ -59,6 +61,7 @@ export class RoundsController {
     const b = parseOrThrow(PreviewBodySchema, body);
     const q = parseOrThrow(PreviewQuerySchema, query);
     const result: PreviewResult = await this.previews.preview(job, b);
+    await this.sessions.recordPreview(auth, job.id);
     if (q.format === 'png') {
       res.status(200).type('image/png').end(this.previews.png(result));
       return;

@@ -6,6 +6,7 @@ import { ApiError, notFound } from '../common/api-error';
 import { validationError, zodIssues, type Issue } from '../common/zod-validation.pipe';
 import type { QueueRegistry } from '../core/queues';
 import { LOGGER, PRISMA, QUEUES_TOKEN } from '../core/tokens';
+import { AnnotationSessionsService } from '../analytics/annotation-sessions.service';
 import type { AuthContext } from '../auth/auth-context';
 import { promptRow } from './job-rows';
 import { JobsRepository } from './jobs.repository';
@@ -63,6 +64,7 @@ export class RoundsService {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(QUEUES_TOKEN) private readonly queues: QueueRegistry,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(AnnotationSessionsService) private readonly sessions: AnnotationSessionsService,
   ) {}
 
   async list(tenantId: string, jobId: string): Promise<{ items: RoundView[] }> {
@@ -97,8 +99,10 @@ export class RoundsService {
         data: { currentRound: number, status: 'QUEUED', finishedAt: null, errorCode: null, error: null },
       });
       if (switched.count !== 1) return null;
+      const committedAt = new Date();
+      const effort = await this.sessions.closeInto(tx, { jobId: job.id, apiKeyId: auth.apiKeyId, round: number, committedAt, prompts, changedFrames });
       const r = await tx.round.create({
-        data: { jobId: job.id, number, status: 'QUEUED', direction: body.direction, apiKeyId: auth.apiKeyId, changedFrames, changedObjects, removedObjects },
+        data: { jobId: job.id, number, status: 'QUEUED', direction: body.direction, apiKeyId: auth.apiKeyId, changedFrames, changedObjects, removedObjects, createdAt: committedAt, ...effort },
       });
       if (body.addObjects.length) {
         await tx.jobObject.createMany({ data: body.addObjects.map((o) => ({ jobId: job.id, objectId: o.id, label: o.label ?? null, createdInRound: number })) });

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError } from '../api';
 import { Player } from '../components/player';
 import { SwimLanes } from '../components/swim-lanes';
+import { SuggestionsPanel } from '../components/suggestions-panel';
+import { AnalyticsPanel } from '../components/analytics-panel';
 import { cssColour, objectColour, type Layer } from '../masks';
 import type { CocoRle, FrameMasks, JobView, PreviewResult, RoundView, TracksView, VideoView } from '../types';
 
@@ -230,6 +232,8 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
               ))}
             </tbody>
           </table>
+          <SuggestionsPanel api={api} jobId={id} epoch={epoch} onOpen={(f, o) => { setPlaying(false); setFrame(f); setSelected(o); setHidden((h) => { const n = new Set(h); n.delete(o); return n; }); }} />
+          <AnalyticsPanel api={api} jobId={id} epoch={epoch} />
         </aside>
       </div>
     </div>

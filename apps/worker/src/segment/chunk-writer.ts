@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@masklet/db';
 import type { FrameResult } from '@masklet/engine';
 import { rleToString } from '@masklet/masks';
-import { CHUNK_FORMAT, chunkKey, encodeChunk, packTrackStats, type ChunkFrame, type FrameTrackStat } from '@masklet/masklets';
+import { CHUNK_FORMAT, chunkKey, encodeChunk, packTrackSignals, packTrackStats, type ChunkFrame, type FrameSignals, type FrameTrackStat } from '@masklet/masklets';
 import type { ObjectStore } from '@masklet/storage';
 
 /** Prisma's Bytes fields want a Uint8Array over a plain ArrayBuffer. */
@@ -41,6 +41,8 @@ export interface WrittenChunk {
  */
 export class ChunkWriter {
   private pending: ChunkFrame[] = [];
+  /** Decoder signals of the pending frames (frame -> objectId -> signals), stored with the track stats. */
+  private signals = new Map<number, Map<number, FrameSignals>>();
   private readonly seen = new Set<number>();
   framesWritten = 0;
 
@@ -57,6 +59,7 @@ export class ChunkWriter {
     const last = this.pending[this.pending.length - 1];
     if (last && (Math.abs(result.frame - last.frame) !== 1 || this.block(result.frame) !== this.block(last.frame))) written = await this.flush();
     this.seen.add(result.frame);
+    this.signals.set(result.frame, new Map(result.objects.map((o) => [o.objectId, { score: o.objectScore, iou: o.predictedIou }])));
     this.pending.push({
       frame: result.frame,
       objects: [...result.objects]
@@ -82,12 +85,15 @@ export class ChunkWriter {
 
   discard(): void {
     this.pending = [];
+    this.signals.clear();
   }
 
   async flush(): Promise<WrittenChunk | null> {
     if (this.pending.length === 0) return null;
     const frames = [...this.pending].sort((a, b) => a.frame - b.frame);
+    const signals = this.signals;
     this.pending = [];
+    this.signals = new Map();
     const { jobId, tenantId, round, width, height } = this.target;
     const startFrame = frames[0]!.frame;
     const endFrame = frames[frames.length - 1]!.frame + 1;
@@ -103,7 +109,8 @@ export class ChunkWriter {
         return { present: true, area: o.area, box: [x, y, x + w, y + h] };
       });
       const packed = packTrackStats(stats);
-      return { objectId, presence: bytes(packed.presence), areas: bytes(packed.areas), boxes: bytes(packed.boxes) };
+      const frameSignals = frames.map((f) => signals.get(f.frame)?.get(objectId) ?? { score: null, iou: null });
+      return { objectId, presence: bytes(packed.presence), areas: bytes(packed.areas), boxes: bytes(packed.boxes), signals: bytes(packTrackSignals(frameSignals)) };
     });
     await this.prisma.$transaction([
       this.prisma.maskletChunk.upsert({
@@ -114,8 +121,8 @@ export class ChunkWriter {
       ...tracks.map((t) =>
         this.prisma.objectTrackChunk.upsert({
           where: { jobId_round_objectId_startFrame: { jobId, round, objectId: t.objectId, startFrame } },
-          create: { jobId, round, objectId: t.objectId, startFrame, endFrame, presence: t.presence, areas: t.areas, boxes: t.boxes },
-          update: { endFrame, presence: t.presence, areas: t.areas, boxes: t.boxes },
+          create: { jobId, round, objectId: t.objectId, startFrame, endFrame, presence: t.presence, areas: t.areas, boxes: t.boxes, signals: t.signals },
+          update: { endFrame, presence: t.presence, areas: t.areas, boxes: t.boxes, signals: t.signals },
         }),
       ),
     ]);

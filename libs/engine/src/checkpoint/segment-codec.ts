@@ -6,7 +6,13 @@ import { deflateSync } from 'node:zlib';
 import { toBytePlanes } from './byte-planes';
 
 export const SEGMENT_MAGIC = Buffer.from('MSKLCKPT', 'ascii');
-export const CHECKPOINT_VERSION = 3;
+/** 4: frame outputs carry the predicted IoU (FRAME_OUTPUT_LAYOUT 2). Version 3 segments are still read. */
+export const CHECKPOINT_VERSION = 4;
+/** Versions restoreSession reads, with the frame-output layout each one stores. */
+export const FRAME_LAYOUT_OF_VERSION: ReadonlyMap<number, number> = new Map([
+  [3, 1],
+  [4, 2],
+]);
 export const SEGMENT_PREFIX_BYTES = 16;
 
 /** The uncompressed body: header length, header JSON, then the blobs' byte planes. */

@@ -19,7 +19,7 @@ import { deflate, inflate } from 'node:zlib';
 import type { FrameSource } from '@masklet/video';
 import { SamModel } from '../runtime/sam-model';
 import { fromBytePlanes } from './byte-planes';
-import { CHECKPOINT_VERSION, SEGMENT_MAGIC as MAGIC, segmentBody, segmentPrefix, zlibChunk } from './segment-codec';
+import { CHECKPOINT_VERSION, FRAME_LAYOUT_OF_VERSION, SEGMENT_MAGIC as MAGIC, segmentBody, segmentPrefix, zlibChunk } from './segment-codec';
 import { decodeFrameOutput, encodeFrameOutput, frameOutputBytes, FrameOutput } from '../state/frame-output';
 import { ObjectTrack } from '../state/object-track';
 import { EngineInputError } from '../session/types';
@@ -152,6 +152,8 @@ export async function checkpointSession(session: VideoSession, options: Checkpoi
 
 interface ParsedSegment {
   header: CheckpointHeader;
+  /** The frame-output layout of this segment's blobs (a chain may mix versions after an upgrade). */
+  layout: number;
   /** The blobs, back in their natural byte order. */
   blobs: Buffer;
 }
@@ -159,7 +161,8 @@ interface ParsedSegment {
 async function parseSegment(data: Buffer): Promise<ParsedSegment> {
   if (data.length < 16 || !data.subarray(0, 8).equals(MAGIC)) throw new EngineInputError('bad_checkpoint', 'not a Masklet checkpoint (bad magic)');
   const version = data.readUInt32LE(8);
-  if (version !== CHECKPOINT_VERSION) throw new EngineInputError('bad_checkpoint', `checkpoint version ${version} is not supported (expected ${CHECKPOINT_VERSION})`);
+  const layout = FRAME_LAYOUT_OF_VERSION.get(version);
+  if (layout === undefined) throw new EngineInputError('bad_checkpoint', `checkpoint version ${version} is not supported (expected ${[...FRAME_LAYOUT_OF_VERSION.keys()].join(' or ')})`);
   let body: Buffer;
   try {
     body = await inflateAsync(data.subarray(16), { chunkSize: zlibChunk(data.length * 2) });
@@ -168,7 +171,7 @@ async function parseSegment(data: Buffer): Promise<ParsedSegment> {
   }
   const headerBytes = body.readUInt32LE(0);
   const header = JSON.parse(body.subarray(4, 4 + headerBytes).toString('utf8')) as CheckpointHeader;
-  return { header, blobs: fromBytePlanes(body.subarray(4 + headerBytes)) };
+  return { header, layout, blobs: fromBytePlanes(body.subarray(4 + headerBytes)) };
 }
 
 /** Reads a segment's blobs in the order `checkpointSession` wrote them. */
@@ -221,7 +224,7 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
   const m = model.manifest;
   const window = Math.max(m.maxObjPtrsInEncoder, m.numMaskmem) * m.tracking.memoryTemporalStrideForEval;
   if (header.hasMemoryPosEnc) session.conditioning.setMemoryPosEnc(reader.floats(session.sizes.memoryValues));
-  const outputBytes = frameOutputBytes(session.sizes);
+  const outputBytes = frameOutputBytes(session.sizes, head.layout);
   const missing = new Map<number, Set<number>>();
   for (const obj of header.objects) {
     const track = new ObjectTrack(obj.id, info.numFrames, session.archive);
@@ -229,7 +232,7 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
     for (const p of obj.points) track.points.set(p.frame, { coords: reader.floats(p.count * 2), labels: reader.floats(p.count) });
     for (const f of obj.maskFrames) track.maskFrames.add(f);
     reader.take(info.numFrames + trackedPadding(info.numFrames)).copy(Buffer.from(track.tracked.buffer), 0, 0, info.numFrames);
-    const read = () => decodeFrameOutput(reader.take(outputBytes), session.sizes);
+    const read = () => decodeFrameOutput(reader.take(outputBytes), session.sizes, head.layout);
     for (const f of obj.cond) track.cond.set(f, read());
     for (const f of obj.tempCond) track.tempCond.set(f, read());
     for (const f of obj.tempNonCond) track.tempNonCond.set(f, read());
@@ -249,13 +252,13 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
     const segReader = new BlobReader(seg.blobs, 0);
     if (seg.header.hasMemoryPosEnc) segReader.take(session.sizes.memoryValues * 4);
     for (const obj of seg.header.objects) {
-      const inline = inlineNonCond(segReader, obj, info.numFrames, outputBytes);
+      const inline = inlineNonCond(segReader, obj, info.numFrames, frameOutputBytes(session.sizes, seg.layout));
       const want = missing.get(obj.id);
       const track = session.tracks.get(obj.id);
       if (!want || !track) continue;
       for (const [f, bytes] of inline) {
         if (!want.delete(f)) continue;
-        track.setNonCond(f, decodeFrameOutput(bytes, session.sizes));
+        track.setNonCond(f, decodeFrameOutput(bytes, session.sizes, seg.layout));
         track.markPersisted(f);
       }
       await track.evictAround(header.lastFrame, window);

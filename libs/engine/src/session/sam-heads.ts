@@ -97,7 +97,7 @@ export class SamHeads {
       else logits.fill(NO_OBJ_SCORE);
       const ptr = out.objPtrs.slice((i * 4 + choice.ptrToken) * c, (i * 4 + choice.ptrToken + 1) * c);
       if (t.predObjScores) blendNoObjectPointer(ptr, noObjPtr, t.softNoObjPtr ? 1 / (1 + Math.exp(-score)) : present ? 1 : 0, t.fixedNoObjPtr);
-      outputs.push({ memory: null, predMasks: this.fillHoles(logits), objPtr: ptr, objectScore: score });
+      outputs.push({ memory: null, predMasks: this.fillHoles(logits), objPtr: ptr, objectScore: score, iou: choice.iou });
     }
     return { outputs, chosenLogits, objectScores: out.objectScores };
   }

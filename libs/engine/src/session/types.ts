@@ -37,6 +37,11 @@ export interface ObjectMask {
   bbox: [number, number, number, number] | null;
   /** The decoder's object-presence logit; <= 0 means occluded / absent. */
   objectScore: number;
+  /**
+   * The decoder's predicted IoU of the chosen mask (its own quality estimate, 0..1; 1 for a mask
+   * prompt); null when the object has no output on this frame or it is unknown (an old checkpoint).
+   */
+  predictedIou: number | null;
 }
 
 export interface FrameResult {

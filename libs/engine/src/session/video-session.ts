@@ -202,6 +202,8 @@ export class VideoSession {
         predMasks: this.heads.fillHoles(lowResLogits),
         objPtr: ptr,
         objectScore: lambda * 20 - 10,
+        // The annotator drew this mask: it is the answer, not an estimate.
+        iou: 1,
       };
       (isCond ? track.tempCond : track.tempNonCond).set(frame, output);
       return this.frameResult(frame, 'prompt');
@@ -310,10 +312,12 @@ export class VideoSession {
     const tracks = [...this.tracks.values()];
     const logits: Float32Array[] = [];
     const scores: number[] = [];
+    const ious: (number | null)[] = [];
     for (const track of tracks) {
       const out = await track.latestOutput(frame);
       logits.push(out?.predMasks ?? new Float32Array(this.sizes.maskValues).fill(NO_OBJ_SCORE));
       scores.push(out?.objectScore ?? NO_OBJ_SCORE);
+      ious.push(out && Number.isFinite(out.iou) ? out.iou : null);
     }
     const masks = this.renderer.render(logits, logits.map(() => 0), this.options.nonOverlap ?? false);
     const { width, height } = this.source.info;
@@ -326,6 +330,7 @@ export class VideoSession {
         area: masks[i]!.area,
         bbox: masks[i]!.bbox,
         objectScore: scores[i]!,
+        predictedIou: ious[i]!,
       })),
     };
   }
