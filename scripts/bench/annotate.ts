@@ -131,7 +131,7 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
         await new Promise((r) => setTimeout(r, 200));
       }
       const truth = await Promise.all(seq.maskFiles.map((f) => readGroundTruth(f)));
-      for (const picker of (process.env.ANNOTATE_ONLY_PRIMARY ? [primary] : [primary, primary === "suggested" ? "oracle" : "suggested"]) as Picker[]) {
+      for (const picker of [primary, primary === 'suggested' ? 'oracle' : 'suggested'] as Picker[]) {
         perPicker.get(picker)!.push((await annotate(stack, seq, video.id, truth, picker, rounds, values.direction)).jf);
       }
     }
