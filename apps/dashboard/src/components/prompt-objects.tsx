@@ -30,7 +30,7 @@ export function PromptObjects({ objects, selected, onSelect, onRename, onAdd, on
               <input className="object-name" data-testid={`name-${o.id}`} placeholder={`object ${o.id}`} value={o.label} onChange={(e) => onRename(o.id, e.target.value)} />
             </label>
             <small data-testid={`prompted-${o.id}`}>
-              {o.frames.length === 0 ? 'no prompt' : o.frames.map((f) => <button key={f} className="link-button" onClick={() => onSeek(f)}>{f}</button>)}
+              {o.frames.length === 0 ? 'no prompt yet' : 'frames '}{o.frames.map((f) => <button key={f} className="link-button" onClick={() => onSeek(f)}>{f}</button>)}
             </small>
             <button className="link-button" title="remove this object" onClick={() => onRemove(o.id)}>x</button>
           </li>

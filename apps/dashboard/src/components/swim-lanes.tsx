@@ -51,7 +51,7 @@ export function SwimLanes({ tracks, range, frame, onSeek, pending = [], labels }
           ))}
         </g>
       ))}
-      <line x1={x(frame + 0.5)} x2={x(frame + 0.5)} y1={0} y2={h - 14} className="cursor" />
+      <line data-testid="lanes-cursor" x1={x(frame + 0.5)} x2={x(frame + 0.5)} y1={0} y2={h - 14} className="cursor" />
       <text x={LABEL_W} y={h - 2} className="label" data-testid="lanes-first">{range.start}</text>
       <text x={W - 8} y={h - 2} textAnchor="end" className="label" data-testid="lanes-last">{range.end}</text>
     </svg>

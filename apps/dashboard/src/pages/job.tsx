@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Api, ApiError } from '../api';
 import { FrameScrubber } from '../components/frame-scrubber';
 import { JobObjects } from '../components/job-objects';
@@ -9,7 +9,7 @@ import { SwimLanes } from '../components/swim-lanes';
 import { clampToRange, jobFrameRange } from '../frame-range';
 import { useFrameImage } from '../hooks/use-frame-image';
 import { useFrameMasks } from '../hooks/use-frame-masks';
-import { useJob } from '../hooks/use-job';
+import { TERMINAL, useJob } from '../hooks/use-job';
 import { objectColour, type Layer } from '../masks';
 import type { Point, PreviewResult, RoundView } from '../types';
 
@@ -60,7 +60,17 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
 
   const pointsHere = useMemo(() => Object.entries(pending).filter(([k]) => k.startsWith(`${frame}:`)).flatMap(([, p]) => p), [pending, frame]);
   const pendingMarkers = useMemo(() => Object.keys(pending).map((k) => k.split(':').map(Number) as [number, number]).map(([f, o]) => ({ frame: f, objectId: o })), [pending]);
+  const prompted = useMemo(() => {
+    const out = new Map<number, number[]>();
+    for (const p of (tracks?.objects ?? []).flatMap((o) => o.prompts)) out.set(p.round, [...new Set([...(out.get(p.round) ?? []), p.frame])].sort((a, b) => a - b));
+    return out;
+  }, [tracks]);
   const labels = useMemo(() => new Map(added.filter((a) => a.label).map((a) => [a.id, a.label])), [added]);
+
+  const finished = job && TERMINAL.includes(job.status) ? `round ${job.currentRound} finished: ${job.status}` : null;
+  useEffect(() => {
+    if (finished) setMessage((m) => (m?.includes('re-propagating') ? finished : m));
+  }, [finished]);
 
   const click = async (x: number, y: number, positive: boolean) => {
     if (selected === null) return setMessage('Pick an object (or add one) before clicking.');
@@ -136,7 +146,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
             <span className="compare-key">(dashed outline)</span>
           </label>
           <h3>Rounds</h3>
-          <RoundsTable rounds={rounds} onSeek={setFrame} />
+          <RoundsTable rounds={rounds} prompted={prompted} onSeek={setFrame} />
         </aside>
       </div>
     </div>
