@@ -10,7 +10,7 @@ export function RoundsTable({ rounds, prompted, onSeek }: { rounds: RoundView[];
   return (
     <div className="table-scroll">
       <table data-testid="rounds" className="rounds">
-        <thead><tr><th>#</th><th>Status</th><th title="frames the round prompted">Frames</th><th title="objects the round prompted">Objects</th><th title="frames the round recomputed">Recomp.</th><th title="mean IoU change against the round before">ΔIoU</th></tr></thead>
+        <thead><tr><th>#</th><th>Status</th><th title="frames the round prompted">Frames</th><th title="objects the round prompted">Obj.</th><th title="frames the round recomputed">Recomp.</th><th title="mean IoU change against the round before">ΔIoU</th></tr></thead>
         <tbody>
           {rounds.map((r) => ({ ...r, changedFrames: r.changedFrames?.length ? r.changedFrames : (prompted.get(r.number) ?? []) })).map((r) => (
             <tr key={r.number} data-round={r.number}>
