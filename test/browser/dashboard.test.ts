@@ -3,14 +3,12 @@
 // test/artifacts/ (git-ignored) so a person can look at what the assertions saw.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MaskletClient } from '@masklet/client';
 import { fromCocoRle } from '@masklet/masks';
-import { DASHBOARD_DIST } from '../../apps/api/src/dashboard/serve-dashboard';
 import { testClip, truthMask } from '../worker/support';
-import { clickJob, startStack, type Stack } from '../e2e/stack';
+import { clickJob, type Stack } from '../e2e/stack';
+import { openDashboard, type Dashboard } from './support';
 
 // The page functions below run in the browser; this suite compiles without the DOM library.
 declare const document: {
@@ -18,38 +16,22 @@ declare const document: {
   querySelectorAll(selector: string): { length: number };
 };
 
-const ARTIFACTS = resolve(__dirname, '..', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
+let dash: Dashboard;
 let stack: Stack;
-let browser: Browser;
 let page: Page;
 let key: string;
 let tenantId: string;
 
 before(async () => {
-  assert.ok(existsSync(join(DASHBOARD_DIST, 'index.html')), `the dashboard is not built (${DASHBOARD_DIST}); npm test builds it through scripts/bootstrap.mjs`);
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: infra/local/ensure-chromium.sh installs Debian's chromium`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack();
-  const tenant = await stack.admin.createTenant(`browser-${Date.now()}`);
-  tenantId = tenant.id;
-  key = (await stack.admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], 'browser')).key;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${stack.baseUrl}/ui/`);
-  await page.getByTestId('api-key').fill(key);
-  await page.getByTestId('login').click();
-  await page.waitForSelector('nav.nav');
+  dash = await openDashboard('browser');
+  ({ stack, page, key, tenantId } = dash);
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.close();
+  await dash?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => dash.shot(name);
 
 async function overlayPixels(): Promise<number> {
   return Number(await page.getByTestId('player').getAttribute('data-overlay-pixels'));

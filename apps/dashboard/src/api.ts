@@ -82,6 +82,18 @@ export class Api {
     return this.get<JobAnalyticsView>(`/v1/jobs/${jobId}/analytics`);
   }
 
+  /** A file as multipart field "file" (the browser sets the boundary). */
+  async upload<T>(path: string, file: File): Promise<T> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const res = await fetch(path, { method: 'POST', headers: this.headers(), body: form });
+    if (!res.ok) {
+      const err = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new ApiError(res.status, err?.error?.code ?? `HTTP_${res.status}`, err?.error?.message ?? res.statusText);
+    }
+    return (await res.json()) as T;
+  }
+
   /** An image behind auth, as an object URL (revoke it when replaced). */
   async imageUrl(path: string, signal?: AbortSignal): Promise<string> {
     const res = await fetch(path, { headers: this.headers(), signal });

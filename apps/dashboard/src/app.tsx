@@ -4,6 +4,7 @@ import { LoginPage } from './pages/login';
 import { FleetPage } from './pages/fleet';
 import { JobsPage } from './pages/jobs';
 import { JobPage } from './pages/job';
+import { NewJobPage } from './pages/new-job';
 import { useRoute } from './route';
 
 const STORAGE_KEY = 'masklet.apiKey';
@@ -35,7 +36,8 @@ export function App() {
       <nav className="nav">
         <span className="brand">Masklet</span>
         <a href="#/fleet" className={route.page === 'fleet' ? 'active' : ''}>Fleet</a>
-        <a href="#/jobs" className={route.page !== 'fleet' ? 'active' : ''}>Jobs</a>
+        <a href="#/jobs" className={route.page === 'jobs' || route.page === 'job' ? 'active' : ''}>Jobs</a>
+        <a href="#/new" data-testid="nav-new" className={route.page === 'new' ? 'active' : ''}>New job</a>
         <a href="/admin/queues" target="_blank" rel="noreferrer">Queues (bull-board)</a>
         <a href="/docs" target="_blank" rel="noreferrer">API docs</a>
         <button className="link" onClick={logout}>Log out</button>
@@ -43,6 +45,7 @@ export function App() {
       <main>
         {route.page === 'fleet' && <FleetPage api={api} />}
         {route.page === 'jobs' && <JobsPage api={api} query={route.query} />}
+        {route.page === 'new' && <NewJobPage key={route.videoId ?? ''} api={api} videoId={route.videoId} />}
         {route.page === 'job' && <JobPage key={route.id} api={api.withTenant(route.tenantId)} id={route.id} />}
       </main>
     </div>

@@ -44,16 +44,28 @@ export interface AdminJobRow {
   finishedAt: string | null;
 }
 
+/** Inclusive frames of a job. */
+export interface FrameRange {
+  start: number;
+  end: number;
+}
+
 export interface JobView {
   id: string;
   status: JobStatus;
   videoId: string;
   batchId: string | null;
   model: string;
+  /** The job's own frames: progress and framesDone count frames with masks in it (any round). */
   progress: number;
   framesDone: number;
   framesTotal: number;
   currentRound: number;
+  /** Absent from APIs older than the job/round split; see frame-range.ts. */
+  frameRange?: FrameRange;
+  /** The current round's own work. */
+  round?: { number: number; status: JobStatus; framesDone: number; framesTotal: number; progress: number };
+  options?: { direction?: 'forward' | 'backward' | 'both'; startFrame?: number; maxFrames?: number };
   error: { code: string; message: string } | null;
   objects?: { id: number; label: string | null; framesPresent: number; meanArea: number | null }[];
   createdAt: string;
@@ -62,6 +74,8 @@ export interface JobView {
 
 export interface VideoView {
   id: string;
+  filename?: string | null;
+  createdAt?: string;
   width: number | null;
   height: number | null;
   fps: number | null;
@@ -72,6 +86,10 @@ export interface VideoView {
 export interface RoundView {
   number: number;
   status: string;
+  direction?: string;
+  changedFrames?: number[];
+  changedObjects?: number[];
+  removedObjects?: number[];
   framesRecomputed: number | null;
   meanIouDelta: number | null;
   createdAt: string;
@@ -81,6 +99,7 @@ export interface RoundView {
 export interface TracksView {
   round: number;
   framesTotal: number;
+  frameRange?: FrameRange;
   objects: { id: number; label: string | null; present: [number, number][]; prompts: { frame: number; round: number; kind: string }[]; removedInRound: number | null }[];
 }
 
@@ -95,10 +114,14 @@ export interface FrameMasks {
   frames: { frame: number; objects: { objectId: number; rle: CocoRle; area: number }[] }[];
 }
 
+export type Point = { x: number; y: number; label: 0 | 1 };
+export type Box = { x0: number; y0: number; x1: number; y1: number };
+
 export interface PreviewResult {
   frame: number;
   objectId: number;
-  round: number;
+  /** The round the preview started from; null for a video preview (no job yet). */
+  round: number | null;
   rle: CocoRle;
   area: number;
   ms: number;

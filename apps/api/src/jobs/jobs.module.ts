@@ -10,11 +10,13 @@ import { MaskletsService } from './masklets.service';
 import { PreviewService } from './preview.service';
 import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
+import { VideoPreviewController } from './video-preview.controller';
+import { VideoPreviewService } from './video-preview.service';
 
 @Module({
   imports: [VideosModule, AnalyticsModule],
-  controllers: [JobsController, RoundsController],
-  providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService, RoundsService, PreviewService],
+  controllers: [JobsController, RoundsController, VideoPreviewController],
+  providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService, RoundsService, PreviewService, VideoPreviewService],
   exports: [JobsRepository, JobSubmissionService],
 })
 export class JobsModule {}

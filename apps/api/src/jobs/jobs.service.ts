@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Job, JobStatus } from '@masklet/db';
 import { isCancelled, QUEUES, segmentJobId, signalCancel } from '@masklet/queue';
 import { ApiError, badRequest, notFound } from '../common/api-error';
+import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import type { QueueRegistry } from '../core/queues';
 import { LOGGER, QUEUES_TOKEN, REDIS } from '../core/tokens';
 import type { AuthContext } from '../auth/auth-context';
@@ -124,19 +125,4 @@ function isUniqueViolation(err: unknown): boolean {
   if (e.code === 'P2002') return true;
   const text = `${JSON.stringify(e.meta ?? {})} ${e.message ?? ''}`;
   return /23505|unique constraint/i.test(text);
-}
-
-function encodeCursor(j: Job): string {
-  return Buffer.from(JSON.stringify([j.createdAt.toISOString(), j.id])).toString('base64url');
-}
-
-function decodeCursor(c: string): { createdAt: Date; id: string } {
-  try {
-    const [t, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(t);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string') throw new Error('bad');
-    return { createdAt, id };
-  } catch {
-    throw badRequest('INVALID_CURSOR', 'cursor is not one returned by this API');
-  }
 }

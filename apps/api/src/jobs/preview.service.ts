@@ -64,7 +64,8 @@ export class PreviewService implements OnModuleDestroy {
     this.checkpoints = new CheckpointStore(redis, store, config.CHECKPOINT_TTL_SECONDS);
   }
 
-  private loadModel(): Promise<SamModel> {
+  /** The API process's one model, shared with the video preview (VideoPreviewService). */
+  loadModel(): Promise<SamModel> {
     if (!this.model) {
       this.model = (async () => SamModel.load(this.config.MASKLET_MODEL ?? (await ensureModel('reference')), { runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) } }))();
       this.model.catch(() => (this.model = null));

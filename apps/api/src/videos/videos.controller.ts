@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../common/api-error';
 import { parseOrThrow } from '../common/zod-validation.pipe';
 import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
+import { VideoListQuerySchema } from './video-list.schema';
 import { VideosService } from './videos.service';
 import type { VideoView } from './video.view';
 
@@ -44,6 +45,16 @@ export class VideosController {
       return this.videos.register(auth.tenantId, body.uri);
     }
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the video as multipart/form-data (field "file") or JSON {"uri": "s3://..."}');
+  }
+
+  @Get()
+  @Scopes('read')
+  @ApiOperation({ summary: "The tenant's videos, newest first (keyset pagination: pass nextCursor as cursor). 400 VALIDATION_FAILED / INVALID_CURSOR." })
+  @ApiQuery({ name: 'status', required: false, enum: ['PENDING', 'READY', 'FAILED'] })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  list(@Auth() auth: AuthContext, @Query() query: unknown): Promise<{ items: VideoView[]; nextCursor: string | null }> {
+    return this.videos.list(auth.tenantId, parseOrThrow(VideoListQuerySchema, query));
   }
 
   @Get(':id/frames/:frame')

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient, Video } from '@masklet/db';
+import type { Prisma, PrismaClient, Video, VideoStatus } from '@masklet/db';
 import { PRISMA } from '../core/tokens';
 
 export interface VideoFacts {
@@ -43,6 +43,16 @@ export class VideosRepository {
   findForTenant(tenantId: string, id: string): Promise<Video | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return this.prisma.video.findFirst({ where: { id, tenantId } });
+  }
+
+  /** Keyset pagination, newest first; the cursor is the last row's (createdAt, id). */
+  listForTenant(tenantId: string, q: { status?: VideoStatus; limit: number; after?: { createdAt: Date; id: string } }): Promise<Video[]> {
+    const where: Prisma.VideoWhereInput = {
+      tenantId,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.after ? { OR: [{ createdAt: { lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { lt: q.after.id } }] } : {}),
+    };
+    return this.prisma.video.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit });
   }
 
   findManyForTenant(tenantId: string, ids: string[]): Promise<Video[]> {

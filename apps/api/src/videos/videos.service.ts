@@ -8,11 +8,13 @@ import { ingestJobId, QUEUES, type IngestPayload } from '@masklet/queue';
 import { parseS3Uri, UploadTooLargeError, type ObjectStore } from '@masklet/storage';
 import { frameJpeg, type VideoProbe } from '@masklet/video';
 import { ApiError, notFound } from '../common/api-error';
+import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import type { QueueRegistry } from '../core/queues';
 import { CONFIG, LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
 import { receiveMultipartFile } from './multipart-upload';
 import { checkVideoLimits, probeStoredVideo } from './video-probe';
 import { toVideoView, type VideoView } from './video.view';
+import type { VideoListQuery } from './video-list.schema';
 import { VideosRepository } from './videos.repository';
 
 @Injectable()
@@ -92,6 +94,13 @@ export class VideosService {
     const loc = v.sourceUri ? parseS3Uri(v.sourceUri) : null;
     const url = loc ? await this.store.forBucket(loc.bucket).presignGet(loc.key, 300) : await this.store.presignGet(v.s3Key, 300);
     return frameJpeg(url, frame, { fps: v.fps, maxWidth });
+  }
+
+  async list(tenantId: string, q: VideoListQuery): Promise<{ items: VideoView[]; nextCursor: string | null }> {
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await this.videos.listForTenant(tenantId, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(after ? { after } : {}) });
+    const last = rows[rows.length - 1];
+    return { items: rows.map(toVideoView), nextCursor: rows.length === q.limit && last ? encodeCursor(last) : null };
   }
 
   async get(tenantId: string, id: string): Promise<VideoView> {

@@ -1,38 +1,59 @@
+import type { MouseEvent } from 'react';
 import { cssColour } from '../masks';
-import type { TracksView } from '../types';
+import type { FrameRange, TracksView } from '../types';
 
-/** One lane per object: bars where it is present, triangles where prompts were given; click to seek. */
-export function SwimLanes({ tracks, frame, onSeek }: { tracks: TracksView; frame: number; onSeek: (frame: number) => void }) {
-  const n = Math.max(1, tracks.framesTotal);
-  const laneH = 22;
-  const labelW = 90;
-  const w = 800;
-  const x = (f: number) => labelW + (f / n) * (w - labelW - 8);
-  const h = tracks.objects.length * laneH + 18;
-  const seek = (e: React.MouseEvent<SVGSVGElement>) => {
+export interface SwimLanesProps {
+  tracks: TracksView;
+  /** The job's frames: the axis runs over exactly these, whatever a round recomputed. */
+  range: FrameRange;
+  frame: number;
+  onSeek: (frame: number) => void;
+  /** Clicks not yet committed (hollow markers). */
+  pending?: { objectId: number; frame: number }[];
+  /** Labels typed in this session, over the stored ones. */
+  labels?: Map<number, string>;
+}
+
+const LANE_H = 22;
+const LABEL_W = 110;
+const W = 800;
+
+/** One lane per object: bars where it is present, a triangle per prompt of every round; click to seek. */
+export function SwimLanes({ tracks, range, frame, onSeek, pending = [], labels }: SwimLanesProps) {
+  const n = range.end - range.start + 1;
+  const span = W - LABEL_W - 8;
+  const x = (f: number) => LABEL_W + ((f - range.start) / n) * span;
+  const h = tracks.objects.length * LANE_H + 18;
+  const seek = (e: MouseEvent<SVGSVGElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
-    const px = ((e.clientX - r.left) / r.width) * w;
-    if (px >= labelW) onSeek(Math.min(n - 1, Math.max(0, Math.floor(((px - labelW) / (w - labelW - 8)) * n))));
+    const px = ((e.clientX - r.left) / r.width) * W;
+    if (px >= LABEL_W) onSeek(Math.min(range.end, Math.max(range.start, range.start + Math.floor(((px - LABEL_W) / span) * n))));
   };
+  const inRange = (f: number) => f >= range.start && f <= range.end;
   return (
-    <svg data-testid="swim-lanes" viewBox={`0 0 ${w} ${h}`} className="lanes" onClick={seek}>
+    <svg data-testid="swim-lanes" data-start={range.start} data-end={range.end} viewBox={`0 0 ${W} ${h}`} className="lanes" onClick={seek}>
       {tracks.objects.map((o, i) => (
-        <g key={o.id} data-testid="lane" data-object={o.id} transform={`translate(0, ${i * laneH})`}>
-          <text x={4} y={15} className="label">{o.label ?? `object ${o.id}`}{o.removedInRound ? ' (removed)' : ''}</text>
-          <rect x={labelW} y={4} width={w - labelW - 8} height={laneH - 8} className="lane-bg" />
-          {o.present.map(([a, b]) => (
-            <rect key={a} data-testid="presence" x={x(a)} y={5} width={Math.max(1, x(b) - x(a))} height={laneH - 10} fill={cssColour(o.id, 0.85)} />
+        <g key={o.id} data-testid="lane" data-object={o.id} transform={`translate(0, ${i * LANE_H})`}>
+          <text x={4} y={15} className="label">{labels?.get(o.id) || o.label || `object ${o.id}`}{o.removedInRound ? ' (removed)' : ''}</text>
+          <rect x={LABEL_W} y={4} width={span} height={LANE_H - 8} className="lane-bg" />
+          {o.present.map(([a, b]) => [Math.max(a, range.start), Math.min(b, range.end + 1)] as const).filter(([a, b]) => b > a).map(([a, b]) => (
+            <rect key={a} data-testid="presence" x={x(a)} y={5} width={Math.max(1, x(b) - x(a))} height={LANE_H - 10} fill={cssColour(o.id, 0.85)} />
           ))}
-          {o.prompts.map((p, k) => (
-            <path key={k} data-testid="prompt-marker" d={`M ${x(p.frame + 0.5)} ${laneH - 2} l -4 -6 l 8 0 z`} className="marker">
-              <title>{`round ${p.round}: ${p.kind} on frame ${p.frame}`}</title>
+          {o.prompts.filter((p) => inRange(p.frame)).map((p, k) => (
+            <path key={k} data-testid="prompt-marker" data-frame={p.frame} data-round={p.round} d={`M ${x(p.frame + 0.5)} ${LANE_H - 2} l -5 -8 l 10 0 z`} className={p.round > 1 ? 'marker correction' : 'marker'}>
+              <title>{`round ${p.round}: ${p.kind.toLowerCase()} on frame ${p.frame}`}</title>
+            </path>
+          ))}
+          {pending.filter((p) => p.objectId === o.id && inRange(p.frame)).map((p) => (
+            <path key={`p${p.frame}`} data-testid="pending-marker" data-frame={p.frame} d={`M ${x(p.frame + 0.5)} ${LANE_H - 2} l -5 -8 l 10 0 z`} className="marker pending">
+              <title>{`not committed: frame ${p.frame}`}</title>
             </path>
           ))}
         </g>
       ))}
-      <line x1={x(frame + 0.5)} x2={x(frame + 0.5)} y1={0} y2={h - 14} className="cursor" />
-      <text x={labelW} y={h - 2} className="label">0</text>
-      <text x={w - 8} y={h - 2} textAnchor="end" className="label">{n - 1}</text>
+      <line data-testid="lanes-cursor" x1={x(frame + 0.5)} x2={x(frame + 0.5)} y1={0} y2={h - 14} className="cursor" />
+      <text x={LABEL_W} y={h - 2} className="label" data-testid="lanes-first">{range.start}</text>
+      <text x={W - 8} y={h - 2} textAnchor="end" className="label" data-testid="lanes-last">{range.end}</text>
     </svg>
   );
 }
