@@ -77,13 +77,15 @@ async function annotate(stack: BenchStack, seq: DavisSequence, videoId: string, 
   const jf: number[] = [];
   const clicks: number[] = [];
   let given = 1;
+  let last: { frame: number; label: 0 | 1; J: number } | null = null;
   for (let round = 1; ; round++) {
     const pred = await predictedMasks(stack, job.id, truth.length, width, height);
     const scores = truth.map((gt, f) => ({ J: jaccard(pred[f]!, gt), F: boundaryF(pred[f]!, gt) }));
     const mean = meanSequenceScores(scores);
     jf.push((mean.J + mean.F) / 2);
     clicks.push(given);
-    console.log(JSON.stringify({ bench: 'annotate', picker, sequence: seq.name, round, J: +mean.J.toFixed(4), F: +mean.F.toFixed(4), JF: +jf[jf.length - 1]!.toFixed(4), clicks: given }));
+    const corrected = last ? { frame: last.frame, label: last.label, frameJ: [+last.J.toFixed(3), +scores[last.frame]!.J.toFixed(3)] } : null;
+    console.log(JSON.stringify({ bench: 'annotate', picker, sequence: seq.name, round, J: +mean.J.toFixed(4), F: +mean.F.toFixed(4), JF: +jf[jf.length - 1]!.toFixed(4), clicks: given, ...(corrected ? { corrected } : {}) }));
     if (round === rounds) break;
     const frame = await pickFrame(stack, picker, job.id, scores);
     const click = correctiveClick(pred[frame]!, truth[frame]!);
@@ -95,6 +97,7 @@ async function annotate(stack: BenchStack, seq: DavisSequence, videoId: string, 
       }
       break;
     }
+    last = { frame, label: click.label, J: scores[frame]!.J };
     await stack.call('POST', `/v1/jobs/${job.id}/rounds`, { corrections: [{ frame, objectId: 1, points: [{ x: click.x, y: click.y, label: click.label }] }], direction }, 202);
     given++;
     await waitRound(stack, job.id, round + 1);
