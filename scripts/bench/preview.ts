@@ -6,18 +6,9 @@
  * restore from the round checkpoint) is reported apart as `open`. JSON lines, then `preview_p50_ms <ms>`.
  * Uses Redis database 8 (flushed) so nothing else's queue is touched.
  */
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import IORedis from 'ioredis';
-import { MaskletClient } from '@masklet/client';
-import { loadConfig, type MaskletConfig } from '@masklet/config';
-import { createPrismaClient, migrate } from '@masklet/db';
-import { parseProviders, SamModel } from '@masklet/engine';
+import { resolve } from 'node:path';
 import { writeSyntheticClip } from '@masklet/video';
-import { createApiApp } from '../../apps/api/src/app';
-import { TenantAdminService } from '../../apps/api/src/auth/tenant-admin.service';
-import { startWorker } from '../../apps/worker/src/worker';
-import { ensureModel } from '../../models/generator/ensure-model';
+import { startBenchStack } from './in-process-stack';
 
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -25,30 +16,10 @@ const percentile = (xs: number[], p: number): number => {
 };
 
 export async function runPreviewBench(): Promise<void> {
-  const base = loadConfig();
-  const redisUrl = new URL(base.REDIS_URL);
-  redisUrl.pathname = '/8';
-  const config: MaskletConfig = { ...base, REDIS_URL: redisUrl.toString(), LOG_LEVEL: 'warn', WORKER_METRICS_PORT: 0 };
-  const flush = async (): Promise<void> => {
-    const r = new IORedis(config.REDIS_URL);
-    await r.flushdb();
-    r.disconnect();
-  };
-  await flush();
-  await migrate({ databaseUrl: config.DATABASE_URL, migrationsDir: resolve('prisma', 'migrations'), log: () => undefined });
   const frames = Number(process.env.BENCH_CLIP_FRAMES ?? 48);
   const clip = await writeSyntheticClip({ outDir: resolve('.tmp/bench/preview-clip'), frames, width: 320, height: 240, seed: 'bench-preview', mp4: true, frameFiles: false, scenario: { objects: 2 } });
-
-  const prisma = createPrismaClient(config.DATABASE_URL);
-  const admin = new TenantAdminService(prisma);
-  const tenant = await admin.createTenant(`bench-preview-${Date.now()}`);
-  const key = await admin.createKey(tenant.id, ['submit', 'read', 'correct'], 'bench-preview');
-  const api = await createApiApp(config);
-  await api.listen(0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
-  const client = new MaskletClient(baseUrl, key.key);
-  const model = await SamModel.load(process.env.MASKLET_MODEL ?? (await ensureModel('reference')), { runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) } });
-  const worker = await startWorker({ ...config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', 'preview-worker') }, { model });
+  const stack = await startBenchStack('preview', 8);
+  const { client, baseUrl, key } = stack;
   try {
     const video = await client.uploadVideo(clip.mp4Path!);
     const objects = clip.meta.objects.map((o) => {
@@ -64,7 +35,7 @@ export async function runPreviewBench(): Promise<void> {
       const t0 = performance.now();
       const res = await fetch(`${baseUrl}/v1/jobs/${job.id}/preview`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ frame, objectId, points }),
       });
       const body = await res.text();
@@ -91,10 +62,6 @@ export async function runPreviewBench(): Promise<void> {
     console.log(JSON.stringify({ bench: 'preview', frames, objects: clip.meta.objects.length, clicks: ms.length, openMs: +openMs.toFixed(1), firstOnFrameMs: clickFrames.map((_, i) => +ms[i * 5]!.toFixed(1)), p50Ms: +percentile(ms, 50).toFixed(1), p90Ms: +percentile(ms, 90).toFixed(1), maxMs: +Math.max(...ms).toFixed(1) }));
     console.log(`preview_p50_ms ${percentile(ms, 50).toFixed(1)}`);
   } finally {
-    await worker.close();
-    await api.close();
-    await model.release();
-    await prisma.$disconnect();
-    await flush();
+    await stack.close();
   }
 }

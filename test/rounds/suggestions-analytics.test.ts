@@ -18,7 +18,7 @@ import {
 import { openVideoFile, type SyntheticClipResult } from '@masklet/video';
 import { sharedModel, testClip } from '../worker/support';
 import { clickJob, startStack, type Stack } from '../e2e/stack';
-import { apiFor, firstClicks, type Api } from './support';
+import { apiFor, firstClicks, waitJob, waitVideo, type Api } from './support';
 
 const FRAMES = 24;
 let stack: Stack;
@@ -29,24 +29,9 @@ after(async () => {
   await stack?.close();
 });
 
-async function waitVideo(api: Api, id: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const { body } = await api.call('GET', `/v1/videos/${id}`);
-    if (body['status'] === 'READY') return;
-    if (body['status'] === 'FAILED') throw new Error(JSON.stringify(body));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('video not ready');
-}
-
 async function waitRound(api: Api, id: string, round: number): Promise<void> {
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    const { body } = await api.call('GET', `/v1/jobs/${id}`);
-    if (body['currentRound'] === round && body['status'] === 'SUCCEEDED') return;
-    if (['FAILED', 'CANCELLED'].includes(body['status'] as string) || Date.now() > deadline) throw new Error(`job ${id} round ${round}: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const job = await waitJob(api, id, round);
+  assert.equal(job['status'], 'SUCCEEDED', JSON.stringify(job));
 }
 
 /** What one uninterrupted session gives for the job's clicks, stored and read back like the worker's track rows. */

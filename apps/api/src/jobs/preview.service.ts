@@ -1,6 +1,3 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -9,12 +6,13 @@ import type { Job, PrismaClient } from '@masklet/db';
 import { EngineInputError, parseProviders, restoreSession, SamModel, VideoSession, type FrameResult } from '@masklet/engine';
 import { fromCocoRle, rleToString, writeIndexedPng } from '@masklet/masks';
 import { CheckpointStore, jobSessionOptions } from '@masklet/masklets';
-import { parseS3Uri, type ObjectStore } from '@masklet/storage';
-import { openVideoFile, type FrameSource } from '@masklet/video';
+import type { ObjectStore } from '@masklet/storage';
+import type { FrameSource } from '@masklet/video';
 import { ensureModel } from '../../../../models/generator/ensure-model';
 import { ApiError } from '../common/api-error';
 import { validationError, type Issue } from '../common/zod-validation.pipe';
 import { CONFIG, LOGGER, OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
+import { PreviewSessionCache } from './preview-session-cache';
 import type { PreviewBody } from './round-body.schema';
 
 export interface PreviewResult {
@@ -29,16 +27,6 @@ export interface PreviewResult {
   ms: number;
 }
 
-interface Entry {
-  jobId: string;
-  round: number | null;
-  dir: string;
-  source: FrameSource;
-  session: VideoSession;
-  /** Calls on one session run one after another (the engine refuses concurrent calls). */
-  tail: Promise<unknown>;
-  lastUsed: number;
-}
 
 /**
  * Interactive preview: the mask a click would give on one frame, without propagating and without
@@ -51,17 +39,18 @@ interface Entry {
 @Injectable()
 export class PreviewService implements OnModuleDestroy {
   private model: Promise<SamModel> | null = null;
-  private readonly entries = new Map<string, Promise<Entry>>();
+  private readonly sessions: PreviewSessionCache<number | null>;
   private readonly checkpoints: CheckpointStore;
 
   constructor(
     @Inject(CONFIG) private readonly config: MaskletConfig,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(REDIS) redis: Redis,
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(OBJECT_STORE) store: ObjectStore,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
     this.checkpoints = new CheckpointStore(redis, store, config.CHECKPOINT_TTL_SECONDS);
+    this.sessions = new PreviewSessionCache(store, () => config.PREVIEW_SESSIONS, 'masklet-preview-');
   }
 
   /** The API process's one model, shared with the video preview (VideoPreviewService). */
@@ -94,15 +83,14 @@ export class PreviewService implements OnModuleDestroy {
       throw new ApiError(422, err.code, err.message, err.details);
     }
     const latest = await this.prisma.round.findFirst({ where: { jobId: job.id, status: 'SUCCEEDED' }, orderBy: { number: 'desc' }, select: { number: true } });
-    const entry = await this.entry(job, video, latest?.number ?? null);
-    const run = entry.tail.then(() => this.click(entry, body));
-    entry.tail = run.catch(() => undefined);
-    const result = await run;
+    const round = latest?.number ?? null;
+    const entry = await this.sessions.get(job.id, round, video, (source) => this.openSession(job, source, round));
+    const result = await this.sessions.run(entry, (session) => this.click(session, body));
     const mask = result.objects.find((o) => o.objectId === body.objectId)!;
     return {
       frame: body.frame,
       objectId: body.objectId,
-      round: entry.round,
+      round: entry.tag,
       rle: { size: mask.rle.size, counts: rleToString(mask.rle.counts) },
       area: mask.area,
       bbox: mask.bbox,
@@ -120,9 +108,7 @@ export class PreviewService implements OnModuleDestroy {
   }
 
   /** The prompt on the session (as applyPrompts would give it), then the frame's prompt state of the object restored (or the new object dropped). */
-  private async click(entry: Entry, body: PreviewBody): Promise<FrameResult> {
-    entry.lastUsed = Date.now();
-    const s = entry.session;
+  private async click(s: VideoSession, body: PreviewBody): Promise<FrameResult> {
     const existing = s.tracks.get(body.objectId);
     const saved = existing
       ? {
@@ -161,65 +147,17 @@ export class PreviewService implements OnModuleDestroy {
     }
   }
 
-  private async entry(job: Job, video: { id: string; s3Key: string; sourceUri: string | null }, round: number | null): Promise<Entry> {
-    const current = this.entries.get(job.id);
-    if (current) {
-      const e = await current.catch(() => null);
-      if (e && e.round === round) {
-        this.entries.delete(job.id);
-        this.entries.set(job.id, current); // most recently used last
-        return e;
-      }
-      this.entries.delete(job.id);
-      if (e) void this.close(e);
-    }
-    const created = this.open(job, video, round);
-    this.entries.set(job.id, created);
-    created.catch(() => this.entries.delete(job.id));
-    while (this.entries.size > this.config.PREVIEW_SESSIONS) {
-      const [oldest, p] = this.entries.entries().next().value as [string, Promise<Entry>];
-      this.entries.delete(oldest);
-      void p.then((e) => e.tail.then(() => this.close(e))).catch(() => undefined);
-    }
-    return created;
-  }
-
-  private async open(job: Job, video: { id: string; s3Key: string; sourceUri: string | null }, round: number | null): Promise<Entry> {
+  /** The job's state as of `round` (its end checkpoint), or a fresh session before any round succeeded. */
+  private async openSession(job: Job, source: FrameSource, round: number | null): Promise<VideoSession> {
     const model = await this.loadModel();
-    const dir = await mkdtemp(join(tmpdir(), 'masklet-preview-'));
-    try {
-      await mkdir(dir, { recursive: true });
-      const loc = video.sourceUri ? parseS3Uri(video.sourceUri) : null;
-      const path = join(dir, 'video');
-      if (loc) await this.store.forBucket(loc.bucket).downloadToFile(loc.key, path);
-      else await this.store.downloadToFile(video.s3Key, path);
-      const source = await openVideoFile(path);
-      let session: VideoSession;
-      const ckpt = round === null ? null : await this.checkpoints.load(job.tenantId, job.id, round, 'end');
-      const options = jobSessionOptions(job.options);
-      if (ckpt) session = await restoreSession(model, source, ckpt.chain, options);
-      else session = new VideoSession(model, source, options);
-      this.log.info({ jobId: job.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
-      return { jobId: job.id, round, dir, source, session, tail: Promise.resolve(), lastUsed: Date.now() };
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
-    }
-  }
-
-  private async close(e: Entry): Promise<void> {
-    await e.session.close().catch(() => undefined);
-    await e.source.close().catch(() => undefined);
-    await rm(e.dir, { recursive: true, force: true }).catch(() => undefined);
+    const ckpt = round === null ? null : await this.checkpoints.load(job.tenantId, job.id, round, 'end');
+    const options = jobSessionOptions(job.options);
+    this.log.info({ jobId: job.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
+    return ckpt ? restoreSession(model, source, ckpt.chain, options) : new VideoSession(model, source, options);
   }
 
   async onModuleDestroy(): Promise<void> {
-    const all = [...this.entries.values()];
-    this.entries.clear();
-    for (const p of all) {
-      const e = await p.catch(() => null);
-      if (e) await e.tail.then(() => this.close(e));
-    }
+    await this.sessions.closeAll();
     const m = this.model ? await this.model.catch(() => null) : null;
     this.model = null;
     await m?.release();

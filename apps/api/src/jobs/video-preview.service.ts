@@ -1,19 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { MaskletConfig } from '@masklet/config';
 import type { Video } from '@masklet/db';
 import { EngineInputError, VideoSession, type FrameResult } from '@masklet/engine';
 import { rleToString } from '@masklet/masks';
-import { parseS3Uri, type ObjectStore } from '@masklet/storage';
-import { openVideoFile, type FrameSource } from '@masklet/video';
+import type { ObjectStore } from '@masklet/storage';
 import { ApiError } from '../common/api-error';
 import { validationError } from '../common/zod-validation.pipe';
 import { CONFIG, LOGGER, OBJECT_STORE } from '../core/tokens';
 import { checkPromptAgainstVideo } from './prompt-checks';
 import { PreviewService } from './preview.service';
+import { PreviewSessionCache } from './preview-session-cache';
 import type { VideoPreviewBody } from './video-preview.schema';
 
 export interface VideoPreviewResult {
@@ -28,14 +25,6 @@ export interface VideoPreviewResult {
   ms: number;
 }
 
-interface Entry {
-  videoId: string;
-  dir: string;
-  source: FrameSource;
-  session: VideoSession;
-  /** Calls on one session run one after another (the engine refuses concurrent calls). */
-  tail: Promise<unknown>;
-}
 
 /**
  * The instant preview before a job exists: the mask a prompt gives on one frame of a video. One engine
@@ -47,14 +36,16 @@ interface Entry {
  */
 @Injectable()
 export class VideoPreviewService implements OnModuleDestroy {
-  private readonly entries = new Map<string, Promise<Entry>>();
+  private readonly sessions: PreviewSessionCache<null>;
 
   constructor(
     @Inject(CONFIG) private readonly config: MaskletConfig,
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(OBJECT_STORE) store: ObjectStore,
     @Inject(PreviewService) private readonly models: PreviewService,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.sessions = new PreviewSessionCache(store, () => config.PREVIEW_SESSIONS, 'masklet-video-preview-');
+  }
 
   async preview(video: Video, body: VideoPreviewBody): Promise<VideoPreviewResult> {
     const t0 = performance.now();
@@ -65,10 +56,11 @@ export class VideoPreviewService implements OnModuleDestroy {
       const err = validationError(issues.map((i) => ({ ...i, path: i.path.replace(/^\./, '') })));
       throw new ApiError(422, err.code, err.message, err.details);
     }
-    const entry = await this.entry(video);
-    const run = entry.tail.then(() => this.prompt(entry.session, body));
-    entry.tail = run.catch(() => undefined);
-    const result = await run;
+    const entry = await this.sessions.get(video.id, null, video, async (source) => {
+      this.log.info({ videoId: video.id }, 'video preview session opened');
+      return new VideoSession(await this.models.loadModel(), source);
+    });
+    const result = await this.sessions.run(entry, (session) => this.prompt(session, body));
     const mask = result.objects.find((o) => o.objectId === objectId)!;
     return {
       frame: body.frame,
@@ -95,54 +87,7 @@ export class VideoPreviewService implements OnModuleDestroy {
     }
   }
 
-  private entry(video: Video): Promise<Entry> {
-    const current = this.entries.get(video.id);
-    if (current) {
-      this.entries.delete(video.id);
-      this.entries.set(video.id, current); // most recently used last
-      return current;
-    }
-    const created = this.open(video);
-    this.entries.set(video.id, created);
-    created.catch(() => this.entries.delete(video.id));
-    while (this.entries.size > this.config.PREVIEW_SESSIONS) {
-      const [oldest, p] = this.entries.entries().next().value as [string, Promise<Entry>];
-      this.entries.delete(oldest);
-      void p.then((e) => e.tail.then(() => this.close(e))).catch(() => undefined);
-    }
-    return created;
-  }
-
-  private async open(video: Video): Promise<Entry> {
-    const model = await this.models.loadModel();
-    const dir = await mkdtemp(join(tmpdir(), 'masklet-video-preview-'));
-    try {
-      const loc = video.sourceUri ? parseS3Uri(video.sourceUri) : null;
-      const path = join(dir, 'video');
-      if (loc) await this.store.forBucket(loc.bucket).downloadToFile(loc.key, path);
-      else await this.store.downloadToFile(video.s3Key, path);
-      const source = await openVideoFile(path);
-      const session = new VideoSession(model, source);
-      this.log.info({ videoId: video.id }, 'video preview session opened');
-      return { videoId: video.id, dir, source, session, tail: Promise.resolve() };
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
-    }
-  }
-
-  private async close(e: Entry): Promise<void> {
-    await e.session.close().catch(() => undefined);
-    await e.source.close().catch(() => undefined);
-    await rm(e.dir, { recursive: true, force: true }).catch(() => undefined);
-  }
-
   async onModuleDestroy(): Promise<void> {
-    const all = [...this.entries.values()];
-    this.entries.clear();
-    for (const p of all) {
-      const e = await p.catch(() => null);
-      if (e) await e.tail.then(() => this.close(e));
-    }
+    await this.sessions.closeAll();
   }
 }
