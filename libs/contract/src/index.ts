@@ -1,0 +1,2 @@
+// @masklet/contract: what the API and its clients agree on, free of Node-only dependencies.
+export * from './export-formats';
