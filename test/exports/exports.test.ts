@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import type { MaskletFrames } from '@masklet/client';
@@ -77,6 +77,19 @@ describe('exports API and formats', () => {
     }
     const one = await api.call<ExportItem>('GET', `/v1/jobs/${jobId}/exports/${items[0]!.id}`);
     assert.deepEqual(one.body, items[0]);
+  });
+
+  test('the typed client: lists the same exports, streams one to a file checked against its sha256, refuses a wrong checksum', async () => {
+    const listed = await api.client.listExports(jobId, 1);
+    assert.deepEqual(listed, { jobId, items });
+    const davis = items.find((e) => e.format === 'davis')!;
+    const path = join(stack.env.scratch, 'davis.zip');
+    const got = await api.client.downloadExport(davis, path);
+    assert.deepEqual(got, { bytes: davis.bytes, sha256: davis.sha256 });
+    assert.ok((await readFile(path)).equals(files.get('davis')!));
+    await assert.rejects(api.client.downloadExport({ ...davis, sha256: '0'.repeat(64) }, path), /CHECKSUM_MISMATCH/);
+    const existing = await api.client.requestExport(jobId, 'davis');
+    assert.deepEqual(existing, davis);
   });
 
   test('DAVIS: every frame a palette PNG whose indices equal the served masks (higher object id on top)', () => {

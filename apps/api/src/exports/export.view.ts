@@ -1,6 +1,5 @@
-import { exportFormatOfKind } from '@masklet/contract';
+import { exportFormatOfKind, type ExportView } from '@masklet/contract';
 import type { Export } from '@masklet/db';
-import type { ExportView } from './exports.schema';
 
 export function toExportView(row: Export): ExportView {
   const f = exportFormatOfKind(row.kind);

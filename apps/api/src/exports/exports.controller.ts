@@ -1,14 +1,13 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { EXPORT_FORMAT_NAMES } from '@masklet/contract';
+import { EXPORT_FORMAT_NAMES, ExportDownloadQuerySchema, ExportListQuerySchema, ExportRequestSchema, type ExportList, type ExportView } from '@masklet/contract';
 import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
 import { notFound } from '../common/api-error';
 import { parseOrThrow } from '../common/zod-validation.pipe';
 import { JobsRepository } from '../jobs/jobs.repository';
 import type { Job } from '@masklet/db';
-import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportRequestSchema, type ExportList, type ExportView } from './exports.schema';
 import { ExportsService } from './exports.service';
 
 @ApiTags('exports')

@@ -1,3 +1,4 @@
+// Wire schemas of the exports API, shared by the API (validation) and its clients (types).
 import { z } from 'zod';
 import { EXPORT_FORMAT_NAMES } from '@masklet/contract';
 
