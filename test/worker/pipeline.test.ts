@@ -2,6 +2,7 @@
 // signed webhook retried past a 500; plus the ingest queue and the webhook SSRF guard.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,6 +69,7 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
     const zipRow = byKind.get('DAVIS_PNG_ZIP')!;
     const zip = await env.store.getBuffer(zipRow.s3Key!);
     assert.equal(BigInt(zip.length), zipRow.bytes);
+    assert.equal(zipRow.sha256, createHash('sha256').update(zip).digest('hex'));
     const entries = readZip(zip);
     assert.deepEqual(entries.map((e) => e.name), Array.from({ length: FRAMES }, (_, i) => `${String(i).padStart(5, '0')}.png`));
     const png = readMaskPng(entries[FRAMES - 1]!.data());
@@ -89,10 +91,13 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
     const coco = JSON.parse((await env.store.getBuffer(byKind.get('COCO_JSON')!.s3Key!)).toString('utf8')) as {
       images: { id: number; frame_index: number }[];
       annotations: { image_id: number; category_id: number; segmentation: { size: number[]; counts: string }; bbox: number[]; area: number }[];
-      categories: { id: number }[];
+      categories: { id: number; name: string }[];
+      tracks: { id: number; category_id: number }[];
     };
     assert.equal(coco.images.length, FRAMES);
-    assert.deepEqual(coco.categories.map((c) => c.id), clip.meta.objects.map((o) => o.id));
+    // Unlabelled objects share one category; each object is its own track.
+    assert.deepEqual(coco.categories, [{ id: 1, name: 'object', supercategory: 'object' }]);
+    assert.deepEqual(coco.tracks.map((t) => [t.id, t.category_id]), clip.meta.objects.map((o) => [o.id, 1]));
     const visible = clip.meta.objects.reduce((n, o) => n + o.visible.filter(Boolean).length, 0);
     assert.ok(Math.abs(coco.annotations.length - visible) <= 2, `${coco.annotations.length} annotations for ${visible} visible object-frames`);
     for (const a of coco.annotations.slice(0, 5)) {
@@ -114,8 +119,14 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
       const ts = String(h.headers['x-masklet-timestamp']);
       assert.ok(verifyWebhook(seeded.webhookSecret, ts, h.body, String(h.headers['x-masklet-signature'])), 'valid signature');
       assert.ok(!verifyWebhook('wrong-secret', ts, h.body, String(h.headers['x-masklet-signature'])));
-      const body = JSON.parse(h.body) as { event: string; jobId: string; status: string };
+      const body = JSON.parse(h.body) as { event: string; jobId: string; status: string; exports: { id: string; format: string; status: string; sha256: string; downloadPath: string }[] };
       assert.deepEqual([body.event, body.jobId, body.status], ['job.succeeded', seeded.jobId, 'SUCCEEDED']);
+      // The webhook waits for the round's exports and lists them.
+      assert.deepEqual(body.exports.map((e) => [e.format, e.status]).sort(), [['coco', 'SUCCEEDED'], ['davis', 'SUCCEEDED'], ['mp4', 'SUCCEEDED']]);
+      for (const e of body.exports) {
+        assert.equal(e.sha256, exports.find((x) => x.id === e.id)!.sha256);
+        assert.equal(e.downloadPath, `/v1/jobs/${seeded.jobId}/exports/${e.id}/download`);
+      }
     }
   });
 

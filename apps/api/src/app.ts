@@ -12,6 +12,7 @@ import { jsonBodyParser } from './common/body-parsers';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { PinoNestLogger } from './common/pino-nest-logger';
 import { CoreModule } from './core/core.module';
+import { ExportsModule } from './exports/exports.module';
 import { resolveDeps, type ApiDeps } from './core/deps';
 import { serveDashboard } from './dashboard/serve-dashboard';
 import { mountBullBoard } from './fleet/bull-board';
@@ -30,7 +31,7 @@ import { VideosModule } from './videos/videos.module';
 export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
   const deps = resolveDeps(config, given);
 
-  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule] })
+  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, ExportsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule] })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

@@ -2,3 +2,4 @@
 export { MaskletClient, MaskletApiError, type JobView, type VideoView, type MaskletFrames } from './masklet-client';
 export { multipartFileBody } from './multipart-body';
 export { readServerSentEvents, type ServerSentEvent } from './sse';
+export type { ExportFormatName, ExportList, ExportView } from '@masklet/contract';

@@ -1,3 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ExportFormatName, ExportList, ExportView } from '@masklet/contract';
 import { multipartFileBody } from './multipart-body';
 import { readServerSentEvents } from './sse';
 
@@ -124,5 +129,37 @@ export class MaskletClient {
       if (data.status && TERMINAL.has(data.status)) break;
     }
     return this.getJob(id);
+  }
+
+  /** The job's exports by round (all rounds, or one). */
+  listExports(jobId: string, round?: number): Promise<ExportList> {
+    return this.request<ExportList>('GET', `/v1/jobs/${jobId}/exports${round === undefined ? '' : `?round=${round}`}`);
+  }
+
+  /** Asks for an export of a SUCCEEDED round (default: the latest); answers the export, queued or done. */
+  requestExport(jobId: string, format: ExportFormatName, round?: number): Promise<ExportView> {
+    return this.request<ExportView>('POST', `/v1/jobs/${jobId}/exports`, round === undefined ? { format } : { format, round });
+  }
+
+  /**
+   * Streams an export to `path` through the API (never held whole) and checks it against the sha256
+   * the API lists; returns its bytes and sha256.
+   */
+  async downloadExport(exportView: Pick<ExportView, 'downloadPath' | 'sha256'>, path: string): Promise<{ bytes: number; sha256: string }> {
+    const res = await fetch(new URL(exportView.downloadPath, this.baseUrl), { headers: { authorization: `Bearer ${this.apiKey}` } });
+    if (!res.ok || !res.body) return this.parse(res);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(res.body as never), tap, createWriteStream(path));
+    const sha256 = hash.digest('hex');
+    if (exportView.sha256 && sha256 !== exportView.sha256) throw new MaskletApiError(502, 'CHECKSUM_MISMATCH', `downloaded ${path} has sha256 ${sha256}, the API lists ${exportView.sha256}`);
+    return { bytes, sha256 };
   }
 }

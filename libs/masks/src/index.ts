@@ -20,6 +20,7 @@ export { davisPalette } from './palette';
 export { readMaskPng, writeIndexedPng, type LabelImage } from './png';
 export { boundaryMap, boundaryPoints } from './boundary';
 export { rowPointsFromMask, rowPointsToMask, type RowPoints } from './row-points';
+export { fillPolygons, outerContours, traceContours, type Contour } from './contours';
 export { countWithinDisk, dilateDisk, diskRowHalfWidths } from './disk';
 export { farthestInteriorPoint, squaredDistanceToBackground } from './interior-point';
 export {

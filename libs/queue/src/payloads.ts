@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPORT_FORMAT_KINDS } from '@masklet/contract';
 
 const uuid = z.string().uuid();
 
@@ -13,7 +14,7 @@ export const SegmentPayload = z.object({
 });
 export type SegmentPayload = z.infer<typeof SegmentPayload>;
 
-export const ExportKindSchema = z.enum(['DAVIS_PNG_ZIP', 'OVERLAY_MP4', 'COCO_JSON']);
+export const ExportKindSchema = z.enum(EXPORT_FORMAT_KINDS);
 export const ExportPayload = z.object({ exportId: uuid, jobId: uuid, tenantId: uuid, round: z.number().int().min(1), kind: ExportKindSchema });
 export type ExportPayload = z.infer<typeof ExportPayload>;
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMAT_SPELLINGS } from '@masklet/contract';
 
 export const DIRECTIONS = ['forward', 'backward', 'both'] as const;
-export const OUTPUTS = ['davis_png_zip', 'overlay_mp4', 'coco_json'] as const;
+/** Export formats a job may ask for (names of libs/contract's registry and their aliases). */
+export const OUTPUTS = EXPORT_FORMAT_SPELLINGS;
 
 const int = z.number().int();
 const coord = z.number().finite();
@@ -43,7 +45,7 @@ export const JobOptionsSchema = z.strictObject({
   direction: z.enum(DIRECTIONS).default('forward'),
   startFrame: int.min(0).optional(),
   maxFrames: int.min(1).optional(),
-  outputs: z.array(z.enum(OUTPUTS)).max(3).optional(),
+  outputs: z.array(z.enum(OUTPUTS)).max(EXPORT_FORMAT_SPELLINGS.length).optional().describe(`export formats: ${EXPORT_FORMAT_NAMES.join(', ')} (aliases accepted)`),
   chunkFrames: int.min(1).max(1024).optional(),
 });
 

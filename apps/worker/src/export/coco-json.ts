@@ -1,26 +1,23 @@
 import { Readable } from 'node:stream';
-import type { ObjectStore, StoredObject } from '@masklet/storage';
-import type { RoundMasks } from './round-masks';
-
-export interface CocoMeta {
-  jobId: string;
-  videoId: string;
-  round: number;
-  fps: number | null;
-  labels: Map<number, string | null>;
-}
+import { decompressRle, rleArea, rleBoundingBox } from '@masklet/masks';
+import type { StoredObject } from '@masklet/storage';
+import type { ExportInput } from './export-input';
 
 /**
- * COCO-style video annotations (YouTube-VIS flavour): one image per frame with masks, one
- * annotation per object per frame where it is present (compressed RLE, bbox [x, y, w, h], area),
- * categories = the job's objects. Written as a stream of JSON fragments, chunk by chunk.
+ * COCO video annotations (YouTube-VIS flavour, readable as plain COCO): one video, one image per frame
+ * with masks (`video_id`, `frame_index`), one category per label, one track per object (`track_id` =
+ * object id, also listed under `tracks`), one annotation per object and frame where it is present
+ * with compressed RLE, and area / bbox computed from that RLE so the three always agree. Written as a
+ * stream of JSON fragments, chunk by chunk.
  */
-export async function writeCocoJson(masks: RoundMasks, meta: CocoMeta, store: ObjectStore, key: string): Promise<StoredObject> {
+export async function writeCocoJson({ masks, meta, store, key, contentType }: ExportInput): Promise<StoredObject> {
+  const { categories } = meta;
   async function* body(): AsyncGenerator<string> {
     const { width, height } = masks;
     yield `{"info":${JSON.stringify({ description: 'Masklet SAM 2 video segmentation', jobId: meta.jobId, videoId: meta.videoId, round: meta.round, fps: meta.fps, dateCreated: new Date().toISOString() })}`;
-    yield `,"videos":[${JSON.stringify({ id: 1, width, height, length: masks.frameCount })}]`;
-    yield `,"categories":${JSON.stringify([...meta.labels.entries()].sort((a, b) => a[0] - b[0]).map(([id, label]) => ({ id, name: label ?? `object ${id}`, supercategory: 'object' })))}`;
+    yield `,"videos":[${JSON.stringify({ id: 1, name: meta.videoName ?? meta.videoId, width, height, length: masks.frameCount, fps: meta.fps })}]`;
+    yield `,"categories":${JSON.stringify(categories.list.map((c) => ({ id: c.id, name: c.name, supercategory: 'object' })))}`;
+    yield `,"tracks":${JSON.stringify(categories.objectIds.map((id) => ({ id, video_id: 1, category_id: categories.of(id).id })))}`;
     yield ',"images":[';
     let first = true;
     for await (const f of masks.frames()) {
@@ -32,12 +29,27 @@ export async function writeCocoJson(masks: RoundMasks, meta: CocoMeta, store: Ob
     let id = 1;
     for await (const f of masks.frames()) {
       for (const o of f.objects) {
-        if (o.area === 0 || !o.bbox) continue;
-        yield `${first ? '' : ','}${JSON.stringify({ id: id++, image_id: f.frame + 1, video_id: 1, category_id: o.objectId, track_id: o.objectId, segmentation: o.rle, area: o.area, bbox: o.bbox, iscrowd: 0, score: o.score })}`;
+        const rle = decompressRle(o.rle);
+        const area = rleArea(rle);
+        if (area === 0) continue;
+        const annotation = {
+          id: id++,
+          image_id: f.frame + 1,
+          video_id: 1,
+          frame_index: f.frame,
+          category_id: categories.of(o.objectId).id,
+          track_id: o.objectId,
+          segmentation: o.rle,
+          area,
+          bbox: rleBoundingBox(rle),
+          iscrowd: 0,
+          score: o.score,
+        };
+        yield `${first ? '' : ','}${JSON.stringify(annotation)}`;
         first = false;
       }
     }
     yield ']}';
   }
-  return store.putStream(key, Readable.from(body()), { contentType: 'application/json' });
+  return store.putStream(key, Readable.from(body()), { contentType });
 }

@@ -1,34 +1,17 @@
-import { once } from 'node:events';
-import { ZipArchive } from 'archiver';
 import { writeIndexedPng } from '@masklet/masks';
-import type { ObjectStore, StoredObject } from '@masklet/storage';
+import type { StoredObject } from '@masklet/storage';
+import type { ExportInput } from './export-input';
 import { labelImage } from './label-image';
-import type { RoundMasks } from './round-masks';
+import { writeZipStream, type ZipEntryBody } from './zip-stream';
 
-/**
- * DAVIS layout: one 8-bit palette PNG per frame (00000.png ...), label = object id, DAVIS palette.
- * The zip streams straight into a multipart upload; one PNG is in flight at a time (each append waits
- * for archiver to take the previous entry), so memory does not grow with the video.
- */
-export async function writeDavisZip(masks: RoundMasks, store: ObjectStore, key: string): Promise<StoredObject> {
-  const zip = new ZipArchive({ zlib: { level: 1 } });
-  const upload = store.putStream(key, zip, { contentType: 'application/zip' });
-  let failure: unknown = null;
-  zip.on('error', (err) => (failure = err));
-  try {
+/** DAVIS / YouTube-VOS layout: one 8-bit palette PNG per frame (00000.png ...), palette index = object id, DAVIS palette. */
+export async function writeDavisZip({ masks, store, key, contentType }: ExportInput): Promise<StoredObject> {
+  async function* entries(): AsyncGenerator<ZipEntryBody> {
     for await (const frame of masks.frames()) {
-      if (failure) throw failure;
       const png = writeIndexedPng(labelImage(frame, masks.width, masks.height), masks.width, masks.height);
-      const entry = once(zip, 'entry');
       // PNGs are already deflated: store them.
-      zip.append(png, { name: `${String(frame.frame).padStart(5, '0')}.png`, store: true });
-      await entry;
+      yield { name: `${String(frame.frame).padStart(5, '0')}.png`, data: png, store: true };
     }
-    await zip.finalize();
-  } catch (err) {
-    zip.destroy(err as Error);
-    await upload.catch(() => undefined);
-    throw err;
   }
-  return upload;
+  return writeZipStream(store, key, contentType, entries());
 }

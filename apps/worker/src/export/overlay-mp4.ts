@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { davisPalette } from '@masklet/masks';
 import type { ChunkFrame } from '@masklet/masklets';
 import type { ObjectStore, StoredObject } from '@masklet/storage';
 import { Mp4Writer, probeVideo, streamFrames } from '@masklet/video';
+import type { ExportInput } from './export-input';
 import { labelImage } from './label-image';
 import type { RoundMasks } from './round-masks';
 
@@ -38,7 +39,17 @@ function blend(rgb: Uint8Array, labels: Uint8Array, srcWidth: number, width: num
  * Frames are decoded one at a time, encoded into a scratch file (the moov atom must be written last
  * and moved to the front), then streamed to S3. Odd sizes lose their last row/column (yuv420p).
  */
-export async function writeOverlayMp4(masks: RoundMasks, videoPath: string, scratchDir: string, store: ObjectStore, key: string): Promise<StoredObject & { frames: number }> {
+export async function writeOverlayMp4(input: ExportInput): Promise<StoredObject> {
+  await mkdir(input.scratchDir, { recursive: true });
+  const video = await input.openVideo();
+  try {
+    return await renderOverlay(input.masks, video.path, input.scratchDir, input.store, input.key, input.contentType);
+  } finally {
+    video.release();
+  }
+}
+
+async function renderOverlay(masks: RoundMasks, videoPath: string, scratchDir: string, store: ObjectStore, key: string, contentType: string): Promise<StoredObject & { frames: number }> {
   const probe = await probeVideo(videoPath);
   const width = probe.width & ~1;
   const height = probe.height & ~1;
@@ -56,7 +67,7 @@ export async function writeOverlayMp4(masks: RoundMasks, videoPath: string, scra
       await writer.write(out);
     }
     await writer.finish();
-    const stored = await store.putStream(key, createReadStream(file), { contentType: 'video/mp4' });
+    const stored = await store.putStream(key, createReadStream(file), { contentType });
     return { ...stored, frames: writer.frames };
   } catch (err) {
     await writer.abort().catch(() => undefined);

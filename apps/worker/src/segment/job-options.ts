@@ -1,18 +1,8 @@
 import { z } from 'zod';
+import { exportFormat } from '@masklet/contract';
 import type { ExportKind } from '@masklet/db';
 import type { Direction } from '@masklet/engine';
 import { PermanentJobError } from '../runtime/errors';
-
-const OUTPUT_ALIASES: Record<string, ExportKind> = {
-  davis_png_zip: 'DAVIS_PNG_ZIP',
-  davis: 'DAVIS_PNG_ZIP',
-  png_zip: 'DAVIS_PNG_ZIP',
-  overlay_mp4: 'OVERLAY_MP4',
-  overlay: 'OVERLAY_MP4',
-  mp4: 'OVERLAY_MP4',
-  coco_json: 'COCO_JSON',
-  coco: 'COCO_JSON',
-};
 
 /**
  * The part of Job.options the worker acts on. The API validates options on submission; the worker
@@ -31,7 +21,7 @@ const Schema = z.object({
     .transform((names, ctx) => {
       const kinds: ExportKind[] = [];
       for (const name of names) {
-        const kind = OUTPUT_ALIASES[name.toLowerCase()];
+        const kind = exportFormat(name)?.kind;
         if (!kind) ctx.addIssue({ code: 'custom', message: `unknown output "${name}"` });
         else if (!kinds.includes(kind)) kinds.push(kind);
       }

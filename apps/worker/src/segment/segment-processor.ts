@@ -88,7 +88,8 @@ export function segmentProcessor(ctx: WorkerContext) {
       ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
       // Every round gets the job's exports as of that round; round 1 reports job.succeeded, corrections round.succeeded.
       await enqueueExports(ctx, job, plan.round, plan.options.outputs);
-      await enqueueWebhook(ctx, job.id, job.webhookUrl, plan.round === 1 ? 'job.succeeded' : 'round.succeeded');
+      // With exports, the webhook waits for them (export/announce-round.ts) so its payload can list them.
+      if (plan.options.outputs.length === 0) await enqueueWebhook(ctx, job.id, job.webhookUrl, plan.round === 1 ? 'job.succeeded' : 'round.succeeded');
       const fps = outcome.framesDone / (wallMs / 1000);
       log.info({ framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs: Math.round(wallMs), engineMs: Math.round(outcome.engineMs), fps: Number(fps.toFixed(2)) }, 'job succeeded');
       return { status: 'succeeded', framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs, engineMs: outcome.engineMs };

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job as BullJob } from 'bullmq';
 import { parsePayload, QUEUES, WebhookPayload } from '@masklet/queue';
 import type { WorkerContext } from '../runtime/context';
+import { webhookExports } from './export-list';
 import { signWebhook } from './sign';
 import { refuseTarget } from './target-guard';
 
@@ -50,6 +51,7 @@ export function webhookProcessor(ctx: WorkerContext) {
       errorCode: job.errorCode,
       error: job.error,
       finishedAt: job.finishedAt?.toISOString() ?? null,
+      exports: await webhookExports(ctx.prisma, job.id, job.currentRound),
     });
     const timestamp = String(Math.floor(Date.now() / 1000));
     let status: number | null = null;
