@@ -8,6 +8,7 @@
 //
 //   node scripts/bootstrap.mjs                    prepare everything
 //   node scripts/bootstrap.mjs -- <cmd> [args]    prepare, then run <cmd> with the services' environment
+//   node scripts/bootstrap.mjs --no-browser ...   without chromium (only the browser tests use it)
 // MASKLET_SERVICES=off skips services, client generation and migrations (engine-only work).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -77,7 +78,8 @@ function buildDashboard() {
   writeFileSync(marker, digest + '\n');
 }
 
-export function bootstrap() {
+/** browser: install chromium for the browser tests (MASKLET_BROWSER_TESTS=off also skips it). */
+export function bootstrap({ browser = true } = {}) {
   const marker = join(ROOT, 'node_modules/.package-lock.json');
   const stale = !existsSync(marker) || statSync(join(ROOT, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
   if (stale) {
@@ -87,7 +89,7 @@ export function bootstrap() {
   }
   run('bash', [join(ROOT, 'infra/local/ensure-ffmpeg.sh')]);
   if (process.env.MASKLET_SERVICES === 'off') return;
-  run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
+  if (browser) run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
   buildDashboard();
   ensureServices();
   generateClient();
@@ -95,11 +97,13 @@ export function bootstrap() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  bootstrap();
   const sep = process.argv.indexOf('--');
+  const own = sep === -1 ? process.argv.slice(2) : process.argv.slice(2, sep);
+  bootstrap({ browser: !own.includes('--no-browser') });
   if (sep !== -1 && process.argv[sep + 1]) {
     const [cmd, ...args] = process.argv.slice(sep + 1);
-    const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false, env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` } });
+    const env = { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` };
+    const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false, env });
     if (r.error) console.error(`bootstrap: ${cmd}: ${r.error.message}`);
     process.exit(r.status ?? 1);
   }
