@@ -10,11 +10,14 @@
 //   node scripts/bootstrap.mjs -- <cmd> [args]    prepare, then run <cmd> with the services' environment
 //   node scripts/bootstrap.mjs --no-browser ...   without chromium (only the browser tests use it)
 // MASKLET_SERVICES=off skips services, client generation and migrations (engine-only work).
+// <cmd> runs in its own process group; SIGINT / SIGTERM / SIGHUP to this process stop that whole group
+// (scripts/run-group.mjs).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runGroup } from './run-group.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -103,8 +106,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (sep !== -1 && process.argv[sep + 1]) {
     const [cmd, ...args] = process.argv.slice(sep + 1);
     const env = { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` };
-    const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false, env });
-    if (r.error) console.error(`bootstrap: ${cmd}: ${r.error.message}`);
-    process.exit(r.status ?? 1);
+    process.exit(await runGroup(cmd, args, { env }));
   }
 }

@@ -3,14 +3,13 @@
 // Node 20's --test does not expand globs, so the file list is built here.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { bootstrap } from './bootstrap.mjs';
+import { runGroup } from './run-group.mjs';
 
 const roots = ['libs', 'apps', 'models', 'test', 'infra'];
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
-
 
 function walk(dir, out) {
   let entries;
@@ -33,9 +32,10 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(
+// In its own process group: SIGINT / SIGTERM to this process stop the runner, the test files and their stacks.
+const status = await runGroup(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { env: { ...process.env, NODE_ENV: 'test' } },
 );
-process.exit(result.status ?? 1);
+process.exit(status);
