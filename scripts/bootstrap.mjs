@@ -88,7 +88,8 @@ export function bootstrap({ browser = true } = {}) {
   if (stale) {
     console.log('bootstrap: installing npm dependencies');
     // npm ci rejects lockfiles made on this platform (optional darwin packages); install is the offline-safe path.
-    run('npm', ['install', '--no-audit', '--no-fund']);
+    // onnxruntime-node's install script fetches its CUDA provider from NuGet on linux/x64 unless told to skip.
+    run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip', ...process.env } });
   }
   run('bash', [join(ROOT, 'infra/local/ensure-ffmpeg.sh')]);
   if (process.env.MASKLET_SERVICES === 'off') return;

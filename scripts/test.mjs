@@ -23,8 +23,6 @@ function walk(dir, out) {
   return out;
 }
 
-if (!args.includes('--no-bootstrap')) bootstrap();
-
 let files = roots.flatMap((r) => walk(r, []));
 if (only === 'unit') files = files.filter((f) => !f.startsWith('test/'));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
@@ -32,6 +30,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// chromium only when a browser test is going to run.
+if (!args.includes('--no-bootstrap')) bootstrap({ browser: files.some((f) => f.startsWith(join('test', 'browser'))) });
 // In its own process group: SIGINT / SIGTERM to this process stop the runner, the test files and their stacks.
 const status = await runGroup(
   process.execPath,
