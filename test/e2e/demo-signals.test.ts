@@ -1,5 +1,6 @@
 // `npm run demo` stopped by a signal to the npm process alone (what a supervisor or a script sends): npm hands it
 // to bootstrap, which stops its command's whole process group, so tsx, the demo, its API and its worker all go.
+// DEMO_DATA points nowhere: a fresh clone without ../shared/data runs the generated clip and skips the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -70,7 +71,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const port = await freePort();
     const npm = spawn('npm', ['run', 'demo'], {
       cwd: ROOT,
-      env: { ...process.env, DEMO_API_PORT: String(port), DEMO_FRAMES: '6', DEMO_REAL_FRAMES: '3', DEMO_DAVIS_FRAMES: '3', WORKER_METRICS_PORT: '0' },
+      env: { ...process.env, DEMO_API_PORT: String(port), DEMO_FRAMES: '6', DEMO_DATA: '/nonexistent/masklet-demo-data', WORKER_METRICS_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -85,6 +86,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         await new Promise((r) => setTimeout(r, 250));
       }
       assert.match(out, new RegExp(`dashboard {2}http://127\\.0\\.0\\.1:${port}/ui/`));
+      assert.match(out, /object 1 \(\w+\): mean IoU [0-9.]+ over 6 frames/);
+      assert.match(out, /no real clips at \/nonexistent\/masklet-demo-data\/videos; skipped/);
+      assert.match(out, /no DAVIS sequence blackswan at \/nonexistent\/masklet-demo-data\/davis2016; skipped/);
       assert.equal(await portOpen(port), true, 'the API listens while the demo is up');
       const tree = descendants(npm.pid!);
       const cmds = [...tree.values()];
