@@ -8,12 +8,16 @@
 //
 //   node scripts/bootstrap.mjs                    prepare everything
 //   node scripts/bootstrap.mjs -- <cmd> [args]    prepare, then run <cmd> with the services' environment
+//   node scripts/bootstrap.mjs --no-browser ...   without chromium (only the browser tests use it)
 // MASKLET_SERVICES=off skips services, client generation and migrations (engine-only work).
+// <cmd> runs in its own process group; SIGINT / SIGTERM / SIGHUP to this process stop that whole group
+// (scripts/run-group.mjs).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runGroup } from './run-group.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -77,17 +81,19 @@ function buildDashboard() {
   writeFileSync(marker, digest + '\n');
 }
 
-export function bootstrap() {
+/** browser: install chromium for the browser tests (MASKLET_BROWSER_TESTS=off also skips it). */
+export function bootstrap({ browser = true } = {}) {
   const marker = join(ROOT, 'node_modules/.package-lock.json');
   const stale = !existsSync(marker) || statSync(join(ROOT, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
   if (stale) {
     console.log('bootstrap: installing npm dependencies');
     // npm ci rejects lockfiles made on this platform (optional darwin packages); install is the offline-safe path.
-    run('npm', ['install', '--no-audit', '--no-fund']);
+    // onnxruntime-node's install script fetches its CUDA provider from NuGet on linux/x64 unless told to skip.
+    run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip', ...process.env } });
   }
   run('bash', [join(ROOT, 'infra/local/ensure-ffmpeg.sh')]);
   if (process.env.MASKLET_SERVICES === 'off') return;
-  run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
+  if (browser) run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
   buildDashboard();
   ensureServices();
   generateClient();
@@ -95,12 +101,12 @@ export function bootstrap() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  bootstrap();
   const sep = process.argv.indexOf('--');
+  const own = sep === -1 ? process.argv.slice(2) : process.argv.slice(2, sep);
+  bootstrap({ browser: !own.includes('--no-browser') });
   if (sep !== -1 && process.argv[sep + 1]) {
     const [cmd, ...args] = process.argv.slice(sep + 1);
-    const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false, env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` } });
-    if (r.error) console.error(`bootstrap: ${cmd}: ${r.error.message}`);
-    process.exit(r.status ?? 1);
+    const env = { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` };
+    process.exit(await runGroup(cmd, args, { env }));
   }
 }

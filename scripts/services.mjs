@@ -63,20 +63,10 @@ function which(bin) {
 }
 
 // ---------------------------------------------------------------------------------------------- apt
-let aptUpdated = false;
+/** infra/local/apt-install.sh: waits (bounded) for another apt process's locks; its output goes to our stderr. */
 function aptInstall(pkgs) {
-  const sudo = isRoot ? [] : ['sudo'];
-  if (!which('apt-get')) throw new ServiceError(`${pkgs.join(', ')} missing and apt-get is not available: install them or set the service URLs`);
-  if (!isRoot && !which('sudo')) throw new ServiceError(`${pkgs.join(', ')} missing: run as root or install them`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) {
-    log('apt-get update');
-    mustSh(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(isRoot ? ['update', '-qq'] : ['apt-get', 'update', '-qq'])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    aptUpdated = true;
-  }
-  log(`apt-get install ${pkgs.join(' ')}`);
-  const args = ['install', '-y', '-qq', '--no-install-recommends', ...pkgs];
-  mustSh(isRoot ? 'apt-get' : 'sudo', isRoot ? args : ['apt-get', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = sh('bash', [join(ROOT, 'infra', 'local', 'apt-install.sh'), ...pkgs], { stdio: ['ignore', 2, 2] });
+  if (r.status !== 0) throw new ServiceError(`installing ${pkgs.join(', ')} failed (exit ${r.status}); install them or set the service URLs`);
 }
 
 // ---------------------------------------------------------------------------------------------- probes

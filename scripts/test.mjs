@@ -3,14 +3,13 @@
 // Node 20's --test does not expand globs, so the file list is built here.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { bootstrap } from './bootstrap.mjs';
+import { runGroup } from './run-group.mjs';
 
 const roots = ['libs', 'apps', 'models', 'test', 'infra'];
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
-
 
 function walk(dir, out) {
   let entries;
@@ -24,8 +23,6 @@ function walk(dir, out) {
   return out;
 }
 
-if (!args.includes('--no-bootstrap')) bootstrap();
-
 let files = roots.flatMap((r) => walk(r, []));
 if (only === 'unit') files = files.filter((f) => !f.startsWith('test/'));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
@@ -33,9 +30,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(
+// chromium only when a browser test is going to run.
+if (!args.includes('--no-bootstrap')) bootstrap({ browser: files.some((f) => f.startsWith(join('test', 'browser'))) });
+// In its own process group: SIGINT / SIGTERM to this process stop the runner, the test files and their stacks.
+const status = await runGroup(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { env: { ...process.env, NODE_ENV: 'test' } },
 );
-process.exit(result.status ?? 1);
+process.exit(status);

@@ -16,7 +16,8 @@ function start(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProces
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${code ?? signal})`);
+    // SIGINT / SIGTERM are the demo stopping it (or the whole process group being stopped): not news.
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') console.error(`${name} exited (${code ?? signal})`);
   });
   return child;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureModel } from '../../../models/generator/ensure-model';
 import { parseProviders, SamModel } from '../src';
-import { sessionOptions } from '../src/runtime/execution-providers';
+import { missingProviderLibrary, sessionOptions } from '../src/runtime/execution-providers';
 import { roleThreading } from '../src/runtime/sam-model';
 
 test('asking for CUDA where it cannot load falls back to CPU and logs why', async () => {
@@ -15,6 +15,9 @@ test('asking for CUDA where it cannot load falls back to CPU and logs why', asyn
       assert.ok(warnings.length > 0, 'the fallback is logged');
       assert.match(warnings[0]!.msg ?? '', /cuda failed to load; falling back/);
       assert.ok('reason' in warnings[0]!.obj);
+      // Without the CUDA libraries the reason names them and onnxruntime is not asked (no native error line).
+      const missing = missingProviderLibrary('cuda');
+      if (missing) assert.equal((warnings[0]!.obj as { reason: string }).reason, missing);
     }
     assert.ok(model.provider === 'cpu' || model.provider === 'cuda');
   } finally {

@@ -153,6 +153,9 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 export function createObjectStore(s: ObjectStoreSettings): S3ObjectStore {
+  // The SDK warns on Node < 22 that releases after January 2027 will need Node 22; the versions the lockfile
+  // pins run on Node 20 (package.json engines). Its documented switch, unless the operator set it either way.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = new S3Client({
     endpoint: s.endpoint,
     region: s.region,

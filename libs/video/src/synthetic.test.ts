@@ -132,3 +132,25 @@ test('syntheticFrameSource renders any frame on demand, deterministically, match
   assert.deepEqual(short.truth(5).map((t) => t.area), [1, 2].map((id) => labels.filter((l) => l === id).length));
   await src.close();
 });
+
+test('lanes: each object stays in its own strip, so objects never overlap; the neutral background holds no object-like colour', async () => {
+  const src = syntheticFrameSource({ frames: 240, seed: 'demo', scenario: { objects: 3, lanes: true, background: 'neutral' } });
+  const lane = src.info.width / 3;
+  for (let f = 0; f < 240; f += 7) {
+    const { labels, rgb } = src.render(f);
+    for (let i = 0; i < labels.length; i++) {
+      const id = labels[i]!;
+      if (id === 0) {
+        // Saturation (max - min) of the background: far below the objects' (0.6..0.9 of their value).
+        const r = rgb[i * 3]!, g = rgb[i * 3 + 1]!, b = rgb[i * 3 + 2]!;
+        assert.ok(Math.max(r, g, b) - Math.min(r, g, b) <= 32, `frame ${f}: background pixel ${i} is coloured (${r},${g},${b})`);
+        continue;
+      }
+      const x = i % src.info.width;
+      assert.ok(x >= (id - 1) * lane && x < id * lane, `frame ${f}: object ${id} at x=${x}, outside its lane`);
+    }
+    // Every object is on screen on every frame (none leaves its lane or the frame).
+    assert.deepEqual(src.truth(f).map((t) => t.area > 0), [true, true, true]);
+  }
+  await src.close();
+});

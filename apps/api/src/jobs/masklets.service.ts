@@ -7,6 +7,7 @@ import type { ObjectStore } from '@masklet/storage';
 import { ApiError, badRequest } from '../common/api-error';
 import { OBJECT_STORE, PRISMA } from '../core/tokens';
 import { JobsRepository } from './jobs.repository';
+import { rleBody, writeRleBody } from './masklets-rle-stream';
 
 interface RoundView {
   round: number;
@@ -88,40 +89,10 @@ export class MaskletsService {
   }
 
   private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Record<string, unknown>, keep: (objectId: number) => boolean): Promise<void> {
-    // Fetch one chunk ahead while the current one is written.
-    const loads = new Map<string, Promise<ChunkData>>();
-    const load = (c: MaskletChunk): Promise<ChunkData> => {
-      let p = loads.get(c.id);
-      if (!p) {
-        loads.set(c.id, (p = this.load(c)));
-        p.catch(() => undefined);
-      }
-      return p;
-    };
-    let first: ChunkData | undefined;
-    if (segments[0]) first = await load(segments[0].chunk);
+    const load = (c: MaskletChunk): Promise<ChunkData> => this.load(c);
+    const first = segments[0] ? await load(segments[0].chunk) : undefined;
     res.status(200).type('application/json');
-    await write(res, `${JSON.stringify(head).slice(0, -1)},"frames":[`);
-    let sep = '';
-    for (let i = 0; i < segments.length; i++) {
-      const seg = segments[i]!;
-      let data: ChunkData;
-      try {
-        data = i === 0 ? first! : await load(seg.chunk);
-      } catch (err) {
-        res.destroy(err as Error);
-        return;
-      }
-      if (segments[i + 1]) void load(segments[i + 1]!.chunk);
-      if (segments[i - 1]) loads.delete(segments[i - 1]!.chunk.id);
-      for (const f of data.frames) {
-        if (f.frame < seg.from || f.frame >= seg.to) continue;
-        const objects = f.objects.filter((o) => keep(o.objectId));
-        await write(res, `${sep}${JSON.stringify({ frame: f.frame, objects })}`);
-        sep = ',';
-      }
-    }
-    res.end(']}');
+    await writeRleBody(res, rleBody(segments, head, keep, load, first));
   }
 
   private async framePng(job: Job, view: RoundView, frame: number, width: number, height: number, keep: (objectId: number) => boolean): Promise<Buffer> {
@@ -144,12 +115,4 @@ export class MaskletsService {
   private async load(chunk: MaskletChunk): Promise<ChunkData> {
     return decodeChunk(await this.store.getBuffer(chunk.s3Key));
   }
-}
-
-function write(res: Response, s: string): Promise<void> {
-  if (res.write(s)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    res.once('drain', resolve);
-    res.once('close', () => reject(new Error('client closed the connection')));
-  });
 }

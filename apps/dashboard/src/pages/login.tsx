@@ -25,7 +25,7 @@ export function LoginPage({ onLogin }: { onLogin: (key: string) => void }) {
     <div className="login">
       <form onSubmit={submit}>
         <h1>Masklet</h1>
-        <p>Log in with an API key (<code>npm run cli -- create-key ...</code>; fleet views need the <code>admin</code> scope).</p>
+        <p>Log in with an API key (<code>npm run cli -- key:create --tenant &lt;id|name&gt; --scopes read,submit,correct,admin</code>; fleet views need the <code>admin</code> scope).</p>
         <input data-testid="api-key" type="password" placeholder="mk_..." value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
         <button data-testid="login" type="submit" disabled={busy || key.trim() === ''}>Log in</button>
         {error && <p className="error" data-testid="login-error">{error}</p>}

@@ -3,6 +3,8 @@
  * provider cannot be loaded (e.g. CUDA libraries absent) instead of falling back, so the fallback
  * to CPU is done here, once, with the reason logged.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { EngineLogger } from './logger';
 
@@ -50,6 +52,20 @@ export function sessionOptions(config: RuntimeConfig, provider: ProviderName, th
 }
 
 /**
+ * Why a provider cannot load, when that is known without asking onnxruntime. onnxruntime-node's npm package
+ * carries no CUDA provider libraries (its install script fetches them with ONNXRUNTIME_NODE_INSTALL=cuda12);
+ * asking for CUDA without them only adds onnxruntime's native "Failed to load library" error line to stderr.
+ */
+export function missingProviderLibrary(provider: ProviderName): string | undefined {
+  if (provider !== 'cuda' || process.platform !== 'linux') return undefined;
+  const dir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', 'linux', process.arch);
+  for (const lib of ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so']) {
+    if (!existsSync(join(dir, lib))) return `${lib} is not installed in ${dir} (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)`;
+  }
+  return undefined;
+}
+
+/**
  * Creates a session on the first provider that loads. Returns which provider won so the worker can
  * report its device honestly.
  */
@@ -62,6 +78,11 @@ export async function createSessionWithFallback(
   const order: ProviderName[] = [...config.providers.filter((p) => p !== 'cpu'), 'cpu'];
   let lastError: unknown;
   for (const provider of order) {
+    const missing = missingProviderLibrary(provider);
+    if (missing) {
+      logger.warn({ file, provider, reason: missing }, `execution provider ${provider} failed to load; falling back`);
+      continue;
+    }
     try {
       const session = await ort.InferenceSession.create(file, sessionOptions(config, provider, threading));
       return { session, provider };

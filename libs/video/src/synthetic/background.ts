@@ -1,11 +1,15 @@
 // The static textured backdrop. A flat background would make segmentation a colour threshold; smooth
 // gradients plus coarse colour blobs plus fine grain give the tracker distractors at every scale.
 import { hash3, makeRng } from './random';
+import type { BackgroundKind } from './scene';
 
 const BLOB_CELL = 48;
 
+/** Share of each pixel's colour kept around its grey level in a 'neutral' background: hues too pale to pass for an object's. */
+const NEUTRAL_CHROMA = 0.12;
+
 /** Renders the W*H*3 RGB background once per scene; frames copy it and draw objects on top. */
-export function renderBackground(width: number, height: number, seed: number): Uint8Array {
+export function renderBackground(width: number, height: number, seed: number, kind: BackgroundKind = 'blobs'): Uint8Array {
   const rng = makeRng(seed ^ 0x5bd1e995);
   const corner = () => [40 + rng() * 170, 40 + rng() * 170, 40 + rng() * 170] as const;
   const [c00, c10, c01, c11] = [corner(), corner(), corner(), corner()];
@@ -36,6 +40,10 @@ export function renderBackground(width: number, height: number, seed: number): U
         const l11 = lattice[((y0 + 1) * gw + x0 + 1) * 3 + c]!;
         const blob = (l00 * (1 - fx) + l10 * fx) * (1 - fy) + (l01 * (1 - fx) + l11 * fx) * fy;
         out[o + c] = clamp(grad + blob + grain);
+      }
+      if (kind === 'neutral') {
+        const grey = (out[o]! + out[o + 1]! + out[o + 2]!) / 3;
+        for (let c = 0; c < 3; c++) out[o + c] = clamp(grey + (out[o + c]! - grey) * NEUTRAL_CHROMA);
       }
     }
   }

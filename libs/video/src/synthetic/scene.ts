@@ -35,7 +35,16 @@ export interface SyntheticScenario {
   scaleChange?: number;
   /** Object indices back to front. Default: index order, with the occluded and late objects moved to the front so their returns are visible. */
   zOrder?: number[];
+  /**
+   * Each object moves in its own vertical strip of the frame (strip i of `objects`), so objects never overlap.
+   * Default false: free motion over the whole frame, crossings included.
+   */
+  lanes?: boolean;
+  /** 'blobs' (default): coloured blobs, look-alikes of object colours included; 'neutral': the same texture in grey tones only. */
+  background?: BackgroundKind;
 }
+
+export type BackgroundKind = 'blobs' | 'neutral';
 
 export interface SceneOptions {
   width?: number;
@@ -77,6 +86,8 @@ export interface SceneObject {
 
 interface FreeMotion {
   kind: 'free';
+  /** Centre of the horizontal oscillation (the frame's centre, or the object's lane). */
+  centreX: number;
   ax: number;
   ay: number;
   periodXSec: number;
@@ -104,6 +115,7 @@ export interface Scene {
   frames: number;
   fps: number;
   seed: number;
+  background: BackgroundKind;
   objects: SceneObject[];
   /** Object indices, back to front. */
   drawOrder: number[];
@@ -150,7 +162,9 @@ export function buildScene(opts: SceneOptions = {}): Scene {
     const [halfW, halfH] = shape === 'disc' ? [base, base] : shape === 'ellipse' ? [base * 1.3, base * 0.75] : [base * 1.15, base * 0.8];
     const corner = shape === 'roundedRect' ? 0.3 * Math.min(halfW, halfH) : 0;
     const maxRadius = (shape === 'roundedRect' ? Math.hypot(halfW, halfH) : Math.max(halfW, halfH)) * (1 + scaleAmp);
-    const ax = Math.max(0, width / 2 - maxRadius - EDGE_MARGIN);
+    const laneW = scenario.lanes ? width / count : width;
+    const centreX = scenario.lanes ? laneW * (i + 0.5) : width / 2;
+    const ax = Math.max(0, laneW / 2 - maxRadius - EDGE_MARGIN);
     const ay = Math.max(0, height / 2 - maxRadius - EDGE_MARGIN);
     objects.push({
       id: i + 1,
@@ -165,6 +179,7 @@ export function buildScene(opts: SceneOptions = {}): Scene {
       appearsAt: 0,
       motion: {
         kind: 'free',
+        centreX,
         ax: ax * between(0.55, 1),
         ay: ay * between(0.55, 1),
         periodXSec: between(3, 7),
@@ -228,7 +243,7 @@ export function buildScene(opts: SceneOptions = {}): Scene {
   }
 
   return {
-    width, height, frames, fps, seed, objects,
+    width, height, frames, fps, seed, background: scenario.background ?? 'blobs', objects,
     drawOrder: resolveDrawOrder(count, scenario.zOrder, [occlusion?.object, lateObject?.object]),
     occluder, occlusion, lateObject,
   };
@@ -259,7 +274,7 @@ export function poseAt(scene: Scene, obj: SceneObject, f: number): Pose | null {
   let cx: number;
   let cy: number;
   if (m.kind === 'free') {
-    cx = scene.width / 2 + m.ax * Math.sin((2 * Math.PI * t) / m.periodXSec + m.phaseX);
+    cx = m.centreX + m.ax * Math.sin((2 * Math.PI * t) / m.periodXSec + m.phaseX);
     cy = scene.height / 2 + m.ay * Math.sin((2 * Math.PI * t) / m.periodYSec + m.phaseY);
   } else {
     if (f <= m.start) cx = m.from + (m.hide - m.from) * smoothstep(f / m.start);

@@ -18,7 +18,7 @@ export interface SyntheticFrameSource extends FrameSource {
 export function syntheticFrameSource(opts: SceneOptions = {}): SyntheticFrameSource {
   const scene = buildScene(opts);
   // The only per-source buffer: one frame's worth, shared by every render.
-  const background = renderBackground(scene.width, scene.height, scene.seed);
+  const background = renderBackground(scene.width, scene.height, scene.seed, scene.background);
   const info: VideoInfo = { numFrames: scene.frames, width: scene.width, height: scene.height, fps: scene.fps };
   const ids = scene.objects.map((o) => o.id);
   const render = (index: number): RenderedFrame => {

@@ -67,7 +67,7 @@ export function frameFileName(index: number, ext: string): string {
 export async function writeSyntheticClip(opts: SyntheticClipOptions): Promise<SyntheticClipResult> {
   const scene = buildScene(opts);
   const { width, height, frames } = scene;
-  const background = renderBackground(width, height, scene.seed);
+  const background = renderBackground(width, height, scene.seed, scene.background);
   const framesDir = join(opts.outDir, 'frames');
   const masksDir = join(opts.outDir, 'masks');
   const metaPath = join(opts.outDir, 'meta.json');
