@@ -6,6 +6,7 @@ import type { Scope } from './api-key-format';
 import type { AuthContext, AuthedRequest } from './auth-context';
 import { AuthService } from './auth.service';
 import { PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
+import type { EarlyAuthedRequest } from '../security/early-auth';
 
 /** Operators (admin keys) act inside another tenant by naming it in this header (the dashboard's job pages). */
 export const TENANT_HEADER = 'x-masklet-tenant';
@@ -30,7 +31,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const auth = await this.auth.authenticate(req.headers.authorization);
+    const auth = (req as EarlyAuthedRequest).authenticated ?? (await this.auth.authenticate(req.headers.authorization));
     const needed = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
     if (needed.length > 0 && !auth.scopes.includes('admin') && !needed.some((s) => auth.scopes.includes(s))) {
       throw new ApiError(403, 'INSUFFICIENT_SCOPE', `this API key lacks the scope ${needed.join(' or ')} (it has: ${auth.scopes.join(', ')})`);
