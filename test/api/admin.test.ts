@@ -1,4 +1,4 @@
-// Operator endpoints: admin scope only, fleet snapshot shape, cross-tenant job list, retry of FAILED jobs,
+// Operator endpoints: operator keys only, fleet snapshot shape, cross-tenant job list, retry of FAILED jobs,
 // the tenant override header, frame JPEGs, swim lanes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,14 +10,16 @@ before(async () => {
 });
 after(async () => api?.close());
 
-test('fleet, admin job list and tenants need the admin scope', async () => {
+test('fleet, admin job list and tenants need an operator key', async () => {
   const reader = await api.admin.createKey(api.tenant.id, ['read', 'submit'], 'reader');
   for (const path of ['/v1/admin/fleet', '/v1/admin/jobs', '/v1/admin/tenants']) {
-    const r = await call(api, 'GET', path, { key: reader.key });
-    assert.equal(r.status, 403, path);
-    assert.equal(r.body.error.code, 'INSUFFICIENT_SCOPE');
+    for (const key of [reader.key, api.key.key]) {
+      const r = await call(api, 'GET', path, { key });
+      assert.equal(r.status, 403, path);
+      assert.equal(r.body.error.code, 'OPERATOR_ONLY');
+    }
   }
-  const fleet = await call(api, 'GET', '/v1/admin/fleet');
+  const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   assert.equal(fleet.status, 200);
   assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), ['export', 'ingest', 'segment', 'webhook']);
   assert.equal(fleet.body.throughput.length, 60, 'one point per minute of the last hour');
@@ -34,42 +36,42 @@ test('a seeded stale worker shows as STALE; a FAILED job is listed and retried o
   await api.prisma.job.update({ where: { id: job.body.id }, data: { status: 'FAILED', errorCode: 'engine.oom', error: 'out of memory on frame 12', finishedAt: new Date() } });
   await api.prisma.round.updateMany({ where: { jobId: job.body.id }, data: { status: 'FAILED' } });
 
-  const fleet = await call(api, 'GET', '/v1/admin/fleet');
+  const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   const stale = fleet.body.workers.find((w: { host: string }) => w.host === 'gpu-node-7');
   assert.equal(stale.state, 'STALE');
   const failed = fleet.body.failedJobs.find((j: { id: string }) => j.id === job.body.id);
   assert.equal(failed.errorCode, 'engine.oom');
   assert.equal(failed.tenantId, api.tenant.id);
 
-  const listed = await call(api, 'GET', `/v1/admin/jobs?tenant=${api.tenant.id}&status=FAILED`);
+  const listed = await call(api, 'GET', `/v1/admin/jobs?tenant=${api.tenant.id}&status=FAILED`, { key: api.operator.key });
   assert.ok(listed.body.items.some((j: { id: string }) => j.id === job.body.id));
   const other = await api.newTenant('admin-other');
-  const none = await call(api, 'GET', `/v1/admin/jobs?tenant=${other.tenant.id}`);
+  const none = await call(api, 'GET', `/v1/admin/jobs?tenant=${other.tenant.id}`, { key: api.operator.key });
   assert.equal(none.body.items.length, 0, 'the tenant filter applies');
-  const badFilter = await call(api, 'GET', '/v1/admin/jobs?status=DONE');
+  const badFilter = await call(api, 'GET', '/v1/admin/jobs?status=DONE', { key: api.operator.key });
   assert.equal(badFilter.status, 400);
 
-  const retry = await call(api, 'POST', `/v1/admin/jobs/${job.body.id}/retry`);
+  const retry = await call(api, 'POST', `/v1/admin/jobs/${job.body.id}/retry`, { key: api.operator.key });
   assert.equal(retry.status, 202);
   assert.equal((await api.prisma.job.findUniqueOrThrow({ where: { id: job.body.id } })).status, 'QUEUED');
-  const again = await call(api, 'POST', `/v1/admin/jobs/${job.body.id}/retry`);
+  const again = await call(api, 'POST', `/v1/admin/jobs/${job.body.id}/retry`, { key: api.operator.key });
   assert.equal(again.status, 409);
   assert.equal(again.body.error.code, 'JOB_NOT_FAILED');
-  const missing = await call(api, 'POST', '/v1/admin/jobs/not-a-job/retry');
+  const missing = await call(api, 'POST', '/v1/admin/jobs/not-a-job/retry', { key: api.operator.key });
   assert.equal(missing.status, 404);
 });
 
-test('x-masklet-tenant: admins act inside another tenant, other keys are refused, bad ids are 400', async () => {
+test('x-masklet-tenant: operators act inside another tenant, other keys are refused, bad ids are 400', async () => {
   const other = await api.newTenant('admin-target');
   const video = await uploadClip(api, other.key.key);
-  const asAdmin = await call(api, 'GET', `/v1/videos/${video.id}`, { headers: { 'x-masklet-tenant': other.tenant.id } });
-  assert.equal(asAdmin.status, 200);
+  const asOperator = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: { 'x-masklet-tenant': other.tenant.id } });
+  assert.equal(asOperator.status, 200);
   const withoutHeader = await call(api, 'GET', `/v1/videos/${video.id}`);
   assert.equal(withoutHeader.status, 404);
   const reader = await api.admin.createKey(api.tenant.id, ['read'], 'reader2');
   const refused = await call(api, 'GET', `/v1/videos/${video.id}`, { key: reader.key, headers: { 'x-masklet-tenant': other.tenant.id } });
   assert.equal(refused.status, 403);
-  const bad = await call(api, 'GET', `/v1/videos/${video.id}`, { headers: { 'x-masklet-tenant': 'nope' } });
+  const bad = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: { 'x-masklet-tenant': 'nope' } });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'INVALID_TENANT');
 });

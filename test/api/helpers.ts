@@ -12,7 +12,7 @@ import { createRedisConnection } from '@masklet/queue';
 import type { Redis } from 'ioredis';
 import { writeSyntheticClip } from '@masklet/video';
 import { createApiApp } from '../../apps/api/src/app';
-import { createObjectStoreFromConfig } from '../../apps/api/src/core/deps';
+import { createObjectStoreFromConfig, type ApiDeps } from '../../apps/api/src/core/deps';
 import { TenantAdminService, type CreatedKey, type CreatedTenant } from '../../apps/api/src/auth/tenant-admin.service';
 import type { ObjectStore } from '@masklet/storage';
 
@@ -48,19 +48,21 @@ export interface TestApi {
   store: ObjectStore;
   admin: TenantAdminService;
   tenant: CreatedTenant;
-  /** All scopes. */
+  /** All scopes (the tenant's admin, not an operator). */
   key: CreatedKey;
+  /** A platform operator's key (its own tenant), for fleet routes and x-masklet-tenant. */
+  operator: CreatedKey;
   newTenant(label: string): Promise<{ tenant: CreatedTenant; key: CreatedKey }>;
   close(): Promise<void>;
 }
 
-export async function startApi(label: string, overrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startApi(label: string, overrides: Record<string, string> = {}, deps: Partial<ApiDeps> = {}): Promise<TestApi> {
   const config = testConfig(overrides);
   const prisma = createPrismaClient(config.DATABASE_URL);
   const redis = createRedisConnection(config.REDIS_URL);
   const store = createObjectStoreFromConfig(config);
   await store.ensureBucket();
-  const app = await createApiApp(config, { prisma, redis, store });
+  const app = await createApiApp(config, { prisma, redis, store, ...deps });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const admin = new TenantAdminService(prisma);
@@ -70,6 +72,8 @@ export async function startApi(label: string, overrides: Record<string, string> 
     return { tenant, key };
   };
   const { tenant, key } = await newTenant(label);
+  const ops = await admin.createTenant(`${label}-ops-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  const operator = await admin.createKey(ops.id, ['admin'], 'operator', { operator: true });
   return {
     base: `http://127.0.0.1:${port}`,
     app,
@@ -80,6 +84,7 @@ export async function startApi(label: string, overrides: Record<string, string> 
     admin,
     tenant,
     key,
+    operator,
     newTenant,
     async close() {
       await app.close();

@@ -22,14 +22,15 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-/** A stack, a tenant with every scope, and a browser page logged in with its key. */
+/** A stack, a tenant with every scope and an operator key, and a browser page logged in with that key. */
 export async function openDashboard(label: string): Promise<Dashboard> {
   assert.ok(existsSync(join(DASHBOARD_DIST, 'index.html')), `the dashboard is not built (${DASHBOARD_DIST}); npm test builds it through scripts/bootstrap.mjs`);
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: infra/local/ensure-chromium.sh installs Debian's chromium`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const stack = await startStack();
   const tenant = await stack.admin.createTenant(`${label}-${Date.now()}`);
-  const key = (await stack.admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], label)).key;
+  // An operator's key: the fleet page and bull-board are among the pages these tests open.
+  const key = (await stack.admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], label, { operator: true })).key;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${stack.baseUrl}/ui/`);

@@ -9,6 +9,8 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { jsonBodyParser } from './common/body-parsers';
+import { AuthService } from './auth/auth.service';
+import { earlyAuth } from './security/early-auth';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { PinoNestLogger } from './common/pino-nest-logger';
 import { CoreModule } from './core/core.module';
@@ -54,6 +56,8 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
     });
     next();
   });
+  // Keys are checked from the headers before any body parser runs (see security/early-auth).
+  app.use(earlyAuth(app.get(AuthService), deps.logger));
   app.use(jsonBodyParser());
 
   const doc = new DocumentBuilder()

@@ -1,5 +1,5 @@
 // npm run cli -- tenant:create <name>
-// npm run cli -- key:create --tenant <id|name> --scopes submit,read,correct,admin [--name x]
+// npm run cli -- key:create --tenant <id|name> --scopes submit,read,correct,admin [--name x] [--operator]
 // npm run cli -- key:revoke <prefix>
 import { loadConfig } from '@masklet/config';
 import { createPrismaClient } from '@masklet/db';
@@ -8,7 +8,8 @@ import { TenantAdminService } from './auth/tenant-admin.service';
 
 const USAGE = `usage:
   cli tenant:create <name>
-  cli key:create --tenant <id|name> --scopes submit,read,correct,admin [--name <label>]
+  cli key:create --tenant <id|name> --scopes submit,read,correct,admin [--name <label>] [--operator]
+      --operator: a platform operator key (every tenant, fleet, bull-board; its actions are audit-logged)
   cli key:revoke <prefix>`;
 
 function flag(args: string[], name: string): string | undefined {
@@ -38,8 +39,8 @@ async function main(argv: string[]): Promise<number> {
         const tenant = flag(args, 'tenant');
         const scopes = flag(args, 'scopes');
         if (!tenant || !scopes) throw new Error('key:create needs --tenant and --scopes');
-        const k = await admin.createKey(tenant, parseScopes(scopes), flag(args, 'name') ?? 'default');
-        console.log(`api key: ${k.key}  (shown once; store it now)\nprefix:  ${k.prefix}\nscopes:  ${k.scopes.join(',')}\ntenant:  ${k.tenantId}`);
+        const k = await admin.createKey(tenant, parseScopes(scopes), flag(args, 'name') ?? 'default', { operator: args.includes('--operator') });
+        console.log(`api key: ${k.key}  (shown once; store it now)\nprefix:  ${k.prefix}\nscopes:  ${k.scopes.join(',')}\ntenant:  ${k.tenantId}${k.operator ? '\noperator: yes' : ''}`);
         return 0;
       }
       case 'key:revoke': {

@@ -16,6 +16,12 @@ const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: bool.default(true),
   /** Buckets (besides S3_BUCKET) whose s3:// URIs may be registered as videos. */
   S3_ALLOWED_BUCKETS: z.string().default(''),
+  /**
+   * Comma-separated `bucket/prefix` entries: when set, a registered s3:// key must lie under one of them
+   * (`{tenant}` stands for the caller's tenant id). Keys under the platform's own `tenants/` prefix of
+   * S3_BUCKET are refused whatever this says.
+   */
+  S3_INGEST_PREFIXES: z.string().default(''),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),

@@ -6,7 +6,12 @@ import type { Scope } from './api-key-format';
 export interface AuthContext {
   tenantId: string;
   apiKeyId: string;
+  keyPrefix: string;
   scopes: Scope[];
+  /** A platform operator's key (may name another tenant in x-masklet-tenant and see the fleet). */
+  operator: boolean;
+  /** The key's own tenant (differs from tenantId when an operator acts inside another tenant). */
+  homeTenantId: string;
 }
 
 export type AuthedRequest = Request & { auth?: AuthContext };

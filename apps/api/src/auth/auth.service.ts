@@ -39,6 +39,6 @@ export class AuthService {
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       this.keys.touch(row.id, now).catch((err: unknown) => this.log.warn({ err }, 'lastUsedAt update failed'));
     }
-    return { tenantId: row.tenantId, apiKeyId: row.id, scopes: row.scopes as Scope[] };
+    return { tenantId: row.tenantId, homeTenantId: row.tenantId, apiKeyId: row.id, keyPrefix: row.prefix, scopes: row.scopes as Scope[], operator: row.operator };
   }
 }

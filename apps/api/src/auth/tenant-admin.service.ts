@@ -15,6 +15,7 @@ export interface CreatedKey {
   /** Shown once; only its hash is stored. */
   key: string;
   scopes: Scope[];
+  operator: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,12 +41,14 @@ export class TenantAdminService {
     return { id: t.id, name: t.name };
   }
 
-  async createKey(tenantIdOrName: string, scopes: Scope[], name = 'default'): Promise<CreatedKey> {
+  /** `operator` keys may act in every tenant: only the CLI (and tests) create them, never the HTTP API. */
+  async createKey(tenantIdOrName: string, scopes: Scope[], name = 'default', opts: { operator?: boolean } = {}): Promise<CreatedKey> {
     const tenant = await this.findTenant(tenantIdOrName);
     const { key, prefix } = generateApiKey();
     const hash = await hashApiKey(key);
-    const row = await this.prisma.apiKey.create({ data: { tenantId: tenant.id, name, prefix, hash, scopes } });
-    return { id: row.id, tenantId: tenant.id, prefix, key, scopes };
+    const operator = opts.operator ?? false;
+    const row = await this.prisma.apiKey.create({ data: { tenantId: tenant.id, name, prefix, hash, scopes, operator } });
+    return { id: row.id, tenantId: tenant.id, prefix, key, scopes, operator };
   }
 
   async revokeKey(prefix: string): Promise<{ prefix: string; revokedAt: Date }> {

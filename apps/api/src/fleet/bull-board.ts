@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../common/api-error';
 import { AuthService } from '../auth/auth.service';
+import { AuditLog } from '../security/audit-log';
 import type { QueueRegistry } from '../core/queues';
 import { QUEUES_TOKEN } from '../core/tokens';
 
@@ -20,10 +21,11 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** bull-board at /admin/queues for admin keys (Bearer header or the session cookie). */
+/** bull-board at /admin/queues for operator keys (Bearer header or the session cookie). */
 export function mountBullBoard(app: INestApplication): void {
   const queues = app.get<QueueRegistry>(QUEUES_TOKEN);
   const auth = app.get(AuthService);
+  const audit = app.get(AuditLog);
   const adapter = new ExpressAdapter();
   adapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({ queues: queues.all().map(([, q]) => new BullMQAdapter(q)), serverAdapter: adapter });
@@ -33,12 +35,17 @@ export function mountBullBoard(app: INestApplication): void {
     auth
       .authenticate(header)
       .then((ctx) => {
-        if (!ctx.scopes.includes('admin')) throw new ApiError(403, 'INSUFFICIENT_SCOPE', 'bull-board needs an API key with the admin scope');
-        next();
+        if (!ctx.operator) throw new ApiError(403, 'OPERATOR_ONLY', 'bull-board shows every tenant\'s jobs: it needs an operator key');
+        // Reads are fleet-wide views like /v1/admin/fleet; every change (retry, clean, promote) is recorded.
+        if (req.method === 'GET') return next();
+        return audit.record({ auth: ctx, tenantId: null, action: `${req.method} ${BULL_BOARD_PATH}`, path: req.originalUrl }).then(() => next());
       })
       .catch((err: unknown) => {
-        const e = err instanceof ApiError ? err : new ApiError(401, 'INVALID_API_KEY', 'unknown API key');
-        res.status(e.status).json({ error: { code: e.code, message: `${e.message} (log in on the dashboard first)` } });
+        if (!(err instanceof ApiError)) {
+          res.status(503).setHeader('Retry-After', '5').json({ error: { code: 'SERVICE_UNAVAILABLE', message: 'bull-board is unavailable for a moment; retry shortly' } });
+          return;
+        }
+        res.status(err.status).json({ error: { code: err.code, message: `${err.message} (log in on the dashboard first)` } });
       });
   };
   app.use(BULL_BOARD_PATH, guard, adapter.getRouter());

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from 
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { Scopes } from '../auth/scopes.decorator';
+import { Operator } from '../security/operator';
 import { parseOrThrow } from '../common/zod-validation.pipe';
 import { BULL_BOARD_PATH, SESSION_COOKIE } from './bull-board';
 import { FleetService } from './fleet.service';
@@ -16,11 +16,11 @@ const AdminJobsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-/** Operators: the worker fleet, queue depths, throughput, failed jobs across tenants. Admin scope only. */
+/** Operators: the worker fleet, queue depths, throughput, failed jobs across tenants. Operator keys only. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('v1/admin')
-@Scopes('admin')
+@Operator()
 export class FleetController {
   constructor(@Inject(FleetService) private readonly fleet: FleetService) {}
 
@@ -75,7 +75,7 @@ export class FleetController {
   }
 
   @Post('session')
-  @ApiOperation({ summary: 'Sets an HttpOnly cookie with the caller\'s (admin) key so the browser can open bull-board at /admin/queues' })
+  @ApiOperation({ summary: 'Sets an HttpOnly cookie with the caller\'s (operator) key so the browser can open bull-board at /admin/queues' })
   session(@Req() req: Request, @Res() res: Response): void {
     const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
     res.cookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: BULL_BOARD_PATH, maxAge: 12 * 3600_000 });

@@ -27,7 +27,7 @@ export class VideosController {
   @ApiOperation({
     summary: 'Upload a video (multipart field "file") or register an s3:// object (JSON {"uri"})',
     description:
-      'Errors: 413 UPLOAD_TOO_LARGE, 415 NOT_A_VIDEO / UNSUPPORTED_MEDIA_TYPE, 422 NO_VIDEO_STREAM / NO_FRAMES / VIDEO_TOO_LONG / VIDEO_TOO_MANY_FRAMES / SOURCE_OBJECT_NOT_FOUND, 400 MISSING_FILE / INVALID_S3_URI, 403 BUCKET_NOT_ALLOWED.',
+      'Errors: 413 UPLOAD_TOO_LARGE, 415 NOT_A_VIDEO / UNSUPPORTED_MEDIA_TYPE, 422 NO_VIDEO_STREAM / NO_FRAMES / VIDEO_TOO_LONG / VIDEO_TOO_MANY_FRAMES / SOURCE_OBJECT_NOT_FOUND, 400 MISSING_FILE / INVALID_S3_URI / INVALID_S3_KEY, 403 BUCKET_NOT_ALLOWED / S3_KEY_NOT_ALLOWED.',
   })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({

@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../common/api-error';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import type { QueueRegistry } from '../core/queues';
 import { CONFIG, LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
+import { resolveIngestUri } from '../security/ingest-uri';
 import { receiveMultipartFile } from './multipart-upload';
 import { checkVideoLimits, probeStoredVideo } from './video-probe';
 import { toVideoView, type VideoView } from './video.view';
@@ -56,13 +57,9 @@ export class VideosService {
     return this.accept(tenantId, id, stored.bytes, stored.sha256, probe, { filename: stored.filename, contentType: stored.contentType });
   }
 
-  /** Registers an object that already lies in an allowed bucket; nothing is copied. */
+  /** Registers an object that already lies in an ingest bucket/prefix (security/ingest-uri); nothing is copied. */
   async register(tenantId: string, uri: string): Promise<VideoView> {
-    const loc = parseS3Uri(uri);
-    if (!loc) throw new ApiError(400, 'INVALID_S3_URI', `"${uri}" is not an s3://bucket/key URI`);
-    if (!this.config.allowedBuckets.includes(loc.bucket)) {
-      throw new ApiError(403, 'BUCKET_NOT_ALLOWED', `bucket "${loc.bucket}" is not allowed (allowed: ${this.config.allowedBuckets.join(', ')})`);
-    }
+    const loc = resolveIngestUri(uri, this.config, tenantId);
     const bucket = this.store.forBucket(loc.bucket);
     const head = await bucket.head(loc.key);
     if (!head) throw new ApiError(422, 'SOURCE_OBJECT_NOT_FOUND', `no object at ${uri}`);

@@ -22,7 +22,7 @@ export function FleetPage({ api }: { api: Api }) {
           setError(null);
         } else if (event === 'error') setError((data as { message: string }).message);
       }, abort.signal)
-      .catch((err: unknown) => setError(err instanceof ApiError ? `${err.code}: ${err.message} (the fleet view needs an admin key)` : String(err)));
+      .catch((err: unknown) => setError(err instanceof ApiError ? `${err.code}: ${err.message} (the fleet view needs an operator key)` : String(err)));
     return () => abort.abort();
   }, [api]);
 

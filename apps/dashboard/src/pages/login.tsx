@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Api, ApiError } from '../api';
 
-/** Checks the key against the API (admin keys also get the bull-board cookie) before keeping it. */
+/** Checks the key against the API (operator keys also get the bull-board cookie) before keeping it. */
 export function LoginPage({ onLogin }: { onLogin: (key: string) => void }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -13,7 +13,7 @@ export function LoginPage({ onLogin }: { onLogin: (key: string) => void }) {
     const api = new Api({ key: key.trim() });
     try {
       await api.get('/v1/jobs?limit=1');
-      await api.post('/v1/admin/session').catch(() => undefined); // only admin keys get bull-board access
+      await api.post('/v1/admin/session').catch(() => undefined); // only operator keys get bull-board access
       onLogin(key.trim());
     } catch (err) {
       setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
@@ -25,7 +25,7 @@ export function LoginPage({ onLogin }: { onLogin: (key: string) => void }) {
     <div className="login">
       <form onSubmit={submit}>
         <h1>Masklet</h1>
-        <p>Log in with an API key (<code>npm run cli -- key:create --tenant &lt;id|name&gt; --scopes read,submit,correct,admin</code>; fleet views need the <code>admin</code> scope).</p>
+        <p>Log in with an API key (<code>npm run cli -- key:create --tenant &lt;id|name&gt; --scopes read,submit,correct,admin</code>; the fleet views need an operator key: <code>key:create --operator</code>).</p>
         <input data-testid="api-key" type="password" placeholder="mk_..." value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
         <button data-testid="login" type="submit" disabled={busy || key.trim() === ''}>Log in</button>
         {error && <p className="error" data-testid="login-error">{error}</p>}

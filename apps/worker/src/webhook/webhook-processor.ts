@@ -3,7 +3,7 @@ import { parsePayload, QUEUES, WebhookPayload } from '@masklet/queue';
 import type { WorkerContext } from '../runtime/context';
 import { webhookExports } from './export-list';
 import { signWebhook } from './sign';
-import { refuseTarget } from './target-guard';
+import { guardedPost, TargetRefusedError } from './guarded-http';
 
 const TIMEOUT_MS = 10_000;
 
@@ -11,7 +11,8 @@ const TIMEOUT_MS = 10_000;
  * webhook: POSTs {event, jobId, status, ...} signed with the tenant's secret. Non-2xx answers and
  * network errors throw, so BullMQ retries with exponential backoff (WEBHOOK_ATTEMPTS,
  * WEBHOOK_BACKOFF_MS, set when the delivery is queued); the WebhookDelivery row records every
- * attempt (attempts, responseCode, lastError) and ends DELIVERED or FAILED. Redirects are not followed.
+ * attempt (attempts, responseCode, lastError) and ends DELIVERED or FAILED. Redirects are not followed;
+ * private targets are refused where the socket connects (guarded-http), not by an earlier look-up.
  */
 export function webhookProcessor(ctx: WorkerContext) {
   return async (bull: BullJob): Promise<{ status: number }> => {
@@ -28,13 +29,6 @@ export function webhookProcessor(ctx: WorkerContext) {
     const last = bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
     const record = (data: { responseCode?: number | null; lastError?: string | null; status?: 'PENDING' | 'DELIVERED' | 'FAILED'; deliveredAt?: Date }) =>
       ctx.prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { attempts: { increment: 1 }, ...data } });
-
-    const refused = await refuseTarget(delivery.url, ctx.config.WEBHOOK_ALLOW_PRIVATE).catch((err: Error) => `cannot resolve target: ${err.message}`);
-    if (refused) {
-      await record({ status: 'FAILED', lastError: `refused: ${refused}` });
-      log.warn({ reason: refused }, 'webhook target refused');
-      throw new UnrecoverableError(`webhook target refused: ${refused}`);
-    }
 
     const job = delivery.job;
     const body = JSON.stringify({
@@ -57,22 +51,22 @@ export function webhookProcessor(ctx: WorkerContext) {
     let status: number | null = null;
     let error: string;
     try {
-      const res = await fetch(delivery.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'masklet-webhook/1',
-          'x-masklet-event': delivery.event,
-          'x-masklet-delivery': delivery.id,
-          'x-masklet-timestamp': timestamp,
-          'x-masklet-signature': signWebhook(job.tenant.webhookSecret, timestamp, body),
+      status = await guardedPost(
+        delivery.url,
+        {
+          timeoutMs: TIMEOUT_MS,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'masklet-webhook/1',
+            'x-masklet-event': delivery.event,
+            'x-masklet-delivery': delivery.id,
+            'x-masklet-timestamp': timestamp,
+            'x-masklet-signature': signWebhook(job.tenant.webhookSecret, timestamp, body),
+          },
+          body,
         },
-        body,
-      });
-      status = res.status;
-      await res.body?.cancel().catch(() => undefined);
+        { allowPrivate: ctx.config.WEBHOOK_ALLOW_PRIVATE },
+      );
       if (status >= 200 && status < 300) {
         await record({ status: 'DELIVERED', responseCode: status, lastError: null, deliveredAt: new Date() });
         log.info({ status, attempt: bull.attemptsMade + 1 }, 'webhook delivered');
@@ -80,6 +74,11 @@ export function webhookProcessor(ctx: WorkerContext) {
       }
       error = `HTTP ${status}`;
     } catch (err) {
+      if (err instanceof TargetRefusedError) {
+        await record({ status: 'FAILED', lastError: `refused: ${err.message}` });
+        log.warn({ reason: err.message }, 'webhook target refused');
+        throw new UnrecoverableError(`webhook target refused: ${err.message}`);
+      }
       error = (err as Error).message;
     }
     await record({ status: last ? 'FAILED' : 'PENDING', responseCode: status, lastError: error });
