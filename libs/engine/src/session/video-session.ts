@@ -7,11 +7,13 @@
 import type { FrameSource } from '@masklet/video';
 import { VideoResolutionRenderer } from '../postprocess/video-resolution';
 import { EngineLogger, silentLogger } from '../runtime/logger';
-import { SamModel } from '../runtime/sam-model';
+import { ImageFeatures, SamModel } from '../runtime/sam-model';
 import { FrameOutput, OutputSizes } from '../state/frame-output';
 import { OutputArchive, TempFileArchive } from '../state/output-archive';
 import { ObjectTrack, PointPrompt, Tracked } from '../state/object-track';
 import { FeatureCache } from './feature-cache';
+import { maskAsOutput } from './mask-as-output';
+import { maskToInputSquare, SquareMask, squareMaskToLowRes } from './mask-prompt';
 import { MemoryConditioning } from './memory-conditioning';
 import { NO_OBJ_SCORE, SamHeads } from './sam-heads';
 import { Box, EngineInputError, FrameResult, MaskPrompt, Point, PropagateOptions } from './types';
@@ -163,31 +165,29 @@ export class VideoSession {
       track.points.delete(frame);
       track.maskFrames.add(frame);
       const isInit = track.tracked[frame] === Tracked.No;
+      const reverse = track.tracked[frame] === Tracked.Reverse;
       const isCond = isInit || track.cond.has(frame) || this.model.manifest.tracking.addAllFramesToCorrectAsCond;
-      const maskValues = new Float32Array(width * height);
-      let any = false;
-      for (let i = 0; i < maskValues.length; i++) if ((maskValues[i] = mask.data[i] ? 1 : 0)) any = true;
-      const { lowResLogits, maskForPointer } = await this.model.encodeMaskPrompt(maskValues, height, width);
+      const m = this.model.manifest;
+      const square = maskToInputSquare(mask, m.imageSize);
       const image = await this.features.get(frame);
-      // _use_mask_as_output: the pointer comes from the raw features with the downsampled mask as prompt.
-      const { outputs } = await this.heads.decode(
-        { features: image.visionFeatures.data as Float32Array, points: [null], maskInputs: [maskForPointer], multimask: false, clampMaskInputs: false },
-        image,
-      );
-      const ptr = outputs[0]!.objPtr;
-      const lambda = any ? 1 : 0;
-      const { noObjPtr } = this.model.constants;
-      const t = this.model.manifest.tracking;
-      if (t.predObjScores) for (let k = 0; k < ptr.length; k++) ptr[k] = Math.fround(lambda * ptr[k]!) + Math.fround((1 - lambda) * noObjPtr[k]!);
-      const output: FrameOutput = {
-        memory: null,
-        predMasks: this.heads.fillHoles(lowResLogits),
-        objPtr: ptr,
-        objectScore: lambda * 20 - 10,
-      };
+      const output = m.tracking.useMaskInputAsOutputWithoutSam
+        ? await maskAsOutput(this.model, this.heads, square, image)
+        : await this.maskThroughDecoder(track, frame, isInit, reverse, square, image);
       (isCond ? track.tempCond : track.tempNonCond).set(frame, output);
       return this.frameResult(frame, 'prompt');
     });
+  }
+
+  /** Without useMaskInputAsOutputWithoutSam the mask is a dense prompt of the decoder, on memory-conditioned features (SAM2Base._track_step). */
+  private async maskThroughDecoder(track: ObjectTrack, frame: number, isInit: boolean, reverse: boolean, square: SquareMask, image: ImageFeatures): Promise<FrameOutput> {
+    const m = this.model.manifest;
+    const conditioned = isInit ? this.conditioning.withoutMemory(image, 1) : await this.conditioning.condition([track], frame, reverse, image);
+    const maskInput = squareMaskToLowRes(square.values, m.imageSize, m.lowResMaskSize);
+    const { outputs } = await this.heads.decode(
+      { features: conditioned, points: [null], maskInputs: [maskInput], multimask: this.heads.useMultimask(isInit, 0), clampMaskInputs: false },
+      image,
+    );
+    return outputs[0]!;
   }
 
   /** Encodes memory for prompt outputs and moves them into the tracking state (propagate_in_video_preflight). */
