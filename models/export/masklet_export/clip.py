@@ -4,7 +4,7 @@ import os
 import numpy as np
 from PIL import Image
 
-WIDTH, HEIGHT, FRAMES = 176, 144, 8
+WIDTH, HEIGHT, FRAMES = 176, 144, 6
 
 
 def disc(cx, cy, r):
@@ -20,7 +20,7 @@ def objects_at(t):
 
 
 def write_clip(folder, seed=7):
-    """8 frames: a textured background with three moving discs (red, blue, green)."""
+    """FRAMES frames: a textured background with three moving discs (red, blue, green)."""
     os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:HEIGHT, 0:WIDTH]
@@ -37,7 +37,7 @@ def scenario(folder):
     """Clicks (a positive, then a negative added), a box, a mask on a later frame, forward
     propagation, a correction on a tracked frame, then backward propagation from the last frame."""
     red0, blue0, _ = objects_at(0)
-    red5 = objects_at(5)[0]
+    red4 = objects_at(4)[0]
     green2 = objects_at(2)[2]
     mask_file = os.path.join(folder, "mask_obj3_f2.u8")
     disc(green2[0], green2[1], green2[2]).astype(np.uint8).tofile(mask_file)
@@ -48,6 +48,6 @@ def scenario(folder):
         {"op": "box", "frame": 0, "obj": 2, "box": [blue0[0] - r - 2, blue0[1] - r - 2, blue0[0] + r + 2, blue0[1] + r + 2]},
         {"op": "mask", "frame": 2, "obj": 3, "file": mask_file},
         {"op": "propagate", "start": 0, "reverse": False},
-        {"op": "points", "frame": 5, "obj": 1, "points": [[red5[0], red5[1], 1]], "clearOld": True},
+        {"op": "points", "frame": 4, "obj": 1, "points": [[red4[0], red4[1], 1]], "clearOld": True},
         {"op": "propagate", "start": FRAMES - 1, "reverse": True},
     ]
