@@ -7,13 +7,13 @@
 import type { FrameSource } from '@masklet/video';
 import { VideoResolutionRenderer } from '../postprocess/video-resolution';
 import { EngineLogger, silentLogger } from '../runtime/logger';
-import { ImageFeatures, SamModel } from '../runtime/sam-model';
+import { SamModel } from '../runtime/sam-model';
 import { FrameOutput, OutputSizes } from '../state/frame-output';
 import { OutputArchive, TempFileArchive } from '../state/output-archive';
 import { ObjectTrack, PointPrompt, Tracked } from '../state/object-track';
 import { FeatureCache } from './feature-cache';
-import { maskAsOutput } from './mask-as-output';
-import { maskToInputSquare, SquareMask, squareMaskToLowRes } from './mask-prompt';
+import { maskAsOutput, maskThroughDecoder } from './mask-as-output';
+import { maskToInputSquare } from './mask-prompt';
 import { MemoryConditioning } from './memory-conditioning';
 import { NO_OBJ_SCORE, SamHeads } from './sam-heads';
 import { Box, EngineInputError, FrameResult, MaskPrompt, Point, PropagateOptions } from './types';
@@ -172,22 +172,10 @@ export class VideoSession {
       const image = await this.features.get(frame);
       const output = m.tracking.useMaskInputAsOutputWithoutSam
         ? await maskAsOutput(this.model, this.heads, square, image)
-        : await this.maskThroughDecoder(track, frame, isInit, reverse, square, image);
+        : await maskThroughDecoder({ model: this.model, heads: this.heads, conditioning: this.conditioning }, track, frame, isInit, reverse, square, image);
       (isCond ? track.tempCond : track.tempNonCond).set(frame, output);
       return this.frameResult(frame, 'prompt');
     });
-  }
-
-  /** Without useMaskInputAsOutputWithoutSam the mask is a dense prompt of the decoder, on memory-conditioned features (SAM2Base._track_step). */
-  private async maskThroughDecoder(track: ObjectTrack, frame: number, isInit: boolean, reverse: boolean, square: SquareMask, image: ImageFeatures): Promise<FrameOutput> {
-    const m = this.model.manifest;
-    const conditioned = isInit ? this.conditioning.withoutMemory(image, 1) : await this.conditioning.condition([track], frame, reverse, image);
-    const maskInput = squareMaskToLowRes(square.values, m.imageSize, m.lowResMaskSize);
-    const { outputs } = await this.heads.decode(
-      { features: conditioned, points: [null], maskInputs: [maskInput], multimask: this.heads.useMultimask(isInit, 0), clampMaskInputs: false },
-      image,
-    );
-    return outputs[0]!;
   }
 
   /** Encodes memory for prompt outputs and moves them into the tracking state (propagate_in_video_preflight). */
