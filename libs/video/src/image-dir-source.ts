@@ -1,9 +1,13 @@
 // FrameSource over a folder of still frames (the DAVIS layout `frames/00000.jpg`, or frames a user
 // extracted). Each readSquare decodes one file, so memory does not grow with the number of frames.
+// Frames are squared exactly as SAM 2's reference loads a JPEG folder: PIL's bicubic resize of the
+// 8-bit RGB image. One deliberate difference: the EXIF orientation is applied (PIL ignores it), so a
+// phone photo is segmented upright, as its video would be.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { assertFrameRequest, type FrameSource, type VideoInfo } from './frame-source';
+import { pilBicubicResize } from './pil-bicubic';
 
 const FRAME_FILE = /\.(jpe?g|png)$/i;
 
@@ -31,14 +35,11 @@ export async function openImageDirectory(dir: string, fps = 24): Promise<ImageDi
     files,
     async readSquare(index: number, size: number): Promise<Uint8Array> {
       assertFrameRequest(info, index, size);
-      const out = await sharp(files[index]!, { autoOrient: true })
-        .removeAlpha()
-        .toColourspace('srgb')
-        .resize(size, size, { fit: 'fill', kernel: 'cubic' })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      const out = await sharp(files[index]!, { autoOrient: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       if (out.info.channels !== 3) throw new Error(`${files[index]} decoded to ${out.info.channels} channels, expected 3`);
-      return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+      const rgb = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+      // The reference resizes JPEG folders with PIL's bicubic (see pil-bicubic.ts), not libvips' cubic.
+      return pilBicubicResize(rgb, out.info.width, out.info.height, size, size);
     },
     async close(): Promise<void> {
       // Nothing is held open between reads.

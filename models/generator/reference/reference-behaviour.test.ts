@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { maskToInputSquare } from '../../../libs/engine/src/session/mask-prompt';
 import { data, f32 } from '../testing/ort-run';
 import { MiniTracker } from '../testing/mini-tracker';
 import { addNoMem, attend, decode, encodeImage, encodeMemory, memoryTokens } from '../testing/pipeline';
@@ -103,9 +104,10 @@ test('a mask prompt round-trips and the decoder reproduces it from the mask inpu
   const Hv = 360;
   const Wv = 480;
   const vDisc: Disc = { cx: 240, cy: 180, r: 80, rgb: RED };
-  const mask = new Float32Array(Hv * Wv);
+  const mask = new Uint8Array(Hv * Wv);
   for (let y = 0; y < Hv; y++) for (let x = 0; x < Wv; x++) mask[y * Wv + x] = (x + 0.5 - vDisc.cx) ** 2 + (y + 0.5 - vDisc.cy) ** 2 <= vDisc.r ** 2 ? 1 : 0;
-  const mp = await fx.sessions.maskPrompt!.run({ mask: f32(mask, [1, 1, Hv, Wv]) });
+  const square = maskToInputSquare({ width: Wv, height: Hv, data: mask }, DIMS.S);
+  const mp = await fx.sessions.maskPrompt!.run({ mask: f32(square.values, [1, 1, DIMS.S, DIMS.S]) });
   // the same disc in input-square coordinates (an ellipse; compare on the L grid)
   const truth = new Uint8Array(L2);
   for (let i = 0; i < DIMS.L; i++) {

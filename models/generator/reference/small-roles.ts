@@ -32,21 +32,15 @@ export function buildObjPtrTposProj(): GraphBuilder {
 }
 
 /**
- * maskPrompt: the video-resolution mask -> S x S (bilinear to 2S then 2x2 area: a mild antialias,
- * as Resize has no antialias before opset 18), >= 0.5, then (mask * 20 - 10) area-pooled to L.
- * The decoder reads maskInput as logits, so maskForPointer is the same map.
+ * maskPrompt: the prompt mask already at the input square (the engine resizes and thresholds it),
+ * then (mask * 20 - 10) area-pooled to L. The decoder reads maskInput as logits, so maskForPointer
+ * is the same map.
  */
 export function buildMaskPrompt(): GraphBuilder {
   const g = new GraphBuilder('reference_mask_prompt');
   const { imageSize: S, lowResMaskSize: L } = REF;
-  const mask = g.input('mask', ['B', 1, 'Hv', 'Wv']);
-  const big = g.resize(mask, {
-    sizes: g.concat([g.shape(mask, 0, 2), g.constI64([2 * S, 2 * S])], 0),
-    mode: 'linear',
-    coordinateTransformationMode: 'half_pixel',
-  });
-  const square = g.avgPool(big, { kernel: [2, 2], strides: [2, 2] });
-  const binary = g.toFloat(g.greaterOrEqual(square, 0.5));
+  const mask = g.input('mask', ['B', 1, S, S]);
+  const binary = g.toFloat(g.greaterOrEqual(mask, 0.5));
   const logits = g.avgPool(g.sub(g.mul(binary, 20), 10), { kernel: [S / L, S / L], strides: [S / L, S / L] });
   g.output('lowResLogits', logits, ['B', 1, L, L]);
   g.output('maskForPointer', logits, ['B', 1, L, L]);

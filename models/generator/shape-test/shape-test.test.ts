@@ -6,6 +6,7 @@ import { loadManifest, LoadedManifest } from '../../../libs/engine/src/manifest/
 import { ROLE_IO, RoleName } from '../../../libs/engine/src/manifest/manifest-schema';
 import { ensureModel } from '../ensure-model';
 import { closeRoles, data, f32, openRoles } from '../testing/ort-run';
+import { TINY } from './config';
 
 let loaded: LoadedManifest;
 let sessions: Record<string, ort.InferenceSession>;
@@ -107,9 +108,8 @@ test('memoryEncoder, maskPrompt and objPtrTposProj', async () => {
   assert.deepEqual(mem.memoryFeatures!.dims, [B, Cm, 64, 64]);
   assert.deepEqual(mem.memoryPosEnc!.dims, [1, Cm, 64, 64]);
   assertFinite(mem.memoryFeatures, 'memoryFeatures');
-  const Hv = 270;
-  const Wv = 480;
-  const mp = await sessions.maskPrompt!.run({ mask: f32(wave(B * Hv * Wv).map((v) => (v > 0 ? 1 : 0)), [B, 1, Hv, Wv]) });
+  const S = TINY.imageSize;
+  const mp = await sessions.maskPrompt!.run({ mask: f32(wave(B * S * S).map((v) => (v > 0 ? 1 : 0)), [B, 1, S, S]) });
   assert.deepEqual(mp.lowResLogits!.dims, [B, 1, L, L]);
   assert.deepEqual(mp.maskForPointer!.dims, [B, 1, L, L]);
   assertFinite(mp.maskForPointer, 'maskForPointer');

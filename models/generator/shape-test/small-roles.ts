@@ -3,15 +3,14 @@ import { GraphBuilder } from '@masklet/onnx-builder';
 import { TINY } from './config';
 import { linear, Weights } from './layers';
 
-/** Mask at video resolution -> S (bilinear) >= 0.5; lowResLogits = (mask x 20 - 10) area-pooled to L; maskForPointer = mask_downsample (4x4 / 4 conv). */
+/** Mask at the input square (resized by the engine) >= 0.5; lowResLogits = (mask x 20 - 10) area-pooled to L; maskForPointer = mask_downsample (4x4 / 4 conv). */
 export function buildMaskPrompt(): GraphBuilder {
   const g = new GraphBuilder('shape_test_mask_prompt');
   const w = new Weights(g, TINY.seed + 5);
   const { imageSize: S, lowResMaskSize: L } = TINY;
   const k = S / L;
-  const mask = g.input('mask', ['B', 1, 'Hv', 'Wv']);
-  const square = g.resize(mask, { sizes: g.concat([g.shape(mask, 0, 2), g.constI64([S, S])], 0), mode: 'linear' });
-  const binary = g.toFloat(g.greaterOrEqual(square, 0.5));
+  const mask = g.input('mask', ['B', 1, S, S]);
+  const binary = g.toFloat(g.greaterOrEqual(mask, 0.5));
   g.output('lowResLogits', g.avgPool(g.sub(g.mul(binary, 20), 10), { kernel: [k, k], strides: [k, k] }), ['B', 1, L, L]);
   const down = g.conv(binary, w.normal('mask_downsample_w', [1, 1, k, k], 1 / k), w.fill('mask_downsample_b', [1], 0), { strides: [k, k] });
   g.output('maskForPointer', down, ['B', 1, L, L]);

@@ -199,9 +199,10 @@ export class SamModel {
     return { memoryFeatures: out.memoryFeatures.data as Float32Array, memoryPosEnc: out.memoryPosEnc.data as Float32Array };
   }
 
-  /** `mask` is [1, 1, height, width] with values 0/1 at video resolution. */
-  async encodeMaskPrompt(mask: Float32Array, height: number, width: number): Promise<{ lowResLogits: Float32Array; maskForPointer: Float32Array }> {
-    const out = await this.role('maskPrompt').run({ mask: f32(mask, [1, 1, height, width]) }, ['lowResLogits', 'maskForPointer'] as const);
+  /** `mask` is [1, 1, S, S] with values 0/1: the prompt mask already brought to the input square (see session/mask-prompt). */
+  async encodeMaskPrompt(mask: Float32Array): Promise<{ lowResLogits: Float32Array; maskForPointer: Float32Array }> {
+    const s = this.manifest.imageSize;
+    const out = await this.role('maskPrompt').run({ mask: f32(mask, [1, 1, s, s]) }, ['lowResLogits', 'maskForPointer'] as const);
     return { lowResLogits: out.lowResLogits.data as Float32Array, maskForPointer: out.maskForPointer.data as Float32Array };
   }
 

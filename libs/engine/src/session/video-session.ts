@@ -12,6 +12,8 @@ import { FrameOutput, OutputSizes } from '../state/frame-output';
 import { OutputArchive, TempFileArchive } from '../state/output-archive';
 import { ObjectTrack, PointPrompt, Tracked } from '../state/object-track';
 import { FeatureCache } from './feature-cache';
+import { maskAsOutput, maskThroughDecoder } from './mask-as-output';
+import { maskToInputSquare } from './mask-prompt';
 import { MemoryConditioning } from './memory-conditioning';
 import { NO_OBJ_SCORE, SamHeads } from './sam-heads';
 import { Box, EngineInputError, FrameResult, MaskPrompt, Point, PropagateOptions } from './types';
@@ -181,30 +183,15 @@ export class VideoSession {
       const track = this.track(objectId);
       track.points.delete(frame);
       track.maskFrames.add(frame);
+      const isInit = track.tracked[frame] === Tracked.No;
+      const reverse = track.tracked[frame] === Tracked.Reverse;
       const isCond = this.isConditioning(track, frame);
-      const maskValues = new Float32Array(width * height);
-      let any = false;
-      for (let i = 0; i < maskValues.length; i++) if ((maskValues[i] = mask.data[i] ? 1 : 0)) any = true;
-      const { lowResLogits, maskForPointer } = await this.model.encodeMaskPrompt(maskValues, height, width);
+      const m = this.model.manifest;
+      const square = maskToInputSquare(mask, m.imageSize);
       const image = await this.features.get(frame);
-      // _use_mask_as_output: the pointer comes from the raw features with the downsampled mask as prompt.
-      const { outputs } = await this.heads.decode(
-        { features: image.visionFeatures.data as Float32Array, points: [null], maskInputs: [maskForPointer], multimask: false, clampMaskInputs: false },
-        image,
-      );
-      const ptr = outputs[0]!.objPtr;
-      const lambda = any ? 1 : 0;
-      const { noObjPtr } = this.model.constants;
-      const t = this.model.manifest.tracking;
-      if (t.predObjScores) for (let k = 0; k < ptr.length; k++) ptr[k] = Math.fround(lambda * ptr[k]!) + Math.fround((1 - lambda) * noObjPtr[k]!);
-      const output: FrameOutput = {
-        memory: null,
-        predMasks: this.heads.fillHoles(lowResLogits),
-        objPtr: ptr,
-        objectScore: lambda * 20 - 10,
-        // The annotator drew this mask: it is the answer, not an estimate.
-        iou: 1,
-      };
+      const output = m.tracking.useMaskInputAsOutputWithoutSam
+        ? await maskAsOutput(this.model, this.heads, square, image)
+        : await maskThroughDecoder({ model: this.model, heads: this.heads, conditioning: this.conditioning }, track, frame, isInit, reverse, square, image);
       (isCond ? track.tempCond : track.tempNonCond).set(frame, output);
       return this.frameResult(frame, 'prompt');
     });
