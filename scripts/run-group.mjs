@@ -1,7 +1,10 @@
-// Runs a command as the leader of its own process group and hands SIGINT / SIGTERM / SIGHUP on to the whole
-// group, so that a signal to this process (npm passes one to its script's process only) stops the command and
-// everything it started (tsx's child, the demo's API and worker, node --test's test files and their stacks).
-// spawnSync would leave them running: the default action kills this process and orphans the rest.
+// Runs a command as the leader of its own process group and hands SIGINT / SIGTERM / SIGHUP on to it, so that a
+// signal to this process (npm passes one to its script's process only) stops the command and everything it started
+// (tsx's child, the demo's API and worker, node --test's test files and their stacks). spawnSync would leave them
+// running: the default action kills this process and orphans the rest.
+// The signal goes to the command alone, which stops its own children (the demo stops its API and worker once, so
+// that a worker does not read a second signal as "exit now"); the group is the safety net: what is left of it when
+// the command exits gets SIGTERM, and all of it SIGKILL if stopping takes longer than the grace period.
 // Plain node, no dependencies (used by scripts/bootstrap.mjs and scripts/test.mjs).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -46,13 +49,17 @@ export function runGroup(cmd, args, opts = {}) {
     const child = spawn(cmd, args, { stdio: 'inherit', ...opts, detached: true });
     let stopping = false;
     let force;
+    // Once: npm and a terminal may both deliver a Ctrl-C, and a second signal makes some programs skip their
+    // clean shutdown. The grace timer is what escalates.
     const forward = (signal) => {
-      if (child.pid === undefined) return;
-      signalGroup(child.pid, signal);
-      if (!stopping) {
-        stopping = true;
-        force = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), GRACE_MS);
+      if (child.pid === undefined || stopping) return;
+      stopping = true;
+      try {
+        process.kill(child.pid, signal);
+      } catch {
+        /* already gone */
       }
+      force = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), GRACE_MS);
     };
     for (const s of SIGNALS) process.on(s, forward);
     child.once('error', (err) => {

@@ -107,6 +107,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       assert.equal(end.signal, null, `npm exited by itself (${JSON.stringify(end)})`);
       assert.equal(await portOpen(port), false, 'the API port is closed');
       assert.match(out, /stopping the API and the worker/);
+      // One signal per process: a worker that gets a second one skips its clean shutdown and says so.
+      assert.doesNotMatch(out, /second signal/);
     } finally {
       if (npm.exitCode === null) npm.kill('SIGKILL');
       for (const pid of descendants(npm.pid!).keys()) process.kill(pid, 'SIGKILL');
