@@ -11,6 +11,7 @@ import { BatchesModule } from './batches/batches.module';
 import { jsonBodyParser } from './common/body-parsers';
 import { AuthService } from './auth/auth.service';
 import { earlyAuth } from './security/early-auth';
+import { streamSlots } from './security/stream-slots';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { PinoNestLogger } from './common/pino-nest-logger';
 import { CoreModule } from './core/core.module';
@@ -57,7 +58,8 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
     next();
   });
   // Keys are checked from the headers before any body parser runs (see security/early-auth).
-  app.use(earlyAuth(app.get(AuthService), deps.logger));
+  app.use(earlyAuth(app.get(AuthService), config, deps.logger));
+  app.use(streamSlots(app.get(AuthService), config));
   app.use(jsonBodyParser());
 
   const doc = new DocumentBuilder()

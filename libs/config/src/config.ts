@@ -47,6 +47,18 @@ const EnvSchema = z.object({
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   /** Webhook targets on private/loopback addresses are refused unless this is true (tests, local demo). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** Requests per minute one API key may make (per API process); over it: 429 with Retry-After. */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(1200),
+  /** Requests per minute one client address may make to /v1 (per API process). */
+  RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(3000),
+  /** Failed authentications per minute from one client address before it gets 429 (no more key checks). */
+  AUTH_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
+  /** Concurrent server-sent event streams per tenant (per API process). */
+  MAX_SSE_STREAMS_PER_TENANT: z.coerce.number().int().positive().default(20),
+  /** Concurrent previews per tenant (per API process): each runs the model inside the API. */
+  MAX_PREVIEWS_PER_TENANT: z.coerce.number().int().positive().default(4),
+  /** How often an open event stream re-checks its key: a revoked key's streams end within this time. */
+  KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ApiError } from '../common/api-error';
 import { LOGGER } from '../core/tokens';
-import { parseApiKey, verifiedPairId, verifyApiKey, type Scope } from './api-key-format';
+import { generateApiKey, hashApiKey, parseApiKey, verifiedPairId, verifyApiKey, type Scope } from './api-key-format';
 import type { AuthContext } from './auth-context';
 import { ApiKeysRepository } from './api-keys.repository';
 
@@ -13,11 +13,18 @@ const VERIFIED_CACHE_MAX = 10_000;
 export class AuthService {
   /** (key, stored hash) pairs already verified: the row is still read per request, so revocation is immediate. */
   private readonly verified = new Set<string>();
+  /** A hash no key matches, with the cost parameters of real ones (verified against on unknown prefixes). */
+  private dummy: Promise<string> | undefined;
 
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
+
+  private dummyHash(): Promise<string> {
+    this.dummy ??= hashApiKey(generateApiKey().key);
+    return this.dummy;
+  }
 
   async authenticate(header: string | undefined): Promise<AuthContext> {
     if (!header) throw new ApiError(401, 'MISSING_API_KEY', 'missing Authorization: Bearer <api key> header');
@@ -27,7 +34,11 @@ export class AuthService {
     const parsed = parseApiKey(key);
     if (!parsed) throw new ApiError(401, 'INVALID_API_KEY', 'malformed API key (expected mk_<prefix>_<secret>)');
     const row = await this.keys.findByPrefix(parsed.prefix);
-    if (!row) throw new ApiError(401, 'INVALID_API_KEY', 'unknown API key');
+    if (!row) {
+      // The same scrypt as a wrong secret: an unknown prefix must not answer faster (a prefix oracle).
+      await verifyApiKey(key, await this.dummyHash());
+      throw new ApiError(401, 'INVALID_API_KEY', 'unknown API key');
+    }
     const pair = verifiedPairId(key, row.hash);
     if (!this.verified.has(pair)) {
       if (!(await verifyApiKey(key, row.hash))) throw new ApiError(401, 'INVALID_API_KEY', 'unknown API key');

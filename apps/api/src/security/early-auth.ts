@@ -1,9 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { MaskletConfig } from '@masklet/config';
 import { ApiError } from '../common/api-error';
 import { sendError } from '../common/error-body';
 import type { AuthContext } from '../auth/auth-context';
 import type { AuthService } from '../auth/auth.service';
+import { FixedWindowLimiter, type LimitDecision } from './rate-limiter';
 
 /** The API's authenticated surface: every route under it needs a key (health, metrics, docs and /ui/ lie outside). */
 export const API_PREFIX = '/v1/';
@@ -21,29 +23,43 @@ export function refuseAndClose(res: Response, status: number, code: string, mess
   sendError(res, status, code, message);
 }
 
+function tooMany(res: Response, d: LimitDecision, what: string): void {
+  refuseAndClose(res, 429, 'RATE_LIMITED', `${what}; retry in ${d.retryAfterSeconds} s`, { 'Retry-After': String(d.retryAfterSeconds) });
+}
+
 /**
- * Express middleware in front of every body parser: /v1 requests are authenticated from their headers
- * alone, so a caller without a valid key cannot make the API buffer or parse a body. The Nest guard
- * then reuses the verified context (scopes and the tenant override are still checked there).
+ * Express middleware in front of every body parser: /v1 requests are rate-limited per client address,
+ * then authenticated from their headers alone (so a caller without a valid key cannot make the API
+ * buffer or parse a body), then rate-limited per key. An address with too many failed key checks gets
+ * 429 before any further scrypt runs. The Nest guard reuses the verified context (scopes and the tenant
+ * override are checked there).
  */
-export function earlyAuth(auth: AuthService, log: Logger): (req: Request, res: Response, next: NextFunction) => void {
+export function earlyAuth(auth: AuthService, config: MaskletConfig, log: Logger): (req: Request, res: Response, next: NextFunction) => void {
+  const perIp = new FixedWindowLimiter(config.RATE_LIMIT_PER_IP);
+  const failures = new FixedWindowLimiter(config.AUTH_FAILURES_PER_IP);
+  const perKey = new FixedWindowLimiter(config.RATE_LIMIT_PER_KEY);
   return (req, res, next) => {
     if (!req.path.startsWith(API_PREFIX)) return next();
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const byIp = perIp.hit(ip);
+    if (!byIp.ok) return tooMany(res, byIp, `more than ${config.RATE_LIMIT_PER_IP} requests per minute from ${ip}`);
+    const failed = failures.peek(ip);
+    if (!failed.ok) return tooMany(res, failed, `more than ${config.AUTH_FAILURES_PER_IP} failed API key checks per minute from ${ip}`);
     auth.authenticate(req.headers.authorization).then(
       (ctx) => {
+        const byKey = perKey.hit(ctx.apiKeyId);
+        if (!byKey.ok) return tooMany(res, byKey, `more than ${config.RATE_LIMIT_PER_KEY} requests per minute with API key ${ctx.keyPrefix}`);
         (req as EarlyAuthedRequest).authenticated = ctx;
         next();
       },
       (err: unknown) => {
-        if (err instanceof ApiError) return refuseAndClose(res, err.status, err.code, err.message, retryAfterOf(err));
+        if (err instanceof ApiError) {
+          if (err.status === 401) failures.hit(ip);
+          return refuseAndClose(res, err.status, err.code, err.message);
+        }
         log.error({ err }, 'authentication failed');
         refuseAndClose(res, 500, 'INTERNAL_ERROR', 'internal error');
       },
     );
   };
-}
-
-function retryAfterOf(err: ApiError): Record<string, string> {
-  const seconds = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-  return seconds ? { 'Retry-After': String(seconds) } : {};
 }
