@@ -9,21 +9,12 @@ import { ApiError } from '../common/api-error';
 import { validationError } from '../common/zod-validation.pipe';
 import { CONFIG, LOGGER, OBJECT_STORE } from '../core/tokens';
 import { checkPromptAgainstVideo } from './prompt-checks';
-import { PreviewService } from './preview.service';
+import { PreviewService, type PreviewResult } from './preview.service';
 import { PreviewSessionCache } from './preview-session-cache';
 import type { VideoPreviewBody } from './video-preview.schema';
 
-export interface VideoPreviewResult {
-  frame: number;
-  objectId: number;
-  /** Always null: a video preview starts from no job state. */
-  round: null;
-  rle: { size: [number, number]; counts: string };
-  area: number;
-  bbox: [number, number, number, number] | null;
-  score: number;
-  ms: number;
-}
+/** The job preview's answer; `round` is always null (a video preview starts from no job state). */
+export type VideoPreviewResult = Omit<PreviewResult, 'round'> & { round: null };
 
 
 /**
