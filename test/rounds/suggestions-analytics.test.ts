@@ -105,7 +105,6 @@ test('suggestions of a finished job rank what the engine measured; a round exclu
   };
   const disagreement = Math.round((1 - boxIou(await statOf(1), await statOf(2))) * 1e4) / 1e4;
   const upstream = after2.body.items.filter((s) => s.reasons.some((r) => r.signal === 'promptDisagreement'));
-  assert.ok(disagreement > 0, 'the committed box moved the mask on its frame');
   assert.equal(upstream.length > 0, disagreement > 0, `frames before the correction are flagged exactly when it moved the mask (1 - box IoU ${disagreement})`);
   for (const s of upstream) {
     assert.ok(s.objectId === 1 && s.frame < frame && s.frame >= frame - 8, `frame ${s.frame} is before the correction and kept round 1's mask`);
