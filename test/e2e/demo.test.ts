@@ -4,21 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SHARED = resolve(ROOT, '../shared/data');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-    s.on('error', fail);
-  });
-}
 
 test('the demo segments the generated clip at IoU >= 0.9 per object over 120 frames, the real clips and DAVIS, prints the dashboard, then stops', { timeout: 600_000 }, async () => {
   const port = await freePort();

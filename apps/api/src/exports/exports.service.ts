@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { EXPORT_FORMAT_NAMES, exportFormat, exportFormatOfKind, type ExportList, type ExportRequest, type ExportView } from '@masklet/contract';
+import { EXPORT_FORMAT_NAMES, exportFormat, exportFormatOfKind, toExportView, type ExportList, type ExportRequest, type ExportView } from '@masklet/contract';
 import type { Export, Job } from '@masklet/db';
 import { exportJobId, exportJobOptions, QUEUES, type ExportPayload } from '@masklet/queue';
 import type { ObjectStore } from '@masklet/storage';
@@ -9,7 +9,6 @@ import { ApiError, conflict, unprocessable } from '../common/api-error';
 import type { QueueRegistry } from '../core/queues';
 import { OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
 import { parseRange } from './byte-range';
-import { toExportView } from './export.view';
 import { ExportsRepository } from './exports.repository';
 
 /** How long a presigned download URL (`?redirect=true`) stays valid. */

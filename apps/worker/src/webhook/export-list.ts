@@ -1,4 +1,4 @@
-import { exportFormatOfKind } from '@masklet/contract';
+import { toExportView } from '@masklet/contract';
 import type { PrismaClient } from '@masklet/db';
 
 /** An export as a webhook lists it: enough to download it through the API (`downloadPath`, relative to the API's base URL). */
@@ -16,16 +16,7 @@ export interface WebhookExport {
 export async function webhookExports(prisma: PrismaClient, jobId: string, round: number): Promise<WebhookExport[]> {
   const rows = await prisma.export.findMany({ where: { jobId, round }, orderBy: { createdAt: 'asc' } });
   return rows.map((r) => {
-    const f = exportFormatOfKind(r.kind);
-    return {
-      id: r.id,
-      round: r.round,
-      format: f.name,
-      fileName: f.fileName,
-      status: r.status,
-      bytes: r.bytes === null ? null : Number(r.bytes),
-      sha256: r.sha256,
-      downloadPath: `/v1/jobs/${jobId}/exports/${r.id}/download`,
-    };
+    const { id, format, fileName, status, bytes, sha256, downloadPath } = toExportView(r);
+    return { id, round: r.round, format, fileName, status, bytes, sha256, downloadPath };
   });
 }
