@@ -128,9 +128,9 @@ def cmd_correct(client: Masklet, a: argparse.Namespace) -> int:
     prompts = prompts_of(a.frame, a.click, a.negative, a.box)
     corrections = [Correction(frame=p.frame, points=p.points, box=p.box, object_id=a.object) for p in prompts]
     r = client.correct(a.job, corrections)
-    print(json.dumps({"round": r.get("round"), "status": r.get("status")}))
-    if a.wait and r.get("round"):
-        wait_job(client, a.job, int(r["round"]))
+    print(json.dumps({"round": r.get("number"), "status": r.get("status")}))
+    if a.wait and r.get("number"):
+        wait_job(client, a.job, int(r["number"]))
     return 0
 
 

@@ -56,8 +56,18 @@ class BatchView(TypedDict, total=False):
 
 
 class RoundView(TypedDict, total=False):
-    round: int
+    jobId: str
+    number: int
     status: str
+    direction: str
+    changedFrames: List[int]
+    changedObjects: List[int]
+    removedObjects: List[int]
+    framesRecomputed: Optional[int]
+    meanIouDelta: Optional[float]
+    error: Optional[str]
+    createdAt: str
+    finishedAt: Optional[str]
 
 
 class MaskletObject(TypedDict):
