@@ -10,11 +10,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import type { MaskletFrames } from '@masklet/client';
-import { fillPolygons, fromCocoRle, jaccard, readMaskPng } from '@masklet/masks';
+import { fillPolygons, fromCocoRle, jaccard, readMaskPng, writeIndexedPng } from '@masklet/masks';
 import { startStack, type Stack } from '../e2e/stack';
 import { keyedApi, type KeyedApi } from '../exports/support';
 import { child, parseXml } from '../exports/xml-reader';
-import { testClip } from '../worker/support';
+import { testClip, truthMask } from '../worker/support';
 import { readZip } from '../worker/zip-reader';
 
 const run = promisify(execFile);
@@ -54,7 +54,8 @@ describe('Python SDK and CLI against the live API', () => {
   let clicks: { id: number; label: string; frame: number; x: number; y: number }[];
 
   before(async () => {
-    stack = await startStack();
+    // Tenants may register s3:// objects under incoming/<tenant>/ of the platform bucket.
+    stack = await startStack({ S3_INGEST_PREFIXES: `${process.env.S3_BUCKET ?? 'masklet'}/incoming/{tenant}/` });
     api = await keyedApi(stack, 'sdk');
     other = await keyedApi(stack, 'sdk-other');
     out = await mkdtemp(join(stack.env.scratch, 'sdk-'));
@@ -195,6 +196,38 @@ describe('Python SDK and CLI against the live API', () => {
     const job2 = await api.call<{ status: string; currentRound: number }>('GET', `/v1/jobs/${jobId}`);
     assert.deepEqual([job2.body.status, job2.body.currentRound], ['SUCCEEDED', 2]);
     assert.ok(!Buffer.from(served(afterMasks, frame, 1)).equals(Buffer.from(m)), 'the corrected frame changed');
+  });
+
+  test('CLI: batch submit of a manifest (a local file and a registered s3:// object), a --mask prompt; SDK preview', async () => {
+    const clip = await testClip(FRAMES, 2, 'sdk');
+    const key = `incoming/${api.tenantId}/clip.mp4`;
+    await stack.env.store.putBuffer(key, await readFile(clip.mp4Path!), 'video/mp4');
+    const [a, b] = clicks as [typeof clicks[0], typeof clicks[0]];
+    const manifest = join(out, 'manifest.csv');
+    await writeFile(manifest, `video,click,label,frame\n${clip.mp4Path},"${a.x},${a.y}",${a.label},${a.frame}\ns3://${stack.config.S3_BUCKET}/${key},"${b.x},${b.y}@${b.frame}",${b.label},\n`);
+    const batch = await cli(stack, api, ['batch', 'submit', manifest, '--name', 'sdk', '--wait']);
+    assert.equal(batch.code, 0, batch.stderr);
+    const batchId = batch.stdout.trim().split('\n')[0]!;
+    const view = await api.call<{ counts: Record<string, number> }>('GET', `/v1/batches/${batchId}`);
+    assert.equal(view.body.counts['SUCCEEDED'], 2, JSON.stringify(view.body));
+    assert.match(batch.stderr, /batch [0-9a-f]{8} \[#+\] 100\.0%/);
+
+    // A mask prompt: object 2's true mask on its first frame, as a palette PNG; the served mask there follows it.
+    const truth = await truthMask(clip, b.id, b.frame);
+    await writeFile(join(out, 'first.png'), writeIndexedPng(truth, masks.width, masks.height));
+    const sub = await cli(stack, api, ['submit', `video:${(await api.call<{ videoId: string }>('GET', `/v1/jobs/${result.jobId}`)).body.videoId}`, '--mask', `${join(out, 'first.png')}@${b.frame}`, '--label', b.label, '--object', String(b.id), '--wait']);
+    assert.equal(sub.code, 0, sub.stderr);
+    const got = await api.client.masklets(sub.stdout.trim().split('\n')[0]!);
+    const onFrame = got.frames.find((f) => f.frame === b.frame)!.objects.find((o) => o.objectId === b.id)!;
+    const iou = jaccard(fromCocoRle(onFrame.rle), { width: masks.width, height: masks.height, data: truth.map((v) => (v ? 1 : 0)) });
+    assert.ok(iou >= 0.8, `mask prompt IoU ${iou}`);
+
+    const pv = await python(stack, api, [join('test', 'sdk', 'sdk_flow.py'), 'preview', result.jobId, String(a.frame), String(a.id), String(a.x), String(a.y)]);
+    assert.equal(pv.code, 0, pv.stderr);
+    const p = JSON.parse(pv.stdout) as { area: number; shape: number[]; result: number };
+    assert.deepEqual(p.shape, [masks.height, masks.width]);
+    assert.equal(p.area, p.result);
+    assert.ok(p.area > 0);
   });
 
   test('bad input: unknown format and another tenant\'s job give typed errors naming the problem', async () => {

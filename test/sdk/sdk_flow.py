@@ -3,6 +3,7 @@
   flow CLIP SPEC OUT   upload CLIP (streamed), submit the job SPEC ({"objects": [{id, label, frame, x, y}]}),
                        wait with progress, write OUT/result.json, OUT/masks.bin (frame, object, row-major uint8)
                        and OUT/labels.bin (each frame's served PNG decoded: object id per pixel)
+  preview JOB FRAME OBJECT X Y   the preview of a click, decoded: {"area": pixels of the decoded mask, "result": the answer's area}
   errors JOB           the typed errors of an unknown export format and of this key reading JOB, as JSON
 """
 import json
@@ -11,7 +12,7 @@ import sys
 
 import numpy as np
 
-from masklet import JobRequest, Masklet, ObjectSpec, Point, Prompt
+from masklet import JobRequest, Masklet, ObjectSpec, Point, Prompt, decode_rle
 from masklet.errors import ApiError
 
 
@@ -43,6 +44,15 @@ def flow(clip: str, spec_path: str, out: str) -> None:
                    "frames": frames, "objects": ids, "width": w, "height": h, "exports": exports["items"]}, f)
 
 
+def preview(job_id: str, frame: str, object_id: str, x: str, y: str) -> None:
+    from masklet import Correction
+
+    client = Masklet.from_env()
+    res = client.preview(job_id, Correction(frame=int(frame), points=[Point(float(x), float(y))], object_id=int(object_id)))
+    mask = decode_rle(res["rle"])
+    print(json.dumps({"area": int(mask.sum()), "shape": list(mask.shape), "result": res["area"]}))
+
+
 def errors(job_id: str) -> None:
     client = Masklet.from_env()
     got = {}
@@ -58,4 +68,4 @@ def errors(job_id: str) -> None:
 
 
 if __name__ == "__main__":
-    {"flow": flow, "errors": errors}[sys.argv[1]](*sys.argv[2:])
+    {"flow": flow, "preview": preview, "errors": errors}[sys.argv[1]](*sys.argv[2:])
