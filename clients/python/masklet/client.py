@@ -20,6 +20,9 @@ from .types import (
 )
 
 CHUNK = 1 << 20
+MAX_RETRY_WAIT = 30.0
+# (connect, read) timeouts of the long transfers: uploads, mask streams, export downloads.
+LONG = 600.0
 JobLike = Union[Dict[str, Any], "JobRequest"]
 
 
@@ -74,13 +77,15 @@ def multipart_file(path: str, field: str = "file", content_type: str = "video/mp
 class Masklet:
     """A client of one API base URL with one API key. `Masklet.from_env()` reads MASKLET_URL and MASKLET_API_KEY."""
 
-    def __init__(self, base_url: str, api_key: str, timeout: float = 60.0, session: Optional[requests.Session] = None):
+    def __init__(self, base_url: str, api_key: str, timeout: float = 60.0, session: Optional[requests.Session] = None,
+                 retries: int = 2):
         if not base_url:
             raise ConfigError("no API URL: set MASKLET_URL (e.g. http://localhost:3000)")
         if not api_key:
             raise ConfigError("no API key: set MASKLET_API_KEY")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.retries = retries
         self.http = session or requests.Session()
         self.http.headers["authorization"] = f"Bearer {api_key}"
         self.http.headers["user-agent"] = "masklet-python/0.1"
@@ -92,20 +97,28 @@ class Masklet:
 
     # -- plumbing ------------------------------------------------------------------------------
     def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
+        """One request; a GET answered 503 or 429 (a dependency down, rate limit) is retried up to
+        `self.retries` times after its Retry-After (at most MAX_RETRY_WAIT s). Other methods are not retried:
+        a POST may have taken effect."""
         kw.setdefault("timeout", self.timeout)
-        try:
-            res = self.http.request(method, self.base_url + path, **kw)
-        except requests.ConnectionError as e:
-            raise ConfigError(f"cannot reach the API at {self.base_url}: {e}") from e
-        if res.status_code >= 400:
+        for attempt in range(self.retries + 1):
+            try:
+                res = self.http.request(method, self.base_url + path, **kw)
+            except requests.ConnectionError as e:
+                raise ConfigError(f"cannot reach the API at {self.base_url}: {e}") from e
+            if res.status_code < 400:
+                return res
             text = res.text
             try:
                 body = res.json()
             except ValueError:
                 body = None
             ra = res.headers.get("retry-after")
-            raise api_error(res.status_code, body, text, float(ra) if ra and ra.isdigit() else None)
-        return res
+            err = api_error(res.status_code, body, text, float(ra) if ra and ra.isdigit() else None)
+            if not (err.retryable and method == "GET" and attempt < self.retries):
+                raise err
+            time.sleep(min(MAX_RETRY_WAIT, err.retry_after if err.retry_after is not None else 1.0))
+        raise AssertionError("unreachable")
 
     def _json(self, method: str, path: str, body: Any = None, **kw: Any) -> Any:
         res = self._send(method, path, json=body, **kw) if body is not None else self._send(method, path, **kw)
@@ -117,7 +130,7 @@ class Masklet:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"no such video file: {path}")
         body, ctype = multipart_file(path, "file", content_type)
-        return self._send("POST", "/v1/videos", data=body, headers={"content-type": ctype}, timeout=None).json()
+        return self._send("POST", "/v1/videos", data=body, headers={"content-type": ctype}, timeout=(self.timeout, LONG)).json()
 
     def register_video(self, uri: str) -> VideoView:
         """Registers an object already in an allowed ingest bucket: {"uri": "s3://bucket/key"}."""
@@ -235,7 +248,7 @@ class Masklet:
             params["round"] = round
         if objects:
             params["object"] = ",".join(str(o) for o in objects)
-        return self._json("GET", f"/v1/jobs/{job_id}/masklets", params=params, timeout=None)
+        return self._json("GET", f"/v1/jobs/{job_id}/masklets", params=params, timeout=(self.timeout, LONG))
 
     def masks(self, job_id: str, **kw: Any) -> Dict[int, Dict[int, np.ndarray]]:
         """The served masks decoded: {frame: {objectId: (h, w) bool array}}."""
@@ -311,7 +324,7 @@ class Masklet:
         h = hashlib.sha256()
         n = 0
         tmp = path + ".part"
-        with self._send("GET", export["downloadPath"], stream=True, timeout=(self.timeout, 300.0)) as res, open(tmp, "wb") as f:
+        with self._send("GET", export["downloadPath"], stream=True, timeout=(self.timeout, LONG)) as res, open(tmp, "wb") as f:
             for chunk in res.iter_content(CHUNK):
                 f.write(chunk)
                 h.update(chunk)

@@ -60,3 +60,56 @@ class WireTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FakeResponse:
+    def __init__(self, status, body, headers=None):
+        import json as _json
+        self.status_code, self.headers = status, headers or {}
+        self.text = _json.dumps(body)
+        self.content = self.text.encode()
+
+    def json(self):
+        import json as _json
+        return _json.loads(self.text)
+
+
+class FakeSession:
+    """Answers queued responses in order and records the calls (pure unit: no network)."""
+
+    def __init__(self, answers):
+        self.answers, self.calls, self.headers = list(answers), [], {}
+
+    def request(self, method, url, **kw):
+        self.calls.append((method, url))
+        return self.answers.pop(0)
+
+
+class RetryTest(unittest.TestCase):
+    def client(self, answers):
+        from masklet import Masklet
+        session = FakeSession(answers)
+        return Masklet("http://api", "key", session=session), session
+
+    def test_get_retries_503_after_retry_after_then_succeeds(self):
+        down = FakeResponse(503, {"error": {"code": "DATABASE_UNAVAILABLE", "message": "db down"}}, {"retry-after": "0"})
+        m, s = self.client([down, FakeResponse(200, {"id": "j", "status": "RUNNING"})])
+        self.assertEqual(m.get_job("j")["status"], "RUNNING")
+        self.assertEqual(s.calls, [("GET", "http://api/v1/jobs/j")] * 2)
+        self.assertEqual(s.headers["authorization"], "Bearer key")
+
+    def test_get_gives_up_with_the_typed_error_and_post_is_not_retried(self):
+        down = lambda: FakeResponse(503, {"error": {"code": "QUEUE_UNAVAILABLE", "message": "redis down"}}, {"retry-after": "0"})
+        m, s = self.client([down(), down(), down()])
+        with self.assertRaises(errors.ServiceUnavailableError) as cm:
+            m.get_job("j")
+        self.assertEqual((cm.exception.code, len(s.calls)), ("QUEUE_UNAVAILABLE", 3))
+        m, s = self.client([down()])
+        with self.assertRaises(errors.ServiceUnavailableError):
+            m.submit({"videoId": "v", "objects": []})
+        self.assertEqual(len(s.calls), 1)
+
+    def test_missing_configuration(self):
+        from masklet import Masklet
+        with self.assertRaisesRegex(errors.ConfigError, "MASKLET_API_KEY"):
+            Masklet.from_env({"MASKLET_URL": "http://x"})
