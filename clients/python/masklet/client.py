@@ -2,27 +2,22 @@
 Uploads and downloads stream (bounded chunks); nothing reads a whole video or export into memory."""
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-import uuid
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 import numpy as np
 import requests
 
 from . import png, rle
-from .errors import ChecksumMismatchError, ConfigError, JobFailedError, WaitTimeoutError, api_error
+from .errors import JobFailedError, WaitTimeoutError
+from .exports import ExportsApi
 from .sse import parse_events
+from .transport import LONG, multipart_file
 from .types import (
-    TERMINAL, BatchView, Correction, ExportList, ExportView, JobEvent, JobView, MaskletFrames, ObjectSpec,
-    PreviewResult, RoundView, VideoView,
+    TERMINAL, BatchView, Correction, JobEvent, JobView, MaskletFrames, ObjectSpec, PreviewResult, RoundView, VideoView,
 )
 
-CHUNK = 1 << 20
-MAX_RETRY_WAIT = 30.0
-# (connect, read) timeouts of the long transfers: uploads, mask streams, export downloads.
-LONG = 600.0
 JobLike = Union[Dict[str, Any], "JobRequest"]
 
 
@@ -54,75 +49,8 @@ def _body(job: JobLike) -> Dict[str, Any]:
     return job.to_json() if isinstance(job, JobRequest) else job
 
 
-def multipart_file(path: str, field: str = "file", content_type: str = "video/mp4") -> tuple:
-    """A multipart/form-data body of one file as (generator, content type): the file is read chunk by chunk."""
-    boundary = "masklet-" + uuid.uuid4().hex
-    name = os.path.basename(path).replace('"', "_")
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
-            f"Content-Type: {content_type}\r\n\r\n").encode()
-
-    def gen() -> Iterator[bytes]:
-        yield head
-        with open(path, "rb") as f:
-            while True:
-                chunk = f.read(CHUNK)
-                if not chunk:
-                    break
-                yield chunk
-        yield f"\r\n--{boundary}--\r\n".encode()
-
-    return gen(), f"multipart/form-data; boundary={boundary}"
-
-
-class Masklet:
+class Masklet(ExportsApi):
     """A client of one API base URL with one API key. `Masklet.from_env()` reads MASKLET_URL and MASKLET_API_KEY."""
-
-    def __init__(self, base_url: str, api_key: str, timeout: float = 60.0, session: Optional[requests.Session] = None,
-                 retries: int = 2):
-        if not base_url:
-            raise ConfigError("no API URL: set MASKLET_URL (e.g. http://localhost:3000)")
-        if not api_key:
-            raise ConfigError("no API key: set MASKLET_API_KEY")
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.retries = retries
-        self.http = session or requests.Session()
-        self.http.headers["authorization"] = f"Bearer {api_key}"
-        self.http.headers["user-agent"] = "masklet-python/0.1"
-
-    @classmethod
-    def from_env(cls, env: Optional[Dict[str, str]] = None) -> "Masklet":
-        e = os.environ if env is None else env
-        return cls(e.get("MASKLET_URL", ""), e.get("MASKLET_API_KEY", ""))
-
-    # -- plumbing ------------------------------------------------------------------------------
-    def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
-        """One request; a GET answered 503 or 429 (a dependency down, rate limit) is retried up to
-        `self.retries` times after its Retry-After (at most MAX_RETRY_WAIT s). Other methods are not retried:
-        a POST may have taken effect."""
-        kw.setdefault("timeout", self.timeout)
-        for attempt in range(self.retries + 1):
-            try:
-                res = self.http.request(method, self.base_url + path, **kw)
-            except requests.ConnectionError as e:
-                raise ConfigError(f"cannot reach the API at {self.base_url}: {e}") from e
-            if res.status_code < 400:
-                return res
-            text = res.text
-            try:
-                body = res.json()
-            except ValueError:
-                body = None
-            ra = res.headers.get("retry-after")
-            err = api_error(res.status_code, body, text, float(ra) if ra and ra.isdigit() else None)
-            if not (err.retryable and method == "GET" and attempt < self.retries):
-                raise err
-            time.sleep(min(MAX_RETRY_WAIT, err.retry_after if err.retry_after is not None else 1.0))
-        raise AssertionError("unreachable")
-
-    def _json(self, method: str, path: str, body: Any = None, **kw: Any) -> Any:
-        res = self._send(method, path, json=body, **kw) if body is not None else self._send(method, path, **kw)
-        return res.json() if res.content else None
 
     # -- videos --------------------------------------------------------------------------------
     def upload_video(self, path: str, content_type: str = "video/mp4") -> VideoView:
@@ -287,53 +215,3 @@ class Masklet:
         body = correction.to_json()
         body.pop("mask", None)
         return self._json("POST", f"/v1/jobs/{job_id}/preview", body)
-
-    # -- exports -------------------------------------------------------------------------------
-    def exports(self, job_id: str, round: Optional[int] = None) -> ExportList:
-        params = {"round": round} if round is not None else None
-        return self._json("GET", f"/v1/jobs/{job_id}/exports", params=params)
-
-    def request_export(self, job_id: str, format: str, round: Optional[int] = None) -> ExportView:
-        """Asks for an export of a SUCCEEDED round (default: latest): the existing one (200) or a queued one (202)."""
-        body: Dict[str, Any] = {"format": format}
-        if round is not None:
-            body["round"] = round
-        return self._json("POST", f"/v1/jobs/{job_id}/exports", body)
-
-    def get_export(self, job_id: str, export_id: str) -> ExportView:
-        return self._json("GET", f"/v1/jobs/{job_id}/exports/{export_id}")
-
-    def wait_export(self, job_id: str, format: str, round: Optional[int] = None, timeout: float = 600.0,
-                    poll: float = 0.5) -> ExportView:
-        """Requests the export and polls it until SUCCEEDED (raises JobFailedError on FAILED)."""
-        view = self.request_export(job_id, format, round)
-        deadline = time.monotonic() + timeout
-        while view["status"] not in ("SUCCEEDED", "FAILED"):
-            if time.monotonic() > deadline:
-                raise WaitTimeoutError(f"export {format} of job {job_id} not ready after {timeout:.0f}s")
-            time.sleep(poll)
-            view = self.get_export(job_id, view["id"])
-        if view["status"] == "FAILED":
-            raise JobFailedError(job_id, "FAILED", {"code": "EXPORT_FAILED", "message": view.get("error") or format})
-        return view
-
-    def download_export(self, export: ExportView, path: str,
-                        on_bytes: Optional[Callable[[int, Optional[int]], None]] = None) -> Dict[str, Any]:
-        """Streams the export to `path` through the API and checks the sha256 the API lists.
-        Returns {"bytes", "sha256"}; a mismatch removes the file and raises ChecksumMismatchError."""
-        h = hashlib.sha256()
-        n = 0
-        tmp = path + ".part"
-        with self._send("GET", export["downloadPath"], stream=True, timeout=(self.timeout, LONG)) as res, open(tmp, "wb") as f:
-            for chunk in res.iter_content(CHUNK):
-                f.write(chunk)
-                h.update(chunk)
-                n += len(chunk)
-                if on_bytes:
-                    on_bytes(n, export.get("bytes"))
-        digest = h.hexdigest()
-        if export.get("sha256") and digest != export["sha256"]:
-            os.unlink(tmp)
-            raise ChecksumMismatchError(f"downloaded {path} has sha256 {digest}, the API lists {export['sha256']}")
-        os.replace(tmp, path)
-        return {"bytes": n, "sha256": digest}

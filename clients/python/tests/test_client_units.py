@@ -3,7 +3,8 @@ import tempfile
 import unittest
 
 from masklet import errors
-from masklet.client import JobRequest, multipart_file
+from masklet.client import JobRequest
+from masklet.transport import multipart_file
 from masklet.progress import ProgressBar
 from masklet.sse import parse_events
 from masklet.types import Box, Correction, ObjectSpec, Point, Prompt
