@@ -35,6 +35,12 @@ const EnvSchema = z.object({
   /** BullMQ job lock: a worker that dies (SIGKILL, node lost) loses its job to another after about this long. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often a worker re-adds jobs Postgres says are QUEUED/RUNNING but BullMQ lost (a Redis restarted empty). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A job is only re-added once its row is this old unchanged, so one being enqueued right now is not doubled. */
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Infrastructure errors (Redis/Postgres/S3 unreachable) are retried this long without using the job's attempts. */
+  INFRA_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
   /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
   CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
