@@ -22,6 +22,26 @@ export class ReleasedForShutdown extends Error {
   }
 }
 
+/**
+ * BullMQ lost the job's entry or lock under us (Redis restarted empty, or the lock expired and another
+ * worker owns it). Nothing is wrong with the job: it goes back to QUEUED and the queue reconciler (or the
+ * other owner) carries on; it never counts as a failure of the job.
+ */
+export class QueueEntryLostError extends Error {
+  override readonly name = 'QueueEntryLostError';
+}
+
+const BULL_ENTRY_LOST = /Missing (key|lock) for job|Lock mismatch for job|could not renew lock/i;
+
+/** Wraps BullMQ's untyped missing-key / missing-lock errors into QueueEntryLostError. */
+export function asQueueEntryLost(err: unknown): QueueEntryLostError | null {
+  if (err instanceof QueueEntryLostError) return err;
+  return err instanceof Error && BULL_ENTRY_LOST.test(err.message) ? new QueueEntryLostError(err.message) : null;
+}
+
+/** What tenants see in a job's error field for an infrastructure failure: never the raw driver message. */
+export const INFRASTRUCTURE_MESSAGE = 'a platform dependency (database, queue or object storage) was unavailable; the job is retried';
+
 export interface Classified {
   /** true: let BullMQ retry (infrastructure). false: fail now. */
   retryable: boolean;
@@ -49,6 +69,7 @@ function isInfrastructure(err: Error & { code?: unknown; $metadata?: unknown }):
 export function classifyError(err: unknown, phase: 'setup' | 'engine' | 'io'): Classified {
   if (!(err instanceof Error)) return { retryable: false, code: 'internal_error', message: String(err) };
   if (err instanceof PermanentJobError) return { retryable: false, code: err.code, message: err.message };
+  if (asQueueEntryLost(err)) return { retryable: true, code: 'queue_entry_lost', message: err.message };
   if (err instanceof TransientJobError) return { retryable: true, code: 'infrastructure', message: err.message };
   if (err instanceof EngineInputError) return { retryable: false, code: `bad_input.${err.code}`, message: err.message };
   if (err instanceof VideoProbeError) {
