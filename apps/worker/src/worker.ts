@@ -59,7 +59,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return c;
   };
 
-  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL);
+  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
   const ownModel = !opts.model && queues.includes(QUEUES.segment);
   const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);

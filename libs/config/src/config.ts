@@ -14,6 +14,14 @@ const EnvSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(true),
+  /** S3 socket idle limit per request (connecting gets min(this, 5 s)): an unreachable store fails, never hangs. */
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Limit on one API Redis command: a paused or unreachable Redis gives 503, not a hung request. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000),
+  /** Postgres connection attempt limit (pg pool connectionTimeoutMillis). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Postgres statement limit (server statement_timeout, and the client stops waiting after it too). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Buckets (besides S3_BUCKET) whose s3:// URIs may be registered as videos. */
   S3_ALLOWED_BUCKETS: z.string().default(''),
   /**

@@ -123,7 +123,7 @@ export function segmentProcessor(ctx: WorkerContext) {
       if (err instanceof PermanentJobError && err.code === 'not_found') throw new UnrecoverableError(c.message);
       if (last) {
         const job = await ctx.prisma.job.findUnique({ where: { id: payload.jobId }, select: { webhookUrl: true } });
-        if (await state.markFailed(c.code, c.message)) {
+        if (await state.markFailed(c.code, c.code === 'infrastructure' ? INFRASTRUCTURE_MESSAGE : c.message)) {
           ctx.stats.jobsFailed++;
           ctx.metrics.jobDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
           await enqueueWebhook(ctx, payload.jobId, job?.webhookUrl ?? null, 'job.failed');
