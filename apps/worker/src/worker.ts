@@ -65,7 +65,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
-  const videos = new VideoCache(store, scratch);
+  const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
   await videos.init();
   const redis = connect();
   const cancels = await CancelWatcher.start(connect(), redis, log);

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),
+  /** Bytes of cached videos one worker keeps in its scratch dir; a video that cannot fit fails with scratch_full. */
+  WORKER_SCRATCH_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   /** BullMQ job lock: a worker that dies (SIGKILL, node lost) loses its job to another after about this long. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),

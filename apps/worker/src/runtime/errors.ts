@@ -12,6 +12,10 @@ export class PermanentJobError extends Error {
 /** A failure worth retrying (incomplete download, ...), whatever phase it happened in. */
 export class TransientJobError extends Error {
   override readonly name = 'TransientJobError';
+  /** The code the job fails with if its attempts run out. */
+  constructor(message: string, readonly code = 'infrastructure') {
+    super(message);
+  }
 }
 
 /** The worker is shutting down: the job goes back to the queue without losing an attempt. */
@@ -70,7 +74,7 @@ export function classifyError(err: unknown, phase: 'setup' | 'engine' | 'io'): C
   if (!(err instanceof Error)) return { retryable: false, code: 'internal_error', message: String(err) };
   if (err instanceof PermanentJobError) return { retryable: false, code: err.code, message: err.message };
   if (asQueueEntryLost(err)) return { retryable: true, code: 'queue_entry_lost', message: err.message };
-  if (err instanceof TransientJobError) return { retryable: true, code: 'infrastructure', message: err.message };
+  if (err instanceof TransientJobError) return { retryable: true, code: err.code, message: err.message };
   if (err instanceof EngineInputError) return { retryable: false, code: `bad_input.${err.code}`, message: err.message };
   if (err instanceof VideoProbeError) {
     return err.code === 'probe_failed' ? { retryable: true, code: 'video.probe_failed', message: err.message } : { retryable: false, code: `bad_video.${err.code}`, message: err.message };
