@@ -2,10 +2,10 @@
 // worker's reconciler re-adds it, and the masks are byte-identical to an undisturbed run.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeChunk } from '@masklet/masklets';
 import { QUEUES, segmentJobId } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, waitFor, type TestEnv } from '../worker/support';
+import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, type TestEnv } from '../worker/support';
+import { jobFinished, jobMasks, jobRunning } from './support';
 
 const FRAMES = 48;
 const GRACE_MS = 1500;
@@ -23,24 +23,8 @@ describe('faults: segment queue entries lost in Redis', { skip }, () => {
     await env?.close();
   });
 
-  /** Every frame's RLE per object, in frame order: what "identical masks" compares. */
-  async function masks(jobId: string): Promise<string[]> {
-    const rows = await env.prisma.maskletChunk.findMany({ where: { jobId, round: 1 }, orderBy: { startFrame: 'asc' } });
-    const out: string[] = [];
-    for (const r of rows) {
-      for (const f of decodeChunk(await env.store.getBuffer(r.s3Key)).frames) {
-        for (const o of f.objects) out.push(`${f.frame}/${o.objectId}:${JSON.stringify(o.rle)}`);
-      }
-    }
-    return out;
-  }
-
-  async function finished(jobId: string) {
-    return waitFor('job finished', async () => {
-      const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status) ? j : null;
-    }, 120_000, 200);
-  }
+  const masks = (jobId: string) => jobMasks(env, jobId);
+  const finished = (jobId: string) => jobFinished(env, jobId);
 
   let reference: string[] = [];
   const clipSeed = 'faults-reconcile';
@@ -69,10 +53,7 @@ describe('faults: segment queue entries lost in Redis', { skip }, () => {
   test('the queue wiped while the job runs: the lost entry is not a failure, the job is re-added and its masks match', async () => {
     const seeded = await seedJob(env, await testClip(FRAMES, 2, clipSeed));
     await enqueueSegment(env, seeded);
-    await waitFor('job running with frames done', async () => {
-      const j = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
-      return j.status === 'RUNNING' && j.framesDone > 0;
-    }, 60_000, 20);
+    await jobRunning(env, seeded.jobId);
     // What a Redis restarted without its AOF leaves: no entry, no lock, no queue keys.
     await env.queue(QUEUES.segment).obliterate({ force: true });
     const job = await finished(seeded.jobId);
