@@ -169,6 +169,21 @@ test('worker chart settings: GPU limit, GPU placement, grace period, model volum
   assert.ok(existsSync(join(TEMPLATES, 'worker-hpa.yaml')));
 });
 
+test('redis in the chart and in local services keeps its queues: AOF fsynced every second on a volume', () => {
+  const redis = values.redis as Yaml;
+  assert.equal(redis.appendfsync, 'everysec');
+  assert.equal(redis.maxmemoryPolicy, 'noeviction', 'BullMQ keys must never be evicted');
+  assert.ok(isMap(redis.persistence) && String(redis.persistence.size).length > 0);
+  const tpl = read(join(TEMPLATES, 'redis-statefulset.yaml'));
+  assert.match(tpl, /kind: StatefulSet/);
+  assert.match(tpl, /"--appendonly", "yes"/);
+  assert.match(tpl, /volumeClaimTemplates:/);
+  assert.match(tpl, /mountPath: \/data/);
+  const services = read(join(ROOT, 'scripts', 'services.mjs'));
+  assert.match(services, /'--appendonly', 'yes'/);
+  assert.match(services, /'--appendfsync', 'everysec'/);
+});
+
 /** Dockerfile instructions (continuation lines joined), split into stages. */
 function dockerStages(): { name: string; from: string; lines: string[] }[] {
   const text = read(join(DOCKER, 'Dockerfile')).replace(/\\\n/g, ' ');

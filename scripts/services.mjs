@@ -273,7 +273,10 @@ async function ensureRedis() {
     '--pidfile', pidFile,
     '--logfile', logFile,
     '--save', '',
-    '--appendonly', 'no',
+    // AOF fsynced every second: a Redis restart keeps the queues (at most ~1 s of writes lost;
+    // the worker's queue reconciler re-adds anything Postgres still expects).
+    '--appendonly', 'yes',
+    '--appendfsync', 'everysec',
     '--maxmemory-policy', 'noeviction',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitFor('redis', () => redisPing(REDIS_PORT), 30_000, logFile);

@@ -59,7 +59,7 @@ export interface TestApi {
 export async function startApi(label: string, overrides: Record<string, string> = {}, deps: Partial<ApiDeps> = {}): Promise<TestApi> {
   const config = testConfig(overrides);
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const redis = createRedisConnection(config.REDIS_URL);
+  const redis = createRedisConnection(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const store = createObjectStoreFromConfig(config);
   await store.ensureBucket();
   const app = await createApiApp(config, { prisma, redis, store, ...deps });

@@ -17,6 +17,7 @@ import { WorkerMetrics } from './runtime/metrics';
 import { loadWorkerModel, modelDevice } from './runtime/model-loader';
 import { VideoCache } from './runtime/video-cache';
 import { makeWorkerId } from './runtime/worker-id';
+import { QueueReconciler } from './runtime/queue-reconciler';
 import { WorkerStats } from './runtime/worker-stats';
 import { segmentProcessor } from './segment/segment-processor';
 import { webhookProcessor } from './webhook/webhook-processor';
@@ -37,6 +38,7 @@ export interface StartWorkerOptions {
 export interface WorkerHandle {
   id: string;
   ctx: WorkerContext;
+  reconciler: QueueReconciler;
   /** The metrics endpoint when WORKER_METRICS_PORT > 0. */
   metricsServer: Server | null;
   /** Graceful: stops taking jobs, releases a running segment job at its next frame, marks the Worker row STOPPED. */
@@ -57,13 +59,13 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return c;
   };
 
-  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL);
+  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
   const ownModel = !opts.model && queues.includes(QUEUES.segment);
   const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
-  const videos = new VideoCache(store, scratch);
+  const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
   await videos.init();
   const redis = connect();
   const cancels = await CancelWatcher.start(connect(), redis, log);
@@ -92,6 +94,8 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const heartbeat = new Heartbeat({ prisma, workerId, startedAt, model, device: model ? modelDevice(model) : 'cpu', stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
   await heartbeat.start();
+  const reconciler = new QueueReconciler({ prisma, connection: connect(), ...prefix, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS, log: log.child({ component: 'reconciler' }) });
+  if (queues.includes(QUEUES.segment)) reconciler.start();
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT) : null;
 
   // The segment queue takes one job per free slot, in BullMQ priority order (the API's fairPriority):
@@ -124,6 +128,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       stopping = true;
       log.info('worker stopping');
       await Promise.all(workers.map((w) => w.close()));
+      await reconciler.close();
       await heartbeat.stop().catch((err: unknown) => log.warn({ err }, 'final heartbeat failed'));
       await cancels.close();
       await Promise.all([ctx.queues.export.close(), ctx.queues.webhook.close()]);
@@ -137,5 +142,5 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     })();
     return closing;
   };
-  return { id: workerId, ctx, metricsServer, close };
+  return { id: workerId, ctx, reconciler, metricsServer, close };
 }

@@ -14,6 +14,14 @@ const EnvSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(true),
+  /** S3 socket idle limit per request (connecting gets min(this, 5 s)): an unreachable store fails, never hangs. */
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Limit on one API Redis command: a paused or unreachable Redis gives 503, not a hung request. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000),
+  /** Postgres connection attempt limit (pg pool connectionTimeoutMillis). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Postgres statement limit (server statement_timeout, and the client stops waiting after it too). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Buckets (besides S3_BUCKET) whose s3:// URIs may be registered as videos. */
   S3_ALLOWED_BUCKETS: z.string().default(''),
   /**
@@ -32,9 +40,17 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),
+  /** Bytes of cached videos one worker keeps in its scratch dir; a video that cannot fit fails with scratch_full. */
+  WORKER_SCRATCH_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   /** BullMQ job lock: a worker that dies (SIGKILL, node lost) loses its job to another after about this long. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often a worker re-adds jobs Postgres says are QUEUED/RUNNING but BullMQ lost (a Redis restarted empty). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A job is only re-added once its row is this old unchanged, so one being enqueued right now is not doubled. */
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Infrastructure errors (Redis/Postgres/S3 unreachable) are retried this long without using the job's attempts. */
+  INFRA_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
   /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
   CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),

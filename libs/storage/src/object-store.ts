@@ -54,6 +54,8 @@ export interface ObjectStoreSettings {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** Socket idle limit per request (ms); unset: the SDK default (none). */
+  requestTimeoutMs?: number | undefined;
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -163,6 +165,8 @@ export function createObjectStore(s: ObjectStoreSettings): S3ObjectStore {
     // S3-compatible servers (s3rver, MinIO) reject the SDK's default CRC checksums on every request.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // Bounded sockets: an unreachable or stalled store fails the request (retried by the SDK, then by the caller).
+    ...(s.requestTimeoutMs ? { requestHandler: { requestTimeout: s.requestTimeoutMs, connectionTimeout: Math.min(s.requestTimeoutMs, 5_000) } } : {}),
     credentials: s.accessKeyId && s.secretAccessKey ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } : undefined,
   });
   return new S3ObjectStore(client, s.bucket);
@@ -176,6 +180,7 @@ export interface S3EnvSettings {
   S3_ACCESS_KEY_ID?: string | undefined;
   S3_SECRET_ACCESS_KEY?: string | undefined;
   S3_FORCE_PATH_STYLE: boolean;
+  S3_REQUEST_TIMEOUT_MS?: number | undefined;
 }
 
 export function createObjectStoreFromEnv(c: S3EnvSettings): S3ObjectStore {
@@ -186,5 +191,6 @@ export function createObjectStoreFromEnv(c: S3EnvSettings): S3ObjectStore {
     accessKeyId: c.S3_ACCESS_KEY_ID,
     secretAccessKey: c.S3_SECRET_ACCESS_KEY,
     forcePathStyle: c.S3_FORCE_PATH_STYLE,
+    requestTimeoutMs: c.S3_REQUEST_TIMEOUT_MS,
   });
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error';
+import { DEPENDENCY_RETRY_AFTER_S, unavailableDependency } from './dependency-error';
 import { errorBody } from './error-body';
 
 const HTTP_CODES: Record<number, string> = {
@@ -14,7 +15,10 @@ const HTTP_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** The one place errors become HTTP answers: `{ error: { code, message } }` with the right status. */
+/**
+ * The one place errors become HTTP answers: `{ error: { code, message } }` with the right status; an
+ * unreachable Postgres/Redis/S3 is 503 DEPENDENCY_UNAVAILABLE with Retry-After.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   constructor(private readonly log: Logger) {}
@@ -23,6 +27,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     let status = 500;
     let body = errorBody('INTERNAL_ERROR', 'internal error');
+    let dependency: ReturnType<typeof unavailableDependency> = null;
     if (exception instanceof ApiError) {
       status = exception.status;
       body = errorBody(exception.code, exception.message, exception.details);
@@ -31,6 +36,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const r = exception.getResponse();
       const message = typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? exception.message);
       body = errorBody(HTTP_CODES[status] ?? `HTTP_${status}`, message);
+    } else if ((dependency = unavailableDependency(exception))) {
+      status = 503;
+      body = errorBody('DEPENDENCY_UNAVAILABLE', `${dependency} is unavailable; retry later`, { dependency });
+      this.log.warn({ err: exception, dependency }, 'dependency unavailable');
     } else {
       this.log.error({ err: exception }, 'unhandled error');
     }
@@ -39,6 +48,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (dependency || status === 503) res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_S));
     res.status(status).json(body);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
 import { pipeline } from 'node:stream/promises';
 import { EXPORT_FORMAT_NAMES, exportFormat, exportFormatOfKind, toExportView, type ExportList, type ExportRequest, type ExportView } from '@masklet/contract';
 import type { Export, Job } from '@masklet/db';
@@ -7,7 +8,7 @@ import { exportJobId, exportJobOptions, QUEUES, type ExportPayload } from '@mask
 import type { ObjectStore } from '@masklet/storage';
 import { ApiError, conflict, unprocessable } from '../common/api-error';
 import type { QueueRegistry } from '../core/queues';
-import { OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
+import { LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
 import { parseRange } from './byte-range';
 import { ExportsRepository } from './exports.repository';
 
@@ -29,6 +30,7 @@ export class ExportsService {
     @Inject(ExportsRepository) private readonly exports: ExportsRepository,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(QUEUES_TOKEN) private readonly queues: QueueRegistry,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async list(job: Job, round: number | undefined): Promise<ExportList> {
@@ -100,7 +102,8 @@ export class ExportsService {
     try {
       await queue.add(row.kind, payload, exportJobOptions(id));
     } catch (err) {
-      throw new ApiError(503, 'QUEUE_UNAVAILABLE', `the export could not be queued: ${(err as Error).message}`);
+      this.log.error({ err, exportId: row.id }, 'enqueue of an export failed');
+      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; the export was not queued', { dependency: 'redis' });
     }
   }
 

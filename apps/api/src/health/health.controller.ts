@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@masklet/db';
 import type { ObjectStore } from '@masklet/storage';
 import { Public } from '../auth/scopes.decorator';
-import { OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
+import type { Logger } from 'pino';
+import { DEPENDENCY_RETRY_AFTER_S } from '../common/dependency-error';
+import { LOGGER, OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
 
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -17,6 +19,7 @@ export class HealthController {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   @Get('healthz')
@@ -39,13 +42,15 @@ export class HealthController {
           await withTimeout(fn(), CHECK_TIMEOUT_MS);
           return [name, 'ok'] as const;
         } catch (err) {
-          return [name, `failed: ${(err as Error).message || (err as Error).name}`] as const;
+          // The driver's message (addresses, ports) goes to the log, not to an unauthenticated caller.
+          this.log.warn({ err, dependency: name }, 'readiness check failed');
+          return [name, 'unavailable'] as const;
         }
       }),
     );
     const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
     if (failed.length) {
-      res.status(503);
+      res.status(503).setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_S));
       return { error: { code: 'NOT_READY', message: `not ready: ${failed.join(', ')} failed`, details: Object.fromEntries(results) } };
     }
     return { status: 'ready', checks: Object.fromEntries(results) };

@@ -79,8 +79,8 @@ export class JobSubmissionService {
       await this.enqueue(tenantId, inserted);
     } catch (err) {
       this.log.error({ err, tenantId, jobs: inserted.length }, 'enqueue failed');
-      await this.jobs.markEnqueueFailed(inserted.map((j) => j.id), `queueing failed: ${(err as Error).message}`);
-      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; nothing was queued');
+      await this.jobs.markEnqueueFailed(inserted.map((j) => j.id), 'queueing failed: the job queue was unavailable');
+      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; nothing was queued', { dependency: 'redis' });
     }
     return inserted;
   }

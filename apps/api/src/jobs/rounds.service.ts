@@ -120,12 +120,12 @@ export class RoundsService {
       await this.queues.get(QUEUES.segment).add(QUEUES.segment, data, segmentJobOptions(segmentJobId(job.id, number), fairPriority(0, job.priority)));
     } catch (err) {
       this.log.error({ err, jobId: job.id, round: number }, 'enqueue of a round failed');
-      const message = `queueing failed: ${(err as Error).message}`;
+      const message = 'queueing failed: the job queue was unavailable';
       await this.prisma.$transaction([
         this.prisma.round.updateMany({ where: { jobId: job.id, number }, data: { status: 'FAILED', error: message, finishedAt: new Date() } }),
         this.prisma.job.updateMany({ where: { id: job.id, currentRound: number, status: 'QUEUED' }, data: { status: 'FAILED', errorCode: 'ENQUEUE_FAILED', error: message, finishedAt: new Date() } }),
       ]);
-      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; the round was not queued');
+      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; the round was not queued', { dependency: 'redis' });
     }
     return toRoundView(round);
   }

@@ -1,8 +1,8 @@
 import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
-import { parsePayload, QUEUES, SegmentPayload } from '@masklet/queue';
+import { parsePayload, QUEUES, SEGMENT_BACKOFF_MS, SegmentPayload } from '@masklet/queue';
 import type { WorkerContext } from '../runtime/context';
 import { enqueueExports, enqueueWebhook } from '../runtime/enqueue';
-import { classifyError, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
+import { asQueueEntryLost, classifyError, INFRASTRUCTURE_MESSAGE, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import { JobState } from './job-state';
 import { meanIouDelta } from './iou-delta';
 import { propagateRound } from './propagate-round';
@@ -109,21 +109,50 @@ export function segmentProcessor(ctx: WorkerContext) {
 
     async function fail(err: unknown, phase: 'setup' | 'engine'): Promise<never> {
       const c = classifyError(err, phase);
+      if (asQueueEntryLost(err)) {
+        // The entry is gone (or owned by another worker): BullMQ cannot record this attempt anyway. The
+        // row goes back to QUEUED; the reconciler re-adds the entry once the row is past its grace period.
+        log.warn({ err: c.message }, 'queue entry lost mid-job; handing the job back to the reconciler');
+        await state.markReleased().catch((e: unknown) => log.warn({ err: e }, 'could not mark the job released'));
+        throw err;
+      }
+      if (c.code === 'infrastructure' && (await retryInfraWithinWindow(c))) throw new DelayedError();
       const attempts = bull.opts.attempts ?? 1;
       const last = !c.retryable || bull.attemptsMade + 1 >= attempts;
       log.error({ err, code: c.code, retryable: c.retryable, last }, 'job attempt failed');
       if (err instanceof PermanentJobError && err.code === 'not_found') throw new UnrecoverableError(c.message);
       if (last) {
         const job = await ctx.prisma.job.findUnique({ where: { id: payload.jobId }, select: { webhookUrl: true } });
-        if (await state.markFailed(c.code, c.message)) {
+        if (await state.markFailed(c.code, c.code === 'infrastructure' ? INFRASTRUCTURE_MESSAGE : c.message)) {
           ctx.stats.jobsFailed++;
           ctx.metrics.jobDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
           await enqueueWebhook(ctx, payload.jobId, job?.webhookUrl ?? null, 'job.failed');
         }
         throw new UnrecoverableError(`${c.code}: ${c.message}`);
       }
-      await state.markRetrying(c.code, c.message);
+      await state.markRetrying(c.code, c.code === 'infrastructure' ? INFRASTRUCTURE_MESSAGE : c.message);
       throw err instanceof Error ? err : new Error(String(err));
+    }
+
+    /**
+     * An unreachable Redis/Postgres/S3 is not the job's fault: within INFRA_RETRY_WINDOW_MS of the first
+     * such failure the job is delayed and retried without using an attempt. The window's start rides on
+     * the queue entry's data, so it survives worker restarts.
+     */
+    async function retryInfraWithinWindow(c: { message: string }): Promise<boolean> {
+      const data = bull.data as { infraSince?: number };
+      const since = typeof data.infraSince === 'number' ? data.infraSince : Date.now();
+      if (Date.now() - since >= ctx.config.INFRA_RETRY_WINDOW_MS) return false;
+      try {
+        await bull.updateData({ ...data, infraSince: since });
+        await state.markRetrying('infrastructure', INFRASTRUCTURE_MESSAGE).catch(() => undefined);
+        await bull.moveToDelayed(Date.now() + SEGMENT_BACKOFF_MS, token);
+      } catch (err) {
+        log.warn({ err, cause: c.message }, 'could not delay the job in the queue; BullMQ retries it with an attempt');
+        return false;
+      }
+      log.warn({ cause: c.message, since: new Date(since).toISOString() }, 'dependency unavailable; job delayed without using an attempt');
+      return true;
     }
   };
 }
