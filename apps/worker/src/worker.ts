@@ -92,7 +92,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const heartbeat = new Heartbeat({ prisma, workerId, startedAt, model, device: model ? modelDevice(model) : 'cpu', stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
   await heartbeat.start();
-  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT) : null;
+  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
   // The segment queue takes one job per free slot, in BullMQ priority order (the API's fairPriority):
   // no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.

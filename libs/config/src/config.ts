@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   PREVIEW_SESSIONS: z.coerce.number().int().positive().default(4),
   /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Address the worker metrics endpoint binds: loopback unless a scraper must reach it (containers: 0.0.0.0). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   /** Webhook targets on private/loopback addresses are refused unless this is true (tests, local demo). */
