@@ -5,54 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import IORedis, { type Redis } from 'ioredis';
 import { clickJob, startStack, type Stack } from '../e2e/stack';
-import { apiFor, waitJob, waitVideo, type Api } from '../rounds/support';
+import { apiFor, waitVideo, type Api } from '../rounds/support';
 import { testClip } from '../worker/support';
+import { finishedJob, redisMentions } from './support';
 
 let stack: Stack;
 let redis: Redis;
 let a: Api;
 let b: Api;
 let operatorKey = '';
-const FRAMES = 20;
 
-async function finishedJob(api: Api, label: string): Promise<{ videoId: string; jobId: string }> {
-  const clip = await testClip(FRAMES, 2, label);
-  const video = await api.client.uploadVideo(clip.mp4Path!);
-  await waitVideo(api, video.id);
-  const created = await api.call('POST', '/v1/jobs', clickJob(video.id, clip, { options: { outputs: ['coco'] } }));
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  const jobId = created.body['id'] as string;
-  assert.equal((await waitJob(api, jobId, 1))['status'], 'SUCCEEDED');
-  for (let i = 0; i < 200; i++) {
-    const ex = await api.call<{ items: { status: string }[] }>('GET', `/v1/jobs/${jobId}/exports`);
-    if (ex.body.items.length && ex.body.items.every((e) => e.status === 'SUCCEEDED')) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { videoId: video.id, jobId };
-}
-
-const bucket = (): Promise<string[]> => stack.env.store.list('');
-async function redisKeys(): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return out;
-}
-/** Keys naming the id, and BullMQ sets/lists holding it as a member. */
-async function redisMentions(id: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const k of await redisKeys()) {
-    if (k.includes(id)) found.push(k);
-    const type = await redis.type(k);
-    const members = type === 'zset' ? await redis.zrange(k, '0', '-1') : type === 'list' ? await redis.lrange(k, 0, -1) : type === 'set' ? await redis.smembers(k) : [];
-    if (members.some((m) => m.includes(id))) found.push(`${k} (member)`);
-  }
-  return found;
-}
 async function del(path: string, key?: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(new URL(path, stack.baseUrl), { method: 'DELETE', headers: key ? { authorization: `Bearer ${key}` } : {} });
   const text = await res.text();
@@ -74,7 +36,7 @@ after(async () => {
 
 test('DELETE of a job, then its video, then a tenant removes every object, key and row of each, and only those', async () => {
   const [jobA, jobB] = await Promise.all([finishedJob(a, 'del-a'), finishedJob(b, 'del-b')]);
-  const objectsBefore = await bucket();
+  const objectsBefore = await stack.env.store.list('');
   const underA = (p: string): string[] => objectsBefore.filter((k) => k.startsWith(`tenants/${a.tenantId}/${p}`));
   assert.ok(underA(`jobs/${jobA.jobId}/`).some((k) => k.includes('/masklets/')), 'masks were written');
   assert.ok(underA(`jobs/${jobA.jobId}/`).some((k) => k.includes('/exports/')), 'an export was written');
@@ -82,7 +44,7 @@ test('DELETE of a job, then its video, then a tenant removes every object, key a
   assert.ok(underA(`videos/${jobA.videoId}/`).length > 0, 'the source was written');
   const bObjects = objectsBefore.filter((k) => k.includes(b.tenantId));
   assert.ok(bObjects.length > 3);
-  assert.ok((await redisMentions(jobA.jobId)).length > 0, 'the job has BullMQ entries before');
+  assert.ok((await redisMentions(redis, jobA.jobId)).length > 0, 'the job has BullMQ entries before');
 
   const inUse = await a.call('DELETE', `/v1/videos/${jobA.videoId}`);
   assert.equal(inUse.status, 409, JSON.stringify(inUse.body));
@@ -92,20 +54,20 @@ test('DELETE of a job, then its video, then a tenant removes every object, key a
 
   const gone = await a.call('DELETE', `/v1/jobs/${jobA.jobId}`);
   assert.equal(gone.status, 204, JSON.stringify(gone.body));
-  const afterJob = await bucket();
+  const afterJob = await stack.env.store.list('');
   assert.deepEqual(afterJob.filter((k) => k.includes(jobA.jobId)), [], 'no object of the job remains');
-  assert.deepEqual(await redisMentions(jobA.jobId), [], 'no Redis key or queue entry of the job remains');
+  assert.deepEqual(await redisMentions(redis, jobA.jobId), [], 'no Redis key or queue entry of the job remains');
   assert.equal(await stack.env.prisma.job.count({ where: { id: jobA.jobId } }), 0);
   assert.equal(await stack.env.prisma.export.count({ where: { jobId: jobA.jobId } }), 0);
   assert.equal((await a.call('DELETE', `/v1/jobs/${jobA.jobId}`)).status, 404, 'a repeated DELETE is 404');
   assert.equal((await a.call('GET', `/v1/jobs/${jobA.jobId}`)).status, 404);
 
   assert.equal((await a.call('DELETE', `/v1/videos/${jobA.videoId}`)).status, 204);
-  assert.deepEqual((await bucket()).filter((k) => k.includes(jobA.videoId)), [], 'no object of the video remains');
-  assert.deepEqual(await redisMentions(jobA.videoId), [], 'no ingest entry of the video remains');
+  assert.deepEqual((await stack.env.store.list('')).filter((k) => k.includes(jobA.videoId)), [], 'no object of the video remains');
+  assert.deepEqual(await redisMentions(redis, jobA.videoId), [], 'no ingest entry of the video remains');
   assert.equal((await a.call('DELETE', `/v1/videos/${jobA.videoId}`)).status, 404);
 
-  const stillB = await bucket();
+  const stillB = await stack.env.store.list('');
   assert.deepEqual(bObjects.filter((k) => !stillB.includes(k)), [], "the other tenant's objects stay");
   assert.equal((await b.call('GET', `/v1/jobs/${jobB.jobId}/masklets?format=rle`)).status, 200);
 
@@ -114,8 +76,8 @@ test('DELETE of a job, then its video, then a tenant removes every object, key a
   assert.equal((await del(`/v1/admin/tenants/${b.tenantId}`, tenantKey.key)).status, 403);
   const t = await del(`/v1/admin/tenants/${b.tenantId}`, operatorKey);
   assert.equal(t.status, 204, JSON.stringify(t.body));
-  assert.deepEqual((await bucket()).filter((k) => k.includes(b.tenantId)), []);
-  assert.deepEqual(await redisMentions(jobB.jobId), []);
+  assert.deepEqual((await stack.env.store.list('')).filter((k) => k.includes(b.tenantId)), []);
+  assert.deepEqual(await redisMentions(redis, jobB.jobId), []);
   assert.equal(await stack.env.prisma.tenant.count({ where: { id: b.tenantId } }), 0);
   assert.equal(await stack.env.prisma.video.count({ where: { tenantId: b.tenantId } }), 0);
   assert.equal((await b.call('GET', `/v1/jobs/${jobB.jobId}`)).status, 401, "the tenant's keys are gone");
@@ -137,7 +99,7 @@ test('DELETE of a cascading video with a running job cancels the job first; noth
   const r = await a.call('DELETE', `/v1/videos/${video.id}?cascade=true`);
   assert.equal(r.status, 204, JSON.stringify(r.body));
   await new Promise((res) => setTimeout(res, 2000));
-  assert.deepEqual((await bucket()).filter((k) => k.includes(jobId) || k.includes(video.id)), [], 'nothing written after the delete');
-  assert.deepEqual(await redisMentions(jobId), []);
+  assert.deepEqual((await stack.env.store.list('')).filter((k) => k.includes(jobId) || k.includes(video.id)), [], 'nothing written after the delete');
+  assert.deepEqual(await redisMentions(redis, jobId), []);
   assert.equal(await stack.env.prisma.job.count({ where: { id: jobId } }), 0);
 });

@@ -14,6 +14,7 @@ import type { WorkerContext } from './runtime/context';
 import { Heartbeat } from './runtime/heartbeat';
 import { createLogger, type Logger } from './runtime/logger';
 import { WorkerMetrics } from './runtime/metrics';
+import { RetentionSweeper } from './runtime/retention-sweeper';
 import { loadWorkerModel, modelDevice } from './runtime/model-loader';
 import { VideoCache } from './runtime/video-cache';
 import { makeWorkerId } from './runtime/worker-id';
@@ -116,6 +117,8 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+  sweeper.start();
   log.info({ queues, device: model ? modelDevice(model) : null, model: model?.manifest.name ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   let closing: Promise<void> | null = null;
@@ -123,6 +126,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     closing ??= (async () => {
       stopping = true;
       log.info('worker stopping');
+      await sweeper.close();
       await Promise.all(workers.map((w) => w.close()));
       await heartbeat.stop().catch((err: unknown) => log.warn({ err }, 'final heartbeat failed'));
       await cancels.close();

@@ -1,0 +1,4 @@
+export * from './entity-purger';
+export * from './purge';
+export * from './purge-keys';
+export * from './sweeper';
