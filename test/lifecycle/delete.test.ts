@@ -7,6 +7,7 @@ import IORedis, { type Redis } from 'ioredis';
 import { clickJob, startStack, type Stack } from '../e2e/stack';
 import { apiFor, waitVideo, type Api } from '../rounds/support';
 import { testClip } from '../worker/support';
+import { jobStorageReport } from '@masklet/lifecycle';
 import { finishedJob, redisMentions } from './support';
 
 let stack: Stack;
@@ -34,8 +35,11 @@ after(async () => {
   await stack?.close();
 });
 
-test('DELETE of a job, then its video, then a tenant removes every object, key and row of each, and only those', async () => {
+test('DELETE of a job, then its video, then a tenant removes every object, key and row of each, and only those', async (ctx) => {
   const [jobA, jobB] = await Promise.all([finishedJob(a, 'del-a'), finishedJob(b, 'del-b')]);
+  const report = await jobStorageReport(stack.env.prisma, stack.env.store, jobA.jobId);
+  ctx.diagnostic(`storage of a ${report.frames}-frame ${report.objects}-object job: ${JSON.stringify(report.bytes)}, checkpoint bytes per frame per object ${report.checkpointBytesPerFrameObject}`);
+  assert.ok(report.bytes.checkpoints > 0 && report.bytes.masks > 0 && report.bytes.exports > 0);
   const objectsBefore = await stack.env.store.list('');
   const underA = (p: string): string[] => objectsBefore.filter((k) => k.startsWith(`tenants/${a.tenantId}/${p}`));
   assert.ok(underA(`jobs/${jobA.jobId}/`).some((k) => k.includes('/masklets/')), 'masks were written');

@@ -2,3 +2,4 @@ export * from './entity-purger';
 export * from './purge';
 export * from './purge-keys';
 export * from './sweeper';
+export * from './storage-report';
