@@ -33,6 +33,11 @@ export async function openDashboard(label: string): Promise<Dashboard> {
   const key = (await stack.admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], label, { operator: true })).key;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // The dashboard runs under its Content-Security-Policy: anything it blocks fails the suite at close.
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(`${stack.baseUrl}/ui/`);
   await page.getByTestId('api-key').fill(key);
   await page.getByTestId('login').click();
@@ -49,6 +54,7 @@ export async function openDashboard(label: string): Promise<Dashboard> {
     async close() {
       await browser.close();
       await stack.close();
+      assert.deepEqual(cspViolations, [], 'the dashboard broke no rule of its Content-Security-Policy');
     },
   };
 }

@@ -22,6 +22,7 @@ import { mountBullBoard } from './fleet/bull-board';
 import { FleetModule } from './fleet/fleet.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { SuggestionsModule } from './suggestions/suggestions.module';
@@ -34,7 +35,7 @@ import { VideosModule } from './videos/videos.module';
 export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
   const deps = resolveDeps(config, given);
 
-  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, ExportsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule] })
+  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, ExportsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule, LifecycleModule] })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

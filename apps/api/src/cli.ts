@@ -1,8 +1,11 @@
 // npm run cli -- tenant:create <name>
 // npm run cli -- key:create --tenant <id|name> --scopes submit,read,correct,admin [--name x] [--operator]
 // npm run cli -- key:revoke <prefix>
+// npm run cli -- storage:job <jobId>
 import { loadConfig } from '@masklet/config';
 import { createPrismaClient } from '@masklet/db';
+import { jobStorageReport } from '@masklet/lifecycle';
+import { createObjectStoreFromEnv } from '@masklet/storage';
 import { parseScopes } from './auth/api-key-format';
 import { TenantAdminService } from './auth/tenant-admin.service';
 
@@ -10,7 +13,8 @@ const USAGE = `usage:
   cli tenant:create <name>
   cli key:create --tenant <id|name> --scopes submit,read,correct,admin [--name <label>] [--operator]
       --operator: a platform operator key (every tenant, fleet, bull-board; its actions are audit-logged)
-  cli key:revoke <prefix>`;
+  cli key:revoke <prefix>
+  cli storage:job <jobId>   S3 bytes of a job by kind and checkpoint bytes per frame per object (JSON)`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -48,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
         if (!prefix) throw new Error('key:revoke needs the key prefix');
         const r = await admin.revokeKey(prefix);
         console.log(`revoked ${r.prefix} at ${r.revokedAt.toISOString()}`);
+        return 0;
+      }
+      case 'storage:job': {
+        const jobId = args[0];
+        if (!jobId) throw new Error('storage:job needs a job id');
+        console.log(JSON.stringify(await jobStorageReport(prisma, createObjectStoreFromEnv(config), jobId), null, 2));
         return 0;
       }
       default:

@@ -14,6 +14,7 @@ import type { WorkerContext } from './runtime/context';
 import { Heartbeat } from './runtime/heartbeat';
 import { createLogger, type Logger } from './runtime/logger';
 import { WorkerMetrics } from './runtime/metrics';
+import { RetentionSweeper } from './runtime/retention-sweeper';
 import { loadWorkerModel, modelDevice } from './runtime/model-loader';
 import { VideoCache } from './runtime/video-cache';
 import { makeWorkerId } from './runtime/worker-id';
@@ -96,7 +97,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   await heartbeat.start();
   const reconciler = new QueueReconciler({ prisma, connection: connect(), ...prefix, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS, log: log.child({ component: 'reconciler' }) });
   if (queues.includes(QUEUES.segment)) reconciler.start();
-  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT) : null;
+  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
   // The segment queue takes one job per free slot, in BullMQ priority order (the API's fairPriority):
   // no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
@@ -120,6 +121,8 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+  sweeper.start();
   log.info({ queues, device: model ? modelDevice(model) : null, model: model?.manifest.name ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   let closing: Promise<void> | null = null;
@@ -127,6 +130,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     closing ??= (async () => {
       stopping = true;
       log.info('worker stopping');
+      await sweeper.close();
       await Promise.all(workers.map((w) => w.close()));
       await reconciler.close();
       await heartbeat.stop().catch((err: unknown) => log.warn({ err }, 'final heartbeat failed'));

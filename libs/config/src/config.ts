@@ -59,6 +59,14 @@ const EnvSchema = z.object({
   PREVIEW_SESSIONS: z.coerce.number().int().positive().default(4),
   /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Days a job or video is kept after creation unless its tenant sets retentionDays; unset keeps forever. */
+  RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  /** How often a worker runs the retention sweep (ms); 0 disables the sweeper in that process. */
+  RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** A video still PENDING (upload cut) this long after creation is deleted with its multipart upload parts. */
+  UPLOAD_PENDING_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** Address the worker metrics endpoint binds: loopback unless a scraper must reach it (containers: 0.0.0.0). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   /** Webhook targets on private/loopback addresses are refused unless this is true (tests, local demo). */

@@ -2,11 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -40,6 +42,9 @@ export interface ObjectStore {
   downloadToFile(key: string, path: string): Promise<void>;
   delete(key: string): Promise<void>;
   list(prefix: string): Promise<string[]>;
+  /** Multipart uploads begun under the prefix and neither completed nor aborted; [] where the server lacks the call (s3rver). */
+  listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date | null }>>;
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
   presignGet(key: string, expiresSeconds?: number): Promise<string>;
   /** A store over another bucket of the same endpoint (registered s3:// videos). */
   forBucket(bucket: string): ObjectStore;
@@ -131,6 +136,28 @@ export class S3ObjectStore implements ObjectStore {
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
     return keys;
+  }
+
+  async listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date | null }>> {
+    const out: Array<{ key: string; uploadId: string; initiated: Date | null }> = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const res = await this.client
+        .send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }))
+        .catch((err: unknown) => {
+          if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501) return null;
+          throw err;
+        });
+      if (!res) return [];
+      for (const u of res.Uploads ?? []) if (u.Key && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? null });
+      [keyMarker, uploadIdMarker] = res.IsTruncated ? [res.NextKeyMarker, res.NextUploadIdMarker] : [undefined, undefined];
+    } while (keyMarker);
+    return out;
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
   }
 
   presignGet(key: string, expiresSeconds = 3600): Promise<string> {

@@ -13,6 +13,10 @@ export function checkJobAgainstVideo(body: JobBody, video: Video, prefix = ''): 
   if (start !== undefined && start >= frames) {
     issues.push({ path: at('options.startFrame'), code: 'START_FRAME_OUT_OF_RANGE', message: `startFrame ${start} is outside the video (frames 0..${frames - 1})` });
   }
+  if (body.webhookUrl && hasCredentials(body.webhookUrl)) {
+    // Credentials in a webhook URL would be stored and echoed in every job view; the worker refuses them anyway.
+    issues.push({ path: at('webhookUrl'), code: 'WEBHOOK_URL_CREDENTIALS', message: 'webhookUrl must not carry a user name or password (user:pass@); use a secret in the path or a signature check instead' });
+  }
   body.objects.forEach((o, oi) => {
     o.prompts.forEach((p, pi) => issues.push(...checkPromptAgainstVideo(p, video, at(`objects[${oi}].prompts[${pi}]`))));
   });
@@ -25,6 +29,11 @@ export function checkJobAgainstVideo(body: JobBody, video: Video, prefix = ''): 
     });
   }
   return issues;
+}
+
+function hasCredentials(url: string): boolean {
+  const u = new URL(url);
+  return u.username !== '' || u.password !== '';
 }
 
 /** A prompt outside the frames the job covers would never be propagated nor reported. */

@@ -28,7 +28,8 @@ export function receiveMultipartFile(req: Request, store: ObjectStore, key: stri
     };
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
+      // Browsers and fetch send a UTF-8 filename raw inside quotes; busboy's default reads it as latin1 (mojibake).
+      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
     } catch (err) {
       reject(new ApiError(400, 'INVALID_MULTIPART', `malformed multipart request: ${(err as Error).message}`));
       return;

@@ -35,7 +35,7 @@ export class WorkerMetrics {
   }
 
   /** Serves GET /metrics; port 0 in config disables it (the caller does not call this). */
-  listen(port: number, host = '0.0.0.0'): Promise<Server> {
+  listen(port: number, host: string): Promise<Server> {
     const server = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end();

@@ -1,0 +1,5 @@
+export * from './entity-purger';
+export * from './purge';
+export * from './purge-keys';
+export * from './sweeper';
+export * from './storage-report';
