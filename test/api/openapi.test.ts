@@ -74,6 +74,12 @@ test('real answers, valid and invalid, have documented statuses and bodies that 
   assert.equal(bad.status, 400);
   assertDocumented('/v1/jobs', 'post', bad.status, bad.body);
 
+  const listed = await call(api, 'GET', '/v1/jobs?limit=2');
+  assert.equal(listed.status, 200);
+  assertDocumented('/v1/jobs', 'get', listed.status, listed.body);
+  const fetched = await call(api, 'GET', `/v1/jobs/${created.body.id}`);
+  assertDocumented('/v1/jobs/{id}', 'get', fetched.status, fetched.body);
+
   const missing = await call(api, 'GET', '/v1/jobs/00000000-0000-4000-8000-000000000000');
   assert.equal(missing.status, 404);
   assertDocumented('/v1/jobs/{id}', 'get', missing.status, missing.body);

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportFormatName, ExportList, ExportView } from '@masklet/contract';
+import type { ExportFormatName, ExportList, ExportView, JobView } from '@masklet/contract';
 import { multipartFileBody } from './multipart-body';
 import { readServerSentEvents } from './sse';
 
@@ -16,19 +16,6 @@ export interface VideoView {
   sha256: string | null;
   sizeBytes: number | null;
   error: string | null;
-}
-
-export interface JobView {
-  id: string;
-  status: string;
-  progress: number;
-  framesDone: number;
-  framesTotal: number;
-  currentRound: number;
-  error: { code: string; message: string } | null;
-  objects?: { id: number; framesPresent: number; meanArea: number | null }[];
-  startedAt: string | null;
-  finishedAt: string | null;
 }
 
 export interface MaskletFrames {

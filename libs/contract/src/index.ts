@@ -2,3 +2,4 @@
 export * from './export-formats';
 export * from './exports.schema';
 export * from './export-view';
+export * from './job.schema';

@@ -1,7 +1,7 @@
 // The API's route table: one row per public route, the source of the OpenAPI document
 // (scripts/openapi.ts) and checked against the controllers' routes by test/api/openapi.test.ts.
 import { z } from 'zod';
-import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema } from '@masklet/contract';
+import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema, JobListSchema, JobViewSchema } from '@masklet/contract';
 import { TenantAnalyticsQuerySchema } from '../analytics/analytics.schema';
 import { BatchBodySchema, JobBodySchema, JobListQuerySchema, MaskletQuerySchema } from '../jobs/job-body.schema';
 import { PreviewBodySchema, PreviewQuerySchema, RoundBodySchema } from '../jobs/round-body.schema';
@@ -52,12 +52,12 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/videos/:id/frames/:frame', operationId: 'videos.frame', tag: 'videos', summary: 'One decoded frame as JPEG', responses: { 200: { description: 'JPEG', mediaType: 'image/jpeg' } }, errors: [400, 404, 409, 422] },
   { method: 'post', path: '/v1/videos/:id/preview', operationId: 'videos.preview', tag: 'videos', summary: 'Preview a mask from prompts on one frame before submitting a job', body: VideoPreviewBodySchema, responses: { 200: json('the preview mask') }, errors: [400, 404, 409, 422, 503] },
 
-  { method: 'post', path: '/v1/jobs', operationId: 'jobs.create', tag: 'jobs', summary: 'Submit a segmentation job (201; 200 when an Idempotency-Key replay returns the existing job)', body: JobBodySchema, responses: { 200: json('replayed job'), 201: json('the new job') }, errors: [400, 404, 409, 422, 503] },
-  { method: 'get', path: '/v1/jobs', operationId: 'jobs.list', tag: 'jobs', summary: 'List jobs, newest first (keyset pagination)', query: JobListQuerySchema, responses: { 200: json('a page of jobs') }, errors: [400] },
-  { method: 'get', path: '/v1/jobs/:id', operationId: 'jobs.get', tag: 'jobs', summary: 'Status, progress and per-object stats of a job', responses: { 200: json('the job') }, errors: [404] },
+  { method: 'post', path: '/v1/jobs', operationId: 'jobs.create', tag: 'jobs', summary: 'Submit a segmentation job (201; 200 when an Idempotency-Key replay returns the existing job)', body: JobBodySchema, responses: { 200: json('replayed job', JobViewSchema), 201: json('the new job', JobViewSchema) }, errors: [400, 404, 409, 422, 503] },
+  { method: 'get', path: '/v1/jobs', operationId: 'jobs.list', tag: 'jobs', summary: 'List jobs, newest first (keyset pagination)', query: JobListQuerySchema, responses: { 200: json('a page of jobs', JobListSchema) }, errors: [400] },
+  { method: 'get', path: '/v1/jobs/:id', operationId: 'jobs.get', tag: 'jobs', summary: 'Status, progress and per-object stats of a job', responses: { 200: json('the job', JobViewSchema) }, errors: [404] },
   { method: 'get', path: '/v1/jobs/:id/tracks', operationId: 'jobs.tracks', tag: 'jobs', summary: 'Per object the runs of frames where it is present', responses: { 200: json('tracks') }, errors: [404] },
   { method: 'get', path: '/v1/jobs/:id/events', operationId: 'jobs.events', tag: 'jobs', summary: 'Server-sent events until the job is terminal', responses: { 200: { description: 'SSE stream', mediaType: 'text/event-stream' } }, errors: [404] },
-  { method: 'post', path: '/v1/jobs/:id/cancel', operationId: 'jobs.cancel', tag: 'jobs', summary: 'Cancel (200 at once when queued, 202 when a running job is signalled)', responses: { 200: json('cancelled'), 202: json('signalled') }, errors: [404, 409] },
+  { method: 'post', path: '/v1/jobs/:id/cancel', operationId: 'jobs.cancel', tag: 'jobs', summary: 'Cancel (200 at once when queued, 202 when a running job is signalled)', responses: { 200: json('cancelled', JobViewSchema), 202: json('signalled', JobViewSchema) }, errors: [404, 409] },
   { method: 'get', path: '/v1/jobs/:id/masklets', operationId: 'jobs.masklets', tag: 'jobs', summary: 'Masks as RLE, per frame and object', query: MaskletQuerySchema, responses: { 200: json('masks') }, errors: [400, 404, 409] },
   { method: 'post', path: '/v1/jobs/:id/rounds', operationId: 'rounds.create', tag: 'rounds', summary: 'Submit corrections as a new round', body: RoundBodySchema, responses: { 202: json('the queued round') }, errors: [400, 404, 409, 422, 503] },
   { method: 'get', path: '/v1/jobs/:id/rounds', operationId: 'rounds.list', tag: 'rounds', summary: 'Rounds of a job', responses: { 200: json('rounds') }, errors: [404] },
@@ -79,5 +79,5 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/admin/jobs', operationId: 'admin.jobs', tag: 'admin', summary: 'Jobs across tenants', responses: { 200: json('jobs') }, errors: [400] },
   { method: 'post', path: '/v1/admin/session', operationId: 'admin.session', tag: 'admin', summary: 'Set the admin session cookie for the queue board', responses: { 204: { description: 'cookie set' } }, errors: [] },
   { method: 'get', path: '/v1/admin/tenants', operationId: 'admin.tenants', tag: 'admin', summary: 'Tenants', responses: { 200: json('tenants') }, errors: [] },
-  { method: 'post', path: '/v1/admin/jobs/:id/retry', operationId: 'admin.retryJob', tag: 'admin', summary: 'Retry a failed job', responses: { 202: json('the job') }, errors: [404, 409] },
+  { method: 'post', path: '/v1/admin/jobs/:id/retry', operationId: 'admin.retryJob', tag: 'admin', summary: 'Retry a failed job', responses: { 202: json('the job', JobViewSchema) }, errors: [404, 409] },
 ];
