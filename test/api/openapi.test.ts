@@ -66,6 +66,10 @@ function assertDocumented(path: string, method: string, status: number, body: un
 
 test('real answers, valid and invalid, have documented statuses and bodies that match the schemas', async () => {
   const video = await uploadClip(api);
+  const videos = await call(api, 'GET', '/v1/videos');
+  assertDocumented('/v1/videos', 'get', videos.status, videos.body);
+  const fetchedVideo = await call(api, 'GET', `/v1/videos/${video.id}`);
+  assertDocumented('/v1/videos/{id}', 'get', fetchedVideo.status, fetchedVideo.body);
   const created = await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) });
   assertDocumented('/v1/jobs', 'post', created.status, created.body);
   assert.equal(created.status, 201);

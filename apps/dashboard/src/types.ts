@@ -2,7 +2,7 @@
 // the rest are still to move there (openapi.json has the full contract).
 import type { FrameRange, JobStatus } from '@masklet/contract';
 
-export type { FrameRange, JobStatus, JobView } from '@masklet/contract';
+export type { FrameRange, JobStatus, JobView, VideoView } from '@masklet/contract';
 
 export interface WorkerView {
   id: string;
@@ -48,17 +48,6 @@ export interface AdminJobRow {
 }
 
 /** Inclusive frames of a job. */
-export interface VideoView {
-  id: string;
-  filename?: string | null;
-  createdAt?: string;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  frameCount: number | null;
-  status: string;
-}
-
 export interface RoundView {
   number: number;
   status: string;

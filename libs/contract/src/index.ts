@@ -3,3 +3,4 @@ export * from './export-formats';
 export * from './exports.schema';
 export * from './export-view';
 export * from './job.schema';
+export * from './video.schema';

@@ -1,7 +1,7 @@
 // The API's route table: one row per public route, the source of the OpenAPI document
 // (scripts/openapi.ts) and checked against the controllers' routes by test/api/openapi.test.ts.
 import { z } from 'zod';
-import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema, JobListSchema, JobViewSchema } from '@masklet/contract';
+import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema, JobListSchema, JobViewSchema, VideoListSchema, VideoViewSchema } from '@masklet/contract';
 import { TenantAnalyticsQuerySchema } from '../analytics/analytics.schema';
 import { BatchBodySchema, JobBodySchema, JobListQuerySchema, MaskletQuerySchema } from '../jobs/job-body.schema';
 import { PreviewBodySchema, PreviewQuerySchema, RoundBodySchema } from '../jobs/round-body.schema';
@@ -46,9 +46,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/metrics', operationId: 'metrics.get', tag: 'metrics', summary: 'Prometheus metrics', auth: false, responses: { 200: { description: 'Prometheus text', mediaType: 'text/plain' } }, errors: [] },
   { method: 'get', path: '/v1/openapi.json', operationId: 'openapi.get', tag: 'meta', summary: 'This document (also public at /docs-json)', responses: { 200: json('the OpenAPI document') }, errors: [] },
 
-  { method: 'post', path: '/v1/videos', operationId: 'videos.create', tag: 'videos', summary: 'Upload a video (multipart) or register an s3:// URI (JSON)', body: RegisterVideoBody, bodyMediaType: 'application/json', responses: { 201: json('the video') }, errors: [400, 413, 415, 422, 503] },
-  { method: 'get', path: '/v1/videos', operationId: 'videos.list', tag: 'videos', summary: 'List videos', query: VideoListQuerySchema, responses: { 200: json('a page of videos') }, errors: [400] },
-  { method: 'get', path: '/v1/videos/:id', operationId: 'videos.get', tag: 'videos', summary: 'One video', responses: { 200: json('the video') }, errors: [404] },
+  { method: 'post', path: '/v1/videos', operationId: 'videos.create', tag: 'videos', summary: 'Upload a video (multipart) or register an s3:// URI (JSON)', body: RegisterVideoBody, bodyMediaType: 'application/json', responses: { 201: json('the video', VideoViewSchema) }, errors: [400, 413, 415, 422, 503] },
+  { method: 'get', path: '/v1/videos', operationId: 'videos.list', tag: 'videos', summary: 'List videos', query: VideoListQuerySchema, responses: { 200: json('a page of videos', VideoListSchema) }, errors: [400] },
+  { method: 'get', path: '/v1/videos/:id', operationId: 'videos.get', tag: 'videos', summary: 'One video', responses: { 200: json('the video', VideoViewSchema) }, errors: [404] },
   { method: 'get', path: '/v1/videos/:id/frames/:frame', operationId: 'videos.frame', tag: 'videos', summary: 'One decoded frame as JPEG', responses: { 200: { description: 'JPEG', mediaType: 'image/jpeg' } }, errors: [400, 404, 409, 422] },
   { method: 'post', path: '/v1/videos/:id/preview', operationId: 'videos.preview', tag: 'videos', summary: 'Preview a mask from prompts on one frame before submitting a job', body: VideoPreviewBodySchema, responses: { 200: json('the preview mask') }, errors: [400, 404, 409, 422, 503] },
 
