@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { MaskletConfig } from '@masklet/config';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -24,6 +24,8 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { buildOpenApiDocument } from './openapi/document';
+import { OpenApiModule } from './openapi/openapi.module';
 import { MetricsService } from './metrics/metrics.service';
 import { SuggestionsModule } from './suggestions/suggestions.module';
 import { VideosModule } from './videos/videos.module';
@@ -35,7 +37,7 @@ import { VideosModule } from './videos/videos.module';
 export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
   const deps = resolveDeps(config, given);
 
-  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, ExportsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule, LifecycleModule] })
+  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, ExportsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule, LifecycleModule, OpenApiModule] })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -63,13 +65,8 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
   app.use(streamSlots(app.get(AuthService), config));
   app.use(jsonBodyParser());
 
-  const doc = new DocumentBuilder()
-    .setTitle('Masklet API')
-    .setDescription('SAM 2 video object segmentation. Errors: {"error": {"code": "STABLE_CODE", "message": "..."}}.')
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'mk_<prefix>_<secret>' })
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  // Swagger UI over the document generated from the route table (also at /v1/openapi.json).
+  SwaggerModule.setup('docs', app, buildOpenApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs-json' });
 
   mountBullBoard(app);
   serveDashboard(app);

@@ -1,5 +1,8 @@
-// Shapes of the API responses the dashboard reads (see /docs for the full contract).
-export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+// Shapes of the API responses the dashboard reads; jobs come from the zod schemas in @masklet/contract,
+// the rest are still to move there (openapi.json has the full contract).
+import type { FrameRange, JobStatus } from '@masklet/contract';
+
+export type { FrameRange, JobStatus, JobView, VideoView } from '@masklet/contract';
 
 export interface WorkerView {
   id: string;
@@ -45,44 +48,6 @@ export interface AdminJobRow {
 }
 
 /** Inclusive frames of a job. */
-export interface FrameRange {
-  start: number;
-  end: number;
-}
-
-export interface JobView {
-  id: string;
-  status: JobStatus;
-  videoId: string;
-  batchId: string | null;
-  model: string;
-  /** The job's own frames: progress and framesDone count frames with masks in it (any round). */
-  progress: number;
-  framesDone: number;
-  framesTotal: number;
-  currentRound: number;
-  /** Absent from APIs older than the job/round split; see frame-range.ts. */
-  frameRange?: FrameRange;
-  /** The current round's own work. */
-  round?: { number: number; status: JobStatus; framesDone: number; framesTotal: number; progress: number };
-  options?: { direction?: 'forward' | 'backward' | 'both'; startFrame?: number; maxFrames?: number };
-  error: { code: string; message: string } | null;
-  objects?: { id: number; label: string | null; framesPresent: number; meanArea: number | null }[];
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export interface VideoView {
-  id: string;
-  filename?: string | null;
-  createdAt?: string;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  frameCount: number | null;
-  status: string;
-}
-
 export interface RoundView {
   number: number;
   status: string;

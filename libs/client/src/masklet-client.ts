@@ -2,34 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportFormatName, ExportList, ExportView } from '@masklet/contract';
+import type { ExportFormatName, ExportList, ExportView, JobView, VideoView } from '@masklet/contract';
 import { multipartFileBody } from './multipart-body';
 import { readServerSentEvents } from './sse';
-
-export interface VideoView {
-  id: string;
-  status: string;
-  width: number | null;
-  height: number | null;
-  frameCount: number | null;
-  fps: number | null;
-  sha256: string | null;
-  sizeBytes: number | null;
-  error: string | null;
-}
-
-export interface JobView {
-  id: string;
-  status: string;
-  progress: number;
-  framesDone: number;
-  framesTotal: number;
-  currentRound: number;
-  error: { code: string; message: string } | null;
-  objects?: { id: number; framesPresent: number; meanArea: number | null }[];
-  startedAt: string | null;
-  finishedAt: string | null;
-}
 
 export interface MaskletFrames {
   width: number;

@@ -2,3 +2,5 @@
 export * from './export-formats';
 export * from './exports.schema';
 export * from './export-view';
+export * from './job.schema';
+export * from './video.schema';

@@ -1,49 +1,8 @@
 import type { Job, JobObject, ObjectTrackChunk, Round } from '@masklet/db';
 import { resolveFrameSources, unpackTrackStats } from '@masklet/masklets';
+import type { JobView, ObjectStatsView, RoundProgressView } from '@masklet/contract';
 
-export interface ObjectStatsView {
-  id: number;
-  label: string | null;
-  /** Frames of the current round where the object is present (from the worker's track chunks). */
-  framesPresent: number;
-  /** Mean mask area in pixels over the frames where it is present; null before any frame. */
-  meanArea: number | null;
-}
-
-/** The current round's own work (a correction round recomputes only what its prompts reach). */
-export interface RoundProgressView {
-  number: number;
-  status: string;
-  framesDone: number;
-  framesTotal: number;
-  progress: number;
-}
-
-export interface JobView {
-  id: string;
-  status: string;
-  videoId: string;
-  batchId: string | null;
-  model: string;
-  priority: number;
-  /** 0..1: the share of the job's frames that have masks. */
-  progress: number;
-  framesDone: number;
-  /** Frames of the job: frameRange.end - frameRange.start + 1, fixed at submission. */
-  framesTotal: number;
-  /** The job's frames, inclusive (startFrame, direction and maxFrames applied to the video). */
-  frameRange: { start: number; end: number };
-  currentRound: number;
-  round?: RoundProgressView;
-  options: unknown;
-  webhookUrl: string | null;
-  cancelRequested: boolean;
-  error: { code: string; message: string } | null;
-  objects?: ObjectStatsView[];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { JobView, ObjectStatsView, RoundProgressView } from '@masklet/contract';
 
 export function toRoundProgress(r: Pick<Round, 'number' | 'status' | 'framesDone' | 'framesTotal'>): RoundProgressView {
   const progress = r.status === 'SUCCEEDED' ? 1 : r.framesTotal > 0 ? Math.min(1, r.framesDone / r.framesTotal) : 0;
@@ -65,7 +24,7 @@ export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?
     frameRange: { start: job.frameStart, end: job.frameEnd },
     currentRound: job.currentRound,
     ...(extra.round ? { round: toRoundProgress(extra.round) } : {}),
-    options,
+    options: options as JobView['options'],
     webhookUrl: job.webhookUrl,
     cancelRequested: extra.cancelRequested ?? false,
     error: job.errorCode || job.error ? { code: job.errorCode ?? 'ERROR', message: job.error ?? '' } : null,

@@ -1,21 +1,7 @@
+import type { VideoView } from '@masklet/contract';
 import type { Video } from '@masklet/db';
 
-export interface VideoView {
-  id: string;
-  status: string;
-  filename: string | null;
-  sourceUri: string | null;
-  sizeBytes: number | null;
-  sha256: string | null;
-  durationSec: number | null;
-  fps: number | null;
-  width: number | null;
-  height: number | null;
-  frameCount: number | null;
-  codec: string | null;
-  error: string | null;
-  createdAt: string;
-}
+export type { VideoView } from '@masklet/contract';
 
 export function toVideoView(v: Video): VideoView {
   return {
