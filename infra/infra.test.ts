@@ -204,7 +204,7 @@ test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, 
   assert.match(text, /^ARG WORKER_BASE=node:20-bookworm-slim$/m);
   const stages = dockerStages();
   const byName = new Map(stages.map((s) => [s.name, s]));
-  for (const name of ['deps', 'build', 'runtime']) assert.ok(byName.has(name), `stage ${name}`);
+  for (const name of ['deps', 'prod-deps', 'build', 'runtime']) assert.ok(byName.has(name), `stage ${name}`);
   assert.equal(stages.at(-1)?.name, 'runtime', 'the final (default) stage is runtime');
   assert.equal(byName.get('runtime')!.from, '${WORKER_BASE}');
 
@@ -213,17 +213,33 @@ test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, 
   assert.match(deps, /RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund/);
   assert.doesNotMatch(read(join(ROOT, '.npmrc')), /onnxruntime/, 'npm warns about unknown project config keys');
 
+  const prod = byName.get('prod-deps')!.lines.join('\n');
+  assert.match(prod, /RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev/, 'prod-deps installs production dependencies only');
+  assert.match(prod, /onnxruntime-node\/script\/install/, 'the CUDA EP lands in the production node_modules');
+
   const build = byName.get('build')!.lines.join('\n');
+  assert.match(build, /npm run build/);
   assert.match(build, /PRISMA_SCHEMA_ENGINE_BINARY=\/app\/package\.json/);
   assert.match(build, /npm run db:generate/);
   assert.match(build, /npm run models:reference/);
   assert.match(build, /npm run dashboard:build/);
   assert.ok(existsSync(join(ROOT, 'package.json')));
   const scripts = (JSON.parse(read(join(ROOT, 'package.json'))) as { scripts: Record<string, string> }).scripts;
-  for (const s of ['db:generate', 'models:reference', 'dashboard:build']) assert.ok(scripts[s], `package.json script ${s}`);
+  for (const s of ['build', 'db:generate', 'models:reference', 'dashboard:build']) assert.ok(scripts[s], `package.json script ${s}`);
 
   const runtime = byName.get('runtime')!.lines;
   const rt = runtime.join('\n');
+  // The runtime stage copies named build outputs and production node_modules, never the whole build tree.
+  const copies = runtime.filter((l) => /^COPY --from=(build|prod-deps|deps)\s/.test(l));
+  assert.ok(!copies.some((l) => /^COPY --from=deps\s/.test(l)), 'runtime copies nothing from deps (devDependencies)');
+  assert.ok(copies.some((l) => l === 'COPY --from=prod-deps /app/node_modules /app/node_modules'), 'production node_modules');
+  for (const c of copies.filter((l) => l.startsWith('COPY --from=build '))) {
+    const src = c.split(/\s+/)[2]!;
+    assert.ok(src !== '/app' && src !== '/app/', `runtime copies the whole build tree: ${c}`);
+  }
+  for (const path of ['/app/dist', '/app/prisma/migrations', '/app/models/reference', '/app/apps/dashboard/dist']) {
+    assert.ok(copies.some((l) => l.startsWith(`COPY --from=build ${path} `)), `runtime copies ${path}`);
+  }
   assert.match(rt, /apt-get install[^\n]*\bffmpeg\b/);
   assert.match(rt, /COPY --from=node \/usr\/local\/bin\/node/);
   const users = runtime.filter((l) => /^USER\s/i.test(l));
@@ -236,17 +252,19 @@ test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, 
   assert.match(rt, /^ENTRYPOINT \["\/usr\/bin\/tini", "--", "\/app\/infra\/docker\/entrypoint\.sh"\]$/m);
 });
 
-test('entrypoint roles api/worker/migrate/cli exec files that exist', () => {
+test('entrypoint roles api/worker/migrate/cli exec compiled dist/ files whose sources exist', () => {
   const path = join(DOCKER, 'entrypoint.sh');
   const sh = read(path);
   assert.ok(sh.startsWith('#!/bin/sh'));
   assert.ok((statSync(path).mode & 0o111) !== 0, 'entrypoint.sh is executable');
   const roles = new Map<string, string>();
-  for (const m of sh.matchAll(/^\s{2}(\w+)\)\s*\n(?:\s+shift\s*\n)?\s+exec node --import tsx (\S+)/gm)) roles.set(m[1]!, m[2]!);
+  for (const m of sh.matchAll(/^\s{2}(\w+)\)\s*\n(?:\s+shift\s*\n)?\s+exec node (dist\/\S+\.js)/gm)) roles.set(m[1]!, m[2]!);
+  assert.doesNotMatch(sh, /tsx/, 'the image runs compiled JavaScript');
   for (const role of ['api', 'worker', 'migrate', 'cli']) {
     const file = roles.get(role);
     assert.ok(file, `entrypoint role ${role}`);
-    assert.ok(existsSync(join(ROOT, file)), `role ${role} runs ${file}, which does not exist`);
+    const source = file.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+    assert.ok(existsSync(join(ROOT, source)), `role ${role} runs ${file}, whose source ${source} does not exist`);
   }
 });
 

@@ -92,6 +92,8 @@ export function bootstrap({ browser = true } = {}) {
     run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip', ...process.env } });
   }
   run('bash', [join(ROOT, 'infra/local/ensure-ffmpeg.sh')]);
+  // Apps load models/reference/manifest.json (or MASKLET_MODEL) and never generate it themselves.
+  run(process.execPath, ['--import', 'tsx', join(ROOT, 'models', 'generator', 'generate.ts'), '--if-stale'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (process.env.MASKLET_SERVICES === 'off') return;
   if (browser) run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
   buildDashboard();

@@ -1,10 +1,11 @@
 // npm run db:migrate: applies prisma/migrations to DATABASE_URL without Prisma's schema-engine binary.
 // Without DATABASE_URL it uses the local instance from `node scripts/services.mjs up` (.tmp/services/env).
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '@masklet/config';
 import { migrate, MigrationError } from '@masklet/db';
 
-const root = resolve(__dirname, '..');
+const root = projectRoot();
 
 function databaseUrl(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;

@@ -12,19 +12,19 @@ role="${1:-api}"
 case "$role" in
   api)
     shift
-    exec node --import tsx apps/api/src/main.ts "$@"
+    exec node dist/apps/api/src/main.js "$@"
     ;;
   worker)
     shift
-    exec node --import tsx apps/worker/src/main.ts "$@"
+    exec node dist/apps/worker/src/main.js "$@"
     ;;
   migrate)
     shift
-    exec node --import tsx scripts/db-migrate.ts "$@"
+    exec node dist/scripts/db-migrate.js "$@"
     ;;
   cli)
     shift
-    exec node --import tsx apps/api/src/cli.ts "$@"
+    exec node dist/apps/api/src/cli.js "$@"
     ;;
   *)
     exec "$@"

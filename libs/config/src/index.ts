@@ -1,2 +1,4 @@
 // @masklet/config: every process reads its settings from the environment through this one schema.
 export { loadConfig, type MaskletConfig } from './config';
+export { projectRoot } from './project-root';
+export { modelManifestPath, referenceManifestPath } from './model-manifest';

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '@masklet/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type Request, type Response } from 'express';
 
 export const DASHBOARD_PATH = '/ui';
 /** Where `npm run dashboard:build` writes the production bundle. */
-export const DASHBOARD_DIST = resolve(__dirname, '../../../dashboard/dist');
+export const DASHBOARD_DIST = join(projectRoot(), 'apps', 'dashboard', 'dist');
 
 /**
  * The dashboard's Content-Security-Policy: scripts and styles only from its own bundle (no inline

@@ -1,14 +1,13 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { MaskletConfig } from '@masklet/config';
+import { modelManifestPath, type MaskletConfig } from '@masklet/config';
 import type { Job, PrismaClient } from '@masklet/db';
 import { EngineInputError, parseProviders, restoreSession, SamModel, VideoSession, type FrameResult } from '@masklet/engine';
 import { fromCocoRle, rleToString, writeIndexedPng } from '@masklet/masks';
 import { CheckpointStore, jobSessionOptions } from '@masklet/masklets';
 import type { ObjectStore } from '@masklet/storage';
 import type { FrameSource } from '@masklet/video';
-import { ensureModel } from '../../../../models/generator/ensure-model';
 import { ApiError } from '../common/api-error';
 import { validationError, type Issue } from '../common/zod-validation.pipe';
 import { CONFIG, LOGGER, OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
@@ -56,7 +55,7 @@ export class PreviewService implements OnModuleDestroy {
   /** The API process's one model, shared with the video preview (VideoPreviewService). */
   loadModel(): Promise<SamModel> {
     if (!this.model) {
-      this.model = (async () => SamModel.load(this.config.MASKLET_MODEL ?? (await ensureModel('reference')), { runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) } }))();
+      this.model = (async () => SamModel.load(modelManifestPath(this.config), { runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) } }))();
       this.model.catch(() => (this.model = null));
     }
     return this.model;

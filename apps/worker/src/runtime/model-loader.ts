@@ -1,10 +1,9 @@
 import { parseProviders, SamModel, type EngineLogger } from '@masklet/engine';
-import type { MaskletConfig } from '@masklet/config';
-import { ensureModel } from '../../../../models/generator/ensure-model';
+import { modelManifestPath, type MaskletConfig } from '@masklet/config';
 
 /** Loads the engine model once per process: MASKLET_MODEL or the generated reference model; MASKLET_PROVIDERS (cuda falls back to cpu inside the engine, which logs why). */
 export async function loadWorkerModel(config: MaskletConfig, logger: EngineLogger): Promise<SamModel> {
-  const manifest = config.MASKLET_MODEL ?? (await ensureModel('reference'));
+  const manifest = modelManifestPath(config);
   return SamModel.load(manifest, { runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) }, logger });
 }
 

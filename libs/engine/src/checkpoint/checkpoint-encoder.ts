@@ -23,7 +23,9 @@ export interface CheckpointEncoderOptions {
 function threadEntry(): string {
   const ts = __filename.endsWith('.ts');
   const file = join(__dirname, ts ? 'encoder-thread.ts' : 'encoder-thread.js');
-  return `${ts ? "require('tsx/cjs');" : ''}require(${JSON.stringify(file)});`;
+  // The compiled build (dist/, .js) never loads tsx, a devDependency.
+  const loader = ts ? `require(${JSON.stringify('tsx/cjs')});` : '';
+  return `${loader}require(${JSON.stringify(file)});`;
 }
 
 type Pending = { resolve: (r: { data: Buffer; rawBytes: number }) => void; reject: (e: Error) => void };
