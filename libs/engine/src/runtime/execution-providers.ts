@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { RoleName } from '../manifest/manifest-schema';
 import { EngineLogger } from './logger';
 
 export type ProviderName = 'cuda' | 'cpu';
@@ -15,6 +16,8 @@ export interface RuntimeConfig {
   providers: ProviderName[];
   intraOpThreads?: number;
   interOpThreads?: number;
+  /** Per-role intra-op threads; wins over intraOpThreads and over the one-thread default of small roles. */
+  roleIntraOpThreads?: Partial<Record<RoleName, number>>;
   cudaDeviceId?: number;
 }
 

@@ -51,8 +51,9 @@ const f32 = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('flo
  * batches need. On 2 cores: fps for one object ~10 -> ~13, 16 objects still <= 3x one.
  */
 export function roleThreading(role: RoleName, runtime: RuntimeConfig): SessionThreading {
-  if (SMALL_ROLES.has(role)) return { threads: 1, spin: false };
-  return { threads: runtime.intraOpThreads, spin: role === 'memoryAttention' };
+  const override = runtime.roleIntraOpThreads?.[role];
+  if (SMALL_ROLES.has(role)) return { threads: override ?? 1, spin: false };
+  return { threads: override ?? runtime.intraOpThreads, spin: role === 'memoryAttention' };
 }
 
 const SMALL_ROLES: ReadonlySet<RoleName> = new Set<RoleName>(['memoryEncoder', 'maskPrompt', 'objPtrTposProj', 'constants']);
