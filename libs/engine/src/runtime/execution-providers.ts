@@ -19,6 +19,8 @@ export interface RuntimeConfig {
   /** Per-role intra-op threads; wins over intraOpThreads and over the one-thread default of small roles. */
   roleIntraOpThreads?: Partial<Record<RoleName, number>>;
   cudaDeviceId?: number;
+  /** Memory one memory-attention call may spend on attention scores (see session/attention-budget); unset: sized to the provider. */
+  attentionBudgetMb?: number;
 }
 
 export function parseProviders(value: string | undefined): ProviderName[] {

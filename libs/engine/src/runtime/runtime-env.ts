@@ -17,6 +17,13 @@ function threadCount(name: string, value: string | undefined): number | undefine
   return n;
 }
 
+function budget(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`MASKLET_ATTENTION_BUDGET_MB must be a positive number of megabytes (got "${value}")`);
+  return n;
+}
+
 export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const roleIntraOpThreads: Partial<Record<RoleName, number>> = {};
   for (const role of Object.keys(ROLE_IO) as RoleName[]) {
@@ -29,6 +36,7 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeCon
     intraOpThreads: threadCount('MASKLET_INTRA_OP_THREADS', env.MASKLET_INTRA_OP_THREADS),
     interOpThreads: threadCount('MASKLET_INTER_OP_THREADS', env.MASKLET_INTER_OP_THREADS),
     roleIntraOpThreads,
+    attentionBudgetMb: budget(env.MASKLET_ATTENTION_BUDGET_MB),
   };
 }
 
