@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SamModel, parseProviders } from '@masklet/engine';
+import { describeThreads, roleThreading, runtimeFromEnv, SamModel } from '@masklet/engine';
 import { ensureModel } from '../../models/generator/ensure-model';
 import { runWorkload } from './engine-workload';
 
@@ -22,7 +22,9 @@ async function rssRun(manifest: string, frames: number): Promise<{ frames: numbe
 
 export async function runEngineBench(): Promise<void> {
   const manifest = process.env.MASKLET_MODEL ?? (await ensureModel('reference'));
-  const model = await SamModel.load(manifest, { runtime: { providers: parseProviders(process.env.MASKLET_PROVIDERS) } });
+  const runtime = runtimeFromEnv(process.env);
+  const model = await SamModel.load(manifest, { runtime });
+  console.log(describeThreads(runtime, (role) => roleThreading(role, runtime).threads));
   const frames = Number(process.env.BENCH_FRAMES ?? 60);
   await runWorkload(model, 1, 5);
   const fps: Record<number, number> = {};

@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   MAX_VIDEO_FRAMES: z.coerce.number().int().positive().default(200_000),
   MASKLET_MODEL: z.string().optional(),
   MASKLET_PROVIDERS: z.string().default('cpu'),
+  /** onnxruntime intra-op threads per session (unset: one per core); MASKLET_INTRA_OP_THREADS_<ROLE> overrides one role (read by the engine's runtimeFromEnv). */
+  MASKLET_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
+  /** onnxruntime inter-op threads (only used by parallel execution mode; unset: onnxruntime's default). */
+  MASKLET_INTER_OP_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
+  /** Megabytes of attention scores one memory-attention call may hold; objects beyond it go in further calls (unset: 64 on CPU, 2048 on CUDA). */
+  MASKLET_ATTENTION_BUDGET_MB: z.coerce.number().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),

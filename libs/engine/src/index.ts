@@ -1,6 +1,7 @@
 export * from './manifest/manifest-schema';
 export * from './manifest/load-manifest';
 export * from './runtime/execution-providers';
+export * from './runtime/runtime-env';
 export * from './runtime/logger';
 export * from './runtime/sam-model';
 export * from './runtime/role-timings';

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { RoleName } from '../manifest/manifest-schema';
 import { EngineLogger } from './logger';
 
 export type ProviderName = 'cuda' | 'cpu';
@@ -15,7 +16,11 @@ export interface RuntimeConfig {
   providers: ProviderName[];
   intraOpThreads?: number;
   interOpThreads?: number;
+  /** Per-role intra-op threads; wins over intraOpThreads and over the one-thread default of small roles. */
+  roleIntraOpThreads?: Partial<Record<RoleName, number>>;
   cudaDeviceId?: number;
+  /** Memory one memory-attention call may spend on attention scores (see session/attention-budget); unset: sized to the provider. */
+  attentionBudgetMb?: number;
 }
 
 export function parseProviders(value: string | undefined): ProviderName[] {

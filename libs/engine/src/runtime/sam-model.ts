@@ -8,6 +8,7 @@ import { ModelManifest, RoleName, REQUIRED_ROLES } from '../manifest/manifest-sc
 import { createSessionWithFallback, ProviderName, RuntimeConfig, SessionThreading } from './execution-providers';
 import { EngineLogger, silentLogger } from './logger';
 import { RoleSession } from './role-session';
+import { attentionBatchSize, batchRanges, DEFAULT_ATTENTION_BUDGET_MB } from '../session/attention-budget';
 import { RoleTimings } from './role-timings';
 
 export interface ImageFeatures {
@@ -51,8 +52,9 @@ const f32 = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('flo
  * batches need. On 2 cores: fps for one object ~10 -> ~13, 16 objects still <= 3x one.
  */
 export function roleThreading(role: RoleName, runtime: RuntimeConfig): SessionThreading {
-  if (SMALL_ROLES.has(role)) return { threads: 1, spin: false };
-  return { threads: runtime.intraOpThreads, spin: role === 'memoryAttention' };
+  const override = runtime.roleIntraOpThreads?.[role];
+  if (SMALL_ROLES.has(role)) return { threads: override ?? 1, spin: false };
+  return { threads: override ?? runtime.intraOpThreads, spin: role === 'memoryAttention' };
 }
 
 const SMALL_ROLES: ReadonlySet<RoleName> = new Set<RoleName>(['memoryEncoder', 'maskPrompt', 'objPtrTposProj', 'constants']);
@@ -65,6 +67,8 @@ export class SamModel {
     readonly provider: ProviderName,
     /** Wall time per role, for benchmarks and worker stats. */
     readonly timings: RoleTimings,
+    /** Megabytes of attention scores one memory-attention call may hold. */
+    readonly attentionBudgetMb: number,
   ) {}
 
   get manifest(): ModelManifest {
@@ -102,7 +106,8 @@ export class SamModel {
     // The constants call is load-time work, not inference: callers start from clean timings.
     timings.reset();
     logger.info({ model: m.name, family: m.family, provider: provider ?? 'cpu', imageSize: m.imageSize }, 'model loaded');
-    return new SamModel(loaded, roles, constants, provider ?? 'cpu', timings);
+    const chosen = provider ?? 'cpu';
+    return new SamModel(loaded, roles, constants, chosen, timings, runtime.attentionBudgetMb ?? DEFAULT_ATTENTION_BUDGET_MB[chosen]);
   }
 
   private role(name: RoleName): RoleSession {
@@ -131,19 +136,34 @@ export class SamModel {
     objPtrPos: Float32Array,
     numPtrs: number,
   ): Promise<Float32Array> {
-    const { hiddenDim: c, memoryDim: cm } = this.manifest;
-    const out = await this.role('memoryAttention').run(
-      {
-        currFeatures: features.visionFeatures,
-        currPosEnc: features.visionPosEnc,
-        memory: f32(memory, [batch, numMemoryTokens, cm]),
-        memoryPosEnc: f32(memoryPos, [batch, numMemoryTokens, cm]),
-        objPtrs: f32(objPtrs, [batch, numPtrs, c]),
-        objPtrPosEnc: f32(objPtrPos, [batch, numPtrs, cm]),
-      },
-      ['conditionedFeatures'] as const,
-    );
-    return out.conditionedFeatures.data as Float32Array;
+    const { hiddenDim: c, memoryDim: cm, featureSize } = this.manifest;
+    const size = attentionBatchSize(this.attentionBudgetMb, featureSize[0] * featureSize[1], numMemoryTokens + numPtrs);
+    const ranges = batchRanges(batch, size);
+    const parts: Float32Array[] = [];
+    for (const [start, end] of ranges) {
+      const b = end - start;
+      const cut = (data: Float32Array, perObject: number) => (ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject));
+      const out = await this.role('memoryAttention').run(
+        {
+          currFeatures: features.visionFeatures,
+          currPosEnc: features.visionPosEnc,
+          memory: f32(cut(memory, numMemoryTokens * cm), [b, numMemoryTokens, cm]),
+          memoryPosEnc: f32(cut(memoryPos, numMemoryTokens * cm), [b, numMemoryTokens, cm]),
+          objPtrs: f32(cut(objPtrs, numPtrs * c), [b, numPtrs, c]),
+          objPtrPosEnc: f32(cut(objPtrPos, numPtrs * cm), [b, numPtrs, cm]),
+        },
+        ['conditionedFeatures'] as const,
+      );
+      parts.push(out.conditionedFeatures.data as Float32Array);
+    }
+    if (parts.length === 1) return parts[0]!;
+    const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      all.set(part, offset);
+      offset += part.length;
+    }
+    return all;
   }
 
   async decodeMasks(
