@@ -15,7 +15,7 @@ export const ErrorBodySchema = z.object({
   error: z.object({ code: z.string().describe('stable, upper snake case'), message: z.string(), details: z.unknown().optional() }),
 });
 
-export type HttpMethod = 'get' | 'post';
+export type HttpMethod = 'get' | 'post' | 'delete';
 
 /** What one status answers: a zod schema (JSON), a media type (binary or stream) or nothing. */
 export type ResponseSpec = { description: string; schema?: z.ZodType; mediaType?: string };
@@ -74,6 +74,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/batches', operationId: 'batches.create', tag: 'batches', summary: 'Submit many jobs at once', body: BatchBodySchema, responses: { 201: json('the batch') }, errors: [400, 404, 409, 422, 503] },
   { method: 'get', path: '/v1/batches/:id', operationId: 'batches.get', tag: 'batches', summary: 'One batch with per-status counts', responses: { 200: json('the batch') }, errors: [404] },
 
+  { method: 'delete', path: '/v1/jobs/:id', operationId: 'jobs.delete', tag: 'jobs', summary: 'Delete a job with its masks, exports, checkpoints and queue entries (cancelled first when running)', responses: { 204: { description: 'deleted' } }, errors: [404, 409] },
+  { method: 'delete', path: '/v1/videos/:id', operationId: 'videos.delete', tag: 'videos', summary: 'Delete a video (with its jobs when cascade=true)', responses: { 204: { description: 'deleted' } }, errors: [404, 409] },
+  { method: 'delete', path: '/v1/admin/tenants/:id', operationId: 'admin.deleteTenant', tag: 'admin', summary: 'Operators: delete a tenant with every video, job, key and stored object', responses: { 204: { description: 'deleted' } }, errors: [404] },
   { method: 'get', path: '/v1/admin/fleet', operationId: 'admin.fleet', tag: 'admin', summary: 'Queues, workers and jobs across tenants', responses: { 200: json('fleet') }, errors: [] },
   { method: 'get', path: '/v1/admin/fleet/events', operationId: 'admin.fleetEvents', tag: 'admin', summary: 'Fleet snapshots as server-sent events', responses: { 200: { description: 'SSE stream', mediaType: 'text/event-stream' } }, errors: [] },
   { method: 'get', path: '/v1/admin/jobs', operationId: 'admin.jobs', tag: 'admin', summary: 'Jobs across tenants', responses: { 200: json('jobs') }, errors: [400] },
