@@ -5,8 +5,12 @@ import { SamModel } from '../src';
 import { attentionBatchSize, batchRanges } from '../src/session/attention-budget';
 
 test('the budget sizes the object batch; ranges cover every object once', () => {
-  assert.equal(attentionBatchSize(64, 4096, 28_700), 1, 'SAM 2 size at 1024: one object per call on CPU');
-  assert.equal(attentionBatchSize(2048, 4096, 28_700), 4);
+  const sam2 = { queries: 4096, memoryTokens: 28_700, hiddenDim: 256 };
+  assert.equal(attentionBatchSize(64, sam2), 1, 'SAM 2 size at 1024: one object per call on CPU');
+  assert.equal(attentionBatchSize(2048, sam2), 2, 'unchunked: scores and softmax of 4096 x 28.7k per object');
+  assert.equal(attentionBatchSize(2048, { ...sam2, queryChunk: 256 }), 18, 'chunked: 2 x 256 x 28.7k scores plus keys and values');
+  assert.equal(attentionBatchSize(64, { ...sam2, memoryTokens: 4096, queryChunk: 256 }), 4, 'one memory frame');
+  assert.equal(attentionBatchSize(1, { ...sam2, queryChunk: 1e6 }), attentionBatchSize(1, sam2), 'a chunk past Nq is no chunk');
   assert.deepEqual(batchRanges(5, 2), [[0, 2], [2, 4], [4, 5]]);
 });
 

@@ -136,8 +136,14 @@ export class SamModel {
     objPtrPos: Float32Array,
     numPtrs: number,
   ): Promise<Float32Array> {
-    const { hiddenDim: c, memoryDim: cm, featureSize } = this.manifest;
-    const size = attentionBatchSize(this.attentionBudgetMb, featureSize[0] * featureSize[1], numMemoryTokens + numPtrs);
+    const { hiddenDim: c, memoryDim: cm, featureSize, memoryAttentionQueryChunk } = this.manifest;
+    const size = attentionBatchSize(this.attentionBudgetMb, {
+      queries: featureSize[0] * featureSize[1],
+      queryChunk: memoryAttentionQueryChunk,
+      // Each pointer is C / Cm tokens in the graph.
+      memoryTokens: numMemoryTokens + numPtrs * (c / cm),
+      hiddenDim: c,
+    });
     const ranges = batchRanges(batch, size);
     const parts: Float32Array[] = [];
     for (const [start, end] of ranges) {
