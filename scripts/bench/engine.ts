@@ -1,5 +1,6 @@
 /**
- * npm run bench -- engine
+ * npm run bench -- engine [--model <manifest> | --real]: with a model, the real-size bench
+ * (engine-real.ts); without, the reference model as below.
  * JSON lines: fps for 1, 4 and 16 objects, ms per role, peak RSS for 300 and 3000 frames (each in
  * its own process so one run's heap cannot hide in the other's number); the last line is
  * `objects16/objects1 <ratio> rss3000/rss300 <ratio> fps1 <fps>`.
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describeThreads, roleThreading, runtimeFromEnv, SamModel } from '@masklet/engine';
 import { ensureModel } from '../../models/generator/ensure-model';
+import { runRealEngineBench } from './engine-real';
 import { runWorkload } from './engine-workload';
 
 const run = promisify(execFile);
@@ -20,7 +22,19 @@ async function rssRun(manifest: string, frames: number): Promise<{ frames: numbe
   return JSON.parse(line) as { frames: number; seconds: number; peakRssMb: number };
 }
 
-export async function runEngineBench(): Promise<void> {
+function realModelArg(argv: string[]): { real: boolean; manifest?: string } {
+  const at = argv.indexOf('--model');
+  if (at >= 0) {
+    const manifest = argv[at + 1];
+    if (!manifest || manifest.startsWith('--')) throw new Error('--model needs a manifest path');
+    return { real: true, manifest };
+  }
+  return { real: argv.includes('--real') };
+}
+
+export async function runEngineBench(argv: string[] = []): Promise<void> {
+  const real = realModelArg(argv);
+  if (real.real) return runRealEngineBench(real.manifest ?? (await ensureModel('sam21-tiny-shaped')));
   const manifest = process.env.MASKLET_MODEL ?? (await ensureModel('reference'));
   const runtime = runtimeFromEnv(process.env);
   const model = await SamModel.load(manifest, { runtime });

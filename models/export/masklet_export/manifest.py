@@ -2,6 +2,7 @@
 import hashlib
 import os
 
+from .attention import MEMORY_ATTENTION_QUERY_CHUNK
 from .role_specs import ROLE_SPECS
 
 
@@ -77,6 +78,7 @@ def build_manifest(p, config, name, files, folder):
         "normalization": {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
         "numMaskmem": int(p.num_maskmem),
         "maxObjPtrsInEncoder": int(p.max_obj_ptrs_in_encoder),
+        "memoryAttentionQueryChunk": MEMORY_ATTENTION_QUERY_CHUNK,
         "tracking": tracking_of(p),
         "roles": roles,
     }

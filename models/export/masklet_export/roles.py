@@ -7,6 +7,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .antialias import aa_bilinear_matrix
+from .attention import MEMORY_ATTENTION_QUERY_CHUNK, chunked_attention
 from .hiera_pos import hiera_pos_embed
 from .rope import axial_cos_sin, rotate_memory_keys, rotate_pairs
 
@@ -29,14 +30,17 @@ class ImageEncoderRole(nn.Module):
         return out["vision_features"], out["vision_pos_enc"][-1], self.conv_s0(fpn[0]), self.conv_s1(fpn[1])
 
 
-def rope_attention(a, q, k, v, cos, sin, num_rope=None):
-    """RoPEAttention's forward with real-valued rotation; memory/pointer split taken from shapes."""
+def rope_attention(a, q, k, v, cos, sin, num_rope=None, query_chunk=None):
+    """
+    RoPEAttention's forward with real-valued rotation; memory/pointer split taken from shapes.
+    Queries are attended `query_chunk` at a time (None: all at once).
+    """
     q = a._separate_heads(a.q_proj(q), a.num_heads)
     k = a._separate_heads(a.k_proj(k), a.num_heads)
     v = a._separate_heads(a.v_proj(v), a.num_heads)
     q = rotate_pairs(q, cos, sin)
     k = rotate_pairs(k, cos, sin) if num_rope is None else rotate_memory_keys(k, num_rope, cos, sin)
-    out = F.scaled_dot_product_attention(q, k, v)
+    out = chunked_attention(q, k, v, query_chunk)
     return a.out_proj(a._recombine_heads(out))
 
 
@@ -47,10 +51,11 @@ def rope_tables(attn, grid):
 class MemoryAttentionRole(nn.Module):
     """MemoryAttention.forward over the contract's memory and pointer inputs (batch first)."""
 
-    def __init__(self, model):
+    def __init__(self, model, query_chunk=MEMORY_ATTENTION_QUERY_CHUNK):
         super().__init__()
         ma = model.memory_attention
         self.ma = ma
+        self.query_chunk = query_chunk
         self.c = model.hidden_dim
         self.cm = model.mem_dim
         grid = model.sam_image_embedding_size
@@ -87,7 +92,7 @@ class MemoryAttentionRole(nn.Module):
         for layer in self.ma.layers:
             t2 = layer.norm1(tgt)
             q = t2 + query_pos if layer.pos_enc_at_attn else t2
-            tgt = tgt + rope_attention(layer.self_attn, q, q, t2, *self._cos_sin(layer.self_attn))
+            tgt = tgt + rope_attention(layer.self_attn, q, q, t2, *self._cos_sin(layer.self_attn), query_chunk=self.query_chunk)
             t2 = layer.norm2(tgt)
             tgt = tgt + rope_attention(
                 layer.cross_attn_image,
@@ -96,6 +101,7 @@ class MemoryAttentionRole(nn.Module):
                 mem,
                 *self._cos_sin(layer.cross_attn_image),
                 num_rope,
+                self.query_chunk,
             )
             t2 = layer.norm3(tgt)
             tgt = tgt + layer.linear2(layer.activation(layer.linear1(t2)))

@@ -34,6 +34,7 @@ export function shapeTestModel(): ModelSpec {
       normalization: { mean: [...TINY.mean], std: [...TINY.std] },
       numMaskmem: TINY.numMaskmem,
       maxObjPtrsInEncoder: TINY.maxObjPtrsInEncoder,
+      memoryAttentionQueryChunk: TINY.memoryAttentionQueryChunk,
       tracking: {},
     },
     roles,

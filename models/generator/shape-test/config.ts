@@ -23,6 +23,8 @@ export const TINY = {
   ],
   memoryAttentionLayers: 2,
   memoryAttentionMlp: 2048,
+  /** Queries per attention chunk in memoryAttention (written to the manifest). */
+  memoryAttentionQueryChunk: 256,
   decoderDepth: 2,
   decoderHeads: 8,
   decoderMlp: 2048,

@@ -87,6 +87,12 @@ export interface AttentionSpec {
   inner: number;
   heads: number;
   outDim: number;
+  /**
+   * Attend the Nq queries (a static count) `size` at a time: each chunk's scores are freed before
+   * the next chunk's are computed, so at most B x heads x size x Nk scores are held. Rows of a softmax
+   * are independent, so the output is that of the whole matrix.
+   */
+  queryChunk?: { queries: number; size: number };
 }
 
 /** Multi-head attention: q [B, Nq, qDim], k [B, Nk, kDim], v [B, Nk, vDim] -> [B, Nq, outDim]. */
@@ -97,9 +103,16 @@ export function attention(w: Weights, q: Value, k: Value, v: Value, s: Attention
   const Q = split(linear(w, q, s.qDim, s.inner, `${name}_q`));
   const K = split(linear(w, k, s.kDim, s.inner, `${name}_k`));
   const V = split(linear(w, v, s.vDim, s.inner, `${name}_v`));
-  const perm = s.heads === 1 ? [0, 2, 1] : [0, 1, 3, 2];
-  const weights = g.softmax(g.mul(g.matmul(Q, g.transpose(K, perm)), 1 / Math.sqrt(d)), -1);
-  let out = g.matmul(weights, V);
+  const Kt = g.transpose(K, s.heads === 1 ? [0, 2, 1] : [0, 1, 3, 2]);
+  const attend = (Qc: Value) => g.matmul(g.softmax(g.mul(g.matmul(Qc, Kt), 1 / Math.sqrt(d)), -1), V);
+  let out: Value;
+  if (s.queryChunk && s.queryChunk.size < s.queryChunk.queries) {
+    const axis = s.heads === 1 ? 1 : 2;
+    const { queries, size } = s.queryChunk;
+    const chunks: Value[] = [];
+    for (let from = 0; from < queries; from += size) chunks.push(attend(g.narrow(Q, axis, from, Math.min(queries, from + size))));
+    out = g.concat(chunks, axis);
+  } else out = attend(Q);
   if (s.heads > 1) out = g.reshape(g.transpose(out, [0, 2, 1, 3]), [0, 0, s.inner]);
   return linear(w, out, s.inner, s.outDim, `${name}_o`);
 }

@@ -2,13 +2,16 @@
  * memoryAttention at SAM 2.1-tiny scale, following the contract's wrapper: the current features as
  * 4096 tokens of 256 (+ 0.1 x pos at input), memory tokens of 64 followed by each object pointer split
  * into C / Cm = 4 tokens (their temporal encoding repeated), then layers of self-attention over the
- * 4096 tokens, cross-attention to the memory (keys = memory + pos), and a 2048-wide MLP.
+ * 4096 tokens, cross-attention to the memory (keys = memory + pos), and a 2048-wide MLP. Both
+ * attentions take the queries TINY.memoryAttentionQueryChunk at a time (the manifest says how many), so
+ * one call holds B x chunk x Nm scores rather than B x 4096 x Nm (~470 MB per object at 7 memory frames).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { TINY } from './config';
 import { attention, layerNorm, mlp, toMap, toTokens, Weights } from './layers';
 
-export function buildMemoryAttention(): GraphBuilder {
+/** `queryChunk` >= 4096 builds the unchunked graph (the tests compare the two). */
+export function buildMemoryAttention(queryChunk: number = TINY.memoryAttentionQueryChunk): GraphBuilder {
   const g = new GraphBuilder('shape_test_memory_attention');
   const w = new Weights(g, TINY.seed + 2);
   const { hiddenDim: C, memoryDim: Cm, featureSize: H } = TINY;
@@ -35,9 +38,9 @@ export function buildMemoryAttention(): GraphBuilder {
   for (let layer = 0; layer < TINY.memoryAttentionLayers; layer++) {
     g.scope(`layer${layer}`, () => {
       let h = layerNorm(w, x, C, 'norm1');
-      x = g.add(x, attention(w, h, h, h, { qDim: C, kDim: C, vDim: C, inner: C, heads: 1, outDim: C }, 'self_attn'));
+      x = g.add(x, attention(w, h, h, h, { qDim: C, kDim: C, vDim: C, inner: C, heads: 1, outDim: C, queryChunk: { queries: H * H, size: queryChunk } }, 'self_attn'));
       h = layerNorm(w, x, C, 'norm2');
-      x = g.add(x, attention(w, h, keys, mem, { qDim: C, kDim: Cm, vDim: Cm, inner: C, heads: 1, outDim: C }, 'cross_attn'));
+      x = g.add(x, attention(w, h, keys, mem, { qDim: C, kDim: Cm, vDim: Cm, inner: C, heads: 1, outDim: C, queryChunk: { queries: H * H, size: queryChunk } }, 'cross_attn'));
       h = layerNorm(w, x, C, 'norm3');
       x = g.add(x, mlp(w, h, [C, TINY.memoryAttentionMlp, C], 'mlp'));
     });

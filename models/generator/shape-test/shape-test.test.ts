@@ -7,6 +7,7 @@ import { ROLE_IO, RoleName } from '../../../libs/engine/src/manifest/manifest-sc
 import { ensureModel } from '../ensure-model';
 import { closeRoles, data, f32, openRoles } from '../testing/ort-run';
 import { TINY } from './config';
+import { buildMemoryAttention } from './memory-attention';
 
 let loaded: LoadedManifest;
 let sessions: Record<string, ort.InferenceSession>;
@@ -77,6 +78,37 @@ test('memoryAttention with two memory frames, Np = 3 and Np = 0', async () => {
     });
     assert.deepEqual(out.conditionedFeatures!.dims, [B, C, H, H]);
     assertFinite(out.conditionedFeatures, `conditionedFeatures (Np=${Np})`);
+  }
+});
+
+test('memoryAttention attends its queries in chunks and equals the unchunked graph', async () => {
+  assert.equal(loaded.manifest.memoryAttentionQueryChunk, TINY.memoryAttentionQueryChunk);
+  assert.ok(TINY.memoryAttentionQueryChunk < H * H, 'the shipped graph is chunked');
+  const whole = await ort.InferenceSession.create(buildMemoryAttention(H * H).toModel({ producer: 'test' }), { intraOpNumThreads: 2 });
+  try {
+    const Nm = 2 * 64 * 64;
+    const Np = 3;
+    const feeds = {
+      currFeatures: encoded.visionFeatures!,
+      currPosEnc: encoded.visionPosEnc!,
+      memory: f32(wave(B * Nm * Cm, 1, 1), [B, Nm, Cm]),
+      memoryPosEnc: f32(wave(B * Nm * Cm, 1, 2), [B, Nm, Cm]),
+      objPtrs: f32(wave(B * Np * C, 1, 3), [B, Np, C]),
+      objPtrPosEnc: f32(wave(B * Np * Cm, 1, 4), [B, Np, Cm]),
+    };
+    const a = data((await sessions.memoryAttention!.run(feeds)).conditionedFeatures);
+    const b = data((await whole.run(feeds)).conditionedFeatures);
+    assert.equal(a.length, b.length);
+    let maxDiff = 0;
+    let maxAbs = 0;
+    for (let i = 0; i < a.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+      maxAbs = Math.max(maxAbs, Math.abs(b[i]!));
+    }
+    // Float noise only (GEMM blocking of a different row count), relative to the outputs' scale.
+    assert.ok(maxDiff <= 1e-5 * maxAbs, `max difference ${maxDiff} (largest |value| ${maxAbs})`);
+  } finally {
+    await whole.release();
   }
 });
 

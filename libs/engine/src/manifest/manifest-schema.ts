@@ -110,6 +110,12 @@ export const manifestSchema = z
       .strict(),
     numMaskmem: positiveInt,
     maxObjPtrsInEncoder: positiveInt,
+    /**
+     * Image queries per attention chunk inside the memoryAttention graph: the graph attends that
+     * many queries at a time, so it holds B x chunk x Nm scores, never B x H*W x Nm. Absent: the
+     * graph attends all H*W queries at once. The engine sizes its object batches by it.
+     */
+    memoryAttentionQueryChunk: positiveInt.optional(),
     tracking: trackingSchema.default(() => trackingSchema.parse({})),
     roles: z
       .object({

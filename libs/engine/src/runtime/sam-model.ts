@@ -8,7 +8,16 @@ import { ModelManifest, RoleName, REQUIRED_ROLES } from '../manifest/manifest-sc
 import { createSessionWithFallback, ProviderName, RuntimeConfig, SessionThreading } from './execution-providers';
 import { EngineLogger, silentLogger } from './logger';
 import { RoleSession } from './role-session';
-import { attentionBatchSize, batchRanges, DEFAULT_ATTENTION_BUDGET_MB } from '../session/attention-budget';
+import {
+  attentionBatchSize,
+  batchRanges,
+  concatBatches,
+  decoderBytesPerObject,
+  DEFAULT_ATTENTION_BUDGET_MB,
+  MapShape,
+  memoryEncoderBytesPerObject,
+  objectBatchSize,
+} from '../session/attention-budget';
 import { RoleTimings } from './role-timings';
 
 export interface ImageFeatures {
@@ -67,7 +76,7 @@ export class SamModel {
     readonly provider: ProviderName,
     /** Wall time per role, for benchmarks and worker stats. */
     readonly timings: RoleTimings,
-    /** Megabytes of attention scores one memory-attention call may hold. */
+    /** Megabytes of activations one call of a per-object role may hold (see session/attention-budget). */
     readonly attentionBudgetMb: number,
   ) {}
 
@@ -136,8 +145,14 @@ export class SamModel {
     objPtrPos: Float32Array,
     numPtrs: number,
   ): Promise<Float32Array> {
-    const { hiddenDim: c, memoryDim: cm, featureSize } = this.manifest;
-    const size = attentionBatchSize(this.attentionBudgetMb, featureSize[0] * featureSize[1], numMemoryTokens + numPtrs);
+    const { hiddenDim: c, memoryDim: cm, featureSize, memoryAttentionQueryChunk } = this.manifest;
+    const size = attentionBatchSize(this.attentionBudgetMb, {
+      queries: featureSize[0] * featureSize[1],
+      queryChunk: memoryAttentionQueryChunk,
+      // Each pointer is C / Cm tokens in the graph.
+      memoryTokens: numMemoryTokens + numPtrs * (c / cm),
+      hiddenDim: c,
+    });
     const ranges = batchRanges(batch, size);
     const parts: Float32Array[] = [];
     for (const [start, end] of ranges) {
@@ -156,14 +171,17 @@ export class SamModel {
       );
       parts.push(out.conditionedFeatures.data as Float32Array);
     }
-    if (parts.length === 1) return parts[0]!;
-    const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      all.set(part, offset);
-      offset += part.length;
-    }
-    return all;
+    return concatBatches(parts);
+  }
+
+  private get mapShape(): MapShape {
+    const m = this.manifest;
+    return {
+      featureCells: m.featureSize[0] * m.featureSize[1],
+      hiddenDim: m.hiddenDim,
+      highResChannels: [m.highRes[0].channels, m.highRes[1].channels],
+      imageSize: m.imageSize,
+    };
   }
 
   async decodeMasks(
@@ -179,23 +197,35 @@ export class SamModel {
     const m = this.manifest;
     const [h, w] = m.featureSize;
     const l = m.lowResMaskSize;
-    const out = await this.role('maskDecoder').run(
-      {
-        features: f32(features, [batch, m.hiddenDim, h, w]),
-        highRes0: image.highRes0,
-        highRes1: image.highRes1,
-        pointCoords: f32(pointCoords, [batch, numPoints, 2]),
-        pointLabels: f32(pointLabels, [batch, numPoints]),
-        maskInput: f32(maskInput, [batch, 1, l, l]),
-        hasMaskInput: f32(hasMaskInput, [batch]),
-      },
-      ['masks', 'iouPredictions', 'objPtrs', 'objectScoreLogits'] as const,
-    );
+    const ranges = batchRanges(batch, objectBatchSize(this.attentionBudgetMb, decoderBytesPerObject(this.mapShape)));
+    const parts: DecoderOutput[] = [];
+    for (const [start, end] of ranges) {
+      const b = end - start;
+      const cut = (data: Float32Array, perObject: number) => (ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject));
+      const out = await this.role('maskDecoder').run(
+        {
+          features: f32(cut(features, m.hiddenDim * h * w), [b, m.hiddenDim, h, w]),
+          highRes0: image.highRes0,
+          highRes1: image.highRes1,
+          pointCoords: f32(cut(pointCoords, numPoints * 2), [b, numPoints, 2]),
+          pointLabels: f32(cut(pointLabels, numPoints), [b, numPoints]),
+          maskInput: f32(cut(maskInput, l * l), [b, 1, l, l]),
+          hasMaskInput: f32(cut(hasMaskInput, 1), [b]),
+        },
+        ['masks', 'iouPredictions', 'objPtrs', 'objectScoreLogits'] as const,
+      );
+      parts.push({
+        masks: out.masks.data as Float32Array,
+        iou: out.iouPredictions.data as Float32Array,
+        objPtrs: out.objPtrs.data as Float32Array,
+        objectScores: out.objectScoreLogits.data as Float32Array,
+      });
+    }
     return {
-      masks: out.masks.data as Float32Array,
-      iou: out.iouPredictions.data as Float32Array,
-      objPtrs: out.objPtrs.data as Float32Array,
-      objectScores: out.objectScoreLogits.data as Float32Array,
+      masks: concatBatches(parts.map((p) => p.masks)),
+      iou: concatBatches(parts.map((p) => p.iou)),
+      objPtrs: concatBatches(parts.map((p) => p.objPtrs)),
+      objectScores: concatBatches(parts.map((p) => p.objectScores)),
     };
   }
 
@@ -207,16 +237,26 @@ export class SamModel {
     binarize: Float32Array,
   ): Promise<{ memoryFeatures: Float32Array; memoryPosEnc: Float32Array }> {
     const l = this.manifest.lowResMaskSize;
-    const out = await this.role('memoryEncoder').run(
-      {
-        visionFeatures: image.visionFeatures,
-        maskLogits: f32(maskLogits, [batch, 1, l, l]),
-        objectScoreLogits: f32(objectScores, [batch, 1]),
-        binarize: f32(binarize, [batch]),
-      },
-      ['memoryFeatures', 'memoryPosEnc'] as const,
-    );
-    return { memoryFeatures: out.memoryFeatures.data as Float32Array, memoryPosEnc: out.memoryPosEnc.data as Float32Array };
+    const ranges = batchRanges(batch, objectBatchSize(this.attentionBudgetMb, memoryEncoderBytesPerObject(this.mapShape)));
+    const features: Float32Array[] = [];
+    let memoryPosEnc: Float32Array | undefined;
+    for (const [start, end] of ranges) {
+      const b = end - start;
+      const cut = (data: Float32Array, perObject: number) => (ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject));
+      const out = await this.role('memoryEncoder').run(
+        {
+          visionFeatures: image.visionFeatures,
+          maskLogits: f32(cut(maskLogits, l * l), [b, 1, l, l]),
+          objectScoreLogits: f32(cut(objectScores, 1), [b, 1]),
+          binarize: f32(cut(binarize, 1), [b]),
+        },
+        ['memoryFeatures', 'memoryPosEnc'] as const,
+      );
+      features.push(out.memoryFeatures.data as Float32Array);
+      // The positional encoding does not depend on the objects: every batch returns the same one.
+      memoryPosEnc ??= out.memoryPosEnc.data as Float32Array;
+    }
+    return { memoryFeatures: concatBatches(features), memoryPosEnc: memoryPosEnc! };
   }
 
   /** `mask` is [1, 1, S, S] with values 0/1: the prompt mask already brought to the input square (see session/mask-prompt). */
