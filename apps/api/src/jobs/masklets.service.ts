@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import type { MaskletFrames } from '@masklet/contract';
 import type { Job, MaskletChunk, PrismaClient } from '@masklet/db';
 import { decodeChunk, resolveFrameSources, type FrameSegment, type MaskletChunk as ChunkData } from '@masklet/masklets';
 import { fromCocoRle, writeIndexedPng } from '@masklet/masks';
@@ -88,7 +89,7 @@ export class MaskletsService {
     return resolveFrameSources(chunks, from, to);
   }
 
-  private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Record<string, unknown>, keep: (objectId: number) => boolean): Promise<void> {
+  private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Omit<MaskletFrames, 'frames'>, keep: (objectId: number) => boolean): Promise<void> {
     const load = (c: MaskletChunk): Promise<ChunkData> => this.load(c);
     const first = segments[0] ? await load(segments[0].chunk) : undefined;
     res.status(200).type('application/json');

@@ -1,3 +1,4 @@
+// Request body of the video preview (before a job exists).
 import { z } from 'zod';
 import { BoxSchema, PointSchema } from './job-body.schema';
 

@@ -1,3 +1,4 @@
+// Request bodies of correction rounds and of the job preview.
 import { z } from 'zod';
 import { BoxSchema, DIRECTIONS, JobObjectSchema, MaskSchema, PointSchema } from './job-body.schema';
 
