@@ -100,3 +100,7 @@ export const MaskletQuerySchema = z.strictObject({
     .transform((s) => s.split(',').map(Number))
     .optional(),
 });
+
+/** What a client sends (defaults not yet applied), as the typed clients take it. */
+export type JobRequest = z.input<typeof JobBodySchema>;
+export type JobListQuery = z.input<typeof JobListQuerySchema>;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import type { MaskletFrames } from '@masklet/contract';
+import type { z } from 'zod';
+import type { MaskletFrames, MaskletQuerySchema } from '@masklet/contract';
 import type { Job, MaskletChunk, PrismaClient } from '@masklet/db';
 import { decodeChunk, resolveFrameSources, type FrameSegment, type MaskletChunk as ChunkData } from '@masklet/masklets';
 import { fromCocoRle, writeIndexedPng } from '@masklet/masks';
@@ -16,13 +17,7 @@ interface RoundView {
   removed: Set<number>;
 }
 
-export interface MaskletQuery {
-  from: number;
-  to?: number | undefined;
-  format: 'rle' | 'png';
-  round?: number | undefined;
-  object?: number[] | undefined;
-}
+export type MaskletQuery = z.output<typeof MaskletQuerySchema>;
 
 /**
  * Masks of a job out of the worker's chunk files, versioned by round (see `view`).
