@@ -17,10 +17,11 @@ const doc = JSON.parse(committed) as Doc;
 let api: TestApi;
 let worker: WorkerHandle | undefined;
 before(async () => {
-  // A Redis database of its own, flushed, so that this file's worker takes only this file's jobs.
+  // A Redis database of its own, flushed, so that this file's worker takes only this file's jobs (and no
+  // reconcile pass within the test, which would re-queue other files' QUEUED jobs onto it).
   const redis = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   redis.pathname = '/8';
-  api = await startApi('openapi', { REDIS_URL: redis.toString() });
+  api = await startApi('openapi', { REDIS_URL: redis.toString(), RECONCILE_INTERVAL_MS: '3600000' });
   await api.redis.flushdb();
   worker = await startWorker(api.config, { model: await sharedModel() });
 });
