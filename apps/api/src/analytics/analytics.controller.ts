@@ -6,8 +6,6 @@ import { TenantAnalyticsQuerySchema } from './analytics.schema';
 import type { JobAnalyticsView, TenantAnalyticsView } from '@masklet/contract';
 import { AnalyticsService } from './analytics.service';
 
-const FIELDS = 'clicks (points + boxes in the round\'s prompts), previews, activeSeconds (the committing key\'s first preview since its previous commit on the job, to the commit), framesChanged (distinct prompted frames), secondsPerFrame';
-
 @Controller('v1')
 export class AnalyticsController {
   constructor(@Inject(AnalyticsService) private readonly analytics: AnalyticsService) {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EXPORT_FORMAT_NAMES, ExportDownloadQuerySchema, ExportListQuerySchema, ExportRequestSchema, type ExportList, type ExportView } from '@masklet/contract';
+import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportRequestSchema, type ExportList, type ExportView } from '@masklet/contract';
 import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
 import { notFound } from '../common/api-error';

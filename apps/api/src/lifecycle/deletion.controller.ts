@@ -7,7 +7,6 @@ import { Operator } from '../security/operator';
 import { DeletionService } from './deletion.service';
 
 export const CascadeQuery = z.strictObject({ cascade: z.enum(['true', 'false']).default('false') });
-const DELETED = '204 when deleted; a repeated DELETE answers 404 (the entity no longer exists).';
 
 @Controller('v1')
 export class DeletionController {
