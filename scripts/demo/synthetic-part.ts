@@ -32,7 +32,7 @@ export async function syntheticPart(client: MaskletClient, out: string, frames: 
     const frame = o.clicks.findIndex((c) => c !== null);
     const [x, y] = o.clicks[frame]!;
     console.log(`     object ${o.id} (${o.shape}): one click at (${x}, ${y}) on frame ${frame}`);
-    return { id: o.id, label: o.shape, prompts: [{ frame, points: [{ x, y, label: 1 }] }] };
+    return { id: o.id, label: o.shape, prompts: [{ frame, points: [{ x, y, label: 1 as const }] }] };
   });
   const job = await client.createJob({ videoId: video.id, objects, options: { direction: 'forward' } });
   const done = await followJob(client, job.id, 'synthetic clip');

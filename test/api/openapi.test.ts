@@ -6,17 +6,27 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import { renderOpenApi } from '../../apps/api/src/openapi/document';
 import { OPENAPI_FILE } from '../../scripts/openapi';
-import { call, jobBody, startApi, uploadClip, type TestApi } from './helpers';
+import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
+import { sharedModel } from '../worker/support';
+import { call, jobBody, startApi, syntheticMp4, videoForm, type Answer, type TestApi } from './helpers';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, any> }>>; components: { schemas: Record<string, unknown> } };
 const committed = readFileSync(OPENAPI_FILE, 'utf8');
 const doc = JSON.parse(committed) as Doc;
 
 let api: TestApi;
+let worker: WorkerHandle | undefined;
 before(async () => {
-  api = await startApi('openapi');
+  // A Redis database of its own, flushed, so that this file's worker takes only this file's jobs (and no
+  // reconcile pass within the test, which would re-queue other files' QUEUED jobs onto it).
+  const redis = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  redis.pathname = '/8';
+  api = await startApi('openapi', { REDIS_URL: redis.toString(), RECONCILE_INTERVAL_MS: '3600000' });
+  await api.redis.flushdb();
+  worker = await startWorker(api.config, { model: await sharedModel() });
 });
 after(async () => {
+  await worker?.close();
   await api?.close();
 });
 
@@ -51,56 +61,126 @@ ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 ajv.addFormat('date-time', true);
 ajv.addSchema({ $id: 'doc', components: doc.components }, 'doc');
 
+test('every JSON body, request or response, is a named component schema (no generic objects)', () => {
+  const named = new Set(Object.keys(doc.components.schemas));
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops) as [string, any][]) {
+      const bodies = [op.requestBody?.content?.['application/json']?.schema, ...Object.values(op.responses).map((r: any) => r.content?.['application/json']?.schema)];
+      for (const schema of bodies.filter(Boolean)) {
+        const name = /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref ?? '')?.[1];
+        assert.ok(name && named.has(name), `${method} ${path}: ${JSON.stringify(schema).slice(0, 100)}`);
+      }
+    }
+  }
+  const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op: any) => op.operationId as string));
+  assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+  assert.ok(ids.every((id) => /^[a-z]+\.[a-zA-Z]+$/.test(id)), ids.join(' '));
+});
+
+const validated = new Set<string>();
+
 /** Checks a live answer against the document: the status is documented and the body matches its schema. */
-function assertDocumented(path: string, method: string, status: number, body: unknown): void {
+function assertDocumented(path: string, method: string, answer: Answer): void {
+  const { status, body } = answer;
   const responses = doc.paths[path]?.[method]?.responses;
   assert.ok(responses, `${method} ${path} is documented`);
-  let answer = responses[String(status)];
-  assert.ok(answer, `${method} ${path} documents status ${status} (has ${Object.keys(responses).join(', ')})`);
-  if (answer.$ref) answer = { content: { 'application/json': { schema: { $ref: 'doc#/components/schemas/ErrorBody' } } } };
-  const schema = answer.content?.['application/json']?.schema;
-  assert.ok(schema, `${method} ${path} ${status} has a JSON schema`);
-  const validate = ajv.compile(schema);
+  let spec = responses[String(status)];
+  assert.ok(spec, `${method} ${path} documents status ${status} (has ${Object.keys(responses).join(', ')}): ${JSON.stringify(body).slice(0, 300)}`);
+  if (spec.$ref) spec = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
+  const ref = spec.content?.['application/json']?.schema?.$ref as string | undefined;
+  assert.ok(ref, `${method} ${path} ${status} has a JSON schema`);
+  const validate = ajv.compile({ $ref: `doc${ref}` });
   assert.ok(validate(body), `${method} ${path} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 400)}`);
+  validated.add(`${method} ${path} ${status}`);
+}
+
+/** Calls `path` (with ids filled in) and checks the answer against `template`'s documentation. */
+async function checked(method: string, template: string, path: string, opts: Parameters<typeof call>[3] = {}): Promise<Answer> {
+  const answer = await call(api, method, path, opts);
+  assertDocumented(template, method.toLowerCase(), answer);
+  return answer;
+}
+
+async function waitRound(jobId: string, round: number): Promise<Answer> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const job = await call(api, 'GET', `/v1/jobs/${jobId}`);
+    if (job.body.currentRound === round && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.body.status)) return job;
+    assert.ok(Date.now() < deadline, `job ${jobId} round ${round}: ${JSON.stringify(job.body)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 test('real answers, valid and invalid, have documented statuses and bodies that match the schemas', async () => {
-  const video = await uploadClip(api);
-  const videos = await call(api, 'GET', '/v1/videos');
-  assertDocumented('/v1/videos', 'get', videos.status, videos.body);
-  const fetchedVideo = await call(api, 'GET', `/v1/videos/${video.id}`);
-  assertDocumented('/v1/videos/{id}', 'get', fetchedVideo.status, fetchedVideo.body);
-  const created = await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) });
-  assertDocumented('/v1/jobs', 'post', created.status, created.body);
+  await checked('GET', '/healthz', '/healthz', { key: null });
+  await checked('GET', '/readyz', '/readyz', { key: null });
+  const video = (await checked('POST', '/v1/videos', '/v1/videos', { form: videoForm((await syntheticMp4()).bytes) })).body;
+  await checked('GET', '/v1/videos', '/v1/videos');
+  await checked('GET', '/v1/videos/{id}', `/v1/videos/${video.id}`);
+  const preview = await checked('POST', '/v1/videos/{id}/preview', `/v1/videos/${video.id}/preview`, { json: { frame: 0, objectId: 1, points: [{ x: 40, y: 30, label: 1 }] } });
+  assert.equal(preview.status, 200);
+  assert.equal(preview.body.rle.size.join('x'), `${video.height}x${video.width}`);
+
+  const created = await checked('POST', '/v1/jobs', '/v1/jobs', { json: jobBody(video.id, { options: { outputs: ['coco'] } }) });
   assert.equal(created.status, 201);
-
-  const bad = await call(api, 'POST', '/v1/jobs', { json: { videoId: video.id, objects: [], nope: 1 } });
+  const jobId = created.body.id as string;
+  const bad = await checked('POST', '/v1/jobs', '/v1/jobs', { json: { videoId: video.id, objects: [], nope: 1 } });
   assert.equal(bad.status, 400);
-  assertDocumented('/v1/jobs', 'post', bad.status, bad.body);
+  assert.equal((await checked('GET', '/v1/jobs/{id}', '/v1/jobs/00000000-0000-4000-8000-000000000000')).status, 404);
+  assert.equal((await checked('GET', '/v1/jobs', '/v1/jobs', { key: null })).status, 401);
+  assert.equal((await waitRound(jobId, 1)).body.status, 'SUCCEEDED');
 
-  const listed = await call(api, 'GET', '/v1/jobs?limit=2');
-  assert.equal(listed.status, 200);
-  assertDocumented('/v1/jobs', 'get', listed.status, listed.body);
-  const fetched = await call(api, 'GET', `/v1/jobs/${created.body.id}`);
-  assertDocumented('/v1/jobs/{id}', 'get', fetched.status, fetched.body);
+  assert.equal((await checked('GET', '/v1/jobs', '/v1/jobs?limit=2')).status, 200);
+  const job = await checked('GET', '/v1/jobs/{id}', `/v1/jobs/${jobId}`);
+  const tracks = await checked('GET', '/v1/jobs/{id}/tracks', `/v1/jobs/${jobId}/tracks`);
+  assert.equal(tracks.body.objects[0].id, 1);
+  const masks = await checked('GET', '/v1/jobs/{id}/masklets', `/v1/jobs/${jobId}/masklets?from=0&to=4`);
+  assert.deepEqual(masks.body.frames.map((f: { frame: number }) => f.frame), [0, 1, 2, 3]);
+  assert.equal(masks.body.frames[0].objects[0].objectId, 1);
+  await checked('GET', '/v1/jobs/{id}/suggestions', `/v1/jobs/${jobId}/suggestions`);
+  const jobPreview = await checked('POST', '/v1/jobs/{id}/preview', `/v1/jobs/${jobId}/preview`, { json: { frame: 2, objectId: 1, points: [{ x: 42, y: 31, label: 1 }] } });
+  assert.equal(jobPreview.body.round, 1);
+  assert.equal((await checked('POST', '/v1/jobs/{id}/preview', `/v1/jobs/${jobId}/preview`, { json: { frame: 999, objectId: 1, points: [{ x: 1, y: 1, label: 1 }] } })).status, 422);
 
-  const missing = await call(api, 'GET', '/v1/jobs/00000000-0000-4000-8000-000000000000');
-  assert.equal(missing.status, 404);
-  assertDocumented('/v1/jobs/{id}', 'get', missing.status, missing.body);
+  const round = await checked('POST', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`, { json: { corrections: [{ frame: 2, objectId: 1, points: [{ x: 42, y: 31, label: 1 }] }] } });
+  assert.deepEqual([round.status, round.body.number, round.body.changedFrames], [202, 2, [2]]);
+  assert.equal((await checked('POST', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`, { json: {} })).status, 400);
+  assert.equal((await waitRound(jobId, 2)).body.status, 'SUCCEEDED');
+  const rounds = await checked('GET', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`);
+  assert.deepEqual(rounds.body.items.map((r: { number: number; status: string }) => [r.number, r.status]), [[1, 'SUCCEEDED'], [2, 'SUCCEEDED']]);
+  const effort = await checked('GET', '/v1/jobs/{id}/analytics', `/v1/jobs/${jobId}/analytics`);
+  assert.equal(effort.body.totals.rounds, 2);
+  await checked('GET', '/v1/analytics', '/v1/analytics');
+  assert.equal((await checked('GET', '/v1/analytics', '/v1/analytics?from=yesterday')).status, 400);
 
-  const noKey = await call(api, 'GET', '/v1/jobs', { key: null });
-  assert.equal(noKey.status, 401);
-  assertDocumented('/v1/jobs', 'get', noKey.status, noKey.body);
+  const exports = await checked('GET', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`);
+  assert.ok(exports.body.items.length >= 1);
+  await checked('GET', '/v1/jobs/{id}/exports/{exportId}', `/v1/jobs/${jobId}/exports/${exports.body.items[0].id}`);
+  const onDemand = await checked('POST', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`, { json: { format: 'davis', round: 2 } });
+  assert.equal(onDemand.status, 202);
+  const unknownFormat = await checked('POST', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`, { json: { format: 'bmp' } });
+  assert.deepEqual([unknownFormat.status, unknownFormat.body.error.code], [422, 'UNKNOWN_FORMAT']);
+  assert.equal((await checked('GET', '/v1/jobs/{id}/exports/{exportId}', `/v1/jobs/${jobId}/exports/00000000-0000-4000-8000-000000000000`)).status, 404);
 
-  const exports = await call(api, 'GET', `/v1/jobs/${created.body.id}/exports`);
-  assertDocumented('/v1/jobs/{id}/exports', 'get', exports.status, exports.body);
-  assert.equal(exports.status, 200);
+  const batch = await checked('POST', '/v1/batches', '/v1/batches', { json: { name: 'contract', jobs: [jobBody(video.id), jobBody(video.id)] } });
+  assert.deepEqual([batch.status, batch.body.jobCount, batch.body.jobIds.length], [201, 2, 2]);
+  const batchView = await checked('GET', '/v1/batches/{id}', `/v1/batches/${batch.body.id}`);
+  assert.equal(Object.values(batchView.body.counts as Record<string, number>).reduce((a, b) => a + b, 0), 2);
+  const cancelled = await checked('POST', '/v1/jobs/{id}/cancel', `/v1/jobs/${batch.body.jobIds[1]}/cancel`);
+  assert.ok([200, 202, 409].includes(cancelled.status), JSON.stringify(cancelled.body));
 
-  const unknownFormat = await call(api, 'POST', `/v1/jobs/${created.body.id}/exports`, { json: { format: 'bmp' } });
-  assert.ok(unknownFormat.status >= 400 && unknownFormat.status < 500, JSON.stringify(unknownFormat.body));
-  assertDocumented('/v1/jobs/{id}/exports', 'post', unknownFormat.status, unknownFormat.body);
+  const operator = { key: api.operator.key };
+  const fleet = await checked('GET', '/v1/admin/fleet', '/v1/admin/fleet', operator);
+  assert.ok(fleet.body.workers.some((w: { id: string }) => w.id === worker!.id), 'the running worker is in the fleet');
+  const adminJobs = await checked('GET', '/v1/admin/jobs', '/v1/admin/jobs', operator);
+  assert.ok(adminJobs.body.items.some((j: { id: string }) => j.id === jobId));
+  const tenants = await checked('GET', '/v1/admin/tenants', '/v1/admin/tenants', operator);
+  assert.ok(tenants.body.some((t: { id: string }) => t.id === api.tenant.id));
+  assert.equal((await checked('POST', '/v1/admin/jobs/{id}/retry', `/v1/admin/jobs/${jobId}/retry`, operator)).status, 409);
+  assert.equal((await checked('GET', '/v1/admin/fleet', '/v1/admin/fleet')).status, 403);
 
-  const served = await call(api, 'GET', '/v1/openapi.json');
-  assert.equal(served.status, 200);
+  const served = await checked('GET', '/v1/openapi.json', '/v1/openapi.json');
   assert.deepEqual(served.body, doc);
+  assert.equal(job.body.id, jobId);
+  assert.ok(validated.size >= 35, `${validated.size} (operation, status) pairs validated`);
 });

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import IORedis from 'ioredis';
-import { MaskletClient } from '@masklet/client';
+import { MaskletClient, type JobRequest } from '@masklet/client';
 import type { MaskletConfig } from '@masklet/config';
 import { fromCocoRle, jaccard } from '@masklet/masks';
 import type { SyntheticClipResult } from '@masklet/video';
@@ -64,7 +64,7 @@ export async function startStack(overrides: Record<string, string> = {}, withWor
 }
 
 /** A job body clicking each object of a synthetic clip once, on its first visible frame. */
-export function clickJob(videoId: string, clip: SyntheticClipResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function clickJob(videoId: string, clip: SyntheticClipResult, extra: Partial<JobRequest> = {}): JobRequest {
   return {
     videoId,
     objects: clip.meta.objects.map((o) => {

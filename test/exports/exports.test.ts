@@ -238,6 +238,18 @@ describe('exports API and formats', () => {
     assert.deepEqual([listNoRound.status, listNoRound.body.error.code], [404, 'ROUND_NOT_FOUND']);
     const field = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'coco', colour: 'red' });
     assert.deepEqual([field.status, field.body.error.code], [400, 'UNKNOWN_FIELD']);
+    const roundZero = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'coco', round: 0 });
+    assert.deepEqual([roundZero.status, roundZero.body.error.code], [400, 'VALIDATION_FAILED']);
+    assert.match(roundZero.body.error.message, /round/);
+    const listBadRound = await api.call<{ error: { code: string; message: string } }>('GET', `/v1/jobs/${jobId}/exports?round=latest`);
+    assert.deepEqual([listBadRound.status, listBadRound.body.error.code], [400, 'VALIDATION_FAILED']);
+    assert.match(listBadRound.body.error.message, /round/);
+    const noFormat = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, {});
+    assert.deepEqual([noFormat.status, noFormat.body.error.code], [400, 'VALIDATION_FAILED']);
+    assert.match(noFormat.body.error.message, /format/);
+    const jobOutput = await api.call<{ error: { code: string; message: string } }>('POST', '/v1/jobs', { ...clickJob('00000000-0000-4000-8000-000000000000', await testClip(FRAMES, 3, 'exports')), options: { outputs: ['tiff'] } });
+    assert.deepEqual([jobOutput.status, jobOutput.body.error.code], [400, 'VALIDATION_FAILED']);
+    assert.match(jobOutput.body.error.message, /options\.outputs\[0\]|outputs/);
     const missing = await download(`/v1/jobs/${jobId}/exports/00000000-0000-4000-8000-000000000000/download`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'EXPORT_NOT_FOUND');
@@ -249,10 +261,24 @@ describe('exports API and formats', () => {
     for (const path of [`/v1/jobs/${jobId}/exports`, `/v1/jobs/${jobId}/exports/${e.id}`, e.downloadPath, `${e.downloadPath}?redirect=true`]) {
       const res = await download(path, {}, other);
       assert.equal(res.status, 404, path);
-      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'JOB_NOT_FOUND');
+      const err = ((await res.json()) as { error: { code: string; message: string } }).error;
+      assert.deepEqual([err.code, err.message], ['JOB_NOT_FOUND', `job ${jobId} not found`], path);
     }
     const post = await other.call<{ error: { code: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'coco' });
     assert.deepEqual([post.status, post.body.error.code], [404, 'JOB_NOT_FOUND']);
+
+    // This tenant's export asked for under the other tenant's own job: not found, naming the export.
+    const clip = await testClip(FRAMES, 3, 'exports');
+    const theirVideo = await other.client.uploadVideo(clip.mp4Path!);
+    await waitVideo(other, theirVideo.id);
+    const theirJob = await other.client.createJob(clickJob(theirVideo.id, clip));
+    for (const path of [`/v1/jobs/${theirJob.id}/exports/${e.id}`, `/v1/jobs/${theirJob.id}/exports/${e.id}/download`]) {
+      const res = await download(path, {}, other);
+      assert.equal(res.status, 404, path);
+      const err = ((await res.json()) as { error: { code: string; message: string } }).error;
+      assert.deepEqual([err.code, err.message], ['EXPORT_NOT_FOUND', `export ${e.id} of job ${theirJob.id} not found`], path);
+    }
+    await other.client.cancelJob(theirJob.id).catch(() => undefined);
   });
 });
 

@@ -1,34 +1,11 @@
 // Browser side of the Masklet API: Bearer key on every call, an admin's tenant override for job pages,
 // server-sent events read from fetch (EventSource cannot send headers).
+import type { JobAnalyticsView, SuggestionsView } from './types';
+
 export interface Session {
   key: string;
   /** Set when an admin opens another tenant's job. */
   tenantId?: string;
-}
-
-/** GET /v1/jobs/:id/suggestions: frames likely to be wrong, best first. */
-export interface SuggestionsView {
-  jobId: string;
-  round: number;
-  items: { frame: number; objectId: number; score: number; reasons: { signal: string; value: number; contribution: number }[] }[];
-}
-
-export interface EffortTotals {
-  rounds: number;
-  clicks: number;
-  previews: number;
-  activeSeconds: number;
-  framesChanged: number;
-  secondsPerFrame: number | null;
-}
-
-/** GET /v1/jobs/:id/analytics: annotation effort per round and per API key. */
-export interface JobAnalyticsView {
-  jobId: string;
-  rounds: { round: number; status: string; apiKeyId: string | null; createdAt: string; clicks: number | null; previews: number | null; activeSeconds: number | null; framesChanged: number | null; secondsPerFrame: number | null }[];
-  perKey: (EffortTotals & { apiKeyId: string | null; keyName: string | null })[];
-  totals: EffortTotals;
-  open: { apiKeyId: string; firstPreviewAt: string; lastPreviewAt: string; previews: number }[];
 }
 
 export class ApiError extends Error {

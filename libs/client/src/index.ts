@@ -1,5 +1,9 @@
 // @masklet/client: a typed HTTP client of the Masklet API, used by the demo, benches and e2e tests.
-export { MaskletClient, MaskletApiError, type MaskletFrames } from './masklet-client';
+export { MaskletClient, MaskletApiError } from './masklet-client';
 export { multipartFileBody } from './multipart-body';
 export { readServerSentEvents, type ServerSentEvent } from './sse';
-export type { ExportFormatName, ExportList, ExportView, JobList, JobStatus, JobView, VideoList, VideoView } from '@masklet/contract';
+export type {
+  BatchCreated, BatchView, ExportFormatName, ExportList, ExportView, JobList, JobListQuery, JobRequest, JobStatus, JobView, MaskletFrames,
+  PreviewRequest, PreviewResult, RoundList, RoundRequest, RoundView, TracksView, VideoList, VideoPreviewRequest, VideoPreviewResult,
+  VideoView,
+} from '@masklet/contract';

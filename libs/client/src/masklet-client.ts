@@ -2,18 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportFormatName, ExportList, ExportView, JobView, VideoView } from '@masklet/contract';
+import type {
+  BatchCreated, BatchView, ExportFormatName, ExportList, ExportView, JobList, JobListQuery, JobRequest, JobView, MaskletFrames,
+  PreviewRequest, PreviewResult, RoundList, RoundRequest, RoundView, TracksView, VideoList, VideoPreviewRequest,
+  VideoPreviewResult, VideoView,
+} from '@masklet/contract';
 import { multipartFileBody } from './multipart-body';
 import { readServerSentEvents } from './sse';
-
-export interface MaskletFrames {
-  width: number;
-  height: number;
-  frames: {
-    frame: number;
-    objects: { objectId: number; rle: { size: [number, number]; counts: string }; area: number; bbox: number[] | null; score: number }[];
-  }[];
-}
 
 export class MaskletApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -23,6 +18,14 @@ export class MaskletApiError extends Error {
 }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/** `?a=1&b=x` of the defined values ('' when none). */
+function queryString(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
 
 /** The API as its clients use it: bearer key, JSON in and out, errors as MaskletApiError. */
 export class MaskletClient {
@@ -63,31 +66,63 @@ export class MaskletClient {
     return this.parse<VideoView>(res);
   }
 
-  createJob(job: unknown, idempotencyKey?: string): Promise<JobView> {
+  listVideos(query: { status?: VideoView['status']; limit?: number; cursor?: string } = {}): Promise<VideoList> {
+    return this.request<VideoList>('GET', `/v1/videos${queryString(query)}`);
+  }
+
+  /** The mask a prompt gives on one frame before any job exists (nothing stored). */
+  previewVideo(videoId: string, body: VideoPreviewRequest): Promise<VideoPreviewResult> {
+    return this.request<VideoPreviewResult>('POST', `/v1/videos/${videoId}/preview`, body);
+  }
+
+  createJob(job: JobRequest, idempotencyKey?: string): Promise<JobView> {
     return this.request<JobView>('POST', '/v1/jobs', job, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   }
 
-  createBatch(jobs: unknown[], name?: string): Promise<{ id: string; jobCount: number }> {
-    return this.request('POST', '/v1/batches', { name, jobs });
+  createBatch(jobs: JobRequest[], name?: string): Promise<BatchCreated> {
+    return this.request<BatchCreated>('POST', '/v1/batches', name === undefined ? { jobs } : { name, jobs });
   }
 
-  getBatch(id: string): Promise<{ id: string; counts: Record<string, number>; meanProgress: number }> {
-    return this.request('GET', `/v1/batches/${id}`);
+  getBatch(id: string): Promise<BatchView> {
+    return this.request<BatchView>('GET', `/v1/batches/${id}`);
   }
 
   getJob(id: string): Promise<JobView> {
     return this.request<JobView>('GET', `/v1/jobs/${id}`);
   }
 
+  /** A page of jobs, newest first; pass the answer's nextCursor as `cursor` for the next page. */
+  listJobs(query: JobListQuery = {}): Promise<JobList> {
+    return this.request<JobList>('GET', `/v1/jobs${queryString(query)}`);
+  }
+
+  /** Per object the [start, end) runs of frames where it is present, and its prompt frames. */
+  tracks(jobId: string): Promise<TracksView> {
+    return this.request<TracksView>('GET', `/v1/jobs/${jobId}/tracks`);
+  }
+
+  /** A correction round on the latest SUCCEEDED round (queued: wait for the job to finish it). */
+  createRound(jobId: string, body: RoundRequest): Promise<RoundView> {
+    return this.request<RoundView>('POST', `/v1/jobs/${jobId}/rounds`, body);
+  }
+
+  listRounds(jobId: string): Promise<RoundList> {
+    return this.request<RoundList>('GET', `/v1/jobs/${jobId}/rounds`);
+  }
+
+  /** The mask clicks would give on one frame of the job's latest SUCCEEDED round (nothing stored). */
+  preview(jobId: string, body: PreviewRequest): Promise<PreviewResult> {
+    return this.request<PreviewResult>('POST', `/v1/jobs/${jobId}/preview`, body);
+  }
+
   cancelJob(id: string): Promise<JobView> {
     return this.request<JobView>('POST', `/v1/jobs/${id}/cancel`);
   }
 
-  masklets(id: string, from?: number, to?: number): Promise<MaskletFrames> {
-    const q = new URLSearchParams({ format: 'rle' });
-    if (from !== undefined) q.set('from', String(from));
-    if (to !== undefined) q.set('to', String(to));
-    return this.request<MaskletFrames>('GET', `/v1/jobs/${id}/masklets?${q}`);
+  /** Masks as COCO RLE over frames [from, to) (default: all), of the latest round or `opts.round`. */
+  masklets(id: string, from?: number, to?: number, opts: { round?: number; objects?: number[] } = {}): Promise<MaskletFrames> {
+    const q = queryString({ format: 'rle', from, to, round: opts.round, object: opts.objects?.join(',') });
+    return this.request<MaskletFrames>('GET', `/v1/jobs/${id}/masklets${q}`);
   }
 
   /** Follows the job's server-sent events, calling `onProgress`, until it ends; returns the final view. */

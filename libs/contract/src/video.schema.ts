@@ -1,6 +1,9 @@
 // Wire schema of a video as the API answers it (POST/GET /v1/videos).
 import { z } from 'zod';
 
+/** POST /v1/videos as JSON: register an object already in S3 (an upload is multipart/form-data, field "file"). */
+export const RegisterVideoBodySchema = z.strictObject({ uri: z.string().min(1).describe('s3://bucket/key in an allowed bucket') });
+
 export const VideoStatusSchema = z.enum(['PENDING', 'READY', 'FAILED']);
 
 export const VideoViewSchema = z.object({

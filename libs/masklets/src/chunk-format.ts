@@ -1,25 +1,13 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
+import { MaskFrameSchema, MaskObjectSchema } from '@masklet/contract';
 
 export const CHUNK_FORMAT = 'coco-rle-json-gz/v1';
 
-const CocoRleSchema = z.object({
-  size: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
-  /** pycocotools' compressed string form. */
-  counts: z.string(),
-});
-
-export const ChunkObjectSchema = z.object({
-  objectId: z.number().int(),
-  rle: CocoRleSchema,
-  area: z.number().int().nonnegative(),
-  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
-  /** Object-presence logit; <= 0 means absent / occluded (and the mask is empty). */
-  score: z.number(),
-});
-
-export const ChunkFrameSchema = z.object({ frame: z.number().int().nonnegative(), objects: z.array(ChunkObjectSchema) });
+// A chunk's frames are what GET /v1/jobs/:id/masklets streams as they are, so their schema is the wire one.
+export const ChunkObjectSchema = MaskObjectSchema;
+export const ChunkFrameSchema = MaskFrameSchema;
 
 export const MaskletChunkSchema = z.object({
   format: z.literal(CHUNK_FORMAT),

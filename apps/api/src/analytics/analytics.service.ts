@@ -3,41 +3,9 @@ import type { PrismaClient } from '@masklet/db';
 import { notFound } from '../common/api-error';
 import { PRISMA } from '../core/tokens';
 import { isUuid } from '../videos/videos.repository';
-import { sumEffort, type EffortTotals } from './round-effort';
+import type { JobAnalyticsView, KeyEffortView, TenantAnalyticsView } from '@masklet/contract';
+import { sumEffort } from './round-effort';
 import type { TenantAnalyticsQuery } from './analytics.schema';
-
-export interface RoundEffortView {
-  round: number;
-  status: string;
-  apiKeyId: string | null;
-  createdAt: string;
-  clicks: number | null;
-  previews: number | null;
-  activeSeconds: number | null;
-  framesChanged: number | null;
-  secondsPerFrame: number | null;
-}
-
-export interface KeyEffortView extends EffortTotals {
-  apiKeyId: string | null;
-  keyName: string | null;
-}
-
-export interface JobAnalyticsView {
-  jobId: string;
-  rounds: RoundEffortView[];
-  perKey: KeyEffortView[];
-  totals: EffortTotals;
-  /** Preview activity not committed yet, per key. */
-  open: { apiKeyId: string; firstPreviewAt: string; lastPreviewAt: string; previews: number }[];
-}
-
-export interface TenantAnalyticsView {
-  from: string;
-  to: string;
-  perKey: KeyEffortView[];
-  totals: EffortTotals;
-}
 
 type RoundRow = { jobId: string; number: number; status: string; apiKeyId: string | null; createdAt: Date; clicks: number | null; previews: number | null; activeSeconds: number | null; framesChanged: number | null; secondsPerFrame: number | null };
 

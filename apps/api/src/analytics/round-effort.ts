@@ -1,3 +1,5 @@
+import type { EffortTotals } from '@masklet/contract';
+
 /**
  * Annotation effort of one round, the measure the SAM 2 paper used for its annotation loop (time per
  * annotated frame): clicks, previews, active seconds and seconds per corrected frame.
@@ -34,16 +36,6 @@ export function roundEffort(
     framesChanged,
     secondsPerFrame: activeSeconds !== null && framesChanged > 0 ? round3(activeSeconds / framesChanged) : null,
   };
-}
-
-export interface EffortTotals {
-  rounds: number;
-  clicks: number;
-  previews: number;
-  activeSeconds: number;
-  framesChanged: number;
-  /** Over the rounds with a recorded active time: their seconds / their frames. */
-  secondsPerFrame: number | null;
 }
 
 export function sumEffort(rows: readonly { clicks: number | null; previews: number | null; activeSeconds: number | null; framesChanged: number | null }[]): EffortTotals {

@@ -2,18 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '../auth/auth-context';
 import { ApiError, notFound } from '../common/api-error';
 import { parseOrThrow } from '../common/zod-validation.pipe';
-import { BatchBodySchema, MAX_BATCH_JOBS } from '../jobs/job-body.schema';
+import { BatchBodySchema, MAX_BATCH_JOBS, type BatchCreated, type BatchView } from '@masklet/contract';
 import { JobSubmissionService } from '../jobs/job-submission.service';
 import { BatchesRepository } from './batches.repository';
-
-export interface BatchView {
-  id: string;
-  name: string | null;
-  jobCount: number;
-  counts: Record<string, number>;
-  meanProgress: number;
-  createdAt: string;
-}
 
 @Injectable()
 export class BatchesService {
@@ -23,7 +14,7 @@ export class BatchesService {
   ) {}
 
   /** All-or-nothing: every job is validated before any row is written. */
-  async create(auth: AuthContext, raw: unknown): Promise<{ id: string; name: string | null; jobCount: number; jobIds: string[] }> {
+  async create(auth: AuthContext, raw: unknown): Promise<BatchCreated> {
     const jobsField = (raw as { jobs?: unknown } | null)?.jobs;
     if (Array.isArray(jobsField) && jobsField.length > MAX_BATCH_JOBS) {
       throw new ApiError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_BATCH_JOBS} jobs; got ${jobsField.length}`);

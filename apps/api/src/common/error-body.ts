@@ -1,8 +1,7 @@
 import type { Response } from 'express';
+import type { ErrorBody } from '@masklet/contract';
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+export type { ErrorBody };
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };

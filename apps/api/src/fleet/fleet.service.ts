@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { QUEUE_STATES, type AdminJobList, type FleetSnapshot, type RetriedJob, type TenantSummary, type WorkerView } from '@masklet/contract';
 import type { Worker } from '@masklet/db';
 import type { MaskletConfig } from '@masklet/config';
 import { QUEUES, fairPriority, segmentJobId, segmentJobOptions, type SegmentPayload } from '@masklet/queue';
@@ -11,37 +12,6 @@ import { FleetRepository, type AdminJobFilter } from './fleet.repository';
 /** A worker is stale after missing this many heartbeats; forgotten after FORGET_AFTER_MS. */
 const STALE_HEARTBEATS = 3;
 const FORGET_AFTER_MS = 24 * 3600_000;
-const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
-
-export interface WorkerView {
-  id: string;
-  host: string;
-  pid: number;
-  device: string;
-  model: string;
-  state: 'BUSY' | 'IDLE' | 'STALE' | 'STOPPED';
-  currentJobId: string | null;
-  fps: number;
-  cpuUtilisation: number | null;
-  rssBytes: number;
-  systemMemory: { totalBytes: number; freeBytes: number } | null;
-  framesProcessed: number;
-  jobsCompleted: number;
-  jobsFailed: number;
-  inferenceMsPerRole: Record<string, { calls: number; meanMs: number }>;
-  startedAt: string;
-  heartbeatAt: string;
-  heartbeatAgeMs: number;
-}
-
-export interface FleetSnapshot {
-  at: string;
-  workers: WorkerView[];
-  queues: { name: string; counts: Record<(typeof QUEUE_STATES)[number], number> }[];
-  /** One point per minute of the last hour (oldest first); minutes without finished jobs are 0. */
-  throughput: { minute: string; jobsPerMin: number; framesPerSec: number }[];
-  failedJobs: { id: string; tenantId: string; tenantName: string; errorCode: string | null; error: string | null; finishedAt: string | null; attempts: number }[];
-}
 
 @Injectable()
 export class FleetService {
@@ -102,16 +72,23 @@ export class FleetService {
     };
   }
 
-  jobs(filter: AdminJobFilter) {
-    return this.repo.jobs(filter);
+  async jobs(filter: AdminJobFilter): Promise<AdminJobList> {
+    const rows = await this.repo.jobs(filter);
+    return {
+      items: rows.map((j) => ({
+        id: j.id, tenantId: j.tenantId, tenantName: j.tenant.name, batchId: j.batchId, status: j.status, progress: j.progress,
+        framesDone: j.framesDone, framesTotal: j.framesTotal, currentRound: j.currentRound, errorCode: j.errorCode,
+        createdAt: j.createdAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null,
+      })),
+    };
   }
 
-  tenants() {
+  tenants(): Promise<TenantSummary[]> {
     return this.repo.tenants();
   }
 
   /** Puts a FAILED job's current round back on the segment queue (the BullMQ entry is retried or re-added). */
-  async retry(jobId: string): Promise<{ id: string; status: 'QUEUED' }> {
+  async retry(jobId: string): Promise<RetriedJob> {
     const job = z.uuid().safeParse(jobId).success ? await this.repo.findJob(jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
     if (job.status !== 'FAILED') throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} is ${job.status}; only FAILED jobs can be retried`);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Prisma, Video } from '@masklet/db';
 import { defaultStartFrame, frameRangeSize, jobFrameRange } from '@masklet/masklets';
-import type { JobBody, PromptBody } from './job-body.schema';
+import type { JobBody, PromptBody } from '@masklet/contract';
 import { normalizeMaskCounts } from './prompt-checks';
 
 /**

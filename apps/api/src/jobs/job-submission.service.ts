@@ -9,7 +9,7 @@ import { validationError, zodIssues, type Issue } from '../common/zod-validation
 import type { QueueRegistry } from '../core/queues';
 import { CONFIG, LOGGER, QUEUES_TOKEN } from '../core/tokens';
 import { VideosRepository } from '../videos/videos.repository';
-import { JobBodySchema, type JobBody } from './job-body.schema';
+import { JobBodySchema, type JobBody } from '@masklet/contract';
 import { buildJobRows, type JobRows } from './job-rows';
 import { JobsRepository, type InsertedJob } from './jobs.repository';
 import { checkJobAgainstVideo } from './prompt-checks';

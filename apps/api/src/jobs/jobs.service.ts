@@ -11,7 +11,8 @@ import type { AuthContext } from '../auth/auth-context';
 import { requestHash } from './job-rows';
 import { JobSubmissionService } from './job-submission.service';
 import { objectStats, toJobView, type JobView } from './job.view';
-import { toTracksView, type TracksView } from './tracks.view';
+import type { TracksView } from '@masklet/contract';
+import { toTracksView } from './tracks.view';
 import { JobsRepository } from './jobs.repository';
 
 export const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import type { z } from 'zod';
+import type { MaskletFrames, MaskletQuerySchema } from '@masklet/contract';
 import type { Job, MaskletChunk, PrismaClient } from '@masklet/db';
 import { decodeChunk, resolveFrameSources, type FrameSegment, type MaskletChunk as ChunkData } from '@masklet/masklets';
 import { fromCocoRle, writeIndexedPng } from '@masklet/masks';
@@ -15,13 +17,7 @@ interface RoundView {
   removed: Set<number>;
 }
 
-export interface MaskletQuery {
-  from: number;
-  to?: number | undefined;
-  format: 'rle' | 'png';
-  round?: number | undefined;
-  object?: number[] | undefined;
-}
+export type MaskletQuery = z.output<typeof MaskletQuerySchema>;
 
 /**
  * Masks of a job out of the worker's chunk files, versioned by round (see `view`).
@@ -88,7 +84,7 @@ export class MaskletsService {
     return resolveFrameSources(chunks, from, to);
   }
 
-  private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Record<string, unknown>, keep: (objectId: number) => boolean): Promise<void> {
+  private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Omit<MaskletFrames, 'frames'>, keep: (objectId: number) => boolean): Promise<void> {
     const load = (c: MaskletChunk): Promise<ChunkData> => this.load(c);
     const first = segments[0] ? await load(segments[0].chunk) : undefined;
     res.status(200).type('application/json');

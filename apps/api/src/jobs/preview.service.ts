@@ -12,20 +12,7 @@ import { ApiError } from '../common/api-error';
 import { validationError, type Issue } from '../common/zod-validation.pipe';
 import { CONFIG, LOGGER, OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
 import { PreviewSessionCache } from './preview-session-cache';
-import type { PreviewBody } from './round-body.schema';
-
-export interface PreviewResult {
-  frame: number;
-  objectId: number;
-  /** The state the preview started from: the latest SUCCEEDED round (null: a fresh session). */
-  round: number | null;
-  rle: { size: [number, number]; counts: string };
-  area: number;
-  bbox: [number, number, number, number] | null;
-  score: number;
-  ms: number;
-}
-
+import type { PreviewBody, PreviewResult } from '@masklet/contract';
 
 /**
  * Interactive preview: the mask a click would give on one frame, without propagating and without

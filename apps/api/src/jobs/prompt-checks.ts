@@ -2,7 +2,7 @@ import type { Video } from '@masklet/db';
 import { defaultStartFrame, inFrameRange, jobFrameRange, type FrameRange } from '@masklet/masklets';
 import { rleFromString, rleToString } from '@masklet/masks';
 import type { Issue } from '../common/zod-validation.pipe';
-import type { JobBody, PromptBody } from './job-body.schema';
+import type { JobBody, PromptBody } from '@masklet/contract';
 
 /** Checks a syntactically valid job against its video; issue paths carry `prefix` (e.g. "jobs[12]."). */
 export function checkJobAgainstVideo(body: JobBody, video: Video, prefix = ''): Issue[] {

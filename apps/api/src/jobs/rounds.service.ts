@@ -12,25 +12,7 @@ import { promptRow } from './job-rows';
 import { JobsRepository } from './jobs.repository';
 import { checkFrameInJob, checkPromptAgainstVideo } from './prompt-checks';
 import type { FrameRange } from '@masklet/masklets';
-import { RoundBodySchema, type RoundBody } from './round-body.schema';
-
-export interface RoundView {
-  jobId: string;
-  number: number;
-  status: string;
-  direction: string;
-  apiKeyId: string | null;
-  changedFrames: number[];
-  changedObjects: number[];
-  removedObjects: number[];
-  framesRecomputed: number | null;
-  meanIouDelta: number | null;
-  stats: unknown;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+import { RoundBodySchema, type RoundBody, type RoundList, type RoundView } from '@masklet/contract';
 
 export function toRoundView(r: Round): RoundView {
   return {
@@ -67,7 +49,7 @@ export class RoundsService {
     @Inject(AnnotationSessionsService) private readonly sessions: AnnotationSessionsService,
   ) {}
 
-  async list(tenantId: string, jobId: string): Promise<{ items: RoundView[] }> {
+  async list(tenantId: string, jobId: string): Promise<RoundList> {
     const job = await this.mustFind(tenantId, jobId);
     const rows = await this.prisma.round.findMany({ where: { jobId: job.id }, orderBy: { number: 'asc' } });
     return { items: rows.map(toRoundView) };

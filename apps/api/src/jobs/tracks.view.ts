@@ -1,24 +1,6 @@
 import type { JobObject, ObjectTrackChunk } from '@masklet/db';
+import type { TracksView } from '@masklet/contract';
 import { resolveFrameSources, unpackTrackStats } from '@masklet/masklets';
-
-export interface ObjectLaneView {
-  id: number;
-  label: string | null;
-  /** Frames where the object is present, as [start, end) runs (newest round per frame). */
-  present: [number, number][];
-  /** Frames that carry a prompt, with the round that added it. */
-  prompts: { frame: number; round: number; kind: string }[];
-  removedInRound: number | null;
-}
-
-export interface TracksView {
-  round: number;
-  /** Frames of the job (frameRange.end - frameRange.start + 1). */
-  framesTotal: number;
-  /** The job's frames, inclusive: the lanes' axis. */
-  frameRange: { start: number; end: number };
-  objects: ObjectLaneView[];
-}
 
 /** Swim lanes of a job: per object, the runs of frames where it is present and its prompt markers. */
 export function toTracksView(

@@ -9,12 +9,9 @@ import { ApiError } from '../common/api-error';
 import { validationError } from '../common/zod-validation.pipe';
 import { CONFIG, LOGGER, OBJECT_STORE } from '../core/tokens';
 import { checkPromptAgainstVideo } from './prompt-checks';
-import { PreviewService, type PreviewResult } from './preview.service';
+import { PreviewService } from './preview.service';
 import { PreviewSessionCache } from './preview-session-cache';
-import type { VideoPreviewBody } from './video-preview.schema';
-
-/** The job preview's answer; `round` is always null (a video preview starts from no job state). */
-export type VideoPreviewResult = Omit<PreviewResult, 'round'> & { round: null };
+import type { VideoPreviewBody, VideoPreviewResult } from '@masklet/contract';
 
 
 /**

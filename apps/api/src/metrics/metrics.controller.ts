@@ -1,10 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/scopes.decorator';
 import { MetricsService } from './metrics.service';
 
-@ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {

@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.1 document from the route table; every schema comes from zod (z.toJSONSchema).
 import { z } from 'zod';
-import { ErrorBodySchema, ROUTES, type RouteSpec } from './routes';
+import * as contract from '@masklet/contract';
+import { ROUTES, type RouteSpec } from './routes';
 
 type Json = Record<string, unknown>;
 
@@ -14,6 +15,28 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
   delete out.$schema;
   return out;
+}
+
+/** Contract schemas by identity -> their export name less `Schema`: the component names. */
+const CONTRACT_NAMES = new Map<unknown, string>(
+  Object.entries(contract)
+    .filter(([name, value]) => name.endsWith('Schema') && value instanceof z.ZodType)
+    .map(([name, value]) => [value, name.slice(0, -'Schema'.length)]),
+);
+
+/** Named bodies, collected while the operations are built; each becomes components.schemas[name]. */
+class Components {
+  readonly schemas: Record<string, Json> = {};
+
+  ref(schema: z.ZodType, io: 'input' | 'output'): Json {
+    const name = CONTRACT_NAMES.get(schema);
+    if (!name) throw new Error('every JSON body of the route table must be a schema exported by @masklet/contract');
+    const json = schemaOf(schema, io);
+    const known = this.schemas[name];
+    if (known && JSON.stringify(known) !== JSON.stringify(json)) throw new Error(`${name} is used as a request and as a response body`);
+    this.schemas[name] = json;
+    return { $ref: `#/components/schemas/${name}` };
+  }
 }
 
 /** `/v1/jobs/:id` -> `/v1/jobs/{id}` */
@@ -32,13 +55,13 @@ function parameters(route: RouteSpec): Json[] {
   return params;
 }
 
-function operation(route: RouteSpec): Json {
+function operation(route: RouteSpec, components: Components): Json {
   const responses: Json = {};
   for (const [status, spec] of Object.entries(route.responses)) {
-    const media = spec.mediaType ?? (spec.schema ? 'application/json' : undefined);
-    responses[status] = media
-      ? { description: spec.description, content: { [media]: { schema: spec.schema && media === 'application/json' ? schemaOf(spec.schema, 'output') : {} } } }
-      : { description: spec.description };
+    const content: Json = {};
+    if (spec.schema) content['application/json'] = { schema: components.ref(spec.schema, 'output') };
+    for (const media of [spec.mediaType, ...(spec.alsoAs ?? [])]) if (media) content[media] = { schema: {} };
+    responses[status] = Object.keys(content).length ? { description: spec.description, content } : { description: spec.description };
   }
   const auth = route.auth !== false;
   const errors = [...new Set([...(auth ? [401, 403] : []), ...route.errors, 500])].sort((a, b) => a - b);
@@ -46,10 +69,17 @@ function operation(route: RouteSpec): Json {
     responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
   }
   const op: Json = { operationId: route.operationId, tags: [route.tag], summary: route.summary };
+  if (route.description) op.description = route.description;
   const params = parameters(route);
   if (params.length > 0) op.parameters = params;
   if (route.body) {
-    op.requestBody = { required: true, content: { [route.bodyMediaType ?? 'application/json']: { schema: schemaOf(route.body, 'input') } } };
+    const content: Json = { 'application/json': { schema: components.ref(route.body, 'input') } };
+    if (route.multipartFile) {
+      content['multipart/form-data'] = {
+        schema: { type: 'object', properties: { [route.multipartFile]: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: [route.multipartFile] },
+      };
+    }
+    op.requestBody = { required: true, content };
   }
   op.responses = responses;
   op.security = auth ? [{ bearer: [] }] : [];
@@ -58,9 +88,11 @@ function operation(route: RouteSpec): Json {
 
 export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Json {
   const paths: Record<string, Json> = {};
+  const components = new Components();
+  components.ref(contract.ErrorBodySchema, 'output');
   for (const route of routes) {
     const key = openApiPath(route.path);
-    paths[key] = { ...(paths[key] ?? {}), [route.method]: operation(route) };
+    paths[key] = { ...(paths[key] ?? {}), [route.method]: operation(route, components) };
   }
   const errorResponses: Json = {};
   for (const [status, text] of Object.entries(ERROR_TEXT)) {
@@ -75,7 +107,7 @@ export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Json {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key mk_<prefix>_<secret>' } },
-      schemas: { ErrorBody: schemaOf(ErrorBodySchema, 'output') },
+      schemas: Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b))),
       responses: errorResponses,
     },
   };

@@ -4,7 +4,7 @@ import { rankSuggestions } from '@masklet/masklets';
 import { ApiError } from '../common/api-error';
 import { PRISMA } from '../core/tokens';
 import { jobTimelines } from './job-timelines';
-import type { SuggestionsQuery, SuggestionsView } from './suggestions.schema';
+import type { SuggestionsQuery, SuggestionsView } from '@masklet/contract';
 
 /** Ranked frames likely to need a correction (libs/masklets suggestions.ts says how they are scored). */
 @Injectable()

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { Api, JobAnalyticsView } from '../api';
+import type { Api } from '../api';
+import type { JobAnalyticsView } from '../types';
 
 const num = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { Api, SuggestionsView } from '../api';
+import type { Api } from '../api';
+import type { SuggestionsView } from '../types';
 import { cssColour } from '../masks';
 
 const SIGNAL_LABELS: Record<string, string> = {

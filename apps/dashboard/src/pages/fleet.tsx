@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { QUEUE_STATES } from '@masklet/contract';
 import { Api, ApiError } from '../api';
 import { ThroughputChart } from '../components/throughput-chart';
 import { jobHref } from '../route';
@@ -74,7 +75,7 @@ export function FleetPage({ api }: { api: Api }) {
           {fleet.queues.map((q) => (
             <tr key={q.name} data-testid={`queue-${q.name}`}>
               <td>{q.name}</td>
-              {['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'].map((s) => <td key={s} data-state={s}>{q.counts[s] ?? 0}</td>)}
+              {QUEUE_STATES.map((s) => <td key={s} data-state={s}>{q.counts[s] ?? 0}</td>)}
             </tr>
           ))}
         </tbody>

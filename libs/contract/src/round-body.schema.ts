@@ -1,3 +1,4 @@
+// Request bodies of correction rounds and of the job preview.
 import { z } from 'zod';
 import { BoxSchema, DIRECTIONS, JobObjectSchema, MaskSchema, PointSchema } from './job-body.schema';
 
@@ -55,3 +56,7 @@ export const PreviewBodySchema = z
 export type PreviewBody = z.output<typeof PreviewBodySchema>;
 
 export const PreviewQuerySchema = z.strictObject({ format: z.enum(['json', 'png']).default('json') });
+
+/** What a client sends (defaults not yet applied). */
+export type RoundRequest = z.input<typeof RoundBodySchema>;
+export type PreviewRequest = z.input<typeof PreviewBodySchema>;

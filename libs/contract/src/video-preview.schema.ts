@@ -1,3 +1,4 @@
+// Request body of the video preview (before a job exists).
 import { z } from 'zod';
 import { BoxSchema, PointSchema } from './job-body.schema';
 
@@ -19,3 +20,4 @@ export const VideoPreviewBodySchema = z
     if (!b.points && !b.box) ctx.addIssue({ code: 'custom', message: 'a preview needs points, a box or both', params: { apiCode: 'EMPTY_PROMPT' } });
   });
 export type VideoPreviewBody = z.output<typeof VideoPreviewBodySchema>;
+export type VideoPreviewRequest = z.input<typeof VideoPreviewBodySchema>;

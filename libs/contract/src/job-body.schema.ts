@@ -1,5 +1,6 @@
+// Request bodies and queries of the job routes (POST /v1/jobs, /v1/batches, GET /v1/jobs, masklets).
 import { z } from 'zod';
-import { EXPORT_FORMAT_NAMES, EXPORT_FORMAT_SPELLINGS } from '@masklet/contract';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMAT_SPELLINGS } from './export-formats';
 
 export const DIRECTIONS = ['forward', 'backward', 'both'] as const;
 /** Export formats a job may ask for (names of libs/contract's registry and their aliases). */
@@ -99,3 +100,7 @@ export const MaskletQuerySchema = z.strictObject({
     .transform((s) => s.split(',').map(Number))
     .optional(),
 });
+
+/** What a client sends (defaults not yet applied), as the typed clients take it. */
+export type JobRequest = z.input<typeof JobBodySchema>;
+export type JobListQuery = z.input<typeof JobListQuerySchema>;

@@ -1,3 +1,4 @@
+// Query and answer of GET /v1/jobs/:id/suggestions.
 import { z } from 'zod';
 
 export const SuggestionsQuerySchema = z.strictObject({
