@@ -6,12 +6,17 @@
  * - the chart's environment (config, secrets.keys, literal env names) only names variables of
  *   libs/config/src/config.ts's schema, and the schema's required variables are supplied;
  * - the Dockerfile has the promised stages, entrypoint roles, non-root user and ffmpeg;
- * - .dockerignore keeps host state out without hiding what the Dockerfile copies.
+ * - .dockerignore keeps host state out without hiding what the Dockerfile copies;
+ * - values.yaml validates against values.schema.json, which rejects typos and wrong types;
+ * - alert rules and the Grafana dashboard query only metrics the code registers; probes and network
+ *   policies name container ports the deployments declare.
+ * Not verified here: Go-template rendering itself (no helm binary), and Kubernetes admission of the output.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import Ajv from 'ajv';
 import { parse } from 'yaml';
 
 const ROOT = resolve(__dirname, '..');
@@ -279,4 +284,91 @@ test('.dockerignore keeps host state out and does not hide what the Dockerfile c
   for (const needed of ['package.json', 'package-lock.json', '.npmrc', 'prisma', 'infra', 'apps', 'libs', 'models', 'scripts']) {
     assert.ok(!patterns.includes(needed), `.dockerignore hides ${needed}`);
   }
+});
+
+test('values.yaml satisfies values.schema.json, which rejects unknown keys and wrong types', () => {
+  const schema = JSON.parse(read(join(CHART, 'values.schema.json'))) as object;
+  const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+  assert.ok(validate(values), JSON.stringify(validate.errors));
+  const variant = (path: string, value: unknown): Yaml => {
+    const copy = structuredClone(values);
+    const keys = path.split('.');
+    let cur = copy;
+    for (const k of keys.slice(0, -1)) cur = cur[k] as Yaml;
+    cur[keys.at(-1)!] = value;
+    return copy;
+  };
+  const rejected: [string, unknown][] = [
+    ['worker.replica', 2],
+    ['api.replicas', 'two'],
+    ['image.pullPolicy', 'Sometimes'],
+    ['podDisruptionBudget.worker', { minAvailable: 1, maxUnavailable: 1 }],
+    ['monitoring.prometheusRule.alerts.failureRatio', 2],
+    ['networkPolicy.privateRanges', ['not-a-cidr']],
+  ];
+  for (const [path, value] of rejected) assert.equal(validate(variant(path, value)), false, `${path}=${JSON.stringify(value)} must be rejected`);
+});
+
+/** Metric names registered in code: prom-client `name:` fields plus the default process metrics of each prefix. */
+function registeredMetrics(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory() && e.name !== 'node_modules') walk(full);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
+        const src = read(full);
+        for (const m of src.matchAll(/name: '(masklet_[a-z0-9_]+)'/g)) names.add(m[1]!);
+        for (const m of src.matchAll(/collectDefaultMetrics\(\{[^}]*prefix: '([a-z_]+)'/g)) names.add(`${m[1]}process_resident_memory_bytes`);
+      }
+    }
+  };
+  walk(join(ROOT, 'apps'));
+  walk(join(ROOT, 'libs'));
+  return names;
+}
+
+function queriedMetrics(text: string): string[] {
+  return [...new Set([...text.matchAll(/\b(masklet_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, '')))];
+}
+
+test('alert rules and the Grafana dashboard query only metrics the code registers', () => {
+  const known = registeredMetrics();
+  const rules = read(join(TEMPLATES, 'prometheusrule.yaml'));
+  for (const alert of ['QueuedJobsTooOld', 'QueueBacklogTooOld', 'JobStalled', 'JobFailureRate', 'WorkerHeartbeatsMissing']) {
+    assert.match(rules, new RegExp(`alert: Masklet${alert}\\b`), `alert ${alert}`);
+  }
+  const dashboard = JSON.parse(read(join(CHART, 'dashboards', 'masklet.json'))) as { panels: { targets: { expr: string }[] }[] };
+  const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+  assert.ok(dashboard.panels.length >= 8, 'dashboard panels');
+  for (const [where, text] of [['prometheusrule.yaml', rules], ['dashboards/masklet.json', exprs]] as const) {
+    const used = queriedMetrics(text);
+    assert.ok(used.length >= 4, `${where} queries metrics`);
+    const unknown = used.filter((n) => !known.has(n));
+    assert.deepEqual(unknown, [], `${where} queries metrics no code registers`);
+  }
+  assert.match(read(join(TEMPLATES, 'grafana-dashboard.yaml')), /\.Files\.Get "dashboards\/masklet\.json"/);
+  const helmignore = existsSync(join(CHART, '.helmignore')) ? read(join(CHART, '.helmignore')) : '';
+  assert.doesNotMatch(helmignore, /dashboards|\*\.json/, '.helmignore must keep the dashboard in the chart');
+});
+
+test('probes, PDBs, monitors and network policies name ports and components the deployments declare', () => {
+  const api = read(join(TEMPLATES, 'api-deployment.yaml'));
+  const worker = read(join(TEMPLATES, 'worker-deployment.yaml'));
+  assert.match(api, /- name: http\b/);
+  assert.match(worker, /- name: metrics\b/);
+  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.match(worker, new RegExp(`${probe}:\\s+httpGet:`), `worker ${probe} is an HTTP probe`);
+  assert.match(worker, /readinessProbe:\s+httpGet:\s+path: \/readyz/);
+  assert.doesNotMatch(worker, /tcpSocket/, 'no bare TCP liveness');
+  const policies = read(join(TEMPLATES, 'networkpolicy.yaml'));
+  assert.match(policies, /port: http\b/);
+  assert.match(policies, /port: metrics\b/);
+  assert.match(policies, /169\.254|privateRanges/);
+  assert.ok((values.networkPolicy as Yaml).privateRanges && ((values.networkPolicy as Yaml).privateRanges as string[]).includes('169.254.0.0/16'), 'metadata endpoint excluded');
+  const pdb = read(join(TEMPLATES, 'pdb.yaml'));
+  assert.match(pdb, /kind: PodDisruptionBudget/);
+  assert.match(pdb, /list "api" "worker"/);
+  const monitors = read(join(TEMPLATES, 'servicemonitor.yaml'));
+  assert.match(monitors, /kind: ServiceMonitor[\s\S]*- port: http/);
+  assert.match(monitors, /kind: PodMonitor[\s\S]*- port: metrics/);
 });

@@ -23,6 +23,9 @@ import { WorkerStats } from './runtime/worker-stats';
 import { segmentProcessor } from './segment/segment-processor';
 import { webhookProcessor } from './webhook/webhook-processor';
 
+/** Probes fail after this many heartbeat periods: liveness without a heartbeat attempt, readiness without a written one. */
+const MISSED_HEARTBEATS = 5;
+
 export interface StartWorkerOptions {
   /** Queues to consume; default all four. */
   queues?: readonly QueueName[];
@@ -121,6 +124,10 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  metrics.setHealth({
+    live: () => heartbeat.lastAttemptAgeMs() < MISSED_HEARTBEATS * config.WORKER_HEARTBEAT_MS,
+    ready: () => !stopping && heartbeat.lastWrittenAgeMs() < MISSED_HEARTBEATS * config.WORKER_HEARTBEAT_MS,
+  });
   const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   sweeper.start();
   log.info({ queues, device: model ? modelDevice(model) : null, model: model?.manifest.name ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');

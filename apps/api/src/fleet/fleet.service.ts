@@ -10,7 +10,7 @@ import type { QueueRegistry } from '../core/queues';
 import { FleetRepository, type AdminJobFilter } from './fleet.repository';
 
 /** A worker is stale after missing this many heartbeats; forgotten after FORGET_AFTER_MS. */
-const STALE_HEARTBEATS = 3;
+export const STALE_HEARTBEATS = 3;
 const FORGET_AFTER_MS = 24 * 3600_000;
 
 @Injectable()

@@ -21,6 +21,8 @@ export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> = Promise.resolve();
   private lastCpu = { usage: process.cpuUsage(), at: performance.now() };
+  private lastAttemptAt = performance.now();
+  private lastWrittenAt = performance.now();
 
   constructor(private readonly deps: HeartbeatDeps, private readonly intervalMs: number) {}
 
@@ -71,6 +73,7 @@ export class Heartbeat {
   }
 
   async beat(stateOverride?: 'STOPPED'): Promise<void> {
+    this.lastAttemptAt = performance.now();
     const state = stateOverride ?? (this.deps.stats.activeJobs.size > 0 ? 'BUSY' : 'IDLE');
     const row = this.row(state);
     await this.deps.prisma.worker.upsert({
@@ -79,6 +82,17 @@ export class Heartbeat {
       update: row,
     });
     this.deps.metrics.heartbeats.inc();
+    this.lastWrittenAt = performance.now();
+  }
+
+  /** Time since the heartbeat timer last fired: the process is not wedged (whatever Postgres does). */
+  lastAttemptAgeMs(): number {
+    return performance.now() - this.lastAttemptAt;
+  }
+
+  /** Time since the last heartbeat reached Postgres: the worker can coordinate jobs. */
+  lastWrittenAgeMs(): number {
+    return performance.now() - this.lastWrittenAt;
   }
 
   async stop(): Promise<void> {

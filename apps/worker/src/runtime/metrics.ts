@@ -2,6 +2,15 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RoleTiming } from '@masklet/engine';
 
+/**
+ * What the kubelet's probes ask of a worker: live = its heartbeat loop still writes (a wedged process
+ * stops beating long before its socket closes), ready = it takes jobs (false while draining on SIGTERM).
+ */
+export interface WorkerHealth {
+  live(): boolean;
+  ready(): boolean;
+}
+
 /** Prometheus metrics of one worker process, on its own registry (several workers may share a test process). */
 export class WorkerMetrics {
   readonly registry = new Registry();
@@ -18,6 +27,7 @@ export class WorkerMetrics {
   readonly inferenceMeanMs = new Gauge({ name: 'masklet_worker_inference_mean_ms', help: 'Mean ms per call per model role since start', labelNames: ['role'], registers: [this.registry] });
   readonly heartbeats = new Counter({ name: 'masklet_worker_heartbeats_total', help: 'Heartbeats written to the Worker table', registers: [this.registry] });
   private readonly lastTimings = new Map<string, RoleTiming>();
+  private health: WorkerHealth = { live: () => true, ready: () => false };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'masklet_worker_' });
@@ -34,9 +44,21 @@ export class WorkerMetrics {
     }
   }
 
-  /** Serves GET /metrics; port 0 in config disables it (the caller does not call this). */
+  setHealth(health: WorkerHealth): void {
+    this.health = health;
+  }
+
+  /**
+   * Serves GET /metrics, /healthz (liveness) and /readyz (readiness); the server starts once the model
+   * is loaded, so a startup probe on /healthz covers the model load. Port 0 in config disables it.
+   */
   listen(port: number, host: string): Promise<Server> {
     const server = createServer((req, res) => {
+      const probe = req.url === '/healthz' ? this.health.live() : req.url === '/readyz' ? this.health.ready() : null;
+      if (probe !== null) {
+        res.writeHead(probe ? 200 : 503, { 'content-type': 'text/plain' }).end(probe ? 'ok' : 'unavailable');
+        return;
+      }
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
         return;

@@ -120,3 +120,31 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   readOnly: true
 {{- end }}
 {{- end }}
+
+{{/* Egress every component needs when egress is restricted: DNS and the configured data services. */}}
+{{- define "masklet.egressBase" -}}
+- ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+{{- with .Values.networkPolicy.dataServices }}
+- to:
+    {{- toYaml .to | nindent 4 }}
+  ports:
+    {{- range .ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+{{- end }}
+{{- if .Values.redis.enabled }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "masklet.selectorLabels" . | nindent 10 }}
+          app.kubernetes.io/component: redis
+  ports:
+    - port: 6379
+      protocol: TCP
+{{- end }}
+{{- end }}
