@@ -30,6 +30,8 @@ export interface StartWorkerOptions {
   queues?: readonly QueueName[];
   /** A model already loaded (tests share one): the engine runs on the calling thread; the model is not released on close. */
   model?: SamModel;
+  /** An engine already started (tests share one engine thread); it is not closed on close. Wins over `model`. */
+  engine?: Engine;
   logger?: Logger;
   workerId?: string;
   /** BullMQ key prefix; default BullMQ's ('bull'), which the API uses too. Tests isolate themselves with their own. */
@@ -64,7 +66,8 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
-  const engine: Engine | null = opts.model ? new InlineEngine(opts.model) : queues.includes(QUEUES.segment) ? await startWorkerEngine(config, log) : null;
+  const shared = opts.engine ?? (opts.model ? new InlineEngine(opts.model) : null);
+  const engine: Engine | null = shared ?? (queues.includes(QUEUES.segment) ? await startWorkerEngine(config, log) : null);
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
   const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
@@ -124,7 +127,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   sweeper.start();
-  log.info({ queues, device: engine?.device ?? null, model: engine?.modelName ?? null, engineThread: engine !== null && !opts.model && config.WORKER_ENGINE_THREAD, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  log.info({ queues, device: engine?.device ?? null, model: engine?.modelName ?? null, engine: engine?.kind ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -140,7 +143,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await videos.clear().catch(() => undefined);
       await ctx.checkpointEncoder.close();
-      await engine?.close();
+      if (engine !== shared) await engine?.close();
       await prisma.$disconnect();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       log.info('worker stopped');

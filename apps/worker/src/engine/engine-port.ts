@@ -51,6 +51,8 @@ export interface EngineSession {
 }
 
 export interface Engine {
+  /** Where the engine runs: a thread of its own, or the calling thread. */
+  readonly kind: 'thread' | 'inline';
   /** The model's name and device ('cpu', 'cuda:0'): what the heartbeat reports. */
   readonly modelName: string;
   readonly device: string;

@@ -9,6 +9,8 @@ import { isChunkBoundary } from './chunk-boundary';
 import { deviceOf, type Engine, type EngineRun, type EngineSession, type EngineSessionOptions, type RunFrame, type RunOptions } from './engine-port';
 
 export class InlineEngine implements Engine {
+  readonly kind = 'inline';
+
   constructor(readonly model: SamModel) {}
 
   get modelName(): string {

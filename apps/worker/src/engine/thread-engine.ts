@@ -158,6 +158,7 @@ class EngineThread {
 }
 
 export class ThreadEngine implements Engine {
+  readonly kind = 'thread';
   private nextSid = 1;
   private closed = false;
 
