@@ -78,6 +78,8 @@ class EngineThread {
         worker.on('message', (m: FromEngine) => thread.receive(m));
         worker.on('error', (err) => thread.fail(new TransientJobError(`engine thread failed: ${err.message}`, 'engine_error')));
         worker.on('exit', (code) => thread.fail(new TransientJobError(`engine thread exited (code ${code})`, 'engine_error')));
+        // After the listeners: adding a 'message' listener refs the thread's port again.
+        worker.unref();
         resolve(thread);
       };
       worker.on('error', early);
