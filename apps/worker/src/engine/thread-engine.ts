@@ -78,7 +78,7 @@ class EngineThread {
         worker.on('message', (m: FromEngine) => thread.receive(m));
         worker.on('error', (err) => thread.fail(new TransientJobError(`engine thread failed: ${err.message}`, 'engine_error')));
         worker.on('exit', (code) => thread.fail(new TransientJobError(`engine thread exited (code ${code})`, 'engine_error')));
-        // After the listeners: adding a 'message' listener refs the thread's port again.
+        // Idle until asked (after the listeners: adding a 'message' listener refs the thread's port again).
         worker.unref();
         resolve(thread);
       };
@@ -91,10 +91,19 @@ class EngineThread {
   request<T>(req: Request, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    // A call in flight keeps the process alive until answered; an idle engine never does.
+    if (this.pending.size === 0) this.worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ ...req, id } as EngineRequest, transfer);
     });
+  }
+
+  private settled(id: number): { resolve: (value: unknown) => void; reject: (err: Error) => void } | undefined {
+    const p = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0 && !this.failure) this.worker.unref();
+    return p;
   }
 
   /** The id the next request gets (a run is known by its propagate request's id). */
@@ -109,8 +118,7 @@ class EngineThread {
   private receive(msg: FromEngine): void {
     switch (msg.type) {
       case 'reply': {
-        const p = this.pending.get(msg.id);
-        this.pending.delete(msg.id);
+        const p = this.settled(msg.id);
         if ('error' in msg) p?.reject(fromWireError(msg.error));
         else p?.resolve(msg.value);
         return;
