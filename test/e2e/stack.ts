@@ -10,7 +10,7 @@ import type { SyntheticClipResult } from '@masklet/video';
 import { createApiApp } from '../../apps/api/src/app';
 import { TenantAdminService } from '../../apps/api/src/auth/tenant-admin.service';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, sharedModel, truthMask, type TestEnv } from '../worker/support';
+import { createTestEnv, sharedEngine, truthMask, type TestEnv } from '../worker/support';
 
 export interface Stack {
   env: TestEnv;
@@ -45,7 +45,7 @@ export async function startStack(overrides: Record<string, string> = {}, withWor
     admin,
     worker: null,
     async startWorker() {
-      stack.worker = await startWorker(config, { model: await sharedModel() });
+      stack.worker = await startWorker(config, { engine: await sharedEngine() });
       return stack.worker;
     },
     async client(label) {

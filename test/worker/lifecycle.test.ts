@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedisConnection, signalCancel } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, waitFor, type TestEnv } from './support';
+import { createTestEnv, enqueueSegment, seedJob, sharedEngine, skip, testClip, waitFor, type TestEnv } from './support';
 
 const FRAMES = 60;
 
@@ -18,14 +18,14 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
   });
 
   test('the heartbeat row appears, updates, reports BUSY with the job while it runs, and ends STOPPED', async () => {
-    const worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    const worker = await startWorker(env.config, { engine: await sharedEngine(), prefix: env.prefix, queues: ['segment'] });
     let closed = false;
     try {
       const first = await waitFor('worker row', () => env.prisma.worker.findUnique({ where: { id: worker.id } }));
       assert.equal(first.state, 'IDLE');
       assert.equal(first.device, 'cpu');
       assert.equal(first.pid, process.pid);
-      assert.equal(first.model, (await sharedModel()).manifest.name);
+      assert.equal(first.model, (await sharedEngine()).modelName);
       const later = await waitFor('a newer heartbeat', async () => {
         const w = await env.prisma.worker.findUniqueOrThrow({ where: { id: worker.id } });
         return w.heartbeatAt > first.heartbeatAt ? w : null;
@@ -61,7 +61,7 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
   });
 
   test('a cancel mid-job stops within a frame or two; nothing more is written; status CANCELLED', async () => {
-    const worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment', 'webhook'] });
+    const worker = await startWorker(env.config, { engine: await sharedEngine(), prefix: env.prefix, queues: ['segment', 'webhook'] });
     const redis = createRedisConnection(env.config.REDIS_URL);
     try {
       const clip = await testClip(FRAMES, 1, 'lifecycle');
@@ -100,7 +100,7 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
     const seeded = await seedJob(env, clip);
     await signalCancel(redis, seeded.jobId);
     await redis.quit();
-    const worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    const worker = await startWorker(env.config, { engine: await sharedEngine(), prefix: env.prefix, queues: ['segment'] });
     try {
       await enqueueSegment(env, seeded);
       const job = await waitFor('CANCELLED', async () => {
@@ -117,7 +117,7 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
   test('closing a busy worker hands the job back (QUEUED, no attempt lost) and another worker finishes it', async () => {
     const clip = await testClip(FRAMES, 1, 'lifecycle');
     const seeded = await seedJob(env, clip);
-    const first = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    const first = await startWorker(env.config, { engine: await sharedEngine(), prefix: env.prefix, queues: ['segment'] });
     await enqueueSegment(env, seeded);
     await waitFor('some progress', async () => (await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } })).framesDone >= 8, 60_000, 20);
     await first.close();
@@ -127,7 +127,7 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
     const bull = await env.queue('segment').getJob(seeded.jobId);
     assert.ok(bull, 'still in the queue');
     assert.equal(bull.attemptsMade, 0, 'no attempt consumed');
-    const second = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    const second = await startWorker(env.config, { engine: await sharedEngine(), prefix: env.prefix, queues: ['segment'] });
     try {
       const job = await waitFor('SUCCEEDED', async () => {
         const j = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });

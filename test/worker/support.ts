@@ -17,6 +17,8 @@ import { videoKey } from '@masklet/masklets';
 import { createRedisConnection, fairPriority, QUEUES, segmentJobId, segmentJobOptions, type QueueName } from '@masklet/queue';
 import { createObjectStoreFromEnv, type S3ObjectStore } from '@masklet/storage';
 import { writeSyntheticClip, type SyntheticClipResult } from '@masklet/video';
+import { ThreadEngine } from '../../apps/worker/src/engine/thread-engine';
+import { createLogger } from '../../apps/worker/src/runtime/logger';
 import { ensureModel } from '../../models/generator/ensure-model';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -108,6 +110,15 @@ let modelPromise: Promise<SamModel> | null = null;
 export function sharedModel(): Promise<SamModel> {
   modelPromise ??= ensureModel('reference').then((m) => SamModel.load(m, { runtime: { providers: parseProviders(process.env.MASKLET_PROVIDERS) } }));
   return modelPromise;
+}
+
+let enginePromise: Promise<ThreadEngine> | null = null;
+/** One engine thread (reference model) per test process, shared by the workers that run the engine as deployed. */
+export function sharedEngine(): Promise<ThreadEngine> {
+  enginePromise ??= ensureModel('reference').then((manifestPath) =>
+    ThreadEngine.start({ manifestPath, runtime: { providers: parseProviders(process.env.MASKLET_PROVIDERS) }, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-engine') }),
+  );
+  return enginePromise;
 }
 
 const clips = new Map<string, Promise<SyntheticClipResult>>();

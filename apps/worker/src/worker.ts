@@ -7,6 +7,8 @@ import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { CheckpointEncoder, type SamModel } from '@masklet/engine';
 import { createRedisConnection, QUEUES, type QueueName } from '@masklet/queue';
 import { createObjectStoreFromEnv } from '@masklet/storage';
+import type { Engine } from './engine/engine-port';
+import { InlineEngine } from './engine/inline-engine';
 import { exportProcessor } from './export/export-processor';
 import { ingestProcessor } from './ingest/ingest-processor';
 import { CancelWatcher } from './runtime/cancel-watcher';
@@ -15,7 +17,7 @@ import { Heartbeat } from './runtime/heartbeat';
 import { createLogger, type Logger } from './runtime/logger';
 import { WorkerMetrics } from './runtime/metrics';
 import { RetentionSweeper } from './runtime/retention-sweeper';
-import { loadWorkerModel, modelDevice } from './runtime/model-loader';
+import { startWorkerEngine } from './runtime/model-loader';
 import { VideoCache } from './runtime/video-cache';
 import { makeWorkerId } from './runtime/worker-id';
 import { QueueReconciler } from './runtime/queue-reconciler';
@@ -29,8 +31,10 @@ const MISSED_HEARTBEATS = 5;
 export interface StartWorkerOptions {
   /** Queues to consume; default all four. */
   queues?: readonly QueueName[];
-  /** A model already loaded (tests share one); it is not released on close. */
+  /** A model already loaded (tests share one): the engine runs on the calling thread; the model is not released on close. */
   model?: SamModel;
+  /** An engine already started (tests share one engine thread); it is not closed on close. Wins over `model`. */
+  engine?: Engine;
   logger?: Logger;
   workerId?: string;
   /** BullMQ key prefix; default BullMQ's ('bull'), which the API uses too. Tests isolate themselves with their own. */
@@ -65,8 +69,8 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
-  const ownModel = !opts.model && queues.includes(QUEUES.segment);
-  const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
+  const shared = opts.engine ?? (opts.model ? new InlineEngine(opts.model) : null);
+  const engine: Engine | null = shared ?? (queues.includes(QUEUES.segment) ? await startWorkerEngine(config, log) : null);
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
   const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
@@ -83,7 +87,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     prisma,
     store,
     redis,
-    model,
+    engine,
     checkpointEncoder: new CheckpointEncoder({ nice: config.CHECKPOINT_ENCODER_NICE, onFallback: (reason) => log.warn({ reason }, 'checkpoint encoder thread unavailable; encoding on the libuv pool') }),
     videos,
     cancels,
@@ -96,7 +100,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     isStopping: () => stopping,
   };
 
-  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, model, device: model ? modelDevice(model) : 'cpu', stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
+  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, engine, stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
   await heartbeat.start();
   const reconciler = new QueueReconciler({ prisma, connection: connect(), ...prefix, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS, log: log.child({ component: 'reconciler' }) });
   if (queues.includes(QUEUES.segment)) reconciler.start();
@@ -130,7 +134,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   });
   const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   sweeper.start();
-  log.info({ queues, device: model ? modelDevice(model) : null, model: model?.manifest.name ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  log.info({ queues, device: engine?.device ?? null, model: engine?.modelName ?? null, engine: engine?.kind ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -146,7 +150,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await videos.clear().catch(() => undefined);
       await ctx.checkpointEncoder.close();
-      if (ownModel && model) await model.release();
+      if (engine !== shared) await engine?.close();
       await prisma.$disconnect();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       log.info('worker stopped');

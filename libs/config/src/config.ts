@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
   CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   CHECKPOINT_ENCODER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** Run the engine on a worker thread of its own, so the worker's I/O never waits for a graph call nor takes its cycles. */
+  WORKER_ENGINE_THREAD: bool.default(true),
   /** Per-job preview sessions an API process keeps warm (LRU). */
   PREVIEW_SESSIONS: z.coerce.number().int().positive().default(4),
   /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */

@@ -2,8 +2,9 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import type { PrismaClient } from '@masklet/db';
-import type { CheckpointEncoder, SamModel } from '@masklet/engine';
+import type { CheckpointEncoder } from '@masklet/engine';
 import type { ObjectStore } from '@masklet/storage';
+import type { Engine } from '../engine/engine-port';
 import type { CancelWatcher } from './cancel-watcher';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
@@ -20,7 +21,7 @@ export interface WorkerContext {
   /** Plain command connection (flags, not blocking). */
   redis: Redis;
   /** Null in processes that do not run the segment queue. */
-  model: SamModel | null;
+  engine: Engine | null;
   /** Lays out and deflates checkpoint captures off the engine's path (a low-priority thread). */
   checkpointEncoder: CheckpointEncoder;
   videos: VideoCache;

@@ -1,6 +1,6 @@
 import { availableParallelism, freemem, hostname, totalmem } from 'node:os';
 import type { PrismaClient } from '@masklet/db';
-import type { SamModel } from '@masklet/engine';
+import type { Engine } from '../engine/engine-port';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
 import type { WorkerStats } from './worker-stats';
@@ -9,8 +9,7 @@ export interface HeartbeatDeps {
   prisma: PrismaClient;
   workerId: string;
   startedAt: Date;
-  model: SamModel | null;
-  device: string;
+  engine: Engine | null;
   stats: WorkerStats;
   metrics: WorkerMetrics;
   log: Logger;
@@ -44,15 +43,15 @@ export class Heartbeat {
   }
 
   private row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
-    const { stats, model } = this.deps;
-    const roles = model ? model.timings.snapshot() : {};
-    if (model) this.deps.metrics.observeRoleTimings(roles);
+    const { stats, engine } = this.deps;
+    const roles = engine ? engine.timings() : {};
+    if (engine) this.deps.metrics.observeRoleTimings(roles);
     const current = [...stats.activeJobs];
     return {
       host: hostname(),
       pid: process.pid,
-      device: this.deps.device,
-      model: model?.manifest.name ?? 'none',
+      device: engine?.device ?? 'cpu',
+      model: engine?.modelName ?? 'none',
       state,
       currentJobId: current[0] ?? null,
       fps: stats.takeFps(),

@@ -1,13 +1,27 @@
 import { runtimeFromEnv, SamModel, type EngineLogger } from '@masklet/engine';
 import { modelManifestPath, type MaskletConfig } from '@masklet/config';
+import type { Engine } from '../engine/engine-port';
+import { InlineEngine } from '../engine/inline-engine';
+import { ThreadEngine } from '../engine/thread-engine';
+import type { Logger } from './logger';
 
-/** Loads the engine model once per process: MASKLET_MODEL or the generated reference model; MASKLET_PROVIDERS and the thread variables (cuda falls back to cpu inside the engine, which logs why). */
-export async function loadWorkerModel(config: MaskletConfig, logger: EngineLogger): Promise<SamModel> {
-  const manifest = modelManifestPath(config);
-  return SamModel.load(manifest, { runtime: runtimeFromEnv({ ...process.env, MASKLET_PROVIDERS: config.MASKLET_PROVIDERS }), logger });
+/**
+ * The worker's engine: MASKLET_MODEL or the generated reference model, with MASKLET_PROVIDERS and the
+ * thread variables (cuda falls back to cpu inside the engine, which logs why); on a thread of its own
+ * unless WORKER_ENGINE_THREAD=false.
+ */
+export async function startWorkerEngine(config: MaskletConfig, log: Logger): Promise<Engine> {
+  const manifestPath = modelManifestPath(config);
+  const runtime = runtimeFromEnv({ ...process.env, MASKLET_PROVIDERS: config.MASKLET_PROVIDERS });
+  if (config.WORKER_ENGINE_THREAD) return ThreadEngine.start({ manifestPath, runtime, log });
+  const logger: EngineLogger = log.child({ component: 'engine' });
+  const model = await SamModel.load(manifestPath, { runtime, logger });
+  return new OwnedInlineEngine(model);
 }
 
-/** 'cpu' or 'cuda:0' (the engine uses device 0 unless told otherwise) — what the heartbeat reports. */
-export function modelDevice(model: SamModel): string {
-  return model.provider === 'cuda' ? 'cuda:0' : 'cpu';
+/** An inline engine whose model this worker loaded, so closing the engine releases it. */
+class OwnedInlineEngine extends InlineEngine {
+  override async close(): Promise<void> {
+    await this.model.release();
+  }
 }

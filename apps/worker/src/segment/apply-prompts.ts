@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Prompt } from '@masklet/db';
-import type { Box, Point, VideoSession } from '@masklet/engine';
+import type { Box, Point } from '@masklet/engine';
 import { decodeRle, fromCocoRle, type BinaryMask } from '@masklet/masks';
+import type { EngineSession } from '../engine/engine-port';
 import { PermanentJobError } from '../runtime/errors';
 
 const PointTuple = z.union([
@@ -49,8 +50,8 @@ function maskOf(p: Prompt, width: number, height: number): BinaryMask {
  * clicks of the object (`appendClicks`, SAM 2's clear_old_points=False); on a tracked frame the engine
  * refines from that frame's previous logits.
  */
-export async function applyPrompts(session: VideoSession, prompts: readonly Prompt[], objectIds: readonly number[], opts: { appendClicks?: boolean } = {}): Promise<number> {
-  const { width, height } = session.source.info;
+export async function applyPrompts(session: EngineSession, prompts: readonly Prompt[], objectIds: readonly number[], opts: { appendClicks?: boolean } = {}): Promise<number> {
+  const { width, height } = session.info;
   const live = new Set(objectIds);
   const groups = new Map<string, { objectId: number; frame: number; points: Point[]; box: Box | null; mask: BinaryMask | null }>();
   for (const p of prompts) {

@@ -1,6 +1,7 @@
-import { captureCheckpoint, restoreSession, VideoSession, type CapturedCheckpoint, type CheckpointSummary, type EncodedCheckpoint } from '@masklet/engine';
+import type { CapturedCheckpoint, CheckpointSummary, EncodedCheckpoint } from '@masklet/engine';
 import { CheckpointStore, correctionPasses, initialPasses, jobFrameRange, jobSessionOptions, plannedFrames, type CheckpointMeta, type FrameRange, type Pass } from '@masklet/masklets';
 import { openVideoFile } from '@masklet/video';
+import type { EngineSession } from '../engine/engine-port';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import type { WorkerContext } from '../runtime/context';
 import { applyPrompts } from './apply-prompts';
@@ -50,7 +51,8 @@ export function roundFrameRange(plan: Pick<RoundPlan, 'options' | 'prompts'>, nu
 /**
  * One propagation round: video from the scratch cache, engine state from a checkpoint or fresh,
  * frames streamed into chunks. After every frame it checks the local cancel set and the shutdown
- * flag, so either stops the job within the frame in flight; what is still buffered is dropped.
+ * flag, so either stops the engine after its frame in flight (an engine thread runs ahead at most to
+ * the end of the chunk); what is still buffered is dropped.
  *
  * Resume: a chunk is flushed as soon as its last frame (in travel order) is done, then the session is
  * checkpointed with the pass and next frame (`progress`), so a checkpoint always matches exactly the
@@ -61,14 +63,14 @@ export function roundFrameRange(plan: Pick<RoundPlan, 'options' | 'prompts'>, nu
  * outputs of its own frames, so checkpointing stays linear in the video's length.
  */
 export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks: RoundHooks): Promise<RoundOutcome> {
-  const model = ctx.model;
-  if (!model) throw new Error('this worker has no model loaded');
+  const engine = ctx.engine;
+  if (!engine) throw new Error('this worker has no engine');
   const jobId = plan.job.id;
   const tenantId = plan.job.tenantId;
   const checkpoints = new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS);
   const cached = await ctx.videos.acquire(plan.video);
   let source: Awaited<ReturnType<typeof openVideoFile>> | null = null;
-  let session: VideoSession | null = null;
+  let session: EngineSession | null = null;
   const sessionOptions = jobSessionOptions(plan.options);
   try {
     source = await openVideoFile(cached.path);
@@ -83,7 +85,6 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       jobId, tenantId, round: plan.round, width, height,
       chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
     });
-    const block = (f: number): number => Math.floor(f / (plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES));
 
     // Where to start: this round's progress checkpoint, else the base round's end state, else fresh.
     let firstPass = 0;
@@ -93,7 +94,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let start: AttemptStart = { resumedFrom: null, checkpointSource: null, baseRound: plan.baseRound };
     const progress = await checkpoints.load(tenantId, jobId, plan.round, 'progress');
     if (progress && progress.meta.pass !== undefined && progress.meta.nextFrame !== undefined && progress.meta.pass < passes.length) {
-      session = await restoreSession(model, source, progress.chain, sessionOptions);
+      session = await engine.open(source, sessionOptions, progress.chain);
       chain.push(...progress.segments);
       firstPass = progress.meta.pass;
       firstFrame = progress.meta.nextFrame;
@@ -104,14 +105,14 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       if (plan.baseRound !== null) {
         const base = await checkpoints.load(tenantId, jobId, plan.baseRound, 'end');
         if (!base) throw new PermanentJobError('checkpoint_missing', `round ${plan.round}: the end checkpoint of round ${plan.baseRound} is gone from Redis and S3`);
-        session = await restoreSession(model, source, base.chain, sessionOptions);
+        session = await engine.open(source, sessionOptions, base.chain);
         chain.push(...base.segments);
         start.checkpointSource = base.source;
         countRestore(ctx, base.source);
-        for (const id of plan.removedObjects) if (session.tracks.has(id)) await session.removeObject(id);
+        await session.removeObjects(plan.removedObjects);
         await applyPrompts(session, plan.prompts, plan.objectIds, { appendClicks: true });
       } else {
-        session = new VideoSession(model, source, sessionOptions);
+        session = await engine.open(source, sessionOptions);
         await applyPrompts(session, plan.prompts, plan.objectIds);
       }
     }
@@ -127,7 +128,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let checkpointsSaved = 0;
     const last: { summary: CheckpointSummary | null } = { summary: null };
     const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>, framesWritten: number, snapshot?: EncodedCheckpoint): Promise<void> => {
-      const { data, summary } = snapshot ?? (await ctx.checkpointEncoder.encode(await captureCheckpoint(session!, { incremental: true })));
+      const { data, summary } = snapshot ?? (await ctx.checkpointEncoder.encode(await session!.capture()));
       chain.push(await checkpoints.saveSegment(tenantId, jobId, plan.round, data));
       await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, chain);
       last.summary = summary;
@@ -158,9 +159,12 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       const pass = passes[pi]!;
       const from = pi === firstPass ? firstFrame : pass.start;
       const step = pass.reverse ? -1 : 1;
-      const it = session.propagate({ startFrame: from, direction: pass.reverse ? 'backward' : 'forward', maxFrames: Math.abs(pass.end - from) });
+      const it = session.propagate({
+        startFrame: from, direction: pass.reverse ? 'backward' : 'forward', maxFrames: Math.abs(pass.end - from), end: pass.end,
+        chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
+      });
       let t0 = performance.now();
-      for await (const result of it) {
+      for await (const { result, boundary } of it) {
         engineMs += performance.now() - t0;
         ctx.stats.frame();
         ctx.metrics.framesProcessed.inc();
@@ -177,13 +181,13 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         const f = result.frame;
         await report(await writer.add(result));
         // Close the chunk as soon as its last frame is done, then checkpoint: the checkpoint's cursor is
-        // exactly the frames written so far.
-        const passEnd = f === pass.end;
-        if (passEnd || block(f + step) !== block(f)) {
+        // exactly the frames written so far. The engine waits at a boundary until answered.
+        if (boundary) {
+          const passEnd = f === pass.end;
           const next = passEnd ? (pi + 1 < passes.length ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start } : null) : { pass: pi, nextFrame: f + step };
           // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
           const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-          const captured: CapturedCheckpoint | null = writer.buffered > 0 && next && resumable ? await captureCheckpoint(session, { incremental: true }) : null;
+          const captured: CapturedCheckpoint | null = await it.boundary(writer.buffered > 0 && next !== null && resumable === true);
           await settle();
           const framesAfter = writer.framesWritten + writer.buffered;
           const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
