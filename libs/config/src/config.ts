@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
   /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
   CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  /** Drop what an accepted round no longer needs (CheckpointStore.prune); false keeps every chain (debugging). */
+  CHECKPOINT_PRUNE: bool.default(true),
   CHECKPOINT_ENCODER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Per-job preview sessions an API process keeps warm (LRU). */
   PREVIEW_SESSIONS: z.coerce.number().int().positive().default(4),
