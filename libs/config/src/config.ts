@@ -90,6 +90,12 @@ const EnvSchema = z.object({
   /** Concurrent previews per tenant (per API process): each runs the model inside the API. */
   MAX_PREVIEWS_PER_TENANT: z.coerce.number().int().positive().default(4),
   /** How often an open event stream re-checks its key: a revoked key's streams end within this time. */
+  /** Dashboard sessions (POST /v1/session): lifetime in Redis and of the cookie. */
+  SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+  /** The session cookie's Secure flag; false only for a dashboard served over plain http off localhost. */
+  SESSION_COOKIE_SECURE: bool.default(true),
+  /** Origins allowed to send cookie-authenticated changes besides the API's own host (comma-separated). */
+  DASHBOARD_ORIGINS: z.string().default(''),
   KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -4,3 +4,4 @@ export * from './exports.schema';
 export * from './export-view';
 export * from './job.schema';
 export * from './video.schema';
+export * from './session.schema';

@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Operator } from '../security/operator';
 import { parseOrThrow } from '../common/zod-validation.pipe';
-import { BULL_BOARD_PATH, SESSION_COOKIE } from './bull-board';
 import { FleetService } from './fleet.service';
 
 const FLEET_PUSH_MS = 2000;
@@ -72,14 +71,6 @@ export class FleetController {
         createdAt: j.createdAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null,
       })),
     };
-  }
-
-  @Post('session')
-  @ApiOperation({ summary: 'Sets an HttpOnly cookie with the caller\'s (operator) key so the browser can open bull-board at /admin/queues' })
-  session(@Req() req: Request, @Res() res: Response): void {
-    const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    res.cookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: BULL_BOARD_PATH, maxAge: 12 * 3600_000 });
-    res.status(204).end();
   }
 
   @Get('tenants')

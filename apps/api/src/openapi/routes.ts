@@ -1,7 +1,7 @@
 // The API's route table: one row per public route, the source of the OpenAPI document
 // (scripts/openapi.ts) and checked against the controllers' routes by test/api/openapi.test.ts.
 import { z } from 'zod';
-import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema, JobListSchema, JobViewSchema, VideoListSchema, VideoViewSchema } from '@masklet/contract';
+import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema, JobListSchema, JobViewSchema, SessionViewSchema, VideoListSchema, VideoViewSchema } from '@masklet/contract';
 import { TenantAnalyticsQuerySchema } from '../analytics/analytics.schema';
 import { BatchBodySchema, JobBodySchema, JobListQuerySchema, MaskletQuerySchema } from '../jobs/job-body.schema';
 import { PreviewBodySchema, PreviewQuerySchema, RoundBodySchema } from '../jobs/round-body.schema';
@@ -80,7 +80,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/admin/fleet', operationId: 'admin.fleet', tag: 'admin', summary: 'Queues, workers and jobs across tenants', responses: { 200: json('fleet') }, errors: [] },
   { method: 'get', path: '/v1/admin/fleet/events', operationId: 'admin.fleetEvents', tag: 'admin', summary: 'Fleet snapshots as server-sent events', responses: { 200: { description: 'SSE stream', mediaType: 'text/event-stream' } }, errors: [] },
   { method: 'get', path: '/v1/admin/jobs', operationId: 'admin.jobs', tag: 'admin', summary: 'Jobs across tenants', responses: { 200: json('jobs') }, errors: [400] },
-  { method: 'post', path: '/v1/admin/session', operationId: 'admin.session', tag: 'admin', summary: 'Set the admin session cookie for the queue board', responses: { 204: { description: 'cookie set' } }, errors: [] },
+  { method: 'post', path: '/v1/session', operationId: 'session.create', tag: 'session', summary: 'Log in: exchanges the API key of the Authorization header for an opaque HttpOnly, Secure, SameSite=Strict session cookie', responses: { 201: json('the session', SessionViewSchema) }, errors: [] },
+  { method: 'get', path: '/v1/session', operationId: 'session.get', tag: 'session', summary: 'Who is logged in (key prefix, tenant, scopes) and until when', responses: { 200: json('the session', SessionViewSchema) }, errors: [] },
+  { method: 'delete', path: '/v1/session', operationId: 'session.delete', tag: 'session', summary: 'Log out: ends the session on the server and clears its cookie', responses: { 204: { description: 'logged out' } }, errors: [] },
   { method: 'get', path: '/v1/admin/tenants', operationId: 'admin.tenants', tag: 'admin', summary: 'Tenants', responses: { 200: json('tenants') }, errors: [] },
   { method: 'post', path: '/v1/admin/jobs/:id/retry', operationId: 'admin.retryJob', tag: 'admin', summary: 'Retry a failed job', responses: { 202: json('the job', JobViewSchema) }, errors: [404, 409] },
 ];
