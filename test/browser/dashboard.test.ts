@@ -136,3 +136,16 @@ test('a click gives a preview at once, and a committed round changes the mask', 
   await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2');
   await shot('round-2');
 });
+
+test('log out ends the session: the old cookie is refused and a reload shows the login page', async () => {
+  const before = (await page.context().cookies()).find((c) => c.name === 'masklet_session')!;
+  assert.equal((await fetch(`${stack.baseUrl}/v1/session`, { headers: { cookie: `masklet_session=${before.value}` } })).status, 200);
+  await page.getByTestId('logout').click();
+  await page.waitForSelector('[data-testid="api-key"]');
+  assert.equal((await page.context().cookies()).find((c) => c.name === 'masklet_session'), undefined, 'the browser dropped the cookie');
+  const reused = await fetch(`${stack.baseUrl}/v1/session`, { headers: { cookie: `masklet_session=${before.value}` } });
+  assert.equal(reused.status, 401, 'the server ended the session');
+  await page.reload();
+  await page.waitForSelector('[data-testid="api-key"]');
+  assert.equal(await page.locator('nav.nav').count(), 0);
+});

@@ -42,6 +42,13 @@ export async function openDashboard(label: string): Promise<Dashboard> {
   await page.getByTestId('api-key').fill(key);
   await page.getByTestId('login').click();
   await page.waitForSelector('nav.nav');
+  // Logged in by an opaque session cookie; the key stays out of the cookie jar and the page's storage.
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'masklet_session');
+  assert.ok(session && session.httpOnly && session.secure && session.sameSite === 'Strict', JSON.stringify(cookies));
+  assert.ok(!JSON.stringify(cookies).includes(key));
+  const storage = await page.evaluate(() => JSON.stringify({ ...(globalThis as unknown as { localStorage: Record<string, string> }).localStorage }));
+  assert.ok(!storage.includes(key), 'the key is not kept in localStorage');
   return {
     stack,
     browser,

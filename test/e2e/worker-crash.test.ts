@@ -1,11 +1,12 @@
 // A worker process SIGKILLed mid-job: another worker takes the job over once its lock lapses and the
-// result has exactly one intact chunk per frame range.
+// result has exactly one intact chunk per frame range, and masks identical (RLE) to an undisturbed run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { testClip } from '../worker/support';
+import { diffMasks, toFrameMasks } from '../rounds/support';
 import { clickJob, meanIouAgainstTruth, startStack, type Stack } from './stack';
 
 const LOCK = { WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000' };
@@ -35,7 +36,7 @@ function spawnWorker(): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-test('SIGKILL mid-job: the job completes elsewhere with no duplicate or corrupt chunks', async () => {
+test('SIGKILL mid-job: the job completes elsewhere with no duplicate or corrupt chunks and masks identical to an undisturbed run', async () => {
   const clip = await testClip(96, 2, 'e2e-crash');
   const { client } = await stack.client('crash');
   const video = await client.uploadVideo(clip.mp4Path!);
@@ -73,4 +74,13 @@ test('SIGKILL mid-job: the job completes elsewhere with no duplicate or corrupt 
   const keys = await stack.env.store.list(`tenants/${final.tenantId}/jobs/${job.id}/`);
   assert.equal(keys.length, chunks.length, 'no stray objects in S3');
   for (const [id, { iou }] of await meanIouAgainstTruth(client, job.id, clip)) assert.ok(iou >= 0.9, `object ${id}: IoU ${iou.toFixed(3)}`);
+
+  // The engine is deterministic and resumes from an exact checkpoint: the same job run undisturbed
+  // gives the same masks, RLE for RLE.
+  const undisturbed = await client.createJob(clickJob(video.id, clip));
+  assert.equal((await client.waitForJob(undisturbed.id, undefined, 180_000)).status, 'SUCCEEDED');
+  const resumed = toFrameMasks(await client.masklets(job.id));
+  const reference = toFrameMasks(await client.masklets(undisturbed.id));
+  assert.equal(resumed.size, 96);
+  assert.deepEqual(diffMasks(resumed, reference), [], 'the resumed job equals an undisturbed run');
 });

@@ -1,10 +1,10 @@
-// Browser side of the Masklet API: Bearer key on every call, an admin's tenant override for job pages,
-// server-sent events read from fetch (EventSource cannot send headers).
+// Browser side of the Masklet API: the session cookie (HttpOnly, set by logging in) goes with every
+// same-origin call, an operator's tenant override for job pages, server-sent events read from fetch.
+import type { SessionView } from '@masklet/contract';
 import type { JobAnalyticsView, SuggestionsView } from './types';
 
 export interface Session {
-  key: string;
-  /** Set when an admin opens another tenant's job. */
+  /** Set when an operator opens another tenant's job. */
   tenantId?: string;
 }
 
@@ -14,6 +14,11 @@ export class ApiError extends Error {
   }
 }
 
+async function apiError(res: Response): Promise<ApiError> {
+  const err = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  return new ApiError(res.status, err?.error?.code ?? `HTTP_${res.status}`, err?.error?.message ?? res.statusText);
+}
+
 export class Api {
   constructor(private readonly session: Session) {}
 
@@ -21,9 +26,27 @@ export class Api {
     return new Api({ ...this.session, tenantId });
   }
 
+  /** Logs in: the key goes to the API once, in a header; what comes back is the session cookie. */
+  static async login(key: string): Promise<SessionView> {
+    const res = await fetch('/v1/session', { method: 'POST', headers: { Authorization: `Bearer ${key}` } });
+    if (!res.ok) throw await apiError(res);
+    return (await res.json()) as SessionView;
+  }
+
+  /** The logged-in session, or null when there is none (expired, logged out, never logged in). */
+  static async current(): Promise<SessionView | null> {
+    const res = await fetch('/v1/session');
+    if (res.status === 401) return null;
+    if (!res.ok) throw await apiError(res);
+    return (await res.json()) as SessionView;
+  }
+
+  logout(): Promise<void> {
+    return this.request<void>('DELETE', '/v1/session');
+  }
+
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return {
-      Authorization: `Bearer ${this.session.key}`,
       ...(this.session.tenantId ? { 'x-masklet-tenant': this.session.tenantId } : {}),
       ...extra,
     };
@@ -35,10 +58,7 @@ export class Api {
       headers: this.headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!res.ok) {
-      const err = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw new ApiError(res.status, err?.error?.code ?? `HTTP_${res.status}`, err?.error?.message ?? res.statusText);
-    }
+    if (!res.ok) throw await apiError(res);
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
@@ -64,10 +84,7 @@ export class Api {
     const form = new FormData();
     form.append('file', file, file.name);
     const res = await fetch(path, { method: 'POST', headers: this.headers(), body: form });
-    if (!res.ok) {
-      const err = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw new ApiError(res.status, err?.error?.code ?? `HTTP_${res.status}`, err?.error?.message ?? res.statusText);
-    }
+    if (!res.ok) throw await apiError(res);
     return (await res.json()) as T;
   }
 

@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
-import { Api, type Session } from './api';
+import { useEffect, useMemo, useState } from 'react';
+import type { SessionView } from '@masklet/contract';
+import { Api } from './api';
 import { LoginPage } from './pages/login';
 import { FleetPage } from './pages/fleet';
 import { JobsPage } from './pages/jobs';
@@ -7,29 +8,19 @@ import { JobPage } from './pages/job';
 import { NewJobPage } from './pages/new-job';
 import { useRoute } from './route';
 
-const STORAGE_KEY = 'masklet.apiKey';
-
 export function App() {
-  const [session, setSession] = useState<Session | null>(() => {
-    const key = window.localStorage.getItem(STORAGE_KEY);
-    return key ? { key } : null;
-  });
+  // undefined while asking the API whether the session cookie is still good.
+  const [session, setSession] = useState<SessionView | null | undefined>(undefined);
   const route = useRoute();
-  const api = useMemo(() => (session ? new Api(session) : null), [session]);
+  const api = useMemo(() => new Api({}), []);
+  useEffect(() => {
+    Api.current().then(setSession, () => setSession(null));
+  }, []);
 
-  if (!api || !session) {
-    return (
-      <LoginPage
-        onLogin={(key) => {
-          window.localStorage.setItem(STORAGE_KEY, key);
-          setSession({ key });
-        }}
-      />
-    );
-  }
+  if (session === undefined) return null;
+  if (session === null) return <LoginPage onLogin={setSession} />;
   const logout = () => {
-    window.localStorage.removeItem(STORAGE_KEY);
-    setSession(null);
+    api.logout().finally(() => setSession(null));
   };
   return (
     <div className="shell">
@@ -40,7 +31,7 @@ export function App() {
         <a href="#/new" data-testid="nav-new" className={route.page === 'new' ? 'active' : ''}>New job</a>
         <a href="/admin/queues" target="_blank" rel="noreferrer">Queues (bull-board)</a>
         <a href="/docs" target="_blank" rel="noreferrer">API docs</a>
-        <button className="link" onClick={logout}>Log out</button>
+        <button className="link" data-testid="logout" onClick={logout}>Log out</button>
       </nav>
       <main>
         {route.page === 'fleet' && <FleetPage api={api} />}

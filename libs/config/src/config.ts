@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
   /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
   CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  /** Drop what an accepted round no longer needs (CheckpointStore.prune); false keeps every chain (debugging). */
+  CHECKPOINT_PRUNE: bool.default(true),
   CHECKPOINT_ENCODER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Run the engine on a worker thread of its own, so the worker's I/O never waits for a graph call nor takes its cycles. */
   WORKER_ENGINE_THREAD: bool.default(true),
@@ -90,6 +92,12 @@ const EnvSchema = z.object({
   /** Concurrent previews per tenant (per API process): each runs the model inside the API. */
   MAX_PREVIEWS_PER_TENANT: z.coerce.number().int().positive().default(4),
   /** How often an open event stream re-checks its key: a revoked key's streams end within this time. */
+  /** Dashboard sessions (POST /v1/session): lifetime in Redis and of the cookie. */
+  SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+  /** The session cookie's Secure flag; false only for a dashboard served over plain http off localhost. */
+  SESSION_COOKIE_SECURE: bool.default(true),
+  /** Origins allowed to send cookie-authenticated changes besides the API's own host (comma-separated). */
+  DASHBOARD_ORIGINS: z.string().default(''),
   KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

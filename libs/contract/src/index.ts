@@ -15,3 +15,4 @@ export * from './round.schema';
 export * from './suggestions.schema';
 export * from './video-preview.schema';
 export * from './video.schema';
+export * from './session.schema';

@@ -17,6 +17,12 @@ import type { ObjectStore } from '@masklet/storage';
  *
  * Segments are written before the pointer that names them, under ids no other attempt uses, so a
  * pointer always names complete segments and a zombie attempt cannot overwrite a live chain.
+ *
+ * Bounded storage: a round's `end` is written as one whole (non-incremental) segment, and once the
+ * round is SUCCEEDED `prune` drops everything else of the job: earlier rounds' pointers and segments,
+ * the round's own per-chunk segments and a failed round's leftovers. A correction round starts from
+ * the latest SUCCEEDED round's end only, so that one segment is all a future round can resume from;
+ * what stays is the session state once (every tracked frame's output of every live object).
  */
 export type CheckpointKind = 'progress' | 'end';
 
@@ -60,8 +66,12 @@ export function checkpointS3Key(tenantId: string, jobId: string, round: number, 
   return `tenants/${tenantId}/checkpoints/${jobId}/rounds/${round}/${kind}.json`;
 }
 
+function checkpointS3Prefix(tenantId: string, jobId: string): string {
+  return `tenants/${tenantId}/checkpoints/${jobId}/`;
+}
+
 function segmentS3Key(tenantId: string, jobId: string, segment: string): string {
-  return `tenants/${tenantId}/checkpoints/${jobId}/segments/${segment}.ckpt`;
+  return `${checkpointS3Prefix(tenantId, jobId)}segments/${segment}.ckpt`;
 }
 
 function isMissing(err: unknown): boolean {
@@ -109,6 +119,38 @@ export class CheckpointStore {
     await this.store.delete(checkpointS3Key(tenantId, jobId, round, kind)).catch((err: unknown) => {
       if (!isMissing(err)) throw err;
     });
+  }
+
+  /**
+   * Keeps only the `end` pointer of `round` and the segments it names, in S3 and Redis (see the file
+   * comment). Call it once the round is SUCCEEDED: before that a retry may still need the base round.
+   * Returns the S3 keys deleted. Without an end pointer for `round` nothing is deleted.
+   */
+  async prune(tenantId: string, jobId: string, round: number): Promise<string[]> {
+    const endKey = checkpointS3Key(tenantId, jobId, round, 'end');
+    let pointer: Pointer;
+    try {
+      pointer = JSON.parse((await this.store.getBuffer(endKey)).toString('utf8')) as Pointer;
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+    const keepS3 = new Set([endKey, ...pointer.segments.map((id) => segmentS3Key(tenantId, jobId, id))]);
+    const doomed = (await this.store.list(checkpointS3Prefix(tenantId, jobId))).filter((k) => !keepS3.has(k));
+    for (const key of doomed) {
+      await this.store.delete(key).catch((err: unknown) => {
+        if (!isMissing(err)) throw err;
+      });
+    }
+    const keepRedis = new Set([checkpointRedisKey(jobId, round, 'end'), ...pointer.segments.map((id) => segmentRedisKey(jobId, id))]);
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `masklet:ckpt:${jobId}:*`, 'COUNT', 500);
+      cursor = next;
+      const drop = keys.filter((k) => !keepRedis.has(k));
+      if (drop.length > 0) await this.redis.del(...drop);
+    } while (cursor !== '0');
+    return doomed;
   }
 
   /** Drops the Redis copies of a pointer and its segments (eviction, tests). */

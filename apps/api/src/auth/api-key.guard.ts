@@ -2,7 +2,10 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { z } from 'zod';
 import { ApiError } from '../common/api-error';
+import type { MaskletConfig } from '@masklet/config';
+import { CONFIG } from '../core/tokens';
 import { AuditLog } from '../security/audit-log';
+import { assertSameOrigin } from '../security/origin-check';
 import type { EarlyAuthedRequest } from '../security/early-auth';
 import { OPERATOR_KEY } from '../security/operator';
 import type { Scope } from './api-key-format';
@@ -34,13 +37,16 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(CONFIG) private readonly config: MaskletConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const auth = (req as EarlyAuthedRequest).authenticated ?? (await this.auth.authenticate(req.headers.authorization));
+    const early = (req as EarlyAuthedRequest).authenticated;
+    const auth = early ?? (await this.auth.authenticateRequest(req.headers));
+    if (!early) assertSameOrigin(req.method, req.headers, auth, this.config);
     const operatorOnly = this.reflector.getAllAndOverride<boolean>(OPERATOR_KEY, targets) ?? false;
     if (operatorOnly && !auth.operator) {
       throw new ApiError(403, 'OPERATOR_ONLY', 'this route is for platform operators (keys created with `cli key:create --operator`); tenant admin keys do not pass');

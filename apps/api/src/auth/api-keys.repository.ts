@@ -10,6 +10,10 @@ export class ApiKeysRepository {
     return this.prisma.apiKey.findUnique({ where: { prefix } });
   }
 
+  findById(id: string): Promise<ApiKey | null> {
+    return this.prisma.apiKey.findUnique({ where: { id } });
+  }
+
   async touch(id: string, at: Date): Promise<void> {
     await this.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
   }

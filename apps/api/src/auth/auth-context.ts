@@ -12,6 +12,8 @@ export interface AuthContext {
   operator: boolean;
   /** The key's own tenant (differs from tenantId when an operator acts inside another tenant). */
   homeTenantId: string;
+  /** Set when the request was authenticated by the dashboard's session cookie (not a key header). */
+  session?: { id: string; expiresAt: string };
 }
 
 export type AuthedRequest = Request & { auth?: AuthContext };

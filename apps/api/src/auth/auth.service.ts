@@ -5,6 +5,7 @@ import { LOGGER } from '../core/tokens';
 import { generateApiKey, hashApiKey, parseApiKey, verifiedPairId, verifyApiKey, type Scope } from './api-key-format';
 import type { AuthContext } from './auth-context';
 import { ApiKeysRepository } from './api-keys.repository';
+import { SessionStore, sessionCookie } from './session-store';
 
 const TOUCH_INTERVAL_MS = 60_000;
 const VERIFIED_CACHE_MAX = 10_000;
@@ -19,7 +20,33 @@ export class AuthService {
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
   ) {}
+
+  /**
+   * A request's caller: the Authorization header when there is one, else the dashboard's session
+   * cookie. Callers authenticated by the cookie carry `session` (their changes need an Origin check).
+   */
+  async authenticateRequest(headers: { authorization?: string; cookie?: string }): Promise<AuthContext> {
+    if (headers.authorization) return this.authenticate(headers.authorization);
+    const id = sessionCookie(headers.cookie);
+    if (!id) return this.authenticate(undefined);
+    const session = await this.sessions.find(id);
+    if (!session) throw new ApiError(401, 'SESSION_EXPIRED', 'the dashboard session expired or was logged out; log in again');
+    const row = await this.keys.findById(session.apiKeyId);
+    if (!row) {
+      await this.sessions.destroy(id);
+      throw new ApiError(401, 'SESSION_EXPIRED', 'the API key of this session no longer exists; log in again');
+    }
+    if (row.revokedAt) {
+      await this.sessions.destroy(id);
+      throw new ApiError(401, 'API_KEY_REVOKED', `API key ${row.prefix} was revoked at ${row.revokedAt.toISOString()}`);
+    }
+    return {
+      tenantId: row.tenantId, homeTenantId: row.tenantId, apiKeyId: row.id, keyPrefix: row.prefix, scopes: row.scopes as Scope[], operator: row.operator,
+      session: { id, expiresAt: session.expiresAt },
+    };
+  }
 
   private dummyHash(): Promise<string> {
     this.dummy ??= hashApiKey(generateApiKey().key);

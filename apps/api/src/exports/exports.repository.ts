@@ -17,6 +17,10 @@ export class ExportsRepository {
     return this.prisma.export.findFirst({ where: { id: exportId, jobId } });
   }
 
+  async videoFilename(videoId: string): Promise<string | null> {
+    return (await this.prisma.video.findUnique({ where: { id: videoId }, select: { filename: true } }))?.filename ?? null;
+  }
+
   rounds(jobId: string): Promise<Pick<Round, 'number' | 'status'>[]> {
     return this.prisma.round.findMany({ where: { jobId }, select: { number: true, status: true }, orderBy: { number: 'asc' } });
   }

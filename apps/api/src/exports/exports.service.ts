@@ -11,6 +11,7 @@ import type { QueueRegistry } from '../core/queues';
 import { LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
 import { parseRange } from './byte-range';
 import { ExportsRepository } from './exports.repository';
+import { contentDisposition, downloadStem } from '../common/content-disposition';
 
 /** How long a presigned download URL (`?redirect=true`) stays valid. */
 const PRESIGN_SECONDS = 15 * 60;
@@ -71,7 +72,8 @@ export class ExportsService {
     const size = Number(row.bytes ?? (await this.store.head(row.s3Key))?.bytes ?? 0);
     const range = parseRange(req.headers.range, size);
     res.setHeader('Content-Type', format.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${job.id}-r${row.round}-${format.fileName}"`);
+    const stem = downloadStem(await this.exports.videoFilename(job.videoId), job.id);
+    res.setHeader('Content-Disposition', contentDisposition('attachment', `${stem}-r${row.round}-${format.fileName}`));
     res.setHeader('Accept-Ranges', 'bytes');
     if (row.sha256) {
       res.setHeader('ETag', `"${row.sha256}"`);

@@ -3,7 +3,6 @@ import type { Request, Response } from 'express';
 import { AdminJobsQuerySchema, type AdminJobList, type FleetSnapshot, type RetriedJob, type TenantSummary } from '@masklet/contract';
 import { Operator } from '../security/operator';
 import { parseOrThrow } from '../common/zod-validation.pipe';
-import { BULL_BOARD_PATH, SESSION_COOKIE } from './bull-board';
 import { FleetService } from './fleet.service';
 
 const FLEET_PUSH_MS = 2000;
@@ -48,13 +47,6 @@ export class FleetController {
   jobs(@Query() query: unknown): Promise<AdminJobList> {
     const q = parseOrThrow(AdminJobsQuerySchema, query);
     return this.fleet.jobs({ tenantId: q.tenant, status: q.status, batchId: q.batch, limit: q.limit });
-  }
-
-  @Post('session')
-  session(@Req() req: Request, @Res() res: Response): void {
-    const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    res.cookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: BULL_BOARD_PATH, maxAge: 12 * 3600_000 });
-    res.status(204).end();
   }
 
   @Get('tenants')

@@ -10,6 +10,7 @@ import { ApiError, badRequest } from '../common/api-error';
 import { OBJECT_STORE, PRISMA } from '../core/tokens';
 import { JobsRepository } from './jobs.repository';
 import { rleBody, writeRleBody } from './masklets-rle-stream';
+import { contentDisposition, downloadStem } from '../common/content-disposition';
 
 interface RoundView {
   round: number;
@@ -49,7 +50,8 @@ export class MaskletsService {
         throw badRequest('PNG_SINGLE_FRAME', 'format=png returns one frame: omit "to" or set to=from+1 (use format=rle for ranges)');
       }
       const png = await this.framePng(job, view, q.from, width, height, keep);
-      res.status(200).type('image/png').setHeader('Content-Disposition', `inline; filename="${String(q.from).padStart(5, '0')}.png"`);
+      const name = `${downloadStem(video.filename, job.id)}-${String(q.from).padStart(5, '0')}.png`;
+      res.status(200).type('image/png').setHeader('Content-Disposition', contentDisposition('inline', name));
       res.end(png);
       return;
     }

@@ -8,7 +8,7 @@ import {
   ExportDownloadQuerySchema, ExportListQuerySchema, ExportListSchema, ExportRequestSchema, ExportViewSchema, FleetSnapshotSchema,
   JobAnalyticsViewSchema, JobBodySchema, JobListQuerySchema, JobListSchema, JobViewSchema, LivenessSchema, MaskletFramesSchema,
   MaskletQuerySchema, OpenApiDocumentSchema, PreviewBodySchema, PreviewQuerySchema, PreviewResultSchema, ReadinessSchema,
-  RegisterVideoBodySchema, RetriedJobSchema, RoundBodySchema, RoundListSchema, RoundViewSchema, SuggestionsQuerySchema,
+  RegisterVideoBodySchema, RetriedJobSchema, RoundBodySchema, RoundListSchema, RoundViewSchema, SessionViewSchema, SuggestionsQuerySchema,
   SuggestionsViewSchema, TenantAnalyticsViewSchema, TenantListSchema, TracksViewSchema, VideoListSchema, VideoPreviewBodySchema,
   VideoPreviewResultSchema, VideoViewSchema,
 } from '@masklet/contract';
@@ -90,7 +90,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/admin/fleet', operationId: 'admin.fleet', tag: 'admin', summary: 'Workers (BUSY / IDLE / STALE / STOPPED), queue counts by state, jobs/min and frames/s per minute of the last hour, recent failed jobs', responses: { 200: json('fleet', FleetSnapshotSchema) }, errors: [] },
   { method: 'get', path: '/v1/admin/fleet/events', operationId: 'admin.fleetEvents', tag: 'admin', summary: 'Server-sent events: a `fleet` snapshot (FleetSnapshot) every 2 s until the client disconnects', responses: { 200: { description: 'SSE stream', mediaType: 'text/event-stream' } }, errors: [] },
   { method: 'get', path: '/v1/admin/jobs', operationId: 'admin.jobs', tag: 'admin', summary: 'Jobs of every tenant, newest first, filtered by tenant, status and batch', description: errors('400 VALIDATION_FAILED / UNKNOWN_FIELD'), query: AdminJobsQuerySchema, responses: { 200: json('jobs', AdminJobListSchema) }, errors: [400] },
-  { method: 'post', path: '/v1/admin/session', operationId: 'admin.session', tag: 'admin', summary: "Set an HttpOnly cookie with the caller's operator key for the queue board at /admin/queues", responses: { 204: { description: 'cookie set' } }, errors: [] },
+  { method: 'post', path: '/v1/session', operationId: 'session.create', tag: 'session', summary: 'Log in: exchanges the API key of the Authorization header for an opaque HttpOnly, Secure, SameSite=Strict session cookie', responses: { 201: json('the session', SessionViewSchema) }, errors: [] },
+  { method: 'get', path: '/v1/session', operationId: 'session.get', tag: 'session', summary: 'Who is logged in (key prefix, tenant, scopes) and until when', responses: { 200: json('the session', SessionViewSchema) }, errors: [] },
+  { method: 'delete', path: '/v1/session', operationId: 'session.delete', tag: 'session', summary: 'Log out: ends the session on the server and clears its cookie', responses: { 204: { description: 'logged out' } }, errors: [] },
   { method: 'get', path: '/v1/admin/tenants', operationId: 'admin.tenants', tag: 'admin', summary: 'Tenants (id, name) for the job filters', responses: { 200: json('tenants', TenantListSchema) }, errors: [] },
   { method: 'post', path: '/v1/admin/jobs/:id/retry', operationId: 'admin.retryJob', tag: 'admin', summary: "Re-queue a FAILED job's current round", description: errors('404 JOB_NOT_FOUND, 409 JOB_NOT_FAILED'), responses: { 202: json('the job, queued again', RetriedJobSchema) }, errors: [404, 409] },
 ];

@@ -5,6 +5,7 @@ import { ApiError } from '../common/api-error';
 import { sendError } from '../common/error-body';
 import type { AuthContext } from '../auth/auth-context';
 import type { AuthService } from '../auth/auth.service';
+import { assertSameOrigin } from './origin-check';
 import { FixedWindowLimiter, type LimitDecision } from './rate-limiter';
 
 /** The API's authenticated surface: every route under it needs a key (health, metrics, docs and /ui/ lie outside). */
@@ -29,9 +30,10 @@ function tooMany(res: Response, d: LimitDecision, what: string): void {
 
 /**
  * Express middleware in front of every body parser: /v1 requests are rate-limited per client address,
- * then authenticated from their headers alone (so a caller without a valid key cannot make the API
+ * then authenticated from their headers alone (key header or session cookie; so a caller without a valid key cannot make the API
  * buffer or parse a body), then rate-limited per key. An address with too many failed key checks gets
- * 429 before any further scrypt runs. The Nest guard reuses the verified context (scopes and the tenant
+ * 429 before any further scrypt runs. Cookie-authenticated changes must come from the dashboard's own
+ * origin (security/origin-check). The Nest guard reuses the verified context (scopes and the tenant
  * override are checked there).
  */
 export function earlyAuth(auth: AuthService, config: MaskletConfig, log: Logger): (req: Request, res: Response, next: NextFunction) => void {
@@ -45,10 +47,16 @@ export function earlyAuth(auth: AuthService, config: MaskletConfig, log: Logger)
     if (!byIp.ok) return tooMany(res, byIp, `more than ${config.RATE_LIMIT_PER_IP} requests per minute from ${ip}`);
     const failed = failures.peek(ip);
     if (!failed.ok) return tooMany(res, failed, `more than ${config.AUTH_FAILURES_PER_IP} failed API key checks per minute from ${ip}`);
-    auth.authenticate(req.headers.authorization).then(
+    auth.authenticateRequest(req.headers).then(
       (ctx) => {
         const byKey = perKey.hit(ctx.apiKeyId);
         if (!byKey.ok) return tooMany(res, byKey, `more than ${config.RATE_LIMIT_PER_KEY} requests per minute with API key ${ctx.keyPrefix}`);
+        try {
+          assertSameOrigin(req.method, req.headers, ctx, config);
+        } catch (err) {
+          const e = err as ApiError;
+          return refuseAndClose(res, e.status, e.code, e.message);
+        }
         (req as EarlyAuthedRequest).authenticated = ctx;
         next();
       },

@@ -29,13 +29,13 @@ class TenantSlots {
 }
 
 /**
- * Ends an event stream once its key stops authenticating (revoked, deleted): the key is re-checked
+ * Ends an event stream once its key stops authenticating (revoked, deleted, the session logged out): it is re-checked
  * every KEY_RECHECK_MS, so revocation reaches open streams within that time, not only new requests.
  */
 function recheckWhileOpen(auth: AuthService, req: Request, res: Response, everyMs: number): void {
-  const header = req.headers.authorization;
+  const headers = { authorization: req.headers.authorization, cookie: req.headers.cookie };
   const timer = setInterval(() => {
-    auth.authenticate(header).catch((err: unknown) => {
+    auth.authenticateRequest(headers).catch((err: unknown) => {
       if (!(err instanceof ApiError) || res.writableEnded) return; // a database hiccup is not a revocation
       clearInterval(timer);
       if (res.headersSent) {

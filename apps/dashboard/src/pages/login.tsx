@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import type { SessionView } from '@masklet/contract';
 import { Api, ApiError } from '../api';
 
-/** Checks the key against the API (operator keys also get the bull-board cookie) before keeping it. */
-export function LoginPage({ onLogin }: { onLogin: (key: string) => void }) {
+/** Exchanges the key for a session cookie (bull-board too accepts it, for operators); the key is not kept. */
+export function LoginPage({ onLogin }: { onLogin: (session: SessionView) => void }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -10,11 +11,9 @@ export function LoginPage({ onLogin }: { onLogin: (key: string) => void }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const api = new Api({ key: key.trim() });
     try {
-      await api.get('/v1/jobs?limit=1');
-      await api.post('/v1/admin/session').catch(() => undefined); // only operator keys get bull-board access
-      onLogin(key.trim());
+      onLogin(await Api.login(key.trim()));
+      setKey('');
     } catch (err) {
       setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
     } finally {

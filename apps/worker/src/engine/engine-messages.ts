@@ -21,7 +21,7 @@ export type EngineRequest =
   | { op: 'propagate'; id: number; sid: number; options: RunOptions }
   /** Answers the run's latest boundary frame (the reply holds the capture, or null). */
   | { op: 'boundary'; id: number; sid: number; capture: boolean }
-  | { op: 'capture'; id: number; sid: number }
+  | { op: 'capture'; id: number; sid: number; whole: boolean }
   | { op: 'close'; id: number; sid: number };
 
 /** Main -> thread, without a reply. */

@@ -45,8 +45,11 @@ export interface EngineSession {
   /** Removes those of the objects the session tracks; returns the ids removed. */
   removeObjects(objectIds: readonly number[]): Promise<number[]>;
   propagate(options: RunOptions): EngineRun;
-  /** The checkpoint state after the last step, incremental over the captures before it. */
-  capture(): Promise<CapturedCheckpoint>;
+  /**
+   * The checkpoint state after the last step: incremental over the captures before it, or with `whole`
+   * one self-contained segment that needs no earlier capture to restore.
+   */
+  capture(options?: { whole?: boolean }): Promise<CapturedCheckpoint>;
   close(): Promise<void>;
 }
 

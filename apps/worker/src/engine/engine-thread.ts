@@ -152,7 +152,7 @@ async function handle(model: SamModel, req: EngineRequest): Promise<{ value: unk
       return undefined; // answered by the run
     }
     case 'capture': {
-      const { capture, transfer } = wireCapture(await captureCheckpoint(opened(req.sid).session, { incremental: true }));
+      const { capture, transfer } = wireCapture(await captureCheckpoint(opened(req.sid).session, { incremental: !req.whole }));
       return { value: capture, transfer };
     }
     case 'close': {

@@ -72,8 +72,8 @@ class InlineSession implements EngineSession {
     });
   }
 
-  capture(): Promise<CapturedCheckpoint> {
-    return captureCheckpoint(this.session, { incremental: true });
+  capture(options: { whole?: boolean } = {}): Promise<CapturedCheckpoint> {
+    return captureCheckpoint(this.session, { incremental: options.whole !== true });
   }
 
   close(): Promise<void> {

@@ -252,8 +252,8 @@ class RemoteSession implements EngineSession {
     return run;
   }
 
-  async capture(): Promise<CapturedCheckpoint> {
-    return fromWireCapture(await this.thread.request<WireCapture>({ op: 'capture', sid: this.sid }));
+  async capture(options: { whole?: boolean } = {}): Promise<CapturedCheckpoint> {
+    return fromWireCapture(await this.thread.request<WireCapture>({ op: 'capture', sid: this.sid, whole: options.whole === true }));
   }
 
   async close(): Promise<void> {

@@ -58,7 +58,7 @@ export function roundFrameRange(plan: Pick<RoundPlan, 'options' | 'prompts'>, nu
  * checkpointed with the pass and next frame (`progress`), so a checkpoint always matches exactly the
  * frames written. A retried attempt restores the latest progress checkpoint, skips the frames whose
  * chunks exist and continues the engine from there; restoring is bit-exact, so the masks equal an
- * uninterrupted run. At the end the `end` checkpoint is saved (a correction round restores it).
+ * uninterrupted run. At the end the `end` checkpoint is saved whole (a correction round restores it).
  * Checkpoints are incremental segments of one chain per job (see CheckpointStore): each chunk adds the
  * outputs of its own frames, so checkpointing stays linear in the video's length.
  */
@@ -204,7 +204,11 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     }
     await settle();
     await report(await writer.flush());
-    await saveCheckpoint({ kind: 'end' }, writer.framesWritten);
+    // The end state as one whole segment: the next round starts from it alone, so once this round is
+    // SUCCEEDED the chain it replaces can be pruned (CheckpointStore.prune).
+    const whole = await ctx.checkpointEncoder.encode(await session.capture({ whole: true }));
+    chain.length = 0;
+    await saveCheckpoint({ kind: 'end' }, writer.framesWritten, whole);
     await checkpoints.delete(tenantId, jobId, plan.round, 'progress');
     return { status: 'succeeded', framesDone: writer.framesWritten, framesTotal, chunks, engineMs, passes, checkpoint: last.summary!, checkpointsSaved };
   } finally {

@@ -3,6 +3,7 @@ import { parsePayload, QUEUES, SEGMENT_BACKOFF_MS, SegmentPayload } from '@maskl
 import type { WorkerContext } from '../runtime/context';
 import { enqueueExports, enqueueWebhook } from '../runtime/enqueue';
 import { asQueueEntryLost, classifyError, INFRASTRUCTURE_MESSAGE, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
+import { CheckpointStore } from '@masklet/masklets';
 import { JobState } from './job-state';
 import { meanIouDelta } from './iou-delta';
 import { propagateRound } from './propagate-round';
@@ -83,6 +84,13 @@ export function segmentProcessor(ctx: WorkerContext) {
       if (!(await state.markSucceeded(outcome.framesDone))) {
         log.warn('job left RUNNING while it ran (cancelled?); results kept, status untouched');
         return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
+      }
+      // The round is accepted: no future round resumes from anything but its end checkpoint.
+      if (ctx.config.CHECKPOINT_PRUNE) {
+        await new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS)
+          .prune(job.tenantId, job.id, plan.round)
+          .then((dropped) => log.info({ dropped: dropped.length }, 'checkpoints pruned'))
+          .catch((err: unknown) => log.warn({ err }, 'checkpoint pruning failed; the next accepted round prunes again'));
       }
       ctx.stats.jobsCompleted++;
       ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
