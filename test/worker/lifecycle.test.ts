@@ -1,7 +1,7 @@
 // Heartbeats, cancellation within a frame, graceful shutdown that hands the job back, and metrics.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRedisConnection, signalCancel } from '@masklet/queue';
+import { createRedisConnection, segmentQueueName, signalCancel } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, waitFor, type TestEnv } from './support';
 
@@ -124,7 +124,7 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
     const released = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
     assert.equal(released.status, 'QUEUED');
     assert.equal((await env.prisma.worker.findUniqueOrThrow({ where: { id: first.id } })).state, 'STOPPED');
-    const bull = await env.queue('segment').getJob(seeded.jobId);
+    const bull = await env.queue(segmentQueueName('masklet-reference')).getJob(seeded.jobId);
     assert.ok(bull, 'still in the queue');
     assert.equal(bull.attemptsMade, 0, 'no attempt consumed');
     const second = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });

@@ -14,7 +14,7 @@ import { createPrismaClient, migrate, type PrismaClient } from '@masklet/db';
 import { parseProviders, SamModel } from '@masklet/engine';
 import { readMaskPng } from '@masklet/masks';
 import { videoKey } from '@masklet/masklets';
-import { createRedisConnection, fairPriority, QUEUES, segmentJobId, segmentJobOptions, type QueueName } from '@masklet/queue';
+import { createRedisConnection, fairPriority, segmentJobId, segmentJobOptions, segmentQueueName, type QueueName } from '@masklet/queue';
 import { createObjectStoreFromEnv, type S3ObjectStore } from '@masklet/storage';
 import { writeSyntheticClip, type SyntheticClipResult } from '@masklet/video';
 import { ensureModel } from '../../models/generator/ensure-model';
@@ -132,10 +132,11 @@ export interface SeededJob {
   videoId: string;
   jobId: string;
   webhookSecret: string;
+  model: string;
 }
 
 /** Rows as the API would create them: tenant, uploaded video, job with one click per object on the first frame. */
-export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { options?: object; webhookUrl?: string; promptFrame?: number } = {}): Promise<SeededJob> {
+export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { options?: object; webhookUrl?: string; promptFrame?: number; model?: string } = {}): Promise<SeededJob> {
   const webhookSecret = randomBytes(16).toString('hex');
   const tenant = await env.prisma.tenant.create({ data: { name: `t-${randomUUID()}`, webhookSecret } });
   const videoId = randomUUID();
@@ -149,7 +150,7 @@ export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { o
   const frame = opts.promptFrame ?? 0;
   const job = await env.prisma.job.create({
     data: {
-      tenantId: tenant.id, videoId, model: 'masklet-reference', options: (opts.options ?? {}) as object, webhookUrl: opts.webhookUrl ?? null,
+      tenantId: tenant.id, videoId, model: opts.model ?? 'masklet-reference', options: (opts.options ?? {}) as object, webhookUrl: opts.webhookUrl ?? null,
       objects: { create: meta.objects.map((o) => ({ objectId: o.id })) },
       prompts: {
         create: meta.objects.map((o) => {
@@ -160,13 +161,13 @@ export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { o
       rounds: { create: { number: 1, direction: ((opts.options as { direction?: string } | undefined)?.direction ?? 'forward') } },
     },
   });
-  return { tenantId: tenant.id, videoId, jobId: job.id, webhookSecret };
+  return { tenantId: tenant.id, videoId, jobId: job.id, webhookSecret, model: job.model };
 }
 
-/** Adds the segment job the way the API does (database id as BullMQ id, fair priority, retries). */
+/** Adds the segment job the way the API does (its model's queue, database id as BullMQ id, fair priority, retries). */
 export async function enqueueSegment(env: TestEnv, seeded: SeededJob): Promise<void> {
   const jobId = segmentJobId(seeded.jobId, 1);
-  await env.queue(QUEUES.segment).add('segment', { jobId: seeded.jobId, tenantId: seeded.tenantId, round: 1 }, segmentJobOptions(jobId, fairPriority(0, 5)));
+  await env.queue(segmentQueueName(seeded.model)).add('segment', { jobId: seeded.jobId, tenantId: seeded.tenantId, round: 1 }, segmentJobOptions(jobId, fairPriority(0, 5)));
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {

@@ -10,6 +10,9 @@ export interface WorkerView {
   pid: number;
   device: string;
   model: string;
+  /** The models it serves and the queues it consumes. */
+  models: string[];
+  queues: string[];
   state: 'BUSY' | 'IDLE' | 'STALE' | 'STOPPED';
   currentJobId: string | null;
   fps: number;

@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { Queue, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { MaskletConfig } from '@masklet/config';
+import { loadModelRegistry, workerModels, type MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { CheckpointEncoder, type SamModel } from '@masklet/engine';
-import { createRedisConnection, QUEUES, type QueueName } from '@masklet/queue';
+import { createRedisConnection, parseQueueKinds, QUEUES, segmentQueueName, workerQueueNames, type QueueKind } from '@masklet/queue';
 import { createObjectStoreFromEnv } from '@masklet/storage';
 import { exportProcessor } from './export/export-processor';
 import { ingestProcessor } from './ingest/ingest-processor';
@@ -24,10 +24,12 @@ import { segmentProcessor } from './segment/segment-processor';
 import { webhookProcessor } from './webhook/webhook-processor';
 
 export interface StartWorkerOptions {
-  /** Queues to consume; default all four. */
-  queues?: readonly QueueName[];
-  /** A model already loaded (tests share one); it is not released on close. */
+  /** Queue kinds to consume; default WORKER_QUEUES. */
+  queues?: readonly QueueKind[];
+  /** A model already loaded (tests share one) to serve instead of WORKER_MODELS; it is not released on close. */
   model?: SamModel;
+  /** Several models already loaded to serve (one segment queue each); not released on close. */
+  models?: readonly SamModel[];
   logger?: Logger;
   workerId?: string;
   /** BullMQ key prefix; default BullMQ's ('bull'), which the API uses too. Tests isolate themselves with their own. */
@@ -51,7 +53,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const startedAt = new Date();
   const workerId = opts.workerId ?? makeWorkerId(startedAt);
   const log = opts.logger ?? createLogger(config.LOG_LEVEL, workerId);
-  const queues = opts.queues ?? [QUEUES.ingest, QUEUES.segment, QUEUES.export, QUEUES.webhook];
+  const kinds = opts.queues ?? parseQueueKinds(config.WORKER_QUEUES);
   const prefix = opts.prefix ? { prefix: opts.prefix } : {};
   const connections: Redis[] = [];
   const connect = (): Redis => {
@@ -62,8 +64,13 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
-  const ownModel = !opts.model && queues.includes(QUEUES.segment);
-  const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
+  const given = opts.models ?? (opts.model ? [opts.model] : null);
+  const serves = kinds.includes(QUEUES.segment);
+  const ownModels = serves && !given;
+  // Installed models are checked before anything loads: a WORKER_MODELS typo fails at once, naming the installed ones.
+  const models: SamModel[] = !serves ? [] : given ? [...given] : await loadServedModels(config, log);
+  const model = models[0] ?? null;
+  const queues = workerQueueNames(kinds, models.map((m) => m.manifest.name));
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
   const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
@@ -93,22 +100,22 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     isStopping: () => stopping,
   };
 
-  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, model, device: model ? modelDevice(model) : 'cpu', stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
+  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, models, queues, device: model ? modelDevice(model) : 'cpu', stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
   await heartbeat.start();
   const reconciler = new QueueReconciler({ prisma, connection: connect(), ...prefix, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS, log: log.child({ component: 'reconciler' }) });
-  if (queues.includes(QUEUES.segment)) reconciler.start();
+  if (serves) reconciler.start();
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
-  // The segment queue takes one job per free slot, in BullMQ priority order (the API's fairPriority):
-  // no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
-  const processors: Record<QueueName, { processor: Processor; concurrency: number }> = {
-    [QUEUES.segment]: { processor: segmentProcessor(ctx), concurrency: config.WORKER_CONCURRENCY },
-    [QUEUES.ingest]: { processor: ingestProcessor(ctx), concurrency: 2 },
-    [QUEUES.export]: { processor: exportProcessor(ctx), concurrency: 1 },
-    [QUEUES.webhook]: { processor: webhookProcessor(ctx), concurrency: 8 },
-  };
+  // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
+  // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
+  const processors = new Map<string, { processor: Processor; concurrency: number }>([
+    ...models.map((m) => [segmentQueueName(m.manifest.name), { processor: segmentProcessor({ ...ctx, model: m }), concurrency: config.WORKER_CONCURRENCY }] as const),
+    [QUEUES.ingest, { processor: ingestProcessor(ctx), concurrency: 2 }],
+    [QUEUES.export, { processor: exportProcessor(ctx), concurrency: 1 }],
+    [QUEUES.webhook, { processor: webhookProcessor(ctx), concurrency: 8 }],
+  ]);
   const workers = queues.map((name) => {
-    const { processor, concurrency } = processors[name];
+    const { processor, concurrency } = processors.get(name)!;
     const w = new Worker(name, processor, {
       connection: connect(),
       ...prefix,
@@ -123,7 +130,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   sweeper.start();
-  log.info({ queues, device: model ? modelDevice(model) : null, model: model?.manifest.name ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  log.info({ queues, device: model ? modelDevice(model) : null, models: models.map((m) => m.manifest.name), concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -139,7 +146,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await videos.clear().catch(() => undefined);
       await ctx.checkpointEncoder.close();
-      if (ownModel && model) await model.release();
+      if (ownModels) await Promise.all(models.map((m) => m.release()));
       await prisma.$disconnect();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       log.info('worker stopped');
@@ -147,4 +154,17 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return closing;
   };
   return { id: workerId, ctx, reconciler, metricsServer, close };
+}
+
+/** WORKER_MODELS (default: the deployment's default model) from the installed models, loaded one after another. */
+async function loadServedModels(config: MaskletConfig, log: Logger): Promise<SamModel[]> {
+  const wanted = workerModels(loadModelRegistry(config), config.WORKER_MODELS);
+  const out: SamModel[] = [];
+  try {
+    for (const m of wanted) out.push(await loadWorkerModel(config, m.manifestPath, log.child({ component: 'engine', model: m.name })));
+  } catch (err) {
+    await Promise.all(out.map((m) => m.release()));
+    throw err;
+  }
+  return out;
 }

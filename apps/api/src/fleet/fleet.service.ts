@@ -19,6 +19,9 @@ export interface WorkerView {
   pid: number;
   device: string;
   model: string;
+  /** The models it serves (one segment queue each) and every queue it consumes. */
+  models: string[];
+  queues: string[];
   state: 'BUSY' | 'IDLE' | 'STALE' | 'STOPPED';
   currentJobId: string | null;
   fps: number;
@@ -86,6 +89,8 @@ export class FleetService {
       pid: w.pid,
       device: w.device,
       model: w.model,
+      models: w.models,
+      queues: w.queues,
       state: w.state === 'STOPPED' ? 'STOPPED' : stale ? 'STALE' : w.state,
       currentJobId: w.currentJobId,
       fps: w.fps,
@@ -116,7 +121,7 @@ export class FleetService {
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
     if (job.status !== 'FAILED') throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} is ${job.status}; only FAILED jobs can be retried`);
     if (!(await this.repo.requeueFailed(job.id, job.currentRound))) throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} changed state while retrying`);
-    const queue = this.queues.get(QUEUES.segment);
+    const queue = this.queues.segmentFor(job.model);
     const id = segmentJobId(job.id, job.currentRound);
     const existing = await queue.getJob(id);
     const state = existing ? await existing.getState() : null;

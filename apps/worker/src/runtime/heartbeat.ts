@@ -9,7 +9,10 @@ export interface HeartbeatDeps {
   prisma: PrismaClient;
   workerId: string;
   startedAt: Date;
-  model: SamModel | null;
+  /** The models it serves (empty without a segment queue). */
+  models: readonly SamModel[];
+  /** The queue names it consumes. */
+  queues: readonly string[];
   device: string;
   stats: WorkerStats;
   metrics: WorkerMetrics;
@@ -42,15 +45,17 @@ export class Heartbeat {
   }
 
   private row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
-    const { stats, model } = this.deps;
-    const roles = model ? model.timings.snapshot() : {};
-    if (model) this.deps.metrics.observeRoleTimings(roles);
+    const { stats, models } = this.deps;
+    const roles = mergedTimings(models);
+    if (models.length) this.deps.metrics.observeRoleTimings(roles);
     const current = [...stats.activeJobs];
     return {
       host: hostname(),
       pid: process.pid,
       device: this.deps.device,
-      model: model?.manifest.name ?? 'none',
+      model: models[0]?.manifest.name ?? 'none',
+      models: models.map((m) => m.manifest.name),
+      queues: [...this.deps.queues],
       state,
       currentJobId: current[0] ?? null,
       fps: stats.takeFps(),
@@ -87,4 +92,18 @@ export class Heartbeat {
     await this.inFlight;
     await this.beat('STOPPED');
   }
+}
+
+/** Per-role inference time summed over the models a worker serves (cumulative, as each model counts). */
+function mergedTimings(models: readonly SamModel[]): Record<string, { calls: number; totalMs: number; meanMs: number }> {
+  const out: Record<string, { calls: number; totalMs: number; meanMs: number }> = {};
+  for (const m of models) {
+    for (const [role, t] of Object.entries(m.timings.snapshot())) {
+      const e = (out[role] ??= { calls: 0, totalMs: 0, meanMs: 0 });
+      e.calls += t.calls;
+      e.totalMs += t.totalMs;
+      e.meanMs = e.calls ? e.totalMs / e.calls : 0;
+    }
+  }
+  return out;
 }
