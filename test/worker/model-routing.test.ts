@@ -3,28 +3,14 @@
 // checkpoint another model wrote. Model B is the reference model's graphs under another manifest name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { parseProviders, SamModel } from '@masklet/engine';
-import { segmentJobId, segmentJobOptions, segmentQueueName, fairPriority } from '@masklet/queue';
-import { ensureModel } from '../../models/generator/ensure-model';
+import { fairPriority, segmentJobId, segmentJobOptions, segmentQueueName } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, waitFor, type TestEnv } from './support';
+import { createTestEnv, enqueueSegment, referenceVariant, seedJob, sharedModel, skip, testClip, waitFor, type TestEnv } from './support';
 
 const MODEL_A = 'masklet-reference';
 const MODEL_B = 'masklet-reference-b';
 const FRAMES = 24;
-
-/** A second installed model: the reference graphs copied beside a manifest named MODEL_B. */
-async function variantModel(): Promise<SamModel> {
-  const source = await ensureModel('reference');
-  const dir = resolve(__dirname, '..', '..', '.tmp', 'test-models', MODEL_B);
-  mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dirname(source)).filter((f) => f.endsWith('.onnx'))) copyFileSync(join(dirname(source), f), join(dir, f));
-  const manifest = JSON.parse(readFileSync(source, 'utf8')) as { name: string };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, name: MODEL_B }, null, 2));
-  return SamModel.load(join(dir, 'manifest.json'), { runtime: { providers: parseProviders(process.env.MASKLET_PROVIDERS) } });
-}
 
 async function jobRow(env: TestEnv, id: string) {
   return env.prisma.job.findUniqueOrThrow({ where: { id } });
@@ -36,7 +22,7 @@ describe('worker: model routing', { skip }, () => {
   const workers: WorkerHandle[] = [];
   before(async () => {
     env = await createTestEnv({ CHUNK_FRAMES: '8' });
-    modelB = await variantModel();
+    modelB = await SamModel.load(await referenceVariant(MODEL_B), { runtime: { providers: parseProviders(process.env.MASKLET_PROVIDERS) } });
   });
   after(async () => {
     for (const w of workers) await w.close();

@@ -2,10 +2,10 @@
 // (a BullMQ prefix per file), S3 (s3rver), ffmpeg and onnxruntime. DATABASE_URL / REDIS_URL / S3_*
 // come from `node scripts/test.mjs` (which starts the services) or, when run directly with
 // `node --import tsx --test`, from .tmp/services/env written by `node scripts/services.mjs up`.
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -108,6 +108,20 @@ let modelPromise: Promise<SamModel> | null = null;
 export function sharedModel(): Promise<SamModel> {
   modelPromise ??= ensureModel('reference').then((m) => SamModel.load(m, { runtime: { providers: parseProviders(process.env.MASKLET_PROVIDERS) } }));
   return modelPromise;
+}
+
+/**
+ * A second installed model for routing tests: the reference graphs copied beside a manifest of another
+ * name (real graphs, so a worker can load and run it). Returns its manifest path.
+ */
+export async function referenceVariant(name: string): Promise<string> {
+  const source = await ensureModel('reference');
+  const dir = join(ROOT, '.tmp', 'test-models', name);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dirname(source)).filter((f) => f.endsWith('.onnx'))) copyFileSync(join(dirname(source), f), join(dir, f));
+  const manifest = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify({ ...manifest, name }, null, 2)}\n`);
+  return join(dir, 'manifest.json');
 }
 
 const clips = new Map<string, Promise<SyntheticClipResult>>();

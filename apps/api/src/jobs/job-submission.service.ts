@@ -98,7 +98,11 @@ export class JobSubmissionService {
   /** Each job on its model's segment queue, so only a worker that has the model takes it. */
   private async enqueue(tenantId: string, jobs: InsertedJob[]): Promise<void> {
     const byModel = new Map<string, InsertedJob[]>();
-    for (const j of jobs) byModel.set(j.model, [...(byModel.get(j.model) ?? []), j]);
+    for (const j of jobs) {
+      const list = byModel.get(j.model);
+      if (list) list.push(j);
+      else byModel.set(j.model, [j]);
+    }
     for (const [model, list] of byModel) await this.enqueueOn(this.queues.segmentFor(model), tenantId, list);
   }
 
