@@ -135,6 +135,14 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
       }, 120_000);
       assert.equal(job.workerId, second.id);
       assert.equal(job.framesDone, FRAMES);
+      // The checkpoint the first worker wrote at its last chunk is handed over: the second resumes there, not at frame 0.
+      const round = await env.prisma.round.findUniqueOrThrow({ where: { jobId_number: { jobId: seeded.jobId, number: 1 } } });
+      const attempts = (round.stats as { attempts: { workerId: string; resumedFrom: { frame: number; framesWritten: number } | null; checkpointSource: string | null }[] }).attempts;
+      assert.deepEqual(attempts.map((a) => a.workerId), [first.id, second.id]);
+      assert.equal(attempts[0]!.resumedFrom, null);
+      const handed = attempts[1]!;
+      assert.ok(handed.resumedFrom && handed.resumedFrom.framesWritten >= 8 && handed.resumedFrom.framesWritten <= released.framesDone, JSON.stringify(handed));
+      assert.match(String(handed.checkpointSource), /^(redis|s3)$/);
       const rows = await env.prisma.maskletChunk.findMany({ where: { jobId: seeded.jobId }, orderBy: { startFrame: 'asc' } });
       assert.equal(rows.length, Math.ceil(FRAMES / 8));
       assert.deepEqual(rows.map((r) => r.startFrame), Array.from({ length: rows.length }, (_, i) => i * 8));
