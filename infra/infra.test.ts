@@ -5,12 +5,16 @@
  * - template blocks balance and every `include` has a `define`;
  * - the chart's environment (config, secrets.keys, literal env names) only names variables of
  *   libs/config/src/config.ts's schema, and the schema's required variables are supplied;
+ * - worker pools: values.worker.pools consume only queue kinds of libs/queue and together all of them, and the
+ *   templates spell the kinds and the segment queue names as libs/queue does;
  * - the Dockerfile has the promised stages, entrypoint roles, non-root user and ffmpeg;
  * - .dockerignore keeps host state out without hiding what the Dockerfile copies;
  * - values.yaml validates against values.schema.json, which rejects typos and wrong types;
  * - alert rules and the Grafana dashboard query only metrics the code registers; probes and network
  *   policies name container ports the deployments declare.
- * Not verified here: Go-template rendering itself (no helm binary), and Kubernetes admission of the output.
+ * Nothing here renders the templates (there is no Go template engine): template logic (the per-pool
+ * loop, the KEDA query's escaping, `fail` guards) is checked by its text only; `helm template` and
+ * `helm lint` on a machine with helm are what prove it renders, and Kubernetes admission of the output.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +22,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { QUEUE_KINDS, segmentQueueName } from '@masklet/queue';
 
 const ROOT = resolve(__dirname, '..');
 const CHART = join(ROOT, 'infra', 'helm', 'masklet');
@@ -162,7 +167,8 @@ test('worker chart settings: GPU limit, GPU placement, grace period, model volum
   assert.doesNotMatch(workerTpl, /^\s*(preStop|lifecycle):/m, 'the worker relies on SIGTERM alone (no preStop hook)');
   assert.match(workerTpl, /- worker\b/);
   assert.match(workerTpl, /prometheus\.io\/scrape/);
-  assert.match(read(join(TEMPLATES, '_helpers.tpl')), /name: MASKLET_MODEL/);
+  assert.match(read(join(TEMPLATES, '_helpers.tpl')), /name: MASKLET_MODELS\n/);
+  assert.match(read(join(TEMPLATES, '_helpers.tpl')), /name: MASKLET_DEFAULT_MODEL\n/);
   const apiTpl = read(join(TEMPLATES, 'api-deployment.yaml'));
   assert.match(apiTpl, /- api\b/);
   assert.match(apiTpl, /path: \/healthz/);
@@ -172,6 +178,53 @@ test('worker chart settings: GPU limit, GPU placement, grace period, model volum
   assert.match(job, /helm\.sh\/hook: pre-install,pre-upgrade/);
   assert.match(job, /args: \["migrate"\]/);
   assert.ok(existsSync(join(TEMPLATES, 'worker-hpa.yaml')));
+});
+
+test('worker pools: each consumes queue kinds of libs/queue, together all of them; GPU only on the segment pool', () => {
+  const worker = values.worker as Yaml;
+  const pools = worker.pools as Yaml[];
+  assert.ok(Array.isArray(pools) && pools.length >= 2, 'values.worker.pools lists the pools');
+  const names = pools.map((p) => String(p.name));
+  assert.equal(new Set(names).size, names.length, `pool names repeat: ${names.join(', ')}`);
+  for (const pool of pools) {
+    assert.match(String(pool.name), /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'pool names are short DNS labels');
+    const queues = pool.queues as string[];
+    assert.ok(Array.isArray(queues) && queues.length > 0, `pool ${pool.name} has queues`);
+    for (const q of queues) assert.ok((QUEUE_KINDS as readonly string[]).includes(q), `pool ${pool.name}: ${q} is not a queue kind of libs/queue`);
+    const segment = queues.includes('segment');
+    assert.equal(pool.gpu, segment, `pool ${pool.name}: a GPU exactly when it segments`);
+    if (!segment) assert.ok(!pool.models || (pool.models as unknown[]).length === 0, `pool ${pool.name} lists models without segmenting`);
+  }
+  assert.deepEqual([...new Set(pools.flatMap((p) => p.queues as string[]))].sort(), [...QUEUE_KINDS].sort(), 'every queue kind has a pool');
+  const segmentPools = pools.filter((p) => (p.queues as string[]).includes('segment'));
+  assert.deepEqual(segmentPools.map((p) => p.queues), [['segment']], 'the default segment pool does nothing else');
+
+  const tpl = read(join(TEMPLATES, 'worker-deployment.yaml'));
+  const helpers = read(join(TEMPLATES, '_helpers.tpl'));
+  // The kinds the templates check pools against are libs/queue's, in its order.
+  for (const text of [tpl, helpers]) {
+    const kinds = /list ((?:"[a-z]+" ?)+)\)?\)? *(?:\}\}|\))/.exec(text.slice(text.indexOf('"ingest"') - 6));
+    assert.ok(kinds, 'a list of queue kinds in the template');
+    assert.deepEqual(kinds[1]!.trim().split(' ').map((k) => JSON.parse(k) as string), [...QUEUE_KINDS]);
+  }
+  assert.equal(segmentQueueName('m'), 'segment.m');
+  assert.match(helpers, /printf "segment\.%s" \./, 'segment queue names as segmentQueueName spells them');
+  assert.match(tpl, /\{\{- range \$pool := \.Values\.worker\.pools \}\}/, 'one Deployment per pool');
+  assert.match(tpl, /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}/);
+  assert.match(tpl, /masklet\.io\/pool: \{\{ \$pool\.name \}\}\n  template:/, 'the selector tells pools apart');
+  assert.match(tpl, /- name: WORKER_QUEUES\n\s+value: \{\{ join "," \$pool\.queues \| quote \}\}/);
+  assert.match(tpl, /- name: WORKER_MODELS\n\s+value: \{\{ include "masklet\.poolModels" \$ctx \| quote \}\}/);
+  assert.match(tpl, /\$gpu := and \$gpuPool \$\.Values\.worker\.gpu\.enabled/);
+  assert.match(tpl, /\{\{- if \$gpu \}\}\n\s+- name: MASKLET_PROVIDERS/, 'cuda only on GPU pools');
+  assert.match(tpl, /\{\{- if \$gpu \}\}\n\s+\{\{- \$limits := default/, 'GPU limit only on GPU pools');
+  for (const f of ['worker-scaledobject.yaml', 'worker-hpa.yaml']) {
+    const t = read(join(TEMPLATES, f));
+    assert.match(t, /\{\{- range \$pool := \.Values\.worker\.pools \}\}/, `${f}: one autoscaler per pool`);
+    assert.match(t, /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}\n/, `${f} targets the pool's Deployment`);
+  }
+  assert.match(read(join(TEMPLATES, 'worker-scaledobject.yaml')), /masklet_queue_jobs\{queue=~\\"%s\\",state=~\\"waiting\|prioritized\|active\\"\}.*include "masklet\.poolQueueRegex" \$ctx/);
+  assert.match(read(join(TEMPLATES, 'worker-hpa.yaml')), /key: queue\n\s+operator: In[\s\S]*include "masklet\.poolQueueNames" \$ctx/);
+  assert.ok(!('query' in (worker.keda as Yaml)), 'the KEDA query is built per pool, not a single value');
 });
 
 test('redis in the chart and in local services keeps its queues: AOF fsynced every second on a volume', () => {

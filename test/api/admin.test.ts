@@ -21,7 +21,7 @@ test('fleet, admin job list and tenants need an operator key', async () => {
   }
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   assert.equal(fleet.status, 200);
-  assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), ['export', 'ingest', 'segment', 'webhook']);
+  assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), ['export', 'ingest', 'segment.masklet-reference', 'webhook']);
   assert.equal(fleet.body.throughput.length, 60, 'one point per minute of the last hour');
   assert.ok(Array.isArray(fleet.body.workers) && Array.isArray(fleet.body.failedJobs));
 });

@@ -76,7 +76,7 @@ test('healthz, readyz, metrics and docs need no key; unknown routes are JSON 404
   const m = await call(api, 'GET', '/metrics', { key: null });
   assert.equal(m.status, 200);
   assert.match(m.body, /masklet_http_request_duration_seconds_bucket\{.*route="\/readyz"/);
-  assert.match(m.body, /masklet_queue_jobs\{queue="segment",state="waiting"\}/);
+  assert.match(m.body, /masklet_queue_jobs\{queue="segment\.masklet-reference",state="waiting"\}/);
   const d = await call(api, 'GET', '/docs-json', { key: null });
   assert.equal(d.status, 200);
   assert.ok(d.body.paths['/v1/jobs'], 'OpenAPI lists /v1/jobs');

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
-import { fairPriority, QUEUES } from '@masklet/queue';
+import { fairPriority, segmentQueueName } from '@masklet/queue';
 import { call, jobBody, startApi, uploadClip, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -10,7 +10,7 @@ let segment: Queue;
 before(async () => {
   api = await startApi('batches');
   videoId = (await uploadClip(api)).id;
-  segment = new Queue(QUEUES.segment, { connection: api.redis });
+  segment = new Queue(segmentQueueName('masklet-reference'), { connection: api.redis });
 });
 after(async () => {
   await segment?.close();

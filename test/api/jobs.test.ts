@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import { CHUNK_FORMAT, chunkKey, encodeChunk, packTrackStats } from '@masklet/masklets';
 import { createMask, readMaskPng, toCocoRle } from '@masklet/masks';
-import { fairPriority, QUEUES, segmentJobId } from '@masklet/queue';
+import { fairPriority, segmentJobId, segmentQueueName } from '@masklet/queue';
 import { call, jobBody, startApi, uploadClip, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -12,7 +12,7 @@ let segment: Queue;
 before(async () => {
   api = await startApi('jobs');
   video = await uploadClip(api);
-  segment = new Queue(QUEUES.segment, { connection: api.redis });
+  segment = new Queue(segmentQueueName('masklet-reference'), { connection: api.redis });
 });
 after(async () => {
   await segment?.close();

@@ -51,7 +51,7 @@ test('the fleet page shows the live worker and queue counts, updated without a r
   const job = await client.createJob(clickJob(video.id, clip));
   await client.waitForJob(job.id);
   await page.waitForFunction(() => {
-    const cell = document.querySelector('[data-testid="queue-segment"] td[data-state="completed"]');
+    const cell = document.querySelector('[data-testid="queue-segment.masklet-reference"] td[data-state="completed"]');
     return cell !== null && Number(cell.textContent) >= 1;
   }, undefined, { timeout: 20_000 });
   assert.notEqual(await page.getByTestId('fleet-updated').innerText(), first, 'the snapshot time moved on by itself');

@@ -2,7 +2,7 @@
 // worker's reconciler re-adds it, and the masks are byte-identical to an undisturbed run.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QUEUES, segmentJobId } from '@masklet/queue';
+import { segmentJobId, segmentQueueName } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, type TestEnv } from '../worker/support';
 import { jobFinished, jobMasks, jobRunning } from './support';
@@ -40,7 +40,7 @@ describe('faults: segment queue entries lost in Redis', { skip }, () => {
 
   test('a QUEUED job BullMQ never held is left alone within the grace period, then re-added once and run', async () => {
     const seeded = await seedJob(env, await testClip(FRAMES, 2, clipSeed));
-    const queue = env.queue(QUEUES.segment);
+    const queue = env.queue(segmentQueueName('masklet-reference'));
     assert.equal(await worker.reconciler.reconcileOnce(), 0, 'a row younger than the grace period may be mid-enqueue');
     assert.equal(await queue.getJob(segmentJobId(seeded.jobId, 1)), undefined);
     const job = await finished(seeded.jobId);
@@ -55,7 +55,7 @@ describe('faults: segment queue entries lost in Redis', { skip }, () => {
     await enqueueSegment(env, seeded);
     await jobRunning(env, seeded.jobId);
     // What a Redis restarted without its AOF leaves: no entry, no lock, no queue keys.
-    await env.queue(QUEUES.segment).obliterate({ force: true });
+    await env.queue(segmentQueueName('masklet-reference')).obliterate({ force: true });
     const job = await finished(seeded.jobId);
     assert.equal(job.status, 'SUCCEEDED', `${job.errorCode}: ${job.error}`);
     assert.deepEqual(await masks(seeded.jobId), reference);

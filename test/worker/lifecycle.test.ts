@@ -1,7 +1,7 @@
 // Heartbeats, cancellation within a frame, graceful shutdown that hands the job back, and metrics.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRedisConnection, signalCancel } from '@masklet/queue';
+import { createRedisConnection, segmentQueueName, signalCancel } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { createTestEnv, enqueueSegment, seedJob, sharedEngine, skip, testClip, waitFor, type TestEnv } from './support';
 
@@ -124,7 +124,7 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
     const released = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
     assert.equal(released.status, 'QUEUED');
     assert.equal((await env.prisma.worker.findUniqueOrThrow({ where: { id: first.id } })).state, 'STOPPED');
-    const bull = await env.queue('segment').getJob(seeded.jobId);
+    const bull = await env.queue(segmentQueueName('masklet-reference')).getJob(seeded.jobId);
     assert.ok(bull, 'still in the queue');
     assert.equal(bull.attemptsMade, 0, 'no attempt consumed');
     const second = await startWorker(env.config, { engine: await sharedEngine(), prefix: env.prefix, queues: ['segment'] });
@@ -135,6 +135,14 @@ describe('worker: heartbeat, cancel, shutdown', { skip }, () => {
       }, 120_000);
       assert.equal(job.workerId, second.id);
       assert.equal(job.framesDone, FRAMES);
+      // The checkpoint the first worker wrote at its last chunk is handed over: the second resumes there, not at frame 0.
+      const round = await env.prisma.round.findUniqueOrThrow({ where: { jobId_number: { jobId: seeded.jobId, number: 1 } } });
+      const attempts = (round.stats as { attempts: { workerId: string; resumedFrom: { frame: number; framesWritten: number } | null; checkpointSource: string | null }[] }).attempts;
+      assert.deepEqual(attempts.map((a) => a.workerId), [first.id, second.id]);
+      assert.equal(attempts[0]!.resumedFrom, null);
+      const handed = attempts[1]!;
+      assert.ok(handed.resumedFrom && handed.resumedFrom.framesWritten >= 8 && handed.resumedFrom.framesWritten <= released.framesDone, JSON.stringify(handed));
+      assert.match(String(handed.checkpointSource), /^(redis|s3)$/);
       const rows = await env.prisma.maskletChunk.findMany({ where: { jobId: seeded.jobId }, orderBy: { startFrame: 'asc' } });
       assert.equal(rows.length, Math.ceil(FRAMES / 8));
       assert.deepEqual(rows.map((r) => r.startFrame), Array.from({ length: rows.length }, (_, i) => i * 8));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeChunk, unpackTrackStats } from '@masklet/masklets';
 import { fromCocoRle, toCocoRle } from '@masklet/masks';
+import { segmentQueueName } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { createTestEnv, enqueueSegment, iou, seedJob, sharedModel, skip, testClip, truthMask, waitFor, type TestEnv } from './support';
 
@@ -103,7 +104,7 @@ describe('worker: segment queue', { skip }, () => {
 
     // What a crashed worker leaves behind: the job RUNNING, BullMQ handing it out again.
     await env.prisma.job.update({ where: { id: seeded.jobId }, data: { status: 'RUNNING' } });
-    await env.queue('segment').remove(seeded.jobId);
+    await env.queue(segmentQueueName('masklet-reference')).remove(seeded.jobId);
     await enqueueSegment(env, seeded);
     await waitFor('second run', async () => (await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } })).attempts === 2 || null);
     const job = await finished(seeded.jobId);

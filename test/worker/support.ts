@@ -2,10 +2,10 @@
 // (a BullMQ prefix per file), S3 (s3rver), ffmpeg and onnxruntime. DATABASE_URL / REDIS_URL / S3_*
 // come from `node scripts/test.mjs` (which starts the services) or, when run directly with
 // `node --import tsx --test`, from .tmp/services/env written by `node scripts/services.mjs up`.
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -14,7 +14,7 @@ import { createPrismaClient, migrate, type PrismaClient } from '@masklet/db';
 import { parseProviders, SamModel } from '@masklet/engine';
 import { readMaskPng } from '@masklet/masks';
 import { videoKey } from '@masklet/masklets';
-import { createRedisConnection, fairPriority, QUEUES, segmentJobId, segmentJobOptions, type QueueName } from '@masklet/queue';
+import { createRedisConnection, fairPriority, segmentJobId, segmentJobOptions, segmentQueueName, type QueueName } from '@masklet/queue';
 import { createObjectStoreFromEnv, type S3ObjectStore } from '@masklet/storage';
 import { writeSyntheticClip, type SyntheticClipResult } from '@masklet/video';
 import { ThreadEngine } from '../../apps/worker/src/engine/thread-engine';
@@ -121,6 +121,20 @@ export function sharedEngine(): Promise<ThreadEngine> {
   return enginePromise;
 }
 
+/**
+ * A second installed model for routing tests: the reference graphs copied beside a manifest of another
+ * name (real graphs, so a worker can load and run it). Returns its manifest path.
+ */
+export async function referenceVariant(name: string): Promise<string> {
+  const source = await ensureModel('reference');
+  const dir = join(ROOT, '.tmp', 'test-models', name);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dirname(source)).filter((f) => f.endsWith('.onnx'))) copyFileSync(join(dirname(source), f), join(dir, f));
+  const manifest = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify({ ...manifest, name }, null, 2)}\n`);
+  return join(dir, 'manifest.json');
+}
+
 const clips = new Map<string, Promise<SyntheticClipResult>>();
 /** A small synthetic clip with exactly known masks, generated once per process. */
 export function testClip(frames = 48, objects = 2, seed = 'worker-test'): Promise<SyntheticClipResult> {
@@ -143,10 +157,11 @@ export interface SeededJob {
   videoId: string;
   jobId: string;
   webhookSecret: string;
+  model: string;
 }
 
 /** Rows as the API would create them: tenant, uploaded video, job with one click per object on the first frame. */
-export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { options?: object; webhookUrl?: string; promptFrame?: number } = {}): Promise<SeededJob> {
+export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { options?: object; webhookUrl?: string; promptFrame?: number; model?: string } = {}): Promise<SeededJob> {
   const webhookSecret = randomBytes(16).toString('hex');
   const tenant = await env.prisma.tenant.create({ data: { name: `t-${randomUUID()}`, webhookSecret } });
   const videoId = randomUUID();
@@ -160,7 +175,7 @@ export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { o
   const frame = opts.promptFrame ?? 0;
   const job = await env.prisma.job.create({
     data: {
-      tenantId: tenant.id, videoId, model: 'masklet-reference', options: (opts.options ?? {}) as object, webhookUrl: opts.webhookUrl ?? null,
+      tenantId: tenant.id, videoId, model: opts.model ?? 'masklet-reference', options: (opts.options ?? {}) as object, webhookUrl: opts.webhookUrl ?? null,
       objects: { create: meta.objects.map((o) => ({ objectId: o.id })) },
       prompts: {
         create: meta.objects.map((o) => {
@@ -171,13 +186,13 @@ export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { o
       rounds: { create: { number: 1, direction: ((opts.options as { direction?: string } | undefined)?.direction ?? 'forward') } },
     },
   });
-  return { tenantId: tenant.id, videoId, jobId: job.id, webhookSecret };
+  return { tenantId: tenant.id, videoId, jobId: job.id, webhookSecret, model: job.model };
 }
 
-/** Adds the segment job the way the API does (database id as BullMQ id, fair priority, retries). */
+/** Adds the segment job the way the API does (its model's queue, database id as BullMQ id, fair priority, retries). */
 export async function enqueueSegment(env: TestEnv, seeded: SeededJob): Promise<void> {
   const jobId = segmentJobId(seeded.jobId, 1);
-  await env.queue(QUEUES.segment).add('segment', { jobId: seeded.jobId, tenantId: seeded.tenantId, round: 1 }, segmentJobOptions(jobId, fairPriority(0, 5)));
+  await env.queue(segmentQueueName(seeded.model)).add('segment', { jobId: seeded.jobId, tenantId: seeded.tenantId, round: 1 }, segmentJobOptions(jobId, fairPriority(0, 5)));
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {

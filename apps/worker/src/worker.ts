@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { Queue, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { MaskletConfig } from '@masklet/config';
+import { loadModelRegistry, workerModels, type MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { CheckpointEncoder, type SamModel } from '@masklet/engine';
-import { createRedisConnection, QUEUES, type QueueName } from '@masklet/queue';
+import { createRedisConnection, parseQueueKinds, QUEUES, segmentQueueName, workerQueueNames, type QueueKind } from '@masklet/queue';
 import { createObjectStoreFromEnv } from '@masklet/storage';
 import type { Engine } from './engine/engine-port';
 import { InlineEngine } from './engine/inline-engine';
@@ -29,11 +29,13 @@ import { webhookProcessor } from './webhook/webhook-processor';
 const MISSED_HEARTBEATS = 5;
 
 export interface StartWorkerOptions {
-  /** Queues to consume; default all four. */
-  queues?: readonly QueueName[];
-  /** A model already loaded (tests share one): the engine runs on the calling thread; the model is not released on close. */
+  /** Queue kinds to consume; default WORKER_QUEUES. */
+  queues?: readonly QueueKind[];
+  /** A model already loaded (tests share one): its engine runs on the calling thread; the model is not released on close. */
   model?: SamModel;
-  /** An engine already started (tests share one engine thread); it is not closed on close. Wins over `model`. */
+  /** Several models already loaded to serve (one segment queue each), inline like `model`. */
+  models?: readonly SamModel[];
+  /** An engine already started (tests share one engine thread); it is not closed on close. Wins over `model(s)`. */
   engine?: Engine;
   logger?: Logger;
   workerId?: string;
@@ -58,7 +60,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const startedAt = new Date();
   const workerId = opts.workerId ?? makeWorkerId(startedAt);
   const log = opts.logger ?? createLogger(config.LOG_LEVEL, workerId);
-  const queues = opts.queues ?? [QUEUES.ingest, QUEUES.segment, QUEUES.export, QUEUES.webhook];
+  const kinds = opts.queues ?? parseQueueKinds(config.WORKER_QUEUES);
   const prefix = opts.prefix ? { prefix: opts.prefix } : {};
   const connections: Redis[] = [];
   const connect = (): Redis => {
@@ -69,8 +71,13 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
-  const shared = opts.engine ?? (opts.model ? new InlineEngine(opts.model) : null);
-  const engine: Engine | null = shared ?? (queues.includes(QUEUES.segment) ? await startWorkerEngine(config, log) : null);
+  const givenModels = opts.models ?? (opts.model ? [opts.model] : null);
+  const given: Engine[] | null = opts.engine ? [opts.engine] : givenModels ? givenModels.map((m) => new InlineEngine(m)) : null;
+  const serves = kinds.includes(QUEUES.segment);
+  // Installed models are checked before anything loads: a WORKER_MODELS typo fails at once, naming the installed ones.
+  const engines: Engine[] = !serves ? [] : given ?? (await startServedEngines(config, log));
+  const ownEngines = serves && !given;
+  const queues = workerQueueNames(kinds, engines.map((e) => e.modelName));
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
   const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
@@ -87,7 +94,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     prisma,
     store,
     redis,
-    engine,
+    engine: null,
     checkpointEncoder: new CheckpointEncoder({ nice: config.CHECKPOINT_ENCODER_NICE, onFallback: (reason) => log.warn({ reason }, 'checkpoint encoder thread unavailable; encoding on the libuv pool') }),
     videos,
     cancels,
@@ -100,22 +107,22 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     isStopping: () => stopping,
   };
 
-  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, engine, stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
+  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, engines, queues, stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
   await heartbeat.start();
   const reconciler = new QueueReconciler({ prisma, connection: connect(), ...prefix, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS, log: log.child({ component: 'reconciler' }) });
-  if (queues.includes(QUEUES.segment)) reconciler.start();
+  if (serves) reconciler.start();
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
-  // The segment queue takes one job per free slot, in BullMQ priority order (the API's fairPriority):
-  // no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
-  const processors: Record<QueueName, { processor: Processor; concurrency: number }> = {
-    [QUEUES.segment]: { processor: segmentProcessor(ctx), concurrency: config.WORKER_CONCURRENCY },
-    [QUEUES.ingest]: { processor: ingestProcessor(ctx), concurrency: 2 },
-    [QUEUES.export]: { processor: exportProcessor(ctx), concurrency: 1 },
-    [QUEUES.webhook]: { processor: webhookProcessor(ctx), concurrency: 8 },
-  };
+  // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
+  // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
+  const processors = new Map<string, { processor: Processor; concurrency: number }>([
+    ...engines.map((e) => [segmentQueueName(e.modelName), { processor: segmentProcessor({ ...ctx, engine: e }), concurrency: config.WORKER_CONCURRENCY }] as const),
+    [QUEUES.ingest, { processor: ingestProcessor(ctx), concurrency: 2 }],
+    [QUEUES.export, { processor: exportProcessor(ctx), concurrency: 1 }],
+    [QUEUES.webhook, { processor: webhookProcessor(ctx), concurrency: 8 }],
+  ]);
   const workers = queues.map((name) => {
-    const { processor, concurrency } = processors[name];
+    const { processor, concurrency } = processors.get(name)!;
     const w = new Worker(name, processor, {
       connection: connect(),
       ...prefix,
@@ -134,7 +141,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   });
   const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   sweeper.start();
-  log.info({ queues, device: engine?.device ?? null, model: engine?.modelName ?? null, engine: engine?.kind ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  log.info({ queues, device: engines[0]?.device ?? null, models: engines.map((e) => e.modelName), engine: engines[0]?.kind ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -150,7 +157,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await videos.clear().catch(() => undefined);
       await ctx.checkpointEncoder.close();
-      if (engine !== shared) await engine?.close();
+      if (ownEngines) await Promise.all(engines.map((e) => e.close()));
       await prisma.$disconnect();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       log.info('worker stopped');
@@ -158,4 +165,17 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return closing;
   };
   return { id: workerId, ctx, reconciler, metricsServer, close };
+}
+
+/** WORKER_MODELS (default: the deployment's default model) from the installed models, started one after another. */
+async function startServedEngines(config: MaskletConfig, log: Logger): Promise<Engine[]> {
+  const wanted = workerModels(loadModelRegistry(config), config.WORKER_MODELS);
+  const out: Engine[] = [];
+  try {
+    for (const m of wanted) out.push(await startWorkerEngine(config, m.manifestPath, log.child({ model: m.name })));
+  } catch (err) {
+    await Promise.all(out.map((e) => e.close()));
+    throw err;
+  }
+  return out;
 }

@@ -36,6 +36,10 @@ const EnvSchema = z.object({
   MAX_VIDEO_SECONDS: z.coerce.number().positive().default(3600),
   MAX_VIDEO_FRAMES: z.coerce.number().int().positive().default(200_000),
   MASKLET_MODEL: z.string().optional(),
+  /** Comma-separated manifest paths of the installed models (the job `model` choices); unset: MASKLET_MODEL alone. */
+  MASKLET_MODELS: z.string().optional(),
+  /** Manifest name of the model a job gets when it names none; unset: the first installed model. */
+  MASKLET_DEFAULT_MODEL: z.string().optional(),
   MASKLET_PROVIDERS: z.string().default('cpu'),
   /** onnxruntime intra-op threads per session (unset: one per core); MASKLET_INTRA_OP_THREADS_<ROLE> overrides one role (read by the engine's runtimeFromEnv). */
   MASKLET_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
@@ -44,6 +48,10 @@ const EnvSchema = z.object({
   /** Megabytes of attention scores one memory-attention call may hold; objects beyond it go in further calls (unset: 64 on CPU, 2048 on CUDA). */
   MASKLET_ATTENTION_BUDGET_MB: z.coerce.number().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  /** Queue kinds a worker process consumes (comma-separated ingest, segment, export, webhook). */
+  WORKER_QUEUES: z.string().default('ingest,segment,export,webhook'),
+  /** Installed models (manifest names, comma-separated) a worker loads and takes segment jobs of; unset: the default model. */
+  WORKER_MODELS: z.string().optional(),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),
   /** Bytes of cached videos one worker keeps in its scratch dir; a video that cannot fit fails with scratch_full. */

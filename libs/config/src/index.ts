@@ -2,3 +2,4 @@
 export { loadConfig, type MaskletConfig } from './config';
 export { projectRoot } from './project-root';
 export { modelManifestPath, referenceManifestPath } from './model-manifest';
+export { loadModelRegistry, workerModels, type InstalledModel, type ModelRegistry } from './model-registry';

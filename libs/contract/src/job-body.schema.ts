@@ -53,7 +53,7 @@ export const JobOptionsSchema = z.strictObject({
 export const JobBodySchema = z
   .strictObject({
     videoId: z.string().uuid(),
-    model: z.string().min(1).max(100).optional(),
+    model: z.string().min(1).max(100).optional().describe("an installed model's manifest name (an unknown one: 422 naming the installed); default: the deployment's default model"),
     objects: z.array(JobObjectSchema).min(1).max(255),
     options: JobOptionsSchema.optional(),
     priority: int.min(1).max(10).default(5),

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@masklet/db';
-import { exportJobId, ingestJobId, QUEUES, segmentJobId, signalCancel, webhookJobId, type QueueName } from '@masklet/queue';
+import { exportJobId, ingestJobId, QUEUES, segmentJobId, segmentQueueName, signalCancel, webhookJobId, type QueueName } from '@masklet/queue';
 import type { ObjectStore } from '@masklet/storage';
 import { deletePrefixes, deleteRedisPatterns } from './purge';
 import { jobRedisPatterns, jobS3Prefixes, tenantS3Prefixes, videoS3Prefixes } from './purge-keys';
@@ -34,12 +34,12 @@ export class EntityPurger {
   async purgeJob(tenantId: string, jobId: string): Promise<{ objects: number; redisKeys: number }> {
     await this.stopIfActive(jobId);
     const [job, exports, deliveries] = await Promise.all([
-      this.d.prisma.job.findUnique({ where: { id: jobId }, select: { currentRound: true } }),
+      this.d.prisma.job.findUnique({ where: { id: jobId }, select: { currentRound: true, model: true } }),
       this.d.prisma.export.findMany({ where: { jobId }, select: { id: true } }),
       this.d.prisma.webhookDelivery.findMany({ where: { jobId }, select: { id: true } }),
     ]);
     if (!job) return { objects: 0, redisKeys: 0 };
-    await this.removeQueued(QUEUES.segment, Array.from({ length: job.currentRound }, (_, i) => segmentJobId(jobId, i + 1)));
+    await this.removeQueued(segmentQueueName(job.model), Array.from({ length: job.currentRound }, (_, i) => segmentJobId(jobId, i + 1)));
     await this.removeQueued(QUEUES.export, exports.map((e) => exportJobId(e.id)));
     await this.removeQueued(QUEUES.webhook, deliveries.map((x) => webhookJobId(x.id)));
     const objects = await deletePrefixes(this.d.store, jobS3Prefixes(tenantId, jobId));
@@ -82,9 +82,9 @@ export class EntityPurger {
     };
     if (!(await active())) return;
     await signalCancel(this.d.redis, jobId);
-    const queued = await this.d.prisma.job.findUnique({ where: { id: jobId }, select: { status: true, currentRound: true } });
+    const queued = await this.d.prisma.job.findUnique({ where: { id: jobId }, select: { status: true, currentRound: true, model: true } });
     if (queued?.status === 'QUEUED') {
-      const entry = await this.d.queue(QUEUES.segment).getJob(segmentJobId(jobId, queued.currentRound));
+      const entry = await this.d.queue(segmentQueueName(queued.model)).getJob(segmentJobId(jobId, queued.currentRound));
       // Removed before a worker took it: nothing will write. A locked entry refuses removal.
       if (entry && (await entry.remove().then(() => true, () => false))) return;
     }

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { MaskletConfig } from '@masklet/config';
+import { loadModelRegistry, type MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { createRedisConnection } from '@masklet/queue';
 import { createObjectStoreFromEnv, type ObjectStore } from '@masklet/storage';
@@ -32,7 +32,7 @@ export function resolveDeps(config: MaskletConfig, given: Partial<ApiDeps> = {})
   const redis = given.redis ?? createRedisConnection(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const store = given.store ?? createObjectStoreFromConfig(config);
   const logger = given.logger ?? createLogger(config);
-  const queues = new QueueRegistry(redis);
+  const queues = new QueueRegistry(redis, loadModelRegistry(config));
   return {
     prisma,
     redis,

@@ -1,23 +1,32 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ALL_QUEUES, QUEUES, type QueueName } from '@masklet/queue';
+import type { ModelRegistry } from '@masklet/config';
+import { deploymentQueueNames, QUEUES, queueKind, segmentQueueName, type QueueName } from '@masklet/queue';
 
-/** One BullMQ Queue per platform queue, sharing the API's Redis connection. */
+/**
+ * One BullMQ Queue per platform queue (a segment queue per installed model), sharing the API's Redis
+ * connection, and the installed models that name them.
+ */
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(connection: Redis) {
-    for (const name of ALL_QUEUES) this.queues.set(name, new Queue(name, { connection }));
+  constructor(private readonly connection: Redis, readonly models: ModelRegistry) {
+    for (const name of deploymentQueueNames(models.names)) this.get(name);
   }
 
+  /** A queue by name; a job's segment queue whose model was uninstalled since is opened on demand. */
   get(name: QueueName): Queue {
-    const q = this.queues.get(name);
-    if (!q) throw new Error(`unknown queue ${name}`);
+    let q = this.queues.get(name);
+    if (!q) {
+      if (!queueKind(name)) throw new Error(`unknown queue ${name}`);
+      this.queues.set(name, (q = new Queue(name, { connection: this.connection })));
+    }
     return q;
   }
 
-  get segment(): Queue {
-    return this.get(QUEUES.segment);
+  /** The segment queue of a job's model. */
+  segmentFor(model: string): Queue {
+    return this.get(segmentQueueName(model));
   }
 
   get ingest(): Queue {

@@ -56,6 +56,8 @@ export class FleetService {
       pid: w.pid,
       device: w.device,
       model: w.model,
+      models: w.models,
+      queues: w.queues,
       state: w.state === 'STOPPED' ? 'STOPPED' : stale ? 'STALE' : w.state,
       currentJobId: w.currentJobId,
       fps: w.fps,
@@ -93,7 +95,7 @@ export class FleetService {
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
     if (job.status !== 'FAILED') throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} is ${job.status}; only FAILED jobs can be retried`);
     if (!(await this.repo.requeueFailed(job.id, job.currentRound))) throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} changed state while retrying`);
-    const queue = this.queues.get(QUEUES.segment);
+    const queue = this.queues.segmentFor(job.model);
     const id = segmentJobId(job.id, job.currentRound);
     const existing = await queue.getJob(id);
     const state = existing ? await existing.getState() : null;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MaskletConfig } from '@masklet/config';
 import type { Video } from '@masklet/db';
@@ -53,9 +54,14 @@ export class JobSubmissionService {
     const found = new Map<string, Video>((await this.videos.findManyForTenant(ctx.tenantId, ids)).map((v) => [v.id, v]));
     const issues: Issue[] = [];
     const rows: JobRows[] = [];
-    const defaults = { model: this.config.MASKLET_MODEL ?? 'masklet-reference', chunkFrames: this.config.CHUNK_FRAMES };
+    const models = this.queues.models;
+    const defaults = { model: models.defaultModel, chunkFrames: this.config.CHUNK_FRAMES };
     bodies.forEach((b, i) => {
       const where = indexed ? `jobs[${i}].` : '';
+      if (b.model !== undefined && !models.get(b.model)) {
+        issues.push({ path: `${where}model`, code: 'UNKNOWN_MODEL', message: `model ${b.model} is not installed; installed: ${models.names.join(', ')}` });
+        return;
+      }
       const video = found.get(b.videoId);
       if (!video) throw new ApiError(404, 'VIDEO_NOT_FOUND', `${where}videoId: video ${b.videoId} not found`);
       if (video.status !== 'READY') {
@@ -89,8 +95,18 @@ export class JobSubmissionService {
     return randomUUID();
   }
 
+  /** Each job on its model's segment queue, so only a worker that has the model takes it. */
   private async enqueue(tenantId: string, jobs: InsertedJob[]): Promise<void> {
-    const queue = this.queues.get(QUEUES.segment);
+    const byModel = new Map<string, InsertedJob[]>();
+    for (const j of jobs) {
+      const list = byModel.get(j.model);
+      if (list) list.push(j);
+      else byModel.set(j.model, [j]);
+    }
+    for (const [model, list] of byModel) await this.enqueueOn(this.queues.segmentFor(model), tenantId, list);
+  }
+
+  private async enqueueOn(queue: Queue, tenantId: string, jobs: InsertedJob[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += ADD_BULK_CHUNK) {
       await queue.addBulk(
         jobs.slice(i, i + ADD_BULK_CHUNK).map((j) => {

@@ -7,8 +7,9 @@ import type { JobRows } from './job-rows';
 
 export interface InsertedJob {
   id: string;
+  model: string;
   priority: number;
-  /** The tenant's QUEUED jobs ahead of this one when it was inserted. */
+  /** The tenant's QUEUED jobs of the same model ahead of this one when it was inserted. */
   rank: number;
 }
 
@@ -24,10 +25,16 @@ export class JobsRepository {
     return this.prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 7))`;
-        const ahead = await tx.job.count({ where: { tenantId, status: 'QUEUED' } });
+        // Ranks count the tenant's backlog on the job's own model: each model has its own segment queue.
+        const ahead = new Map<string, number>();
+        for (const model of new Set(rows.map((r) => r.job.model))) ahead.set(model, await tx.job.count({ where: { tenantId, status: 'QUEUED', model } }));
         if (batch) await tx.batch.create({ data: { id: batch.id, tenantId, name: batch.name, jobCount: rows.length } });
         await bulkInsertJobs(tx, tenantId, rows, new Date());
-        return rows.map((r, i) => ({ id: r.job.id!, priority: r.job.priority ?? 5, rank: ahead + i }));
+        return rows.map((r) => {
+          const rank = ahead.get(r.job.model)!;
+          ahead.set(r.job.model, rank + 1);
+          return { id: r.job.id!, model: r.job.model, priority: r.job.priority ?? 5, rank };
+        });
       },
       { timeout: 120_000, maxWait: 30_000 },
     );

@@ -85,7 +85,7 @@ export class JobsService {
     const job = await this.mustFind(tenantId, id);
     if (TERMINAL.includes(job.status)) throw new ApiError(409, 'JOB_ALREADY_FINISHED', `job ${id} is already ${job.status}`);
     if (job.status === 'QUEUED') {
-      const entry = await this.queues.get(QUEUES.segment).getJob(segmentJobId(job.id, job.currentRound));
+      const entry = await this.queues.segmentFor(job.model).getJob(segmentJobId(job.id, job.currentRound));
       let removed = !entry;
       if (entry) {
         try {

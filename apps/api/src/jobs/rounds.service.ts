@@ -99,7 +99,7 @@ export class RoundsService {
     }
     try {
       const data: SegmentPayload = { jobId: job.id, tenantId: auth.tenantId, round: number };
-      await this.queues.get(QUEUES.segment).add(QUEUES.segment, data, segmentJobOptions(segmentJobId(job.id, number), fairPriority(0, job.priority)));
+      await this.queues.segmentFor(job.model).add(QUEUES.segment, data, segmentJobOptions(segmentJobId(job.id, number), fairPriority(0, job.priority)));
     } catch (err) {
       this.log.error({ err, jobId: job.id, round: number }, 'enqueue of a round failed');
       const message = 'queueing failed: the job queue was unavailable';

@@ -43,7 +43,7 @@ export function FleetPage({ api }: { api: Api }) {
       <h2>Workers <small data-testid="fleet-updated">updated {new Date(fleet.at).toLocaleTimeString()}</small></h2>
       <table data-testid="workers">
         <thead>
-          <tr><th>Host</th><th>Device</th><th>State</th><th>Model</th><th>Current job</th><th>Frames/s</th><th>CPU</th><th>Memory (RSS / free)</th><th>Frames</th><th>Jobs ok / failed</th><th>ms per role</th><th>Last heartbeat</th></tr>
+          <tr><th>Host</th><th>Device</th><th>State</th><th>Models</th><th>Current job</th><th>Frames/s</th><th>CPU</th><th>Memory (RSS / free)</th><th>Frames</th><th>Jobs ok / failed</th><th>ms per role</th><th>Last heartbeat</th></tr>
         </thead>
         <tbody>
           {fleet.workers.length === 0 && <tr><td colSpan={12}>No worker has reported yet.</td></tr>}
@@ -52,7 +52,7 @@ export function FleetPage({ api }: { api: Api }) {
               <td title={w.id}>{w.host} <small>pid {w.pid}</small></td>
               <td>{w.device}</td>
               <td><span className={`badge ${w.state.toLowerCase()}`}>{w.state}</span></td>
-              <td>{w.model}</td>
+              <td data-testid="worker-models" title={`queues: ${w.queues.join(', ')}`}>{w.models.join(', ') || '-'}</td>
               <td>{w.currentJobId ? <a href={jobHref(w.currentJobId)}>{w.currentJobId.slice(0, 8)}</a> : '-'}</td>
               <td>{w.fps.toFixed(1)}</td>
               <td>{pct(w.cpuUtilisation)}</td>

@@ -9,7 +9,10 @@ export interface HeartbeatDeps {
   prisma: PrismaClient;
   workerId: string;
   startedAt: Date;
-  engine: Engine | null;
+  /** The engine of each model it serves (none without a segment queue). */
+  engines: readonly Engine[];
+  /** The queue names it consumes. */
+  queues: readonly string[];
   stats: WorkerStats;
   metrics: WorkerMetrics;
   log: Logger;
@@ -43,15 +46,17 @@ export class Heartbeat {
   }
 
   private row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
-    const { stats, engine } = this.deps;
-    const roles = engine ? engine.timings() : {};
-    if (engine) this.deps.metrics.observeRoleTimings(roles);
+    const { stats, engines } = this.deps;
+    const roles = mergedTimings(engines);
+    if (engines.length) this.deps.metrics.observeRoleTimings(roles);
     const current = [...stats.activeJobs];
     return {
       host: hostname(),
       pid: process.pid,
-      device: engine?.device ?? 'cpu',
-      model: engine?.modelName ?? 'none',
+      device: engines[0]?.device ?? 'cpu',
+      model: engines[0]?.modelName ?? 'none',
+      models: engines.map((e) => e.modelName),
+      queues: [...this.deps.queues],
       state,
       currentJobId: current[0] ?? null,
       fps: stats.takeFps(),
@@ -100,4 +105,18 @@ export class Heartbeat {
     await this.inFlight;
     await this.beat('STOPPED');
   }
+}
+
+/** Per-role inference time summed over the models a worker serves (cumulative, as each model counts). */
+function mergedTimings(engines: readonly Engine[]): Record<string, { calls: number; totalMs: number; meanMs: number }> {
+  const out: Record<string, { calls: number; totalMs: number; meanMs: number }> = {};
+  for (const engine of engines) {
+    for (const [role, t] of Object.entries(engine.timings())) {
+      const e = (out[role] ??= { calls: 0, totalMs: 0, meanMs: 0 });
+      e.calls += t.calls;
+      e.totalMs += t.totalMs;
+      e.meanMs = e.calls ? e.totalMs / e.calls : 0;
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@masklet/db';
-import { fairPriority, QUEUES, segmentJobId, segmentJobOptions, type SegmentPayload } from '@masklet/queue';
+import { fairPriority, QUEUES, segmentJobId, segmentJobOptions, segmentQueueName, type SegmentPayload } from '@masklet/queue';
 import type { Logger } from './logger';
 
 export interface ReconcilerOptions {
@@ -22,12 +22,18 @@ export interface ReconcilerOptions {
  * add racing this one, still leave one entry.
  */
 export class QueueReconciler {
-  private readonly queue: Queue;
+  /** Segment queues by model, opened as owed jobs name them (a job's model may have no worker here). */
+  private readonly queues = new Map<string, Queue>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
 
-  constructor(private readonly opts: ReconcilerOptions) {
-    this.queue = new Queue(QUEUES.segment, { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+  constructor(private readonly opts: ReconcilerOptions) {}
+
+  private queue(model: string): Queue {
+    const name = segmentQueueName(model);
+    let q = this.queues.get(name);
+    if (!q) this.queues.set(name, (q = new Queue(name, { connection: this.opts.connection, ...(this.opts.prefix ? { prefix: this.opts.prefix } : {}) })));
+    return q;
   }
 
   start(): void {
@@ -45,16 +51,17 @@ export class QueueReconciler {
     const cutoff = new Date(Date.now() - this.opts.graceMs);
     const owed = await this.opts.prisma.job.findMany({
       where: { status: { in: ['QUEUED', 'RUNNING'] }, updatedAt: { lt: cutoff } },
-      select: { id: true, tenantId: true, priority: true, currentRound: true },
+      select: { id: true, tenantId: true, priority: true, currentRound: true, model: true },
       orderBy: { createdAt: 'asc' },
       take: 1000,
     });
     let added = 0;
     for (const job of owed) {
       const id = segmentJobId(job.id, job.currentRound);
-      if (await this.queue.getJob(id)) continue;
+      const queue = this.queue(job.model);
+      if (await queue.getJob(id)) continue;
       const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound };
-      await this.queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
+      await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
       added++;
       this.opts.log.warn({ jobId: job.id, round: job.currentRound }, 'segment entry missing from the queue; re-added');
     }
@@ -64,6 +71,6 @@ export class QueueReconciler {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
-    await this.queue.close();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import type { PrismaClient } from '@masklet/db';
 import { EntityPurger, sweepOnce } from '@masklet/lifecycle';
-import { ALL_QUEUES, type QueueName } from '@masklet/queue';
+import type { QueueName } from '@masklet/queue';
 import type { ObjectStore } from '@masklet/storage';
 import type { Logger } from './logger';
 
@@ -23,8 +23,14 @@ export class RetentionSweeper {
     private readonly config: MaskletConfig,
     private readonly deps: { prisma: PrismaClient; redis: Redis; store: ObjectStore; log: Logger; prefix?: string },
   ) {
-    for (const name of ALL_QUEUES) this.queues.set(name, new Queue(name, { connection: deps.redis, ...(deps.prefix ? { prefix: deps.prefix } : {}) }));
-    this.purger = new EntityPurger({ ...deps, queue: (name) => this.queues.get(name)! });
+    this.purger = new EntityPurger({ ...deps, queue: (name) => this.queue(name) });
+  }
+
+  /** Opened on first use: a purged job's segment queue is its model's, whichever models this worker serves. */
+  private queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) this.queues.set(name, (q = new Queue(name, { connection: this.deps.redis, ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}) })));
+    return q;
   }
 
   start(): void {

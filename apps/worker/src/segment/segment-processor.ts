@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
-import { parsePayload, QUEUES, SEGMENT_BACKOFF_MS, SegmentPayload } from '@masklet/queue';
+import { parsePayload, SEGMENT_BACKOFF_MS, SegmentPayload } from '@masklet/queue';
 import type { WorkerContext } from '../runtime/context';
 import { enqueueExports, enqueueWebhook } from '../runtime/enqueue';
 import { asQueueEntryLost, classifyError, INFRASTRUCTURE_MESSAGE, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
@@ -22,11 +22,11 @@ export function segmentProcessor(ctx: WorkerContext) {
   return async (bull: BullJob, token?: string): Promise<SegmentResult> => {
     let payload: SegmentPayload;
     try {
-      payload = parsePayload(SegmentPayload, bull.data, QUEUES.segment);
+      payload = parsePayload(SegmentPayload, bull.data, bull.queueName);
     } catch (err) {
       throw new UnrecoverableError((err as Error).message);
     }
-    const log = ctx.log.child({ queue: QUEUES.segment, jobId: payload.jobId, round: payload.round, attempt: bull.attemptsMade + 1 });
+    const log = ctx.log.child({ queue: bull.queueName, jobId: payload.jobId, round: payload.round, attempt: bull.attemptsMade + 1 });
     const state = new JobState(ctx.prisma, payload.jobId, payload.round);
     const started = performance.now();
 
@@ -37,6 +37,10 @@ export function segmentProcessor(ctx: WorkerContext) {
       return fail(err, 'setup');
     }
     const job = plan.job;
+    // Queues are per model, so this only trips on an entry added to the wrong queue by hand or by a bug.
+    if (job.model !== ctx.engine?.modelName) {
+      return fail(new PermanentJobError('model_not_served', `job ${job.id} runs model ${job.model}; this queue's worker serves ${ctx.engine?.modelName ?? 'no model'}`), 'setup');
+    }
     if (job.status === 'CANCELLED' || (await ctx.cancels.check(job.id))) {
       await state.markCancelled();
       await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.cancelled');

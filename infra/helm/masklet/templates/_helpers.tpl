@@ -69,14 +69,68 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s-config" (include "masklet.fullname" .) }}
 {{- end }}
 
-{{/* MASKLET_MODEL value, empty when the image's reference model is used. */}}
-{{- define "masklet.modelManifest" -}}
-{{- if .Values.model.name }}
-{{- printf "%s/%s/%s" (trimSuffix "/" .Values.model.mountPath) .Values.model.name .Values.model.manifest }}
+{{/* MASKLET_MODELS: the installed models' manifests, comma-separated; empty when the image's reference model is used. */}}
+{{- define "masklet.modelManifests" -}}
+{{- $paths := list }}
+{{- range .Values.model.installed }}
+{{- $paths = append $paths (printf "%s/%s/%s" (trimSuffix "/" $.Values.model.mountPath) . $.Values.model.manifest) }}
+{{- end }}
+{{- join "," $paths }}
+{{- end }}
+
+{{/* The default model's name: model.default, else the first installed, else the image's reference model. */}}
+{{- define "masklet.defaultModel" -}}
+{{- $installed := .Values.model.installed | default (list "masklet-reference") }}
+{{- $default := .Values.model.default | default (first $installed) }}
+{{- if not (has $default $installed) }}
+{{- fail (printf "model.default %q is not installed (model.installed: %s)" $default (join ", " $installed)) }}
+{{- end }}
+{{- $default }}
+{{- end }}
+
+{{/* Models a pool (dict root, pool) serves, comma-separated: pool.models, else the default model. */}}
+{{- define "masklet.poolModels" -}}
+{{- $installed := .root.Values.model.installed | default (list "masklet-reference") }}
+{{- range .pool.models }}
+{{- if not (has . $installed) }}
+{{- fail (printf "worker.pools %s: model %q is not installed (model.installed: %s)" $.pool.name . (join ", " $installed)) }}
+{{- end }}
+{{- end }}
+{{- if .pool.models }}
+{{- join "," .pool.models }}
+{{- else }}
+{{- include "masklet.defaultModel" .root }}
 {{- end }}
 {{- end }}
 
-{{/* Environment from the Secret (secretKeyRef per variable) plus MASKLET_MODEL. */}}
+{{/* Queue names a pool (dict root, pool) consumes, comma-separated: its kinds, segment as segment.<model> per model. */}}
+{{- define "masklet.poolQueueNames" -}}
+{{- $names := list }}
+{{- range .pool.queues }}
+{{- if not (has . (list "ingest" "segment" "export" "webhook")) }}
+{{- fail (printf "worker.pools %s: unknown queue %q (ingest, segment, export, webhook)" $.pool.name .) }}
+{{- end }}
+{{- if eq . "segment" }}
+{{- range splitList "," (include "masklet.poolModels" $) }}
+{{- $names = append $names (printf "segment.%s" .) }}
+{{- end }}
+{{- else }}
+{{- $names = append $names . }}
+{{- end }}
+{{- end }}
+{{- join "," $names }}
+{{- end }}
+
+{{/* PromQL regex matching exactly a pool's queue names (dots escaped for the regex and the PromQL string). */}}
+{{- define "masklet.poolQueueRegex" -}}
+{{- $quoted := list }}
+{{- range splitList "," (include "masklet.poolQueueNames" .) }}
+{{- $quoted = append $quoted (regexQuoteMeta . | replace "\\" "\\\\") }}
+{{- end }}
+{{- join "|" $quoted }}
+{{- end }}
+
+{{/* Environment from the Secret (secretKeyRef per variable) plus the installed models. */}}
 {{- define "masklet.secretEnv" -}}
 {{- $secret := include "masklet.secretName" . }}
 {{- $optional := .Values.secrets.optionalKeys }}
@@ -90,9 +144,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       optional: true
       {{- end }}
 {{- end }}
-{{- with include "masklet.modelManifest" . }}
-- name: MASKLET_MODEL
+{{- with include "masklet.modelManifests" . }}
+- name: MASKLET_MODELS
   value: {{ . | quote }}
+- name: MASKLET_DEFAULT_MODEL
+  value: {{ include "masklet.defaultModel" $ | quote }}
 {{- end }}
 {{- end }}
 
