@@ -20,6 +20,7 @@ import { VideoCache } from './runtime/video-cache';
 import { makeWorkerId } from './runtime/worker-id';
 import { QueueReconciler } from './runtime/queue-reconciler';
 import { WorkerStats } from './runtime/worker-stats';
+import { onnxSegmentEngine, type SegmentEngine } from './segment/segment-engine';
 import { segmentProcessor } from './segment/segment-processor';
 import { webhookProcessor } from './webhook/webhook-processor';
 
@@ -28,6 +29,8 @@ export interface StartWorkerOptions {
   queues?: readonly QueueName[];
   /** A model already loaded (tests share one); it is not released on close. */
   model?: SamModel;
+  /** Segment rounds run on this instead of the model (the fleet benchmark's latency model); no model is loaded. */
+  engine?: SegmentEngine;
   logger?: Logger;
   workerId?: string;
   /** BullMQ key prefix; default BullMQ's ('bull'), which the API uses too. Tests isolate themselves with their own. */
@@ -62,7 +65,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const store = createObjectStoreFromEnv(config);
-  const ownModel = !opts.model && queues.includes(QUEUES.segment);
+  const ownModel = !opts.model && !opts.engine && queues.includes(QUEUES.segment);
   const model = opts.model ?? (ownModel ? await loadWorkerModel(config, log.child({ component: 'engine' })) : null);
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
@@ -81,6 +84,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     store,
     redis,
     model,
+    engine: opts.engine ?? (model ? onnxSegmentEngine(model) : null),
     checkpointEncoder: new CheckpointEncoder({ nice: config.CHECKPOINT_ENCODER_NICE, onFallback: (reason) => log.warn({ reason }, 'checkpoint encoder thread unavailable; encoding on the libuv pool') }),
     videos,
     cancels,

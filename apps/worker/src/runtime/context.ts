@@ -4,6 +4,7 @@ import type { MaskletConfig } from '@masklet/config';
 import type { PrismaClient } from '@masklet/db';
 import type { CheckpointEncoder, SamModel } from '@masklet/engine';
 import type { ObjectStore } from '@masklet/storage';
+import type { SegmentEngine } from '../segment/segment-engine';
 import type { CancelWatcher } from './cancel-watcher';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
@@ -21,6 +22,8 @@ export interface WorkerContext {
   redis: Redis;
   /** Null in processes that do not run the segment queue. */
   model: SamModel | null;
+  /** What segment rounds run on: the model's ONNX engine; null where there is no model. */
+  engine: SegmentEngine | null;
   /** Lays out and deflates checkpoint captures off the engine's path (a low-priority thread). */
   checkpointEncoder: CheckpointEncoder;
   videos: VideoCache;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Prompt } from '@masklet/db';
-import type { Box, Point, VideoSession } from '@masklet/engine';
+import type { Box, Point } from '@masklet/engine';
 import { decodeRle, fromCocoRle, type BinaryMask } from '@masklet/masks';
 import { PermanentJobError } from '../runtime/errors';
+import type { SegmentSession } from './segment-engine';
 
 const PointTuple = z.union([
   z.tuple([z.number(), z.number()]).transform(([x, y]) => ({ x, y, label: 1 as const })),
@@ -49,7 +50,7 @@ function maskOf(p: Prompt, width: number, height: number): BinaryMask {
  * clicks of the object (`appendClicks`, SAM 2's clear_old_points=False); on a tracked frame the engine
  * refines from that frame's previous logits.
  */
-export async function applyPrompts(session: VideoSession, prompts: readonly Prompt[], objectIds: readonly number[], opts: { appendClicks?: boolean } = {}): Promise<number> {
+export async function applyPrompts(session: SegmentSession, prompts: readonly Prompt[], objectIds: readonly number[], opts: { appendClicks?: boolean } = {}): Promise<number> {
   const { width, height } = session.source.info;
   const live = new Set(objectIds);
   const groups = new Map<string, { objectId: number; frame: number; points: Point[]; box: Box | null; mask: BinaryMask | null }>();

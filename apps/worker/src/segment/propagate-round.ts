@@ -1,11 +1,12 @@
-import { captureCheckpoint, restoreSession, VideoSession, type CapturedCheckpoint, type CheckpointSummary, type EncodedCheckpoint } from '@masklet/engine';
+import type { CapturedCheckpoint, CheckpointSummary, EncodedCheckpoint } from '@masklet/engine';
 import { CheckpointStore, correctionPasses, initialPasses, jobFrameRange, jobSessionOptions, plannedFrames, type CheckpointMeta, type FrameRange, type Pass } from '@masklet/masklets';
-import { openVideoFile } from '@masklet/video';
+import type { FrameSource } from '@masklet/video';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import type { WorkerContext } from '../runtime/context';
 import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
 import type { RoundPlan } from './round-plan';
+import type { SegmentSession } from './segment-engine';
 
 
 export interface RoundProgress {
@@ -61,17 +62,17 @@ export function roundFrameRange(plan: Pick<RoundPlan, 'options' | 'prompts'>, nu
  * outputs of its own frames, so checkpointing stays linear in the video's length.
  */
 export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks: RoundHooks): Promise<RoundOutcome> {
-  const model = ctx.model;
-  if (!model) throw new Error('this worker has no model loaded');
+  const engine = ctx.engine;
+  if (!engine) throw new Error('this worker has no model loaded');
   const jobId = plan.job.id;
   const tenantId = plan.job.tenantId;
   const checkpoints = new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS);
   const cached = await ctx.videos.acquire(plan.video);
-  let source: Awaited<ReturnType<typeof openVideoFile>> | null = null;
-  let session: VideoSession | null = null;
+  let source: FrameSource | null = null;
+  let session: SegmentSession | null = null;
   const sessionOptions = jobSessionOptions(plan.options);
   try {
-    source = await openVideoFile(cached.path);
+    source = await engine.openVideo(cached.path);
     const { numFrames, width, height } = source.info;
     if (plan.round === 1 && plan.prompts.length === 0) throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
     const range = roundFrameRange(plan, numFrames);
@@ -93,7 +94,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let start: AttemptStart = { resumedFrom: null, checkpointSource: null, baseRound: plan.baseRound };
     const progress = await checkpoints.load(tenantId, jobId, plan.round, 'progress');
     if (progress && progress.meta.pass !== undefined && progress.meta.nextFrame !== undefined && progress.meta.pass < passes.length) {
-      session = await restoreSession(model, source, progress.chain, sessionOptions);
+      session = await engine.restoreSession(source, progress.chain, sessionOptions);
       chain.push(...progress.segments);
       firstPass = progress.meta.pass;
       firstFrame = progress.meta.nextFrame;
@@ -104,14 +105,14 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       if (plan.baseRound !== null) {
         const base = await checkpoints.load(tenantId, jobId, plan.baseRound, 'end');
         if (!base) throw new PermanentJobError('checkpoint_missing', `round ${plan.round}: the end checkpoint of round ${plan.baseRound} is gone from Redis and S3`);
-        session = await restoreSession(model, source, base.chain, sessionOptions);
+        session = await engine.restoreSession(source, base.chain, sessionOptions);
         chain.push(...base.segments);
         start.checkpointSource = base.source;
         countRestore(ctx, base.source);
         for (const id of plan.removedObjects) if (session.tracks.has(id)) await session.removeObject(id);
         await applyPrompts(session, plan.prompts, plan.objectIds, { appendClicks: true });
       } else {
-        session = new VideoSession(model, source, sessionOptions);
+        session = engine.createSession(source, sessionOptions);
         await applyPrompts(session, plan.prompts, plan.objectIds);
       }
     }
@@ -127,7 +128,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let checkpointsSaved = 0;
     const last: { summary: CheckpointSummary | null } = { summary: null };
     const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>, framesWritten: number, snapshot?: EncodedCheckpoint): Promise<void> => {
-      const { data, summary } = snapshot ?? (await ctx.checkpointEncoder.encode(await captureCheckpoint(session!, { incremental: true })));
+      const { data, summary } = snapshot ?? (await ctx.checkpointEncoder.encode(await engine.capture(session!, { incremental: true })));
       chain.push(await checkpoints.saveSegment(tenantId, jobId, plan.round, data));
       await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, chain);
       last.summary = summary;
@@ -183,7 +184,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
           const next = passEnd ? (pi + 1 < passes.length ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start } : null) : { pass: pi, nextFrame: f + step };
           // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
           const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-          const captured: CapturedCheckpoint | null = writer.buffered > 0 && next && resumable ? await captureCheckpoint(session, { incremental: true }) : null;
+          const captured: CapturedCheckpoint | null = writer.buffered > 0 && next && resumable ? await engine.capture(session, { incremental: true }) : null;
           await settle();
           const framesAfter = writer.framesWritten + writer.buffered;
           const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
