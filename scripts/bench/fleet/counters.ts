@@ -89,7 +89,9 @@ export class ServiceCounters {
   async read(): Promise<Counts> {
     const info = await this.redis.info('commandstats');
     const redis = new Map<string, number>();
-    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== 'info') redis.set(m[1]!, Number(m[2]));
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      if (m[1] !== 'info') redis.set(m[1]!, Number(m[2]));
+    }
     const sql =
       this.pgUnit === 'statements'
         ? `SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
@@ -108,7 +110,10 @@ export class ServiceCounters {
     const redisByCommand = diff(a.redis, b.redis);
     const s3ByCommand = diff(a.s3, b.s3);
     const sum = (o: Record<string, number>): number => Object.values(o).reduce((s, v) => s + v, 0);
-    return { redis: sum(redisByCommand), redisByCommand, pg: b.pg - a.pg, s3: sum(s3ByCommand), s3ByCommand, s3PutMs: s3PutMs.slice(a.s3Puts, b.s3Puts) };
+    return {
+      redis: sum(redisByCommand), redisByCommand, pg: b.pg - a.pg,
+      s3: sum(s3ByCommand), s3ByCommand, s3PutMs: s3PutMs.slice(a.s3Puts, b.s3Puts),
+    };
   }
 
   async close(): Promise<void> {

@@ -25,7 +25,8 @@ export interface Backlog {
 
 export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient, o: FleetOptions): Promise<Backlog> {
   const clip = await writeSyntheticClip({
-    outDir: resolve('.tmp/bench/fleet-clip'), frames: o.frames, seed: 'bench-fleet', mp4: true, frameFiles: false, scenario: { objects: o.objects },
+    outDir: resolve('.tmp/bench/fleet-clip'), frames: o.frames, seed: 'bench-fleet',
+    mp4: true, frameFiles: false, scenario: { objects: o.objects },
   });
   const admin = new TenantAdminService(prisma);
   const api = await createApiApp(config);
@@ -42,7 +43,9 @@ export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient,
       const { key } = await admin.createKey(tenant.id, ['submit', 'read'], 'bench-fleet');
       const client = new MaskletClient(baseUrl, key);
       const v = await client.uploadVideo(clip.mp4Path!);
-      if (v.status !== 'READY' || !v.width || !v.height || !v.frameCount) throw new Error(`bench clip is ${v.status}: ${v.error}`);
+      if (v.status !== 'READY' || !v.width || !v.height || !v.frameCount) {
+        throw new Error(`bench clip is ${v.status}: ${v.error}`);
+      }
       video = { numFrames: v.frameCount, width: v.width, height: v.height, fps: v.fps ?? 30 };
       tenantIds.push(tenant.id);
       tenants.push({ client, videoId: v.id });
@@ -55,7 +58,8 @@ export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient,
     for (const { client, videoId } of tenants) {
       for (let b = 0; b < o.batches; b++) {
         const started = performance.now();
-        await client.createBatch(Array.from({ length: o.jobs }, () => ({ videoId, objects, options: { direction: 'forward' } })), `fleet-${b}`);
+        const jobs = Array.from({ length: o.jobs }, () => ({ videoId, objects, options: { direction: 'forward' } }));
+        await client.createBatch(jobs, `fleet-${b}`);
         batchSeconds.push((performance.now() - started) / 1000);
       }
     }

@@ -52,7 +52,9 @@ export function parseFleetOptions(argv: string[]): FleetOptions {
   }
   const num = (name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} ${v}: expected a number in [${min}, ${max}]\n${USAGE}`);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      throw new Error(`--${name} ${v}: expected a number in [${min}, ${max}]\n${USAGE}`);
+    }
     return n;
   };
   const int = (name: string, v: string, min: number, max?: number): number => {
@@ -60,9 +62,13 @@ export function parseFleetOptions(argv: string[]): FleetOptions {
     if (!Number.isInteger(n)) throw new Error(`--${name} ${v}: expected an integer\n${USAGE}`);
     return n;
   };
-  if (!(values.model in SAM21_A100_FPS)) throw new Error(`--model ${values.model}: one of ${Object.keys(SAM21_A100_FPS).join(', ')}`);
+  if (!(values.model in SAM21_A100_FPS)) {
+    throw new Error(`--model ${values.model}: one of ${Object.keys(SAM21_A100_FPS).join(', ')}`);
+  }
   const checkpointBytes = int('checkpoint-bytes', values['checkpoint-bytes'], 4);
-  if (checkpointBytes % 4 !== 0) throw new Error('--checkpoint-bytes: a multiple of 4 (checkpoint blobs are word-aligned)');
+  if (checkpointBytes % 4 !== 0) {
+    throw new Error('--checkpoint-bytes: a multiple of 4 (checkpoint blobs are word-aligned)');
+  }
   return {
     workers: values.workers.split(',').map((w) => int('workers', w.trim(), 1, 2000)),
     tenants: int('tenants', values.tenants, 1, 100),

@@ -82,18 +82,26 @@ export async function runStep(n: number, d: StepDeps): Promise<StepResult> {
   // One checkpoint encoder thread for the whole fleet: N threads (one per real GPU pod) do not fit in
   // this process, and encoding is the GPU host's CPU work, not coordination. Never closed by a worker.
   const encoder = new CheckpointEncoder({ nice: d.config.CHECKPOINT_ENCODER_NICE });
-  const shared = { encode: (c) => encoder.encode(c), close: async () => undefined } as Pick<CheckpointEncoder, 'encode' | 'close'>;
+  const shared: Pick<CheckpointEncoder, 'encode' | 'close'> = {
+    encode: (c) => encoder.encode(c),
+    close: async () => undefined,
+  };
   const workers: WorkerHandle[] = [];
   const stamp = Date.now().toString(36);
   for (let i = 0; i < n; i += 10) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(10, n - i) }, (_, k) =>
-        startWorker({ ...d.config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', 'fleet-workers') }, { queues: [QUEUES.segment], engine: d.engine, workerId: `fleet-${stamp}-${i + k}` }),
+        startWorker(
+          { ...d.config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', 'fleet-workers') },
+          { queues: [QUEUES.segment], engine: d.engine, workerId: `fleet-${stamp}-${i + k}` },
+        ),
       ),
     );
     for (const w of batch) w.ctx.checkpointEncoder = shared as CheckpointEncoder;
     // Steady state, as a long-running worker: its pool connected and Prisma's first query behind it.
-    await Promise.all(batch.map((w) => w.ctx.prisma.job.findFirst({ where: { tenantId: { in: d.tenantIds } }, select: { id: true } })));
+    const warm = (w: WorkerHandle) =>
+      w.ctx.prisma.job.findFirst({ where: { tenantId: { in: d.tenantIds } }, select: { id: true } });
+    await Promise.all(batch.map(warm));
     workers.push(...batch);
   }
   const frames = (): number => workers.reduce((s, w) => s + w.ctx.stats.framesProcessed, 0);
@@ -126,7 +134,9 @@ export async function runStep(n: number, d: StepDeps): Promise<StepResult> {
     where: { tenantId: { in: d.tenantIds }, startedAt: { gte: t0, lt: t1 } },
     select: { tenantId: true, createdAt: true, startedAt: true },
   });
-  const finished = await d.prisma.job.groupBy({ by: ['status'], where: { tenantId: { in: d.tenantIds }, finishedAt: { gte: t0, lt: t1 } }, _count: true });
+  const finished = await d.prisma.job.groupBy({
+    by: ['status'], where: { tenantId: { in: d.tenantIds }, finishedAt: { gte: t0, lt: t1 } }, _count: true,
+  });
   const byWorker = await d.prisma.job.findMany({
     where: { workerId: { in: ids }, startedAt: { gte: t0, lt: t1 } },
     select: { workerId: true, startedAt: true, finishedAt: true },
@@ -136,7 +146,9 @@ export async function runStep(n: number, d: StepDeps): Promise<StepResult> {
   for (let i = 1; i < byWorker.length; i++) {
     const prev = byWorker[i - 1]!;
     const cur = byWorker[i]!;
-    if (prev.workerId === cur.workerId && prev.finishedAt && prev.finishedAt <= cur.startedAt!) handoffs.push(cur.startedAt!.getTime() - prev.finishedAt.getTime());
+    if (prev.workerId === cur.workerId && prev.finishedAt && prev.finishedAt <= cur.startedAt!) {
+      handoffs.push(cur.startedAt!.getTime() - prev.finishedAt.getTime());
+    }
   }
   const waits = started.map((j) => (j.startedAt!.getTime() - j.createdAt.getTime()) / 1000);
   const startedByTenant = d.tenantIds.map((t) => started.filter((j) => j.tenantId === t).length);

@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inflateSync } from 'node:zlib';
-import type { Box, CapturedCheckpoint, FrameResult, MaskPrompt, ObjectMask, Point, PropagateOptions } from '@masklet/engine';
+import type {
+  Box, CapturedCheckpoint, FrameResult, MaskPrompt, ObjectMask, Point, PropagateOptions,
+} from '@masklet/engine';
 import { createMask, encodeRle } from '@masklet/masks';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import type { SegmentEngine, SegmentSession } from '../../../apps/worker/src/segment/segment-engine';
@@ -52,7 +54,8 @@ export class LatencyEngine implements SegmentEngine {
     const newest = chain[chain.length - 1];
     if (!newest) throw new Error('empty checkpoint chain');
     const body = inflateSync(newest.subarray(16));
-    const header = JSON.parse(body.subarray(4, 4 + body.readUInt32LE(0)).toString('utf8')) as CapturedCheckpoint['header'];
+    const headerJson = body.subarray(4, 4 + body.readUInt32LE(0)).toString('utf8');
+    const header = JSON.parse(headerJson) as CapturedCheckpoint['header'];
     return new LatencySession(this, source, new Set(header.objects.map((o) => o.id)), new Set());
   }
 
@@ -62,10 +65,15 @@ export class LatencyEngine implements SegmentEngine {
     s.unsaved.clear();
     const perFrame = this.options.checkpointBytes;
     const info = this.options.video;
-    const objects = [...s.tracks].map((id) => ({ id, points: [], maskFrames: [], cond: [], tempCond: [], tempNonCond: [], nonCond: fresh, external: [] }));
+    const objects = [...s.tracks].map((id) => ({
+      id, points: [], maskFrames: [], cond: [], tempCond: [], tempNonCond: [], nonCond: fresh, external: [],
+    }));
     return {
       header: {
-        model: { name: `latency-${this.options.latency.model}`, imageSize: 1024, hiddenDim: 256, memoryDim: 64, lowResMaskSize: 256, memoryTokens: 4096 },
+        model: {
+          name: `latency-${this.options.latency.model}`,
+          imageSize: 1024, hiddenDim: 256, memoryDim: 64, lowResMaskSize: 256, memoryTokens: 4096,
+        },
         video: { numFrames: info.numFrames, width: info.width, height: info.height },
         lastFrame: s.lastFrame,
         framesTracked: s.framesTracked,
@@ -73,7 +81,9 @@ export class LatencyEngine implements SegmentEngine {
         objects,
       },
       blobs: objects.flatMap(() => fresh.map(() => this.filler.subarray(0, perFrame))),
-      perObject: objects.map((o) => ({ objectId: o.id, outputs: fresh.length, external: 0, rawBytes: fresh.length * perFrame })),
+      perObject: objects.map((o) => ({
+        objectId: o.id, outputs: fresh.length, external: 0, rawBytes: fresh.length * perFrame,
+      })),
     };
   }
 
@@ -186,7 +196,9 @@ class LatencySession implements SegmentSession {
  * latency model itself reaches in this process (on a busy host, timers wake late). A fleet step is
  * judged against this and against the model's ideal, whichever is lower.
  */
-export async function engineOnlyFps(engine: LatencyEngine, n: number, objects: number, seconds: number): Promise<number> {
+export async function engineOnlyFps(
+  engine: LatencyEngine, n: number, objects: number, seconds: number,
+): Promise<number> {
   const deadline = performance.now() + seconds * 1000;
   let frames = 0;
   const started = performance.now();

@@ -9,7 +9,9 @@ import { openVideoFile, type FrameSource } from '@masklet/video';
 export interface SegmentSession {
   readonly source: Pick<FrameSource, 'info'>;
   readonly tracks: { has(objectId: number): boolean };
-  addPoints(frame: number, objectId: number, points: Point[], opts?: { clearOld?: boolean; box?: Box }): Promise<FrameResult>;
+  addPoints(
+    frame: number, objectId: number, points: Point[], opts?: { clearOld?: boolean; box?: Box },
+  ): Promise<FrameResult>;
   addBox(frame: number, objectId: number, box: Box, points?: Point[]): Promise<FrameResult>;
   addMask(frame: number, objectId: number, mask: MaskPrompt): Promise<FrameResult>;
   removeObject(objectId: number): Promise<void>;
