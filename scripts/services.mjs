@@ -197,10 +197,13 @@ async function ensurePostgres() {
       `port = ${PG_PORT}`,
       `listen_addresses = '${HOST}'`,
       "unix_socket_directories = ''",
-      'max_connections = 200',
+      // The fleet benchmark runs hundreds of in-process workers, each with its own pool.
+      'max_connections = 1000',
       'fsync = off',
       'synchronous_commit = off',
       'full_page_writes = off',
+      // Statement counts for the fleet benchmark (scripts/bench/fleet), when the package ships the module.
+      ...(existsSync(join(bin, '..', 'lib', 'pg_stat_statements.so')) ? ["shared_preload_libraries = 'pg_stat_statements'"] : []),
       '',
     ].join('\n');
     const r2 = run('sh', ['-c', `cat >> '${join(data, 'postgresql.conf')}'`], { input: conf });

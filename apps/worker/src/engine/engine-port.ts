@@ -61,6 +61,8 @@ export interface Engine {
   readonly device: string;
   /** Wall time per role since the model loaded (the thread's figures as of its latest frame). */
   timings(): RoleTimingsSnapshot;
+  /** The frames of a cached video file, as this engine reads them (the fleet benchmark's engine reads none). */
+  openVideo(path: string): Promise<FrameSource>;
   /** A fresh session over `source`, or one restored from a checkpoint chain (oldest segment first). */
   open(source: FrameSource, options: EngineSessionOptions, chain?: readonly Buffer[]): Promise<EngineSession>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  * no pause: nothing runs until the next frame is asked for.
  */
 import { captureCheckpoint, restoreSession, VideoSession, type CapturedCheckpoint, type SamModel } from '@masklet/engine';
-import type { FrameSource } from '@masklet/video';
+import { openVideoFile, type FrameSource } from '@masklet/video';
 import { isChunkBoundary } from './chunk-boundary';
 import { deviceOf, type Engine, type EngineRun, type EngineSession, type EngineSessionOptions, type RunFrame, type RunOptions } from './engine-port';
 
@@ -23,6 +23,10 @@ export class InlineEngine implements Engine {
 
   timings() {
     return this.model.timings.snapshot();
+  }
+
+  openVideo(path: string): Promise<FrameSource> {
+    return openVideoFile(path);
   }
 
   async open(source: FrameSource, options: EngineSessionOptions, chain?: readonly Buffer[]): Promise<EngineSession> {

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Box, CapturedCheckpoint, MaskPrompt, Point, RuntimeConfig } from '@masklet/engine';
-import type { FrameSource, VideoInfo } from '@masklet/video';
+import { openVideoFile, type FrameSource, type VideoInfo } from '@masklet/video';
 import { TransientJobError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
 import { deviceOf, type Engine, type EngineRun, type EngineSession, type EngineSessionOptions, type RoleTimingsSnapshot, type RunFrame, type RunOptions } from './engine-port';
@@ -198,6 +198,10 @@ export class ThreadEngine implements Engine {
       this.thread = await EngineThread.start(this.options);
     }
     return this.thread;
+  }
+
+  openVideo(path: string): Promise<FrameSource> {
+    return openVideoFile(path);
   }
 
   async open(source: FrameSource, options: EngineSessionOptions, chain?: readonly Buffer[]): Promise<EngineSession> {

@@ -1,6 +1,6 @@
 import type { CapturedCheckpoint, CheckpointSummary, EncodedCheckpoint } from '@masklet/engine';
 import { CheckpointStore, correctionPasses, initialPasses, jobFrameRange, jobSessionOptions, plannedFrames, type CheckpointMeta, type FrameRange, type Pass } from '@masklet/masklets';
-import { openVideoFile } from '@masklet/video';
+import type { FrameSource } from '@masklet/video';
 import type { EngineSession } from '../engine/engine-port';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
 import type { WorkerContext } from '../runtime/context';
@@ -69,11 +69,11 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
   const tenantId = plan.job.tenantId;
   const checkpoints = new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS);
   const cached = await ctx.videos.acquire(plan.video);
-  let source: Awaited<ReturnType<typeof openVideoFile>> | null = null;
+  let source: FrameSource | null = null;
   let session: EngineSession | null = null;
   const sessionOptions = jobSessionOptions(plan.options);
   try {
-    source = await openVideoFile(cached.path);
+    source = await engine.openVideo(cached.path);
     const { numFrames, width, height } = source.info;
     if (plan.round === 1 && plan.prompts.length === 0) throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
     const range = roundFrameRange(plan, numFrames);
