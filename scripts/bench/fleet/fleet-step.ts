@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import type { MaskletConfig } from '@masklet/config';
 import type { PrismaClient } from '@masklet/db';
 import { CheckpointEncoder } from '@masklet/engine';
-import { createRedisConnection, QUEUES } from '@masklet/queue';
+import { createRedisConnection, QUEUES, segmentQueueName } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../../apps/worker/src/worker';
 import { ServiceCounters, type CountDelta } from './counters';
 import { jainIndex, percentile } from './fleet-stats';
@@ -76,7 +76,7 @@ async function redisCpuSeconds(redis: ReturnType<typeof createRedisConnection>):
 export async function runStep(n: number, d: StepDeps): Promise<StepResult> {
   const engineOnly = await engineOnlyFps(d.engine, n, d.objects, Math.min(5, d.windowS));
   const startedAt = performance.now();
-  const queue = new Queue(QUEUES.segment, { connection: createRedisConnection(d.config.REDIS_URL) });
+  const queue = new Queue(segmentQueueName(d.engine.modelName), { connection: createRedisConnection(d.config.REDIS_URL) });
   const admin = createRedisConnection(d.config.REDIS_URL);
   await queue.pause();
   // One checkpoint encoder thread for the whole fleet: N threads (one per real GPU pod) do not fit in
