@@ -6,6 +6,7 @@
  * Runs the API and a worker in this process against the services (scripts/services.mjs), with its
  * own tenant and Redis database 7 (flushed), so nothing else's queue is touched.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import IORedis from 'ioredis';
@@ -105,7 +106,7 @@ export async function runPlatformBench(): Promise<void> {
   const key = await admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], 'bench');
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
-  const client = new MaskletClient(`http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`, key.key);
+  const client = new MaskletClient(`http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`, key.key);
   const video = await client.uploadVideo(clip.mp4Path!);
 
   // Throughput first, with no worker: the queue is flushed and the rows cancelled before the e2e runs.

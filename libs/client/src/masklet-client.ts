@@ -59,7 +59,7 @@ export class MaskletClient {
       headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': ct },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     return this.parse<VideoView>(res);
   }
 
@@ -87,7 +87,7 @@ export class MaskletClient {
     const q = new URLSearchParams({ format: 'rle' });
     if (from !== undefined) q.set('from', String(from));
     if (to !== undefined) q.set('to', String(to));
-    return this.request<MaskletFrames>('GET', `/v1/jobs/${id}/masklets?${q}`);
+    return this.request<MaskletFrames>('GET', `/v1/jobs/${id}/masklets?${q.toString()}`);
   }
 
   /** Follows the job's server-sent events, calling `onProgress`, until it ends; returns the final view. */

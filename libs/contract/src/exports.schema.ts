@@ -1,6 +1,6 @@
 // Wire schemas of the exports API, shared by the API (validation) and its clients (types).
 import { z } from 'zod';
-import { EXPORT_FORMAT_NAMES } from '@masklet/contract';
+import { EXPORT_FORMAT_NAMES } from './export-formats';
 
 /**
  * Body of POST /v1/jobs/:id/exports. `format` is a plain string here so that an unknown one gets
