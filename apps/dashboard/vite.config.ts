@@ -7,8 +7,14 @@ export default defineConfig({
   root: __dirname,
   base: '/ui/',
   plugins: [react()],
-  // The wire types and schemas the API validates with (browser-safe: zod only).
-  resolve: { alias: { '@masklet/contract': resolve(__dirname, '../../libs/contract/src/index.ts') } },
+  // The wire types and schemas the API validates with (browser-safe: zod only), and the COCO RLE codec
+  // (masks' browser-safe entry point: its index also loads sharp and node:zlib).
+  resolve: {
+    alias: {
+      '@masklet/contract': resolve(__dirname, '../../libs/contract/src/index.ts'),
+      '@masklet/masks/rle-string': resolve(__dirname, '../../libs/masks/src/rle-string.ts'),
+    },
+  },
   build: { outDir: resolve(__dirname, 'dist'), emptyOutDir: true, sourcemap: true },
   server: {
     proxy: Object.fromEntries(['/v1', '/admin', '/metrics'].map((p) => [p, process.env.MASKLET_API_URL ?? 'http://127.0.0.1:3000'])),

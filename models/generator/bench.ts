@@ -87,4 +87,4 @@ async function main(): Promise<void> {
   console.log(rows.join('\n'));
 }
 
-main();
+void main();

@@ -54,7 +54,8 @@ export function writeModel(dir: string, spec: ModelSpec, sourceHash: string): Wr
     roles[role] = { file, sha256: digest, inputs: {}, outputs: {} };
     files.push({ role, file, bytes: bytes.length, sha256: digest });
   }
-  const description = `${String(spec.manifest.description ?? '')} [generator source ${sourceHash}]`.trim();
+  const given = spec.manifest.description;
+  const description = `${typeof given === 'string' ? given : ''} [generator source ${sourceHash}]`.trim();
   const manifest = { ...spec.manifest, description, roles };
   const manifestPath = join(dir, 'manifest.json');
   atomicWrite(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

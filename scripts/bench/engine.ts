@@ -47,7 +47,7 @@ export async function runEngineBench(argv: string[] = []): Promise<void> {
     const r = await runWorkload(model, objects, frames);
     fps[objects] = r.framesTracked / r.seconds;
     const roles = Object.fromEntries(Object.entries(model.timings.snapshot()).map(([role, t]) => [role, { calls: t.calls, meanMs: +t.meanMs.toFixed(3), msPerFrame: +(t.totalMs / r.framesTracked).toFixed(3) }]));
-    console.log(JSON.stringify({ bench: 'engine', model: model.manifest.name, objects, frames: r.framesTracked, fps: +fps[objects]!.toFixed(2), msPerFrame: +((r.seconds * 1000) / r.framesTracked).toFixed(2), roles }));
+    console.log(JSON.stringify({ bench: 'engine', model: model.manifest.name, objects, frames: r.framesTracked, fps: +fps[objects].toFixed(2), msPerFrame: +((r.seconds * 1000) / r.framesTracked).toFixed(2), roles }));
   }
   await model.release();
   const rss300 = await rssRun(manifest, Number(process.env.BENCH_RSS_SHORT ?? 300));

@@ -2,6 +2,7 @@
  * An API and a worker in this process against the services (scripts/services.mjs), with their own
  * tenant, key and Redis database (flushed before and after), so a bench touches no one else's queue.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import IORedis from 'ioredis';
@@ -42,7 +43,7 @@ export async function startBenchStack(name: string, redisDb: number, overrides: 
   const { key } = await admin.createKey(tenant.id, ['submit', 'read', 'correct'], `bench-${name}`);
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
+  const baseUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
   const model = await SamModel.load(config.MASKLET_MODEL ?? (await ensureModel('reference')), { runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) } });
   const worker = await startWorker({ ...config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', `${name}-worker`) }, { model });
   return {

@@ -8,6 +8,7 @@
  * engine as deployed (its own thread unless WORKER_ENGINE_THREAD=false); engine-only runs the same
  * model on this thread with nothing else to do.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import IORedis from 'ioredis';
@@ -113,7 +114,7 @@ export async function runPlatformBench(): Promise<void> {
   const key = await admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], 'bench');
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
-  const client = new MaskletClient(`http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`, key.key);
+  const client = new MaskletClient(`http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`, key.key);
   const video = await client.uploadVideo(clip.mp4Path!);
 
   // Throughput first, with no worker: the queue is flushed and the rows cancelled before the e2e runs.

@@ -10,6 +10,9 @@ import { resolve } from 'node:path';
 import { writeSyntheticClip } from '@masklet/video';
 import { startBenchStack } from './in-process-stack';
 
+/** One click of a preview request: label 1 adds to the mask, 0 removes. */
+type Click = { x: number; y: number; label: 0 | 1 };
+
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -31,7 +34,7 @@ export async function runPreviewBench(): Promise<void> {
     const done = await client.waitForJob(job.id, undefined, 600_000);
     if (done.status !== 'SUCCEEDED') throw new Error(`bench job ${done.status}`);
 
-    const click = async (frame: number, objectId: number, points: { x: number; y: number; label: 0 | 1 }[]): Promise<number> => {
+    const click = async (frame: number, objectId: number, points: Click[]): Promise<number> => {
       const t0 = performance.now();
       const res = await fetch(`${baseUrl}/v1/jobs/${job.id}/preview`, {
         method: 'POST',
@@ -55,7 +58,7 @@ export async function runPreviewBench(): Promise<void> {
         const objectId = clip.meta.objects[i % clip.meta.objects.length]!.id;
         const p = pick(objectId, frame);
         // Successive clicks on a frame grow the click list, as an annotator refining a mask would.
-        const points = Array.from({ length: 1 + Math.floor(i / 2) }, (_, k) => ({ x: Math.max(0, Math.min(clip.meta.width - 1, p.x + k * 3)), y: p.y, label: (k % 2 === 0 ? 1 : 0) as 0 | 1 }));
+        const points = Array.from({ length: 1 + Math.floor(i / 2) }, (_, k): Click => ({ x: Math.max(0, Math.min(clip.meta.width - 1, p.x + k * 3)), y: p.y, label: k % 2 === 0 ? 1 : 0 }));
         ms.push(await click(frame, objectId, points));
       }
     }

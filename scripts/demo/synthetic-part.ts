@@ -48,7 +48,10 @@ export async function syntheticPart(client: MaskletClient, out: string, frames: 
       const iou = jaccard(masks.frames.get(f)?.get(o.id) ?? createMask(png.width, png.height), truth);
       r.mean += iou;
       r.frames++;
-      if (iou < r.min) (r.min = iou), (r.minFrame = f);
+      if (iou < r.min) {
+        r.min = iou;
+        r.minFrame = f;
+      }
     }
     r.mean /= r.frames;
     ious.push(r);

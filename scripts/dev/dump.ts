@@ -48,4 +48,4 @@ async function main() {
   console.log(line.join(' '));
   await session.close(); await source.close(); await model.release();
 }
-main();
+void main();

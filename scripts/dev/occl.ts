@@ -23,4 +23,4 @@ async function main() {
   }
   await session.close();
 }
-main();
+void main();

@@ -55,4 +55,4 @@ async function main() {
   console.log('iou', Array.from(data(out.iouPredictions)).map((v) => v.toFixed(2)).join(' '), 'score', data(out.objectScoreLogits)[0]);
   await fx.close();
 }
-main();
+void main();

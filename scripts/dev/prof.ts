@@ -7,7 +7,7 @@ async function main() {
   const s = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 2, enableProfiling: true, profileFilePrefix: '/tmp/viz/prof' });
   const { hiddenDim: C, featureSize: H, memoryDim: Cm, memorySize: Hm } = REF;
   const B = Number(process.env.B ?? 16), Nm = 7 * Hm * Hm, Np = 16;
-  const r = (n: number) => new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.3)) * 0.5), undefined as never);
+  const r = (n: number) => new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.3)) * 0.5), undefined);
   const t = (n: number, dims: number[]) => new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.3)) * 0.5), dims);
   void r;
   const feeds = { currFeatures: t(C * H * H, [1, C, H, H]), currPosEnc: t(C * H * H, [1, C, H, H]), memory: t(B * Nm * Cm, [B, Nm, Cm]), memoryPosEnc: t(B * Nm * Cm, [B, Nm, Cm]), objPtrs: t(B * Np * C, [B, Np, C]), objPtrPosEnc: t(B * Np * Cm, [B, Np, Cm]) };
@@ -20,4 +20,4 @@ async function main() {
   console.log('total', ([...by.values()].reduce((a, b) => a + b, 0) / 1000).toFixed(2), 'ms');
   [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 15)).forEach(([k, v]) => console.log((v / 1000).toFixed(2), 'ms', k));
 }
-main();
+void main();

@@ -70,7 +70,7 @@ before(async () => {
 });
 after(async () => {
   for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())));
   await stack?.close();
 });
 
@@ -89,8 +89,8 @@ async function startCompiled(entry: string, env: Record<string, string>, ready: 
         done();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => fail(new Error(`${entry} exited ${code}:\n${log}`)));
   });
   return child;

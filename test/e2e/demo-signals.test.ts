@@ -43,7 +43,11 @@ function descendants(root: number): Map<number, string> {
   const queue = [root];
   while (queue.length) {
     const parent = queue.shift()!;
-    for (const [pid, p] of table) if (p.ppid === parent && !found.has(pid)) (found.set(pid, p.cmd), queue.push(pid));
+    for (const [pid, p] of table) {
+      if (p.ppid !== parent || found.has(pid)) continue;
+      found.set(pid, p.cmd);
+      queue.push(pid);
+    }
   }
   return found;
 }
@@ -66,8 +70,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => npm.once('exit', (code, sig) => done({ code, signal: sig })));
     try {
       const deadline = Date.now() + 240_000;

@@ -205,7 +205,7 @@ describe('exports API and formats', () => {
         assert.equal(s.attrs['keyframe'], '1');
         const ring = s.attrs['points']!.split(';').flatMap((p) => p.split(',').map(Number));
         assert.ok(ring.length >= 6 && ring.every(Number.isFinite));
-        if (present) assert.ok(jaccard(fillPolygons([ring], masks.width, masks.height), mask!) >= 0.9, `object ${objectId} frame ${k}`);
+        if (present) assert.ok(jaccard(fillPolygons([ring], masks.width, masks.height), mask) >= 0.9, `object ${objectId} frame ${k}`);
       });
     });
   });

@@ -134,7 +134,7 @@ test('event streams: MAX_SSE_STREAMS_PER_TENANT per tenant, a slot frees when a 
     if (again.status !== 200) again.abort();
   }
   assert.equal(again?.status, 200, 'the closed stream gave its slot back');
-  for (const s of [s2, sb, again!]) s.abort();
+  for (const s of [s2, sb, again]) s.abort();
 });
 
 test('an open event stream ends with an error event once its key is revoked', async () => {
@@ -147,7 +147,7 @@ test('an open event stream ends with an error event once its key is revoked', as
     if (s.status !== 200) await new Promise((r) => setTimeout(r, 50)); // slots of the previous test closing
   }
   assert.equal(s?.status, 200);
-  const ended = s!.text();
+  const ended = s.text();
   await new Promise((r) => setTimeout(r, 500));
   const revokedAt = Date.now();
   await streams.admin.revokeKey(k.prefix);

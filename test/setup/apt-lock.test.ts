@@ -34,7 +34,7 @@ after(() => {
 function holdLock(seconds: number): Promise<ChildProcess> {
   return new Promise((done, fail) => {
     const p = spawn('python3', ['-c', HOLDER, LOCK, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    p.stdout!.on('data', (d: Buffer) => {
+    p.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('held')) done(p);
     });
     p.once('exit', (code) => fail(new Error(`lock holder exited (${code}) before taking ${LOCK}`)));
@@ -46,8 +46,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   return new Promise((done) => {
     const p = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
     p.once('exit', (code) => done({ code, out, ms: Date.now() - t0 }));
   });
 }

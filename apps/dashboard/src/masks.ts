@@ -1,5 +1,5 @@
 // Mask overlays: COCO RLE (the API's format) painted into an RGBA layer, one colour per object.
-import { fromCocoRle } from '../../../libs/masks/src/rle-string';
+import { fromCocoRle } from '@masklet/masks/rle-string';
 import type { CocoRle } from './types';
 
 const PALETTE: [number, number, number][] = [

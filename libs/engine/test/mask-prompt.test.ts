@@ -12,7 +12,7 @@ import { clip, iouWithTruth, referenceModel, truthMask } from './support';
 async function variant(tracking: Record<string, boolean>): Promise<SamModel> {
   const path = await ensureModel('reference');
   const manifest = JSON.parse(readFileSync(path, 'utf8'));
-  for (const spec of Object.values(manifest.roles) as { file: string }[]) spec.file = resolve(dirname(path), spec.file);
+  for (const spec of Object.values<{ file: string }>(manifest.roles)) spec.file = resolve(dirname(path), spec.file);
   manifest.tracking = { ...manifest.tracking, ...tracking };
   const out = join(mkdtempSync(join(tmpdir(), 'masklet-variant-')), 'manifest.json');
   writeFileSync(out, JSON.stringify(manifest));

@@ -34,7 +34,7 @@ describe('rle geometry', () => {
       // Sparse masks make boxes that do not span the frame, the interesting case.
       const density = [0, 0.003, 0.02, 0.3, 1][t % 5] as number;
       const a = randomMask(rand, w, h, density, t % 4 === 0);
-      const b = randomMask(rand, w, h, [0, 0.01, 0.5][t % 3] as number, t % 3 === 0);
+      const b = randomMask(rand, w, h, [0, 0.01, 0.5][t % 3], t % 3 === 0);
       const ra = encodeRle(a);
       const rb = encodeRle(b);
       assert.equal(rleArea(ra), pixelArea(a));

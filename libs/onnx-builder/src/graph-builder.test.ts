@@ -6,7 +6,7 @@ import { GraphBuilder } from '@masklet/onnx-builder';
 async function run(model: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(model);
   try {
-    return (await session.run(feeds)) as Record<string, ort.Tensor>;
+    return (await session.run(feeds));
   } finally {
     await session.release();
   }

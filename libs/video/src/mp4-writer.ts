@@ -47,14 +47,19 @@ export class Mp4Writer {
 
   async write(rgb: Uint8Array): Promise<void> {
     if (rgb.length !== this.frameBytes) throw new RangeError(`frame has ${rgb.length} bytes, expected ${this.frameBytes}`);
-    if (this.failed) throw this.failed;
+    this.throwIfFailed();
     const stdin = this.proc.child.stdin!;
     this.frames++;
     if (!stdin.write(rgb)) {
       // Also wake on exit: a crashed encoder never drains.
       await Promise.race([once(stdin, 'drain'), this.proc.exited]);
-      if (this.failed) throw this.failed;
+      this.throwIfFailed();
     }
+  }
+
+  /** A method, not an inline check: the exit listener sets `failed` while write() awaits. */
+  private throwIfFailed(): void {
+    if (this.failed) throw this.failed;
   }
 
   /** Flushes and waits for the file to be complete. */

@@ -29,7 +29,7 @@ function padChannels(g: GraphBuilder, x: Value, from: number, to: number): Value
 /** Triangular memberships of x [1, 1, n, n] to bins centred at `centres` (uniform spacing): [1, count, n, n], summing to 1. */
 function memberships(g: GraphBuilder, x: Value, centres: number[]): Value {
   const w = centres[1]! - centres[0]!;
-  const xc = g.clip(x, centres[0]!, centres[centres.length - 1]!);
+  const xc = g.clip(x, centres[0], centres[centres.length - 1]);
   const d = g.abs(g.sub(xc, g.const(centres, [1, centres.length, 1, 1])));
   return g.relu(g.sub(1, g.mul(d, 1 / w)));
 }

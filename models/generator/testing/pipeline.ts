@@ -85,7 +85,7 @@ export async function decode(
     pointLabels: f32(labels, [B, P]),
     maskInput: maskInput ? f32(maskInput, [B, 1, d.L, d.L]) : zeros([B, 1, d.L, d.L]),
     hasMaskInput: f32(new Float32Array(B).fill(maskInput ? 1 : 0), [B]),
-  })) as Outputs;
+  }));
 }
 
 export async function encodeMemory(
@@ -102,7 +102,7 @@ export async function encodeMemory(
     maskLogits: f32(maskLogits, [B, 1, d.L, d.L]),
     objectScoreLogits: f32(score, [B, 1]),
     binarize: f32(new Float32Array(B).fill(binarize ? 1 : 0), [B]),
-  })) as Outputs;
+  }));
 }
 
 /** One memory frame as tokens: features [B, Cm, Hm, Wm] -> [B, Hm*Wm, Cm]; pos + temporal row. */

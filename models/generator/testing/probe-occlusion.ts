@@ -35,4 +35,4 @@ async function main() {
   }
   console.log(line.join(' '));
 }
-main();
+void main();

@@ -34,4 +34,4 @@ async function main() {
   }
   console.log(line.join(' '));
 }
-main();
+void main();

@@ -34,7 +34,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const r = exception.getResponse();
-      const message = typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? exception.message);
+      const m = typeof r === 'string' ? r : (r as { message?: unknown }).message;
+      const message = typeof m === 'string' ? m : Array.isArray(m) ? m.join('; ') : exception.message;
       body = errorBody(HTTP_CODES[status] ?? `HTTP_${status}`, message);
     } else if ((dependency = unavailableDependency(exception))) {
       status = 503;

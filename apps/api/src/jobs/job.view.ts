@@ -24,7 +24,7 @@ export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?
     frameRange: { start: job.frameStart, end: job.frameEnd },
     currentRound: job.currentRound,
     ...(extra.round ? { round: toRoundProgress(extra.round) } : {}),
-    options: options as JobView['options'],
+    options: options,
     webhookUrl: job.webhookUrl,
     cancelRequested: extra.cancelRequested ?? false,
     error: job.errorCode || job.error ? { code: job.errorCode ?? 'ERROR', message: job.error ?? '' } : null,

@@ -15,6 +15,7 @@ const MAX_KEY_LENGTH = 1024;
  */
 export function unsafeKeyReason(key: string): string | null {
   if (key.length > MAX_KEY_LENGTH) return `is longer than ${MAX_KEY_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this check
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'contains control characters';
   if (key.includes('\\')) return 'contains a backslash';
   if (/%[0-9a-f]{2}/i.test(key)) return 'contains percent-encoding';

@@ -23,7 +23,7 @@ export function receiveMultipartFile(req: Request, store: ObjectStore, key: stri
         // Stop parsing; read and discard whatever the client still sends so the answer can reach it.
         req.unpipe();
         req.resume();
-        reject(err);
+        reject(err instanceof Error ? err : new Error('upload failed', { cause: err }));
       } else resolve(value!);
     };
     let bb: busboy.Busboy;

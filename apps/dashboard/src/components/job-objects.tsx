@@ -7,10 +7,10 @@ export interface JobObjectsProps {
   added: { id: number; label: string }[];
   hidden: Set<number>;
   selected: number | null;
-  onToggle(id: number): void;
-  onSelect(id: number): void;
-  onAdd(): void;
-  onRename(id: number, label: string): void;
+  onToggle: (id: number) => void;
+  onSelect: (id: number) => void;
+  onAdd: () => void;
+  onRename: (id: number, label: string) => void;
 }
 
 /** The job's objects by name: show / hide, pick the one clicks go to, add (and name) a new one. */

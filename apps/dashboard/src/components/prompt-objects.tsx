@@ -10,11 +10,11 @@ export interface DraftObject {
 export interface PromptObjectsProps {
   objects: DraftObject[];
   selected: number | null;
-  onSelect(id: number): void;
-  onRename(id: number, label: string): void;
-  onAdd(): void;
-  onRemove(id: number): void;
-  onSeek(frame: number): void;
+  onSelect: (id: number) => void;
+  onRename: (id: number, label: string) => void;
+  onAdd: () => void;
+  onRemove: (id: number) => void;
+  onSeek: (frame: number) => void;
 }
 
 /** Objects of a job being prompted: name, which one clicks go to, the frames prompted so far. */

@@ -18,7 +18,7 @@ export function RoundsTable({ rounds, prompted, onSeek }: { rounds: RoundView[];
               <td><span className={`badge ${r.status.toLowerCase()}`}>{r.status}</span></td>
               <td>
                 {(r.changedFrames ?? []).slice(0, 6).map((f) => <button key={f} className="link-button" onClick={() => onSeek(f)}>{f}</button>)}
-                {(r.changedFrames?.length ?? 0) > 6 && <small> +{r.changedFrames!.length - 6}</small>}
+                {(r.changedFrames?.length ?? 0) > 6 && <small> +{r.changedFrames.length - 6}</small>}
                 {(r.changedFrames?.length ?? 0) === 0 && '-'}
               </td>
               <td>{list(r.changedObjects)}{r.removedObjects?.length ? <small> removed {list(r.removedObjects)}</small> : null}</td>

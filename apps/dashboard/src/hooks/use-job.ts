@@ -15,7 +15,7 @@ export interface JobData {
   /** Bumped on every reload: masks on screen refetch. */
   epoch: number;
   running: boolean;
-  reload(): Promise<void>;
+  reload: () => Promise<void>;
 }
 
 /** A job with its video, rounds and lanes, kept live over the job's event stream while a round runs. */

@@ -77,7 +77,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const click = async (x: number, y: number, positive: boolean) => {
     if (selected === null) return setMessage('Pick an object (or add one) before clicking.');
     const k = keyOf(frame, selected);
-    const points = [...(pending[k] ?? []), { x, y, label: (positive ? 1 : 0) as 0 | 1 }];
+    const points: Point[] = [...(pending[k] ?? []), { x, y, label: positive ? 1 : 0 }];
     setPending((p) => ({ ...p, [k]: points }));
     try {
       const result = await api.post<PreviewResult>(`/v1/jobs/${id}/preview`, { frame, objectId: selected, points });

@@ -39,7 +39,7 @@ export function JobsPage({ api, query }: { api: Api; query: URLSearchParams }) {
       setError(null);
     };
     const tick = () => load().catch((err: unknown) => live && setError(String(err)));
-    tick();
+    void tick();
     const timer = setInterval(tick, 3000);
     return () => {
       live = false;

@@ -49,6 +49,11 @@ export async function writeOverlayMp4(input: ExportInput): Promise<StoredObject>
   }
 }
 
+async function nextFrame(frames: AsyncIterator<ChunkFrame>): Promise<ChunkFrame | undefined> {
+  const r = await frames.next();
+  return r.done ? undefined : r.value;
+}
+
 async function renderOverlay(masks: RoundMasks, videoPath: string, scratchDir: string, store: ObjectStore, key: string, contentType: string): Promise<StoredObject & { frames: number }> {
   const probe = await probeVideo(videoPath);
   const width = probe.width & ~1;
@@ -56,12 +61,12 @@ async function renderOverlay(masks: RoundMasks, videoPath: string, scratchDir: s
   const file = join(scratchDir, `overlay-${randomUUID()}.mp4`);
   const writer = new Mp4Writer(file, { width, height, fps: probe.fps, crf: 20 });
   const maskIt = masks.frames();
-  let next: ChunkFrame | undefined = (await maskIt.next()).value ?? undefined;
+  let next = await nextFrame(maskIt);
   const out = new Uint8Array(width * height * 3);
   const empty = new Uint8Array(probe.width * probe.height);
   try {
     for await (const f of streamFrames(videoPath)) {
-      while (next && next.frame < f.index) next = (await maskIt.next()).value ?? undefined;
+      while (next && next.frame < f.index) next = await nextFrame(maskIt);
       const labels = next && next.frame === f.index ? labelImage(next, probe.width, probe.height) : empty;
       blend(f.rgb, labels, f.width, width, height, out);
       await writer.write(out);

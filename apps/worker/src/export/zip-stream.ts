@@ -16,7 +16,8 @@ export interface ZipEntryBody {
 export async function writeZipStream(store: ObjectStore, key: string, contentType: string, entries: AsyncIterable<ZipEntryBody>): Promise<StoredObject> {
   const zip = new ZipArchive({ zlib: { level: 1 } });
   const upload = store.putStream(key, zip, { contentType });
-  let failure: unknown = null;
+  // Set by the listener: declared wide so the checks below are not narrowed to the initial null.
+  let failure = null as Error | null;
   zip.on('error', (err) => (failure = err));
   try {
     for await (const e of entries) {

@@ -50,7 +50,7 @@ export async function loadRoundPlan(prisma: PrismaClient, jobId: string, tenantI
   const prompts = await prisma.prompt.findMany({ where: { jobId, round }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   const { video, tenant, ...jobRow } = job;
   return {
-    job: jobRow as Job,
+    job: jobRow,
     video,
     round,
     options,

@@ -19,7 +19,7 @@ import { deflate, inflate } from 'node:zlib';
 import type { FrameSource } from '@masklet/video';
 import { SamModel } from '../runtime/sam-model';
 import { fromBytePlanes } from './byte-planes';
-import { CHECKPOINT_VERSION, FRAME_LAYOUT_OF_VERSION, SEGMENT_MAGIC as MAGIC, segmentBody, segmentPrefix, zlibChunk } from './segment-codec';
+import { FRAME_LAYOUT_OF_VERSION, SEGMENT_MAGIC as MAGIC, segmentBody, segmentPrefix, zlibChunk } from './segment-codec';
 import { decodeFrameOutput, encodeFrameOutput, frameOutputBytes, FrameOutput } from '../state/frame-output';
 import { ObjectTrack } from '../state/object-track';
 import { EngineInputError } from '../session/types';

@@ -106,7 +106,7 @@ export async function writeSyntheticClip(opts: SyntheticClipOptions): Promise<Sy
       });
       const masks = masksOf(labels, ids, width, boxes);
       const writes: Promise<unknown>[] = ids.map((id, k) =>
-        sharp(masks[k]!, { raw: { width, height, channels: 1 } })
+        sharp(masks[k], { raw: { width, height, channels: 1 } })
           .toColourspace('b-w') // without it sharp widens the single channel to RGB on output
           .png({ compressionLevel: 6, adaptiveFiltering: false })
           .toFile(join(masksDir, String(id), frameFileName(f, 'png'))),
