@@ -187,13 +187,14 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
   const names = pools.map((p) => String(p.name));
   assert.equal(new Set(names).size, names.length, `pool names repeat: ${names.join(', ')}`);
   for (const pool of pools) {
-    assert.match(String(pool.name), /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'pool names are short DNS labels');
+    const name = String(pool.name);
+    assert.match(name, /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'pool names are short DNS labels');
     const queues = pool.queues as string[];
-    assert.ok(Array.isArray(queues) && queues.length > 0, `pool ${pool.name} has queues`);
-    for (const q of queues) assert.ok((QUEUE_KINDS as readonly string[]).includes(q), `pool ${pool.name}: ${q} is not a queue kind of libs/queue`);
+    assert.ok(Array.isArray(queues) && queues.length > 0, `pool ${name} has queues`);
+    for (const q of queues) assert.ok((QUEUE_KINDS as readonly string[]).includes(q), `pool ${name}: ${q} is not a queue kind of libs/queue`);
     const segment = queues.includes('segment');
-    assert.equal(pool.gpu, segment, `pool ${pool.name}: a GPU exactly when it segments`);
-    if (!segment) assert.ok(!pool.models || (pool.models as unknown[]).length === 0, `pool ${pool.name} lists models without segmenting`);
+    assert.equal(pool.gpu, segment, `pool ${name}: a GPU exactly when it segments`);
+    if (!segment) assert.ok(!pool.models || (pool.models as unknown[]).length === 0, `pool ${name} lists models without segmenting`);
   }
   assert.deepEqual([...new Set(pools.flatMap((p) => p.queues as string[]))].sort(), [...QUEUE_KINDS].sort(), 'every queue kind has a pool');
   const segmentPools = pools.filter((p) => (p.queues as string[]).includes('segment'));
@@ -211,7 +212,7 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
   assert.match(helpers, /printf "segment\.%s" \./, 'segment queue names as segmentQueueName spells them');
   assert.match(tpl, /\{\{- range \$pool := \.Values\.worker\.pools \}\}/, 'one Deployment per pool');
   assert.match(tpl, /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}/);
-  assert.match(tpl, /masklet\.io\/pool: \{\{ \$pool\.name \}\}\n  template:/, 'the selector tells pools apart');
+  assert.match(tpl, /masklet\.io\/pool: \{\{ \$pool\.name \}\}\n {2}template:/, 'the selector tells pools apart');
   assert.match(tpl, /- name: WORKER_QUEUES\n\s+value: \{\{ join "," \$pool\.queues \| quote \}\}/);
   assert.match(tpl, /- name: WORKER_MODELS\n\s+value: \{\{ include "masklet\.poolModels" \$ctx \| quote \}\}/);
   assert.match(tpl, /\$gpu := and \$gpuPool \$\.Values\.worker\.gpu\.enabled/);

@@ -25,7 +25,7 @@ function parseSetCookie(header: string | null): Cookie {
   const eq = pair!.indexOf('=');
   const attributes = new Map(attrs.map((a) => {
     const i = a.indexOf('=');
-    return (i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)]) as [string, string];
+    return (i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)]);
   }));
   return { name: pair!.slice(0, eq), value: pair!.slice(eq + 1), attributes };
 }

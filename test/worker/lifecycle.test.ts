@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedisConnection, segmentQueueName, signalCancel } from '@masklet/queue';
-import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
+import { startWorker } from '../../apps/worker/src/worker';
 import { createTestEnv, enqueueSegment, seedJob, sharedEngine, skip, testClip, waitFor, type TestEnv } from './support';
 
 const FRAMES = 60;

@@ -175,7 +175,7 @@ export async function seedJob(env: TestEnv, clip: SyntheticClipResult, opts: { o
   const frame = opts.promptFrame ?? 0;
   const job = await env.prisma.job.create({
     data: {
-      tenantId: tenant.id, videoId, model: opts.model ?? 'masklet-reference', options: (opts.options ?? {}) as object, webhookUrl: opts.webhookUrl ?? null,
+      tenantId: tenant.id, videoId, model: opts.model ?? 'masklet-reference', options: (opts.options ?? {}), webhookUrl: opts.webhookUrl ?? null,
       objects: { create: meta.objects.map((o) => ({ objectId: o.id })) },
       prompts: {
         create: meta.objects.map((o) => {

@@ -20,7 +20,9 @@ export function App() {
   if (session === undefined) return null;
   if (session === null) return <LoginPage onLogin={setSession} />;
   const logout = () => {
-    api.logout().finally(() => setSession(null));
+    // Signed out locally even when the request fails: the user asked to leave.
+    const signedOut = () => setSession(null);
+    api.logout().then(signedOut, signedOut);
   };
   return (
     <div className="shell">

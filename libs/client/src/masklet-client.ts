@@ -22,7 +22,14 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** `?a=1&b=x` of the defined values ('' when none). */
 function queryString(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    // Scalars only (a schema that coerces, like `limit`, types its input `unknown`).
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new TypeError(`query parameter ${k} must be a string, number or boolean`);
+    }
+    q.set(k, String(v));
+  }
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -62,7 +69,7 @@ export class MaskletClient {
       headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': ct },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     return this.parse<VideoView>(res);
   }
 

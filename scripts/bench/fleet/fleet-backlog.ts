@@ -4,6 +4,7 @@
  * BullMQ priorities of JobSubmissionService). Tenants submit one after another, so a first-come queue
  * would serve the first tenant's whole backlog before anyone else's.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { MaskletClient } from '@masklet/client';
@@ -31,7 +32,7 @@ export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient,
   const admin = new TenantAdminService(prisma);
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
+  const baseUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
   const tenantIds: string[] = [];
   const batchSeconds: number[] = [];
   let video: VideoInfo | null = null;

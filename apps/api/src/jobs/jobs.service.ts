@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Job, JobStatus } from '@masklet/db';
-import { isCancelled, QUEUES, segmentJobId, signalCancel } from '@masklet/queue';
+import { isCancelled, segmentJobId, signalCancel } from '@masklet/queue';
 import { ApiError, badRequest, notFound } from '../common/api-error';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import type { QueueRegistry } from '../core/queues';

@@ -95,7 +95,7 @@ class EngineThread {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...req, id } as EngineRequest, transfer);
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
