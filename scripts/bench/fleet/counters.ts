@@ -47,7 +47,11 @@ export function countS3Requests(): void {
     s3Calls.set(name, (s3Calls.get(name) ?? 0) + 1);
     const started = performance.now();
     const sent = send.apply(this, args) as Promise<unknown>;
-    if (name === 'PutObjectCommand') void sent.then(() => s3PutMs.push(performance.now() - started), () => undefined);
+    if (name === 'PutObjectCommand')
+      void sent.then(
+        () => s3PutMs.push(performance.now() - started),
+        () => undefined,
+      );
     return sent;
   } as S3Client['send'];
 }
@@ -113,8 +117,12 @@ export class ServiceCounters {
     const s3ByCommand = diff(a.s3, b.s3);
     const sum = (o: Record<string, number>): number => Object.values(o).reduce((s, v) => s + v, 0);
     return {
-      redis: sum(redisByCommand), redisByCommand, pg: b.pg - a.pg,
-      s3: sum(s3ByCommand), s3ByCommand, s3PutMs: s3PutMs.slice(a.s3Puts, b.s3Puts),
+      redis: sum(redisByCommand),
+      redisByCommand,
+      pg: b.pg - a.pg,
+      s3: sum(s3ByCommand),
+      s3ByCommand,
+      s3PutMs: s3PutMs.slice(a.s3Puts, b.s3Puts),
     };
   }
 

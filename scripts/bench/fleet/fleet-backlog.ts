@@ -26,8 +26,12 @@ export interface Backlog {
 
 export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient, o: FleetOptions): Promise<Backlog> {
   const clip = await writeSyntheticClip({
-    outDir: resolve('.tmp/bench/fleet-clip'), frames: o.frames, seed: 'bench-fleet',
-    mp4: true, frameFiles: false, scenario: { objects: o.objects },
+    outDir: resolve('.tmp/bench/fleet-clip'),
+    frames: o.frames,
+    seed: 'bench-fleet',
+    mp4: true,
+    frameFiles: false,
+    scenario: { objects: o.objects },
   });
   const admin = new TenantAdminService(prisma);
   const api = await createApiApp(config);
@@ -52,14 +56,21 @@ export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient,
       tenants.push({ client, videoId: v.id });
     }
     const objects = clip.meta.objects.slice(0, o.objects).map((obj, i) => {
-      const frame = Math.max(0, obj.clicks.findIndex((c) => c !== null));
+      const frame = Math.max(
+        0,
+        obj.clicks.findIndex((c) => c !== null),
+      );
       const [x, y] = obj.clicks[frame] ?? [8 + i, 8 + i];
       return { id: obj.id, prompts: [{ frame: 0, points: [{ x, y, label: 1 as const }] }] };
     });
     for (const { client, videoId } of tenants) {
       for (let b = 0; b < o.batches; b++) {
         const started = performance.now();
-        const jobs = Array.from({ length: o.jobs }, () => ({ videoId, objects, options: { direction: 'forward' as const } }));
+        const jobs = Array.from({ length: o.jobs }, () => ({
+          videoId,
+          objects,
+          options: { direction: 'forward' as const },
+        }));
         await client.createBatch(jobs, `fleet-${b}`);
         batchSeconds.push((performance.now() - started) / 1000);
       }
