@@ -21,7 +21,10 @@ async function main(): Promise<void> {
 }
 
 // Exits once the bench returns: idle keep-alive sockets of the clients it made must not hold the process.
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err, (err as { cause?: unknown }).cause ?? "");
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err, (err as { cause?: unknown }).cause ?? '');
+    process.exit(1);
+  },
+);

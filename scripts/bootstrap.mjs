@@ -32,7 +32,10 @@ function run(cmd, args, opts = {}) {
 
 /** Starts (or finds) the services and exports their settings into process.env. */
 function ensureServices() {
-  const r = run(process.execPath, [join(ROOT, 'scripts', 'services.mjs'), 'up'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const r = run(process.execPath, [join(ROOT, 'scripts', 'services.mjs'), 'up'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   for (const line of r.stdout.split('\n')) {
     const m = /^export ([A-Z0-9_]+)='((?:[^']|'\\'')*)'$/.exec(line.trim());
     if (m) process.env[m[1]] = m[2].replace(/'\\''/g, "'");
@@ -71,10 +74,22 @@ function buildDashboard() {
     }
   };
   walk(join(ROOT, 'apps/dashboard/src'));
-  for (const f of ['apps/dashboard/index.html', 'apps/dashboard/vite.config.ts', 'libs/masks/src/rle.ts', 'libs/masks/src/rle-string.ts', 'package-lock.json']) hash.update(readFileSync(join(ROOT, f)));
+  for (const f of [
+    'apps/dashboard/index.html',
+    'apps/dashboard/vite.config.ts',
+    'libs/masks/src/rle.ts',
+    'libs/masks/src/rle-string.ts',
+    'package-lock.json',
+  ])
+    hash.update(readFileSync(join(ROOT, f)));
   const digest = hash.digest('hex');
   const marker = join(ROOT, '.tmp', 'dashboard-build.sha256');
-  if (existsSync(join(ROOT, 'apps/dashboard/dist/index.html')) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === digest) return;
+  if (
+    existsSync(join(ROOT, 'apps/dashboard/dist/index.html')) &&
+    existsSync(marker) &&
+    readFileSync(marker, 'utf8').trim() === digest
+  )
+    return;
   console.log('bootstrap: building the dashboard');
   run(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'apps/dashboard', '--logLevel', 'warn']);
   mkdirSync(dirname(marker), { recursive: true });
@@ -93,7 +108,9 @@ export function bootstrap({ browser = true } = {}) {
   }
   run('bash', [join(ROOT, 'infra/local/ensure-ffmpeg.sh')]);
   // Apps load models/reference/manifest.json (or MASKLET_MODEL) and never generate it themselves.
-  run(process.execPath, ['--import', 'tsx', join(ROOT, 'models', 'generator', 'generate.ts'), '--if-stale'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run(process.execPath, ['--import', 'tsx', join(ROOT, 'models', 'generator', 'generate.ts'), '--if-stale'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (process.env.MASKLET_SERVICES === 'off') return;
   if (browser) run('bash', [join(ROOT, 'infra/local/ensure-chromium.sh')]);
   buildDashboard();

@@ -28,7 +28,9 @@ const flag = (f) => args.includes(f);
 async function loadEngine() {
   let dir = process.env.SCHEMA_ENGINE_WASM_DIR;
   if (!dir) {
-    try { dir = dirname(require.resolve('@prisma/schema-engine-wasm/package.json')); } catch {
+    try {
+      dir = dirname(require.resolve('@prisma/schema-engine-wasm/package.json'));
+    } catch {
       throw new Error('@prisma/schema-engine-wasm is not installed; see the header of scripts/db-diff.mjs');
     }
   }
@@ -44,21 +46,29 @@ async function loadEngine() {
 function migrationsList() {
   const baseDir = join(ROOT, 'prisma', 'migrations');
   const lockPath = join(baseDir, 'migration_lock.toml');
-  const dirs = existsSync(baseDir) ? readdirSync(baseDir).filter((d) => statSync(join(baseDir, d)).isDirectory()).sort() : [];
+  const dirs = existsSync(baseDir)
+    ? readdirSync(baseDir)
+        .filter((d) => statSync(join(baseDir, d)).isDirectory())
+        .sort()
+    : [];
   return {
     baseDir,
     lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
     shadowDbInitScript: '',
     migrationDirectories: dirs.map((d) => ({
       path: d,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: readFileSync(join(baseDir, d, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: readFileSync(join(baseDir, d, 'migration.sql'), 'utf8') },
+      },
     })),
   };
 }
 
 async function main() {
   const databaseUrl = process.env.DATABASE_URL ?? readEnvFile()?.DATABASE_URL;
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set and no local services are up (node scripts/services.mjs up)');
+  if (!databaseUrl)
+    throw new Error('DATABASE_URL is not set and no local services are up (node scripts/services.mjs up)');
   const bg = await loadEngine();
   const { PrismaPg } = require('@prisma/adapter-pg');
   const { bindMigrationAwareSqlAdapterFactory } = require('@prisma/driver-adapter-utils');
@@ -77,7 +87,11 @@ async function main() {
   const filters = { externalTables: [], externalEnums: [] };
 
   if (flag('--status')) {
-    const r = await engine.diagnoseMigrationHistory({ migrationsList: migrationsList(), optInToShadowDatabase: false, filters });
+    const r = await engine.diagnoseMigrationHistory({
+      migrationsList: migrationsList(),
+      optInToShadowDatabase: false,
+      filters,
+    });
     console.log(JSON.stringify(r, null, 2));
     return;
   }
@@ -91,7 +105,10 @@ async function main() {
   process.stdout.write(r.stdout ?? '');
 }
 
-main().then(() => process.exit(process.exitCode ?? 0), (e) => {
-  console.error(`db-diff: ${e?.message ?? e}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e) => {
+    console.error(`db-diff: ${e?.message ?? e}`);
+    process.exit(1);
+  },
+);

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     migrationsDir: join(root, 'prisma', 'migrations'),
     log: (line) => console.log(`db:migrate: ${line}`),
   });
-  if (result.applied.length === 0) console.log(`db:migrate: up to date (${result.alreadyApplied.length} migrations applied)`);
+  if (result.applied.length === 0)
+    console.log(`db:migrate: up to date (${result.alreadyApplied.length} migrations applied)`);
   else console.log(`db:migrate: applied ${result.applied.length} (${result.applied.join(', ')})`);
 }
 

@@ -68,7 +68,13 @@ async function main(): Promise<void> {
     const client = new MaskletClient(stack.apiUrl, key);
     const synthetic = await syntheticPart(client, OUT, envInt('DEMO_FRAMES', 120)!);
     const real = await realClipsPart(client, resolve(SHARED, 'videos'), OUT, envInt('DEMO_REAL_FRAMES', 90)!);
-    const davis = await davisPart(client, resolve(SHARED, 'davis2016'), process.env.DEMO_DAVIS || 'blackswan', resolve(OUT, 'davis'), envInt('DEMO_DAVIS_FRAMES', undefined));
+    const davis = await davisPart(
+      client,
+      resolve(SHARED, 'davis2016'),
+      process.env.DEMO_DAVIS || 'blackswan',
+      resolve(OUT, 'davis'),
+      envInt('DEMO_DAVIS_FRAMES', undefined),
+    );
     const jobUrl = (id: string): string => `${stack.apiUrl}/ui/#/jobs/${id}`;
     console.log(`\ndashboard  ${stack.apiUrl}/ui/   (log in with the api key above)`);
     console.log(`jobs       ${jobUrl(synthetic.jobId)}   (generated clip)`);

@@ -29,11 +29,15 @@ async function main(): Promise<void> {
     const r = await evaluateSequence(model, seq, prompt);
     sumJ += r.J;
     sumF += r.F;
-    console.log(`${r.name.padEnd(20)} J ${r.J.toFixed(4)}  F ${r.F.toFixed(4)}  frames ${r.frames}  ${(r.frames / r.seconds).toFixed(1)} fps`);
+    console.log(
+      `${r.name.padEnd(20)} J ${r.J.toFixed(4)}  F ${r.F.toFixed(4)}  frames ${r.frames}  ${(r.frames / r.seconds).toFixed(1)} fps`,
+    );
   }
   const meanJ = sumJ / sequences.length;
   const meanF = sumF / sequences.length;
-  console.log(`model ${model.manifest.name}  prompt ${prompt}  sequences ${sequences.length}  J ${meanJ.toFixed(4)}  F ${meanF.toFixed(4)}`);
+  console.log(
+    `model ${model.manifest.name}  prompt ${prompt}  sequences ${sequences.length}  J ${meanJ.toFixed(4)}  F ${meanF.toFixed(4)}`,
+  );
   console.log(`J&F ${((meanJ + meanF) / 2).toFixed(4)}`);
   await model.release();
 }

@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     return n;
   };
   const mode = values.occlusion;
-  if (mode !== undefined && mode !== 'occluder' && mode !== 'exit') throw new Error(`--occlusion must be occluder or exit, got ${mode}`);
+  if (mode !== undefined && mode !== 'occluder' && mode !== 'exit')
+    throw new Error(`--occlusion must be occluder or exit, got ${mode}`);
   const scaleChange = int(values['scale-change'], 'scale-change');
   const objects = int(values.objects, 'objects');
   const lateFrame = values.late === undefined || values.late === 'auto' ? undefined : int(values.late, 'late');
@@ -94,8 +95,13 @@ async function main(): Promise<void> {
     mp4: values.mp4 ? (gop !== undefined ? { gop } : true) : false,
     frameFiles: !values['no-frames'],
   });
-  const summary = meta.objects.map((o) => `#${o.id} ${o.shape} first visible ${o.firstVisibleFrame}, hidden in ${o.visible.filter((v) => !v).length} frames`);
-  console.log(`wrote ${meta.frames} frames ${meta.width}x${meta.height} to ${values.out} in ${Date.now() - started} ms${mp4Path ? ` (+ ${mp4Path})` : ''}`);
+  const summary = meta.objects.map(
+    (o) =>
+      `#${o.id} ${o.shape} first visible ${o.firstVisibleFrame}, hidden in ${o.visible.filter((v) => !v).length} frames`,
+  );
+  console.log(
+    `wrote ${meta.frames} frames ${meta.width}x${meta.height} to ${values.out} in ${Date.now() - started} ms${mp4Path ? ` (+ ${mp4Path})` : ''}`,
+  );
   for (const line of summary) console.log(`  ${line}`);
 }
 

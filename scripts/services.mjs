@@ -14,14 +14,27 @@
 // binaries are missing. The instances keep running after this script exits.
 // Plain node without dependencies: it runs before and independently of the npm install.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chownSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const STATE_DIR = process.env.MASKLET_SERVICES_DIR ? resolve(process.env.MASKLET_SERVICES_DIR) : join(ROOT, '.tmp', 'services');
+export const STATE_DIR = process.env.MASKLET_SERVICES_DIR
+  ? resolve(process.env.MASKLET_SERVICES_DIR)
+  : join(ROOT, '.tmp', 'services');
 export const ENV_FILE = join(STATE_DIR, 'env');
 
 const PG_PORT = Number(process.env.MASKLET_PG_PORT ?? 55432);
@@ -54,7 +67,8 @@ function sh(cmd, args, opts = {}) {
 
 function mustSh(cmd, args, opts = {}, what = `${cmd} ${args.join(' ')}`) {
   const r = sh(cmd, args, opts);
-  if (r.status !== 0) throw new ServiceError(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim()}`);
+  if (r.status !== 0)
+    throw new ServiceError(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim()}`);
   return r;
 }
 
@@ -66,14 +80,20 @@ function which(bin) {
 /** infra/local/apt-install.sh: waits (bounded) for another apt process's locks; its output goes to our stderr. */
 function aptInstall(pkgs) {
   const r = sh('bash', [join(ROOT, 'infra', 'local', 'apt-install.sh'), ...pkgs], { stdio: ['ignore', 2, 2] });
-  if (r.status !== 0) throw new ServiceError(`installing ${pkgs.join(', ')} failed (exit ${r.status}); install them or set the service URLs`);
+  if (r.status !== 0)
+    throw new ServiceError(
+      `installing ${pkgs.join(', ')} failed (exit ${r.status}); install them or set the service URLs`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------- probes
 function tcpOpen(port, host = HOST, timeoutMs = 1000) {
   return new Promise((res) => {
     const s = connect({ port, host });
-    const done = (ok) => { s.destroy(); res(ok); };
+    const done = (ok) => {
+      s.destroy();
+      res(ok);
+    };
     s.setTimeout(timeoutMs, () => done(false));
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
@@ -84,10 +104,16 @@ function redisPing(port, host = HOST, timeoutMs = 1000) {
   return new Promise((res) => {
     const s = connect({ port, host });
     let buf = '';
-    const done = (ok) => { s.destroy(); res(ok); };
+    const done = (ok) => {
+      s.destroy();
+      res(ok);
+    };
     s.setTimeout(timeoutMs, () => done(false));
     s.once('connect', () => s.write('PING\r\n'));
-    s.on('data', (d) => { buf += d; if (buf.includes('\r\n')) done(buf.startsWith('+PONG')); });
+    s.on('data', (d) => {
+      buf += d;
+      if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
+    });
     s.once('error', () => done(false));
   });
 }
@@ -108,12 +134,18 @@ async function waitFor(what, probe, timeoutMs, logFile) {
     await sleep(250);
   }
   let tail = '';
-  if (logFile && existsSync(logFile)) tail = `\n--- last lines of ${logFile} ---\n` + readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+  if (logFile && existsSync(logFile))
+    tail = `\n--- last lines of ${logFile} ---\n` + readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
   throw new ServiceError(`${what} not ready after ${Math.round(timeoutMs / 1000)} s${tail}`);
 }
 
 function pidAlive(pid) {
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 }
 
 function readPid(file) {
@@ -123,14 +155,20 @@ function readPid(file) {
 }
 
 function cmdline(pid) {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- postgres
 function pgBinDir() {
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions[0]) return join(base, versions[0], 'bin');
   }
   const pgCtl = which('pg_ctl');
@@ -148,7 +186,8 @@ function ensurePgInstalled() {
   }
   aptInstall(['postgresql']);
   bin = pgBinDir();
-  if (!bin || !existsSync(join(bin, 'initdb'))) throw new ServiceError('postgresql installed but initdb/pg_ctl not found under /usr/lib/postgresql/*/bin');
+  if (!bin || !existsSync(join(bin, 'initdb')))
+    throw new ServiceError('postgresql installed but initdb/pg_ctl not found under /usr/lib/postgresql/*/bin');
   return bin;
 }
 
@@ -156,7 +195,10 @@ function ensurePgInstalled() {
 function pgRunner() {
   if (!isRoot) return (cmd, args, opts) => sh(cmd, args, opts);
   const id = sh('id', ['-u', 'postgres']);
-  if (id.status !== 0) throw new ServiceError('running as root but there is no `postgres` OS user (apt-get install postgresql creates it)');
+  if (id.status !== 0)
+    throw new ServiceError(
+      'running as root but there is no `postgres` OS user (apt-get install postgresql creates it)',
+    );
   return (cmd, args, opts) => sh('runuser', ['-u', 'postgres', '--', cmd, ...args], opts);
 }
 
@@ -184,12 +226,36 @@ async function ensurePostgres() {
     chownSync(root, Number(ids), Number(gid));
   }
   const psql = (sql, db = 'postgres') =>
-    run(join(bin, 'psql'), ['-h', HOST, '-p', String(PG_PORT), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', sql]);
+    run(join(bin, 'psql'), [
+      '-h',
+      HOST,
+      '-p',
+      String(PG_PORT),
+      '-U',
+      'postgres',
+      '-d',
+      db,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-tAc',
+      sql,
+    ]);
 
   if (!existsSync(join(data, 'PG_VERSION'))) {
-    if (await tcpOpen(PG_PORT)) throw new ServiceError(`port ${PG_PORT} is taken by another process; set DATABASE_URL or MASKLET_PG_PORT`);
+    if (await tcpOpen(PG_PORT))
+      throw new ServiceError(`port ${PG_PORT} is taken by another process; set DATABASE_URL or MASKLET_PG_PORT`);
     log(`initdb ${data}`);
-    const r = run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions']);
+    const r = run(join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '--no-instructions',
+    ]);
     if (r.status !== 0) throw new ServiceError(`initdb failed: ${r.stderr.trim()}`);
     const conf = [
       '',
@@ -203,7 +269,9 @@ async function ensurePostgres() {
       'synchronous_commit = off',
       'full_page_writes = off',
       // Statement counts for the fleet benchmark (scripts/bench/fleet), when the package ships the module.
-      ...(existsSync(join(bin, '..', 'lib', 'pg_stat_statements.so')) ? ["shared_preload_libraries = 'pg_stat_statements'"] : []),
+      ...(existsSync(join(bin, '..', 'lib', 'pg_stat_statements.so'))
+        ? ["shared_preload_libraries = 'pg_stat_statements'"]
+        : []),
       '',
     ].join('\n');
     const r2 = run('sh', ['-c', `cat >> '${join(data, 'postgresql.conf')}'`], { input: conf });
@@ -214,10 +282,13 @@ async function ensurePostgres() {
 
   const running = run(join(bin, 'pg_ctl'), ['-D', data, 'status']).status === 0;
   if (!running) {
-    if (await tcpOpen(PG_PORT)) throw new ServiceError(`port ${PG_PORT} is taken by another process; set DATABASE_URL or MASKLET_PG_PORT`);
+    if (await tcpOpen(PG_PORT))
+      throw new ServiceError(`port ${PG_PORT} is taken by another process; set DATABASE_URL or MASKLET_PG_PORT`);
     log(`starting postgres on ${HOST}:${PG_PORT}`);
     // pg_ctl daemonizes the postmaster; stdio is detached so the caller does not wait on it.
-    const r = run(join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-w', '-t', '60', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = run(join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-w', '-t', '60', 'start'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (r.status !== 0) {
       const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
       throw new ServiceError(`postgres did not start (exit ${r.status}): ${(r.stderr || r.stdout).trim()}\n${tail}`);
@@ -259,7 +330,8 @@ async function ensureRedis() {
     if (!pid || !pidAlive(pid)) log(`something answers PING on ${REDIS_PORT} but it is not our instance; using it`);
     return DEFAULTS.REDIS_URL;
   }
-  if (await tcpOpen(REDIS_PORT)) throw new ServiceError(`port ${REDIS_PORT} is taken by a non-redis process; set REDIS_URL or MASKLET_REDIS_PORT`);
+  if (await tcpOpen(REDIS_PORT))
+    throw new ServiceError(`port ${REDIS_PORT} is taken by a non-redis process; set REDIS_URL or MASKLET_REDIS_PORT`);
   let server = which('redis-server');
   if (!server) {
     aptInstall(['redis-server']);
@@ -268,20 +340,34 @@ async function ensureRedis() {
   }
   mkdirSync(dir, { recursive: true });
   log(`starting redis on ${HOST}:${REDIS_PORT}`);
-  mustSh(server, [
-    '--port', String(REDIS_PORT),
-    '--bind', HOST,
-    '--daemonize', 'yes',
-    '--dir', dir,
-    '--pidfile', pidFile,
-    '--logfile', logFile,
-    '--save', '',
-    // AOF fsynced every second: a Redis restart keeps the queues (at most ~1 s of writes lost;
-    // the worker's queue reconciler re-adds anything Postgres still expects).
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  mustSh(
+    server,
+    [
+      '--port',
+      String(REDIS_PORT),
+      '--bind',
+      HOST,
+      '--daemonize',
+      'yes',
+      '--dir',
+      dir,
+      '--pidfile',
+      pidFile,
+      '--logfile',
+      logFile,
+      '--save',
+      '',
+      // AOF fsynced every second: a Redis restart keeps the queues (at most ~1 s of writes lost;
+      // the worker's queue reconciler re-adds anything Postgres still expects).
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await waitFor('redis', () => redisPing(REDIS_PORT), 30_000, logFile);
   return DEFAULTS.REDIS_URL;
 }
@@ -307,26 +393,41 @@ async function ensureS3() {
     if (!(await httpOk(bucketUrl))) log(`an S3 endpoint answers on ${url} without bucket ${DEFAULTS.S3_BUCKET}`);
     return url;
   }
-  if (await tcpOpen(S3_PORT)) throw new ServiceError(`port ${S3_PORT} is taken by another process; set S3_ENDPOINT or MASKLET_S3_PORT`);
+  if (await tcpOpen(S3_PORT))
+    throw new ServiceError(`port ${S3_PORT} is taken by another process; set S3_ENDPOINT or MASKLET_S3_PORT`);
   const bin = join(ROOT, 'node_modules', 's3rver', 'bin', 's3rver.js');
   if (!existsSync(bin)) throw new ServiceError(`${bin} missing: run npm install first (s3rver is an npm dependency)`);
   mkdirSync(dataDir, { recursive: true });
   log(`starting s3rver on ${url}`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [bin, '-d', dataDir, '-a', HOST, '-p', String(S3_PORT), '--configure-bucket', DEFAULTS.S3_BUCKET], {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, '-d', dataDir, '-a', HOST, '-p', String(S3_PORT), '--configure-bucket', DEFAULTS.S3_BUCKET],
+    {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
   closeSync(out);
   writeFileSync(pidFile, `${child.pid}\n`);
   let exited;
-  child.once('exit', (code) => { exited = code; });
+  child.once('exit', (code) => {
+    exited = code;
+  });
   child.unref();
-  await waitFor('s3rver', async () => {
-    if (exited !== undefined) throw new ServiceError(`s3rver exited with ${exited}: see ${logFile}\n${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
-    return (await httpOk(url)) && (await httpOk(bucketUrl));
-  }, 30_000, logFile);
+  await waitFor(
+    's3rver',
+    async () => {
+      if (exited !== undefined)
+        throw new ServiceError(
+          `s3rver exited with ${exited}: see ${logFile}\n${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`,
+        );
+      return (await httpOk(url)) && (await httpOk(bucketUrl));
+    },
+    30_000,
+    logFile,
+  );
   return url;
 }
 
@@ -350,18 +451,30 @@ async function withLock(fn) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       const age = Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (age > 10 * 60_000) { rmSync(lock, { recursive: true, force: true }); continue; }
-      if (Date.now() - t0 > 5 * 60_000) throw new ServiceError(`another services run holds ${lock} (remove it if stale)`);
+      if (age > 10 * 60_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - t0 > 5 * 60_000)
+        throw new ServiceError(`another services run holds ${lock} (remove it if stale)`);
       await sleep(500);
     }
   }
-  try { return await fn(); } finally { rmSync(lock, { recursive: true, force: true }); }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 const shellQuote = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
 
 function writeEnvFile(env) {
-  const body = ['# written by scripts/services.mjs; source it: . .tmp/services/env', ...Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`), ''].join('\n');
+  const body = [
+    '# written by scripts/services.mjs; source it: . .tmp/services/env',
+    ...Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
+    '',
+  ].join('\n');
   writeFileSync(ENV_FILE, body);
   return body;
 }
@@ -412,7 +525,9 @@ export async function stopServices() {
 
 async function status() {
   const lines = [];
-  const pgData = existsSync(join(STATE_DIR, 'postgres.datadir')) ? readFileSync(join(STATE_DIR, 'postgres.datadir'), 'utf8').trim() : '(none)';
+  const pgData = existsSync(join(STATE_DIR, 'postgres.datadir'))
+    ? readFileSync(join(STATE_DIR, 'postgres.datadir'), 'utf8').trim()
+    : '(none)';
   lines.push(`postgres ${HOST}:${PG_PORT} ${(await tcpOpen(PG_PORT)) ? 'up' : 'down'} (data ${pgData})`);
   lines.push(`redis    ${HOST}:${REDIS_PORT} ${(await redisPing(REDIS_PORT)) ? 'up' : 'down'}`);
   lines.push(`s3rver   ${DEFAULTS.S3_ENDPOINT} ${(await httpOk(DEFAULTS.S3_ENDPOINT)) ? 'up' : 'down'}`);
@@ -441,7 +556,7 @@ async function main() {
       process.exit(2);
     }
   } catch (e) {
-    log(`error: ${e instanceof ServiceError ? e.message : e.stack ?? e}`);
+    log(`error: ${e instanceof ServiceError ? e.message : (e.stack ?? e)}`);
     process.exit(1);
   }
 }

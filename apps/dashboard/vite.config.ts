@@ -17,6 +17,8 @@ export default defineConfig({
   },
   build: { outDir: resolve(__dirname, 'dist'), emptyOutDir: true, sourcemap: true },
   server: {
-    proxy: Object.fromEntries(['/v1', '/admin', '/metrics'].map((p) => [p, process.env.MASKLET_API_URL ?? 'http://127.0.0.1:3000'])),
+    proxy: Object.fromEntries(
+      ['/v1', '/admin', '/metrics'].map((p) => [p, process.env.MASKLET_API_URL ?? 'http://127.0.0.1:3000']),
+    ),
   },
 });

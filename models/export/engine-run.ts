@@ -14,8 +14,23 @@ import { z } from 'zod';
 
 const point = z.tuple([z.number(), z.number(), z.union([z.literal(0), z.literal(1)])]);
 const stepSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('points'), frame: z.number().int(), obj: z.number().int(), points: z.array(point), clearOld: z.boolean() }).strict(),
-  z.object({ op: z.literal('box'), frame: z.number().int(), obj: z.number().int(), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) }).strict(),
+  z
+    .object({
+      op: z.literal('points'),
+      frame: z.number().int(),
+      obj: z.number().int(),
+      points: z.array(point),
+      clearOld: z.boolean(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('box'),
+      frame: z.number().int(),
+      obj: z.number().int(),
+      box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    })
+    .strict(),
   z.object({ op: z.literal('mask'), frame: z.number().int(), obj: z.number().int(), file: z.string() }).strict(),
   z.object({ op: z.literal('propagate'), start: z.number().int(), reverse: z.boolean() }).strict(),
 ]);
@@ -29,8 +44,16 @@ interface EventRecord {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, frames: { type: 'string' }, scenario: { type: 'string' }, out: { type: 'string' } } });
-  if (!values.model || !values.frames || !values.scenario || !values.out) throw new Error('usage: engine-run.ts --model manifest.json --frames dir --scenario scenario.json --out dir');
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' },
+      frames: { type: 'string' },
+      scenario: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.model || !values.frames || !values.scenario || !values.out)
+    throw new Error('usage: engine-run.ts --model manifest.json --frames dir --scenario scenario.json --out dir');
   const out = values.out;
   const scenario = scenarioSchema.parse(JSON.parse(readFileSync(values.scenario, 'utf8')));
   const model = await SamModel.load(values.model);
@@ -42,13 +65,30 @@ async function main(): Promise<void> {
     const index = events.length;
     for (const o of result.objects) {
       const logits = (await session.tracks.get(o.objectId)!.latestOutput(result.frame))?.predMasks;
-      if (logits) writeFileSync(join(out, `e${index}_o${o.objectId}.bin`), Buffer.from(logits.buffer, logits.byteOffset, logits.byteLength));
+      if (logits)
+        writeFileSync(
+          join(out, `e${index}_o${o.objectId}.bin`),
+          Buffer.from(logits.buffer, logits.byteOffset, logits.byteLength),
+        );
     }
-    events.push({ step, frame: result.frame, pass: result.pass, objects: result.objects.map((o) => ({ id: o.objectId, counts: o.rle.counts, score: o.objectScore })) });
+    events.push({
+      step,
+      frame: result.frame,
+      pass: result.pass,
+      objects: result.objects.map((o) => ({ id: o.objectId, counts: o.rle.counts, score: o.objectScore })),
+    });
   };
   for (const [i, step] of scenario.steps.entries()) {
     if (step.op === 'points') {
-      await record(i, await session.addPoints(step.frame, step.obj, step.points.map(([x, y, label]) => ({ x, y, label })), { clearOld: step.clearOld }));
+      await record(
+        i,
+        await session.addPoints(
+          step.frame,
+          step.obj,
+          step.points.map(([x, y, label]) => ({ x, y, label })),
+          { clearOld: step.clearOld },
+        ),
+      );
     } else if (step.op === 'box') {
       const [x0, y0, x1, y1] = step.box;
       await record(i, await session.addBox(step.frame, step.obj, { x0, y0, x1, y1 }));
@@ -56,10 +96,17 @@ async function main(): Promise<void> {
       const data = new Uint8Array(readFileSync(step.file));
       await record(i, await session.addMask(step.frame, step.obj, { width, height, data }));
     } else {
-      for await (const result of session.propagate({ startFrame: step.start, direction: step.reverse ? 'backward' : 'forward' })) await record(i, result);
+      for await (const result of session.propagate({
+        startFrame: step.start,
+        direction: step.reverse ? 'backward' : 'forward',
+      }))
+        await record(i, result);
     }
   }
-  writeFileSync(join(out, 'events.json'), JSON.stringify({ width, height, lowRes: model.manifest.lowResMaskSize, events }));
+  writeFileSync(
+    join(out, 'events.json'),
+    JSON.stringify({ width, height, lowRes: model.manifest.lowResMaskSize, events }),
+  );
   await session.close();
   await source.close();
   await model.release();

@@ -12,7 +12,9 @@ import { z } from 'zod';
 const jobSchema = z
   .object({
     graph: z.string().min(1),
-    inputs: z.array(z.object({ name: z.string(), dims: z.array(z.number().int().nonnegative()), file: z.string() }).strict()),
+    inputs: z.array(
+      z.object({ name: z.string(), dims: z.array(z.number().int().nonnegative()), file: z.string() }).strict(),
+    ),
     outputs: z.array(z.string()).min(1),
     outDir: z.string().min(1),
   })
@@ -27,7 +29,10 @@ async function main(): Promise<void> {
   const jobPath = process.argv[2];
   if (!jobPath) throw new Error('usage: graph-run.ts job.json');
   const job = jobSchema.parse(JSON.parse(readFileSync(jobPath, 'utf8')));
-  const session = await ort.InferenceSession.create(job.graph, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(job.graph, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+  });
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of job.inputs) feeds[input.name] = new ort.Tensor('float32', readF32(input.file), input.dims);
   const out = await session.run(feeds, job.outputs);

@@ -32,7 +32,10 @@ async function median(session: ort.InferenceSession, feeds: Record<string, ort.T
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string' }, threads: { type: 'string', default: '2' }, batches: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { runs: { type: 'string' }, threads: { type: 'string', default: '2' }, batches: { type: 'string' } },
+  });
   const kind = (positionals[0] ?? 'reference') as ModelKind;
   const heavy = kind === 'sam21-tiny-shaped';
   const runs = Number(values.runs ?? (heavy ? 3 : 30));
@@ -46,25 +49,36 @@ async function main(): Promise<void> {
   const S = m.imageSize;
   const open = (role: keyof typeof files) => openSession(files[role]!, Number(values.threads));
   const rows: string[] = [];
-  const report = (role: string, B: number, ms: number) => rows.push(`${role.padEnd(34)} B=${String(B).padEnd(3)} ${ms.toFixed(2).padStart(8)} ms  (${(ms / B).toFixed(2)} ms/object)`);
+  const report = (role: string, B: number, ms: number) =>
+    rows.push(
+      `${role.padEnd(34)} B=${String(B).padEnd(3)} ${ms.toFixed(2).padStart(8)} ms  (${(ms / B).toFixed(2)} ms/object)`,
+    );
 
   const enc = await open('imageEncoder');
   report('imageEncoder', 1, await median(enc, { image: f32(randn(3 * S * S, 1), [1, 3, S, S]) }, runs));
   const encoded = await enc.run({ image: f32(randn(3 * S * S, 1), [1, 3, S, S]) });
-  const Nm = (m.numMaskmem) * Hm * Wm;
+  const Nm = m.numMaskmem * Hm * Wm;
   const Np = m.maxObjPtrsInEncoder;
   const attn = await open('memoryAttention');
   const dec = await open('maskDecoder');
   const menc = await open('memoryEncoder');
   for (const B of batches) {
-    report(`memoryAttention (${m.numMaskmem} frames, ${Np} ptrs)`, B, await median(attn, {
-      currFeatures: encoded.visionFeatures!,
-      currPosEnc: encoded.visionPosEnc!,
-      memory: f32(randn(B * Nm * Cm, 2, 0.5), [B, Nm, Cm]),
-      memoryPosEnc: f32(randn(B * Nm * Cm, 3, 0.5), [B, Nm, Cm]),
-      objPtrs: f32(randn(B * Np * C, 4, 0.5), [B, Np, C]),
-      objPtrPosEnc: f32(randn(B * Np * Cm, 5, 0.5), [B, Np, Cm]),
-    }, runs));
+    report(
+      `memoryAttention (${m.numMaskmem} frames, ${Np} ptrs)`,
+      B,
+      await median(
+        attn,
+        {
+          currFeatures: encoded.visionFeatures!,
+          currPosEnc: encoded.visionPosEnc!,
+          memory: f32(randn(B * Nm * Cm, 2, 0.5), [B, Nm, Cm]),
+          memoryPosEnc: f32(randn(B * Nm * Cm, 3, 0.5), [B, Nm, Cm]),
+          objPtrs: f32(randn(B * Np * C, 4, 0.5), [B, Np, C]),
+          objPtrPosEnc: f32(randn(B * Np * Cm, 5, 0.5), [B, Np, Cm]),
+        },
+        runs,
+      ),
+    );
     const decFeeds = (labels: number[], coords: number[]) => ({
       features: f32(randn(B * C * H * W, 6, 0.5), [B, C, H, W]),
       highRes0: encoded.highRes0!,
@@ -76,12 +90,20 @@ async function main(): Promise<void> {
     });
     report('maskDecoder (tracking: padding point)', B, await median(dec, decFeeds([-1], [0, 0]), runs));
     report('maskDecoder (one click)', B, await median(dec, decFeeds([1], [S / 2, S / 2]), runs));
-    report('memoryEncoder', B, await median(menc, {
-      visionFeatures: encoded.visionFeatures!,
-      maskLogits: f32(randn(B * L * L, 7, 10), [B, 1, L, L]),
-      objectScoreLogits: f32(new Float32Array(B).fill(1), [B, 1]),
-      binarize: f32(new Float32Array(B), [B]),
-    }, runs));
+    report(
+      'memoryEncoder',
+      B,
+      await median(
+        menc,
+        {
+          visionFeatures: encoded.visionFeatures!,
+          maskLogits: f32(randn(B * L * L, 7, 10), [B, 1, L, L]),
+          objectScoreLogits: f32(new Float32Array(B).fill(1), [B, 1]),
+          binarize: f32(new Float32Array(B), [B]),
+        },
+        runs,
+      ),
+    );
   }
   console.log(`${kind} on CPU (${values.threads} intra-op threads), median of ${runs} runs`);
   console.log(rows.join('\n'));

@@ -36,7 +36,10 @@ test('shape-test generation is deterministic too', () => {
   const a = mkdtempSync(join(tmpdir(), 'masklet-shape-a-'));
   const b = mkdtempSync(join(tmpdir(), 'masklet-shape-b-'));
   try {
-    assert.deepEqual(digests(generateModel('sam21-tiny-shaped', a).manifestPath), digests(generateModel('sam21-tiny-shaped', b).manifestPath));
+    assert.deepEqual(
+      digests(generateModel('sam21-tiny-shaped', a).manifestPath),
+      digests(generateModel('sam21-tiny-shaped', b).manifestPath),
+    );
   } finally {
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
       'if-stale': { type: 'boolean', default: false },
     },
   });
-  const kinds: ModelKind[] = values.all ? ['reference', 'sam21-tiny-shaped'] : values['shape-test'] ? ['sam21-tiny-shaped'] : ['reference'];
+  const kinds: ModelKind[] = values.all
+    ? ['reference', 'sam21-tiny-shaped']
+    : values['shape-test']
+      ? ['sam21-tiny-shaped']
+      : ['reference'];
   if (values.out && kinds.length > 1) throw new Error('--out takes a single model');
   if (values['if-stale']) {
     if (values.out) throw new Error('--if-stale writes to the default model folders only');
@@ -31,7 +35,10 @@ async function main(): Promise<void> {
     const written = values.out ? generateModel(kind, values.out) : generateModel(kind);
     const ms = performance.now() - t0;
     console.log(`${kind}: ${written.manifestPath} (${ms.toFixed(0)} ms)`);
-    for (const f of written.files) console.log(`  ${f.role.padEnd(16)} ${f.file.padEnd(24)} ${(f.bytes / 1024).toFixed(1).padStart(10)} KiB  ${f.sha256.slice(0, 12)}`);
+    for (const f of written.files)
+      console.log(
+        `  ${f.role.padEnd(16)} ${f.file.padEnd(24)} ${(f.bytes / 1024).toFixed(1).padStart(10)} KiB  ${f.sha256.slice(0, 12)}`,
+      );
   }
 }
 

@@ -13,21 +13,61 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { correctiveClick, listDavisSequences, readGroundTruth, type DavisSequence } from '@masklet/evaluation';
-import { boundaryF, farthestInteriorPoint, fromCocoRle, jaccard, meanSequenceScores, type BinaryMask, type FrameScores } from '@masklet/masks';
+import {
+  boundaryF,
+  farthestInteriorPoint,
+  fromCocoRle,
+  jaccard,
+  meanSequenceScores,
+  type BinaryMask,
+  type FrameScores,
+} from '@masklet/masks';
 import { startBenchStack, type BenchStack } from './in-process-stack';
 
 type Picker = 'suggested' | 'oracle';
-interface MaskletsBody { frames: { frame: number; objects: { objectId: number; rle: { size: [number, number]; counts: string } }[] }[] }
-interface JobBody { id: string; status: string; currentRound: number; error: unknown }
+interface MaskletsBody {
+  frames: { frame: number; objects: { objectId: number; rle: { size: [number, number]; counts: string } }[] }[];
+}
+interface JobBody {
+  id: string;
+  status: string;
+  currentRound: number;
+  error: unknown;
+}
 
 /** DAVIS frames as a lossless H.264 clip (the platform ingests videos, not image folders). */
 function encodeSequence(seq: DavisSequence, outDir: string): string {
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${seq.name}.mp4`);
   if (existsSync(out)) return out;
-  const first = readdirSync(seq.framesDir).filter((f) => f.endsWith('.jpg')).sort()[0];
+  const first = readdirSync(seq.framesDir)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()[0];
   if (!first) throw new Error(`${seq.framesDir}: no .jpg frames`);
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-framerate', '24', '-start_number', String(Number(first.slice(0, -4))), '-i', join(seq.framesDir, '%05d.jpg'), '-c:v', 'libx264', '-qp', '0', '-preset', 'veryfast', '-pix_fmt', 'yuv444p', out], { stdio: 'inherit' });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-framerate',
+      '24',
+      '-start_number',
+      String(Number(first.slice(0, -4))),
+      '-i',
+      join(seq.framesDir, '%05d.jpg'),
+      '-c:v',
+      'libx264',
+      '-qp',
+      '0',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv444p',
+      out,
+    ],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg failed on ${seq.name}`);
   return out;
 }
@@ -36,16 +76,27 @@ async function waitRound(stack: BenchStack, jobId: string, round: number): Promi
   for (;;) {
     const j = await stack.call<JobBody>('GET', `/v1/jobs/${jobId}`);
     if (j.currentRound === round && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status)) {
-      if (j.status !== 'SUCCEEDED') throw new Error(`job ${jobId} round ${round} ${j.status}: ${JSON.stringify(j.error)}`);
+      if (j.status !== 'SUCCEEDED')
+        throw new Error(`job ${jobId} round ${round} ${j.status}: ${JSON.stringify(j.error)}`);
       return;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-async function predictedMasks(stack: BenchStack, jobId: string, frames: number, width: number, height: number): Promise<BinaryMask[]> {
+async function predictedMasks(
+  stack: BenchStack,
+  jobId: string,
+  frames: number,
+  width: number,
+  height: number,
+): Promise<BinaryMask[]> {
   const body = await stack.call<MaskletsBody>('GET', `/v1/jobs/${jobId}/masklets`);
-  const out: BinaryMask[] = Array.from({ length: frames }, () => ({ width, height, data: new Uint8Array(width * height) }));
+  const out: BinaryMask[] = Array.from({ length: frames }, () => ({
+    width,
+    height,
+    data: new Uint8Array(width * height),
+  }));
   for (const f of body.frames) {
     const o = f.objects.find((x) => x.objectId === 1);
     if (o && f.frame < frames) out[f.frame] = fromCocoRle(o.rle);
@@ -61,18 +112,38 @@ async function pickFrame(stack: BenchStack, picker: Picker, jobId: string, score
     });
     return worst;
   }
-  const s = await stack.call<{ items: { frame: number; objectId: number }[] }>('GET', `/v1/jobs/${jobId}/suggestions?limit=1`);
+  const s = await stack.call<{ items: { frame: number; objectId: number }[] }>(
+    'GET',
+    `/v1/jobs/${jobId}/suggestions?limit=1`,
+  );
   const top = s.items[0];
   if (!top) throw new Error(`job ${jobId}: no suggested frame`);
   return top.frame;
 }
 
 /** One sequence, one picker: J&F after each round and the clicks given so far. */
-async function annotate(stack: BenchStack, seq: DavisSequence, videoId: string, truth: BinaryMask[], picker: Picker, rounds: number, direction: string): Promise<{ jf: number[]; clicks: number[] }> {
+async function annotate(
+  stack: BenchStack,
+  seq: DavisSequence,
+  videoId: string,
+  truth: BinaryMask[],
+  picker: Picker,
+  rounds: number,
+  direction: string,
+): Promise<{ jf: number[]; clicks: number[] }> {
   const { width, height } = truth[0]!;
   const p = farthestInteriorPoint(truth[0]!);
   if (!p) throw new Error(`${seq.name}: frame 0 ground truth is empty`);
-  const job = await stack.call<JobBody>('POST', '/v1/jobs', { videoId, objects: [{ id: 1, label: seq.name, prompts: [{ frame: 0, points: [{ x: p.x, y: p.y, label: 1 }] }] }], options: { direction: 'forward' } }, 201);
+  const job = await stack.call<JobBody>(
+    'POST',
+    '/v1/jobs',
+    {
+      videoId,
+      objects: [{ id: 1, label: seq.name, prompts: [{ frame: 0, points: [{ x: p.x, y: p.y, label: 1 }] }] }],
+      options: { direction: 'forward' },
+    },
+    201,
+  );
   await waitRound(stack, job.id, 1);
   const jf: number[] = [];
   const clicks: number[] = [];
@@ -84,8 +155,22 @@ async function annotate(stack: BenchStack, seq: DavisSequence, videoId: string, 
     const mean = meanSequenceScores(scores);
     jf.push((mean.J + mean.F) / 2);
     clicks.push(given);
-    const corrected = last ? { frame: last.frame, label: last.label, frameJ: [+last.J.toFixed(3), +scores[last.frame]!.J.toFixed(3)] } : null;
-    console.log(JSON.stringify({ bench: 'annotate', picker, sequence: seq.name, round, J: +mean.J.toFixed(4), F: +mean.F.toFixed(4), JF: +jf[jf.length - 1]!.toFixed(4), clicks: given, ...(corrected ? { corrected } : {}) }));
+    const corrected = last
+      ? { frame: last.frame, label: last.label, frameJ: [+last.J.toFixed(3), +scores[last.frame]!.J.toFixed(3)] }
+      : null;
+    console.log(
+      JSON.stringify({
+        bench: 'annotate',
+        picker,
+        sequence: seq.name,
+        round,
+        J: +mean.J.toFixed(4),
+        F: +mean.F.toFixed(4),
+        JF: +jf[jf.length - 1]!.toFixed(4),
+        clicks: given,
+        ...(corrected ? { corrected } : {}),
+      }),
+    );
     if (round === rounds) break;
     const frame = await pickFrame(stack, picker, job.id, scores);
     const click = correctiveClick(pred[frame]!, truth[frame]!);
@@ -98,7 +183,12 @@ async function annotate(stack: BenchStack, seq: DavisSequence, videoId: string, 
       break;
     }
     last = { frame, label: click.label, J: scores[frame]!.J };
-    await stack.call('POST', `/v1/jobs/${job.id}/rounds`, { corrections: [{ frame, objectId: 1, points: [{ x: click.x, y: click.y, label: click.label }] }], direction }, 202);
+    await stack.call(
+      'POST',
+      `/v1/jobs/${job.id}/rounds`,
+      { corrections: [{ frame, objectId: 1, points: [{ x: click.x, y: click.y, label: click.label }] }], direction },
+      202,
+    );
     given++;
     await waitRound(stack, job.id, round + 1);
   }
@@ -111,18 +201,31 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv.filter((a) => a !== '--'),
     allowPositionals: true,
-    options: { rounds: { type: 'string', default: '8' }, pick: { type: 'string', default: 'suggested' }, direction: { type: 'string', default: 'forward' } },
+    options: {
+      rounds: { type: 'string', default: '8' },
+      pick: { type: 'string', default: 'suggested' },
+      direction: { type: 'string', default: 'forward' },
+    },
   });
   const root = positionals[0];
-  if (!root) throw new Error('usage: npm run bench -- annotate -- <davis-dir> [--rounds 8] [--pick suggested|oracle] [--direction forward|both]');
+  if (!root)
+    throw new Error(
+      'usage: npm run bench -- annotate -- <davis-dir> [--rounds 8] [--pick suggested|oracle] [--direction forward|both]',
+    );
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   const primary = values.pick as Picker;
-  if (primary !== 'suggested' && primary !== 'oracle') throw new Error(`--pick must be suggested or oracle, got ${values.pick}`);
-  if (!['forward', 'backward', 'both'].includes(values.direction)) throw new Error(`--direction must be forward, backward or both, got ${values.direction}`);
+  if (primary !== 'suggested' && primary !== 'oracle')
+    throw new Error(`--pick must be suggested or oracle, got ${values.pick}`);
+  if (!['forward', 'backward', 'both'].includes(values.direction))
+    throw new Error(`--direction must be forward, backward or both, got ${values.direction}`);
   const sequences = await listDavisSequences(resolve(root));
   const stack = await startBenchStack('annotate', 9);
-  const perPicker = new Map<Picker, number[][]>([['suggested', []], ['oracle', []]]);
+  const perPicker = new Map<Picker, number[][]>([
+    ['suggested', []],
+    ['oracle', []],
+  ]);
   try {
     for (const seq of sequences) {
       const mp4 = encodeSequence(seq, resolve('.tmp', 'bench', 'annotate'));
@@ -141,10 +244,21 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
   } finally {
     await stack.close();
   }
-  const curve = (p: Picker): number[] => Array.from({ length: rounds }, (_, r) => mean(perPicker.get(p)!.map((jf) => jf[r]!)));
-  for (const p of ['suggested', 'oracle'] as Picker[]) console.log(JSON.stringify({ bench: 'annotate-mean', picker: p, sequences: sequences.length, jfPerRound: curve(p).map((x) => +x.toFixed(4)) }));
+  const curve = (p: Picker): number[] =>
+    Array.from({ length: rounds }, (_, r) => mean(perPicker.get(p)!.map((jf) => jf[r]!)));
+  for (const p of ['suggested', 'oracle'] as Picker[])
+    console.log(
+      JSON.stringify({
+        bench: 'annotate-mean',
+        picker: p,
+        sequences: sequences.length,
+        jfPerRound: curve(p).map((x) => +x.toFixed(4)),
+      }),
+    );
   const main = curve(primary);
   const gain = (p: Picker): number => curve(p)[rounds - 1]! - curve(p)[0]!;
   const at = (r: number): string => (main[Math.min(r, rounds) - 1] ?? NaN).toFixed(4);
-  console.log(`jf_round1 ${at(1)} jf_round5 ${at(5)} jf_round8 ${at(8)} suggested/oracle ${(gain('suggested') / gain('oracle')).toFixed(3)}`);
+  console.log(
+    `jf_round1 ${at(1)} jf_round5 ${at(5)} jf_round8 ${at(8)} suggested/oracle ${(gain('suggested') / gain('oracle')).toFixed(3)}`,
+  );
 }

@@ -50,7 +50,10 @@ export function startCpuSpan(): CpuSpan {
   return {
     stop() {
       const used = process.cpuUsage(self);
-      const out: Record<string, number> = { wall: (performance.now() - wall) / 1000, self: (used.user + used.system) / 1e6 };
+      const out: Record<string, number> = {
+        wall: (performance.now() - wall) / 1000,
+        self: (used.user + used.system) / 1e6,
+      };
       for (const [name, ticks] of serviceTicks()) out[name] = (ticks - (services.get(name) ?? 0)) / TICKS_PER_SECOND;
       for (const k of Object.keys(out)) out[k] = +out[k]!.toFixed(2);
       return out;

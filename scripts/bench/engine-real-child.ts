@@ -24,9 +24,18 @@ async function main(): Promise<void> {
     model.timings.reset();
     const { seconds, framesTracked } = await runWorkload(model, objects, Number(framesArg));
     const roles = Object.fromEntries(
-      Object.entries(model.timings.snapshot()).map(([role, t]) => [role, { calls: t.calls, msPerFrame: +(t.totalMs / framesTracked).toFixed(1) }]),
+      Object.entries(model.timings.snapshot()).map(([role, t]) => [
+        role,
+        { calls: t.calls, msPerFrame: +(t.totalMs / framesTracked).toFixed(1) },
+      ]),
     );
-    const run: RealRun = { objects, frames: framesTracked, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), roles };
+    const run: RealRun = {
+      objects,
+      frames: framesTracked,
+      seconds,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      roles,
+    };
     console.log(JSON.stringify(run));
   } finally {
     await model.release();

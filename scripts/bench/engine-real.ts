@@ -17,7 +17,11 @@ export const REAL_OBJECT_COUNTS = [1, 4, 16] as const;
 
 async function childRun(manifest: string, objects: number, frames: number): Promise<RealRun> {
   const child = join(__dirname, 'engine-real-child.ts');
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, manifest, String(objects), String(frames)], { maxBuffer: 1 << 20, env: process.env });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', child, manifest, String(objects), String(frames)],
+    { maxBuffer: 1 << 20, env: process.env },
+  );
   return JSON.parse(stdout.trim().split('\n').pop()!) as RealRun;
 }
 
@@ -48,7 +52,9 @@ export async function runRealEngineBench(manifest: string): Promise<void> {
   const sixteen = runs.get(16)!;
   const perFrame = (r: RealRun) => r.seconds / r.frames;
   const perObjectAttention = (r: RealRun) => (r.roles.memoryAttention?.msPerFrame ?? 0) / r.objects;
-  console.log(`memoryAttention per object: objects16/objects1 ${(perObjectAttention(sixteen) / perObjectAttention(one)).toFixed(3)}`);
+  console.log(
+    `memoryAttention per object: objects16/objects1 ${(perObjectAttention(sixteen) / perObjectAttention(one)).toFixed(3)}`,
+  );
   console.log(
     `real_objects16/objects1 ${(perFrame(sixteen) / perFrame(one)).toFixed(3)} real_rss16/rss1 ${(sixteen.peakRssMb / one.peakRssMb).toFixed(3)} real_fps1 ${(1 / perFrame(one)).toFixed(3)}`,
   );

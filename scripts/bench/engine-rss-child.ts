@@ -11,7 +11,14 @@ async function main(): Promise<void> {
     if (f % 50 === 0) samples.push(process.memoryUsage().rss);
   });
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ frames: framesTracked, seconds, peakRssMb, rssSamplesMb: samples.map((b) => Math.round(b / 1048576)) }));
+  console.log(
+    JSON.stringify({
+      frames: framesTracked,
+      seconds,
+      peakRssMb,
+      rssSamplesMb: samples.map((b) => Math.round(b / 1048576)),
+    }),
+  );
   await model.release();
 }
 

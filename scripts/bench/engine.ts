@@ -15,9 +15,15 @@ import { runWorkload } from './engine-workload';
 
 const run = promisify(execFile);
 
-async function rssRun(manifest: string, frames: number): Promise<{ frames: number; seconds: number; peakRssMb: number }> {
+async function rssRun(
+  manifest: string,
+  frames: number,
+): Promise<{ frames: number; seconds: number; peakRssMb: number }> {
   const child = join(__dirname, 'engine-rss-child.ts');
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, manifest, String(frames)], { maxBuffer: 1 << 20, env: process.env });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, manifest, String(frames)], {
+    maxBuffer: 1 << 20,
+    env: process.env,
+  });
   const line = stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as { frames: number; seconds: number; peakRssMb: number };
 }
@@ -46,8 +52,23 @@ export async function runEngineBench(argv: string[] = []): Promise<void> {
     model.timings.reset();
     const r = await runWorkload(model, objects, frames);
     fps[objects] = r.framesTracked / r.seconds;
-    const roles = Object.fromEntries(Object.entries(model.timings.snapshot()).map(([role, t]) => [role, { calls: t.calls, meanMs: +t.meanMs.toFixed(3), msPerFrame: +(t.totalMs / r.framesTracked).toFixed(3) }]));
-    console.log(JSON.stringify({ bench: 'engine', model: model.manifest.name, objects, frames: r.framesTracked, fps: +fps[objects].toFixed(2), msPerFrame: +((r.seconds * 1000) / r.framesTracked).toFixed(2), roles }));
+    const roles = Object.fromEntries(
+      Object.entries(model.timings.snapshot()).map(([role, t]) => [
+        role,
+        { calls: t.calls, meanMs: +t.meanMs.toFixed(3), msPerFrame: +(t.totalMs / r.framesTracked).toFixed(3) },
+      ]),
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'engine',
+        model: model.manifest.name,
+        objects,
+        frames: r.framesTracked,
+        fps: +fps[objects].toFixed(2),
+        msPerFrame: +((r.seconds * 1000) / r.framesTracked).toFixed(2),
+        roles,
+      }),
+    );
   }
   await model.release();
   const rss300 = await rssRun(manifest, Number(process.env.BENCH_RSS_SHORT ?? 300));
@@ -55,5 +76,7 @@ export async function runEngineBench(argv: string[] = []): Promise<void> {
   const rss3000 = await rssRun(manifest, Number(process.env.BENCH_RSS_LONG ?? 3000));
   console.log(JSON.stringify({ bench: 'engine-rss', ...rss3000 }));
   const ratio16 = fps[1]! / fps[16]!;
-  console.log(`objects16/objects1 ${ratio16.toFixed(3)} rss3000/rss300 ${(rss3000.peakRssMb / rss300.peakRssMb).toFixed(3)} fps1 ${fps[1]!.toFixed(2)}`);
+  console.log(
+    `objects16/objects1 ${ratio16.toFixed(3)} rss3000/rss300 ${(rss3000.peakRssMb / rss300.peakRssMb).toFixed(3)} fps1 ${fps[1]!.toFixed(2)}`,
+  );
 }

@@ -31,7 +31,10 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   redisUrl.pathname = `/${REDIS_DB}`;
   const logLevel = (process.env.BENCH_LOG_LEVEL ?? 'error') as MaskletConfig['LOG_LEVEL'];
   const config: MaskletConfig = {
-    ...base, REDIS_URL: redisUrl.toString(), LOG_LEVEL: logLevel, WORKER_METRICS_PORT: 0,
+    ...base,
+    REDIS_URL: redisUrl.toString(),
+    LOG_LEVEL: logLevel,
+    WORKER_METRICS_PORT: 0,
   };
   const flush = async (): Promise<void> => {
     const r = new IORedis(config.REDIS_URL);
@@ -46,31 +49,58 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   const maxConnections = await counters.maxConnections();
   const tooMany = o.workers.filter((n) => 3 * n + 20 > maxConnections);
   if (tooMany.length) {
-    throw new Error(`postgres max_connections is ${maxConnections}: too few for ${tooMany.join(', ')} workers `
-      + '(3 per worker + 20); raise it (ALTER SYSTEM SET max_connections, restart)');
+    throw new Error(
+      `postgres max_connections is ${maxConnections}: too few for ${tooMany.join(', ')} workers ` +
+        '(3 per worker + 20); raise it (ALTER SYSTEM SET max_connections, restart)',
+    );
   }
   const latency = gpuLatency(o.model, o.objectShare);
-  console.log(JSON.stringify({
-    bench: 'fleet-setup', model: `sam2.1_hiera_${o.model}`, frameMsOneObject: +latency.frameMs.toFixed(3),
-    objectShare: o.objectShare, objects: o.objects, idealFpsPerWorker: +idealFps(latency, o.objects).toFixed(2),
-    pgCounter: counters.pgUnit,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'fleet-setup',
+      model: `sam2.1_hiera_${o.model}`,
+      frameMsOneObject: +latency.frameMs.toFixed(3),
+      objectShare: o.objectShare,
+      objects: o.objects,
+      idealFpsPerWorker: +idealFps(latency, o.objects).toFixed(2),
+      pgCounter: counters.pgUnit,
+    }),
+  );
 
   const backlog = await submitBacklog(config, prisma, o);
   const submitS = backlog.batchSeconds.reduce((a, b) => a + b, 0);
-  console.log(JSON.stringify({
-    bench: 'fleet-submit', tenants: o.tenants, batchJobs: o.jobs,
-    batches: backlog.batchSeconds.length, jobs: backlog.jobs,
-    jobsPerS: +(backlog.jobs / submitS).toFixed(1), batchSeconds: backlog.batchSeconds.map((s) => +s.toFixed(2)),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'fleet-submit',
+      tenants: o.tenants,
+      batchJobs: o.jobs,
+      batches: backlog.batchSeconds.length,
+      jobs: backlog.jobs,
+      jobsPerS: +(backlog.jobs / submitS).toFixed(1),
+      batchSeconds: backlog.batchSeconds.map((s) => +s.toFixed(2)),
+    }),
+  );
 
-  const engine = new LatencyEngine({ latency, modelName: loadModelRegistry(config).defaultModel, video: backlog.video, checkpointBytes: o.checkpointBytes });
+  const engine = new LatencyEngine({
+    latency,
+    modelName: loadModelRegistry(config).defaultModel,
+    video: backlog.video,
+    checkpointBytes: o.checkpointBytes,
+  });
   const results: StepResult[] = [];
   try {
     for (const n of o.workers) {
       const r = await runStep(n, {
-        config, prisma, counters, engine, latency, objects: o.objects, tenantIds: backlog.tenantIds,
-        warmupS: o.warmupS, windowS: o.windowS, keepUp: o.keepUp,
+        config,
+        prisma,
+        counters,
+        engine,
+        latency,
+        objects: o.objects,
+        tenantIds: backlog.tenantIds,
+        warmupS: o.warmupS,
+        windowS: o.windowS,
+        keepUp: o.keepUp,
       });
       results.push(r);
       console.log(JSON.stringify({ bench: 'fleet-step', ...r }));
@@ -87,27 +117,44 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   }
 
   const pgColumn = `pg_${counters.pgUnit === 'statements' ? 'stmts' : 'xacts'}/frame`;
-  console.log('\nworkers  frames/s  ideal  engine_only  keeps_up  jain   wait_p50_s wait_p99_s'
-    + ' handoff_p50_ms handoff_p99_ms'
-    + `  redis/frame  ${pgColumn}  s3/frame  s3_put_p50_ms  cpu_ms/frame`);
+  console.log(
+    '\nworkers  frames/s  ideal  engine_only  keeps_up  jain   wait_p50_s wait_p99_s' +
+      ' handoff_p50_ms handoff_p99_ms' +
+      `  redis/frame  ${pgColumn}  s3/frame  s3_put_p50_ms  cpu_ms/frame`,
+  );
   for (const r of results) {
-    console.log([
-      String(r.workers).padStart(7), fmt(r.framesPerS, 0).padStart(9), fmt(r.idealFramesPerS, 0).padStart(6),
-      fmt(r.engineOnlyFramesPerS, 0).padStart(12), String(r.keepsUp).padStart(9), fmt(r.jain, 3).padStart(6),
-      fmt(r.queueWaitP50S, 1).padStart(10), fmt(r.queueWaitP99S, 1).padStart(10),
-      fmt(r.handoffP50Ms, 0).padStart(14), fmt(r.handoffP99Ms, 0).padStart(14),
-      fmt(r.redisCmdsPerFrame, 2).padStart(12), fmt(r.pgPerFrame, 3).padStart(15), fmt(r.s3PerFrame, 3).padStart(9),
-      fmt(r.s3PutP50Ms, 1).padStart(14), fmt(r.benchCpuMsPerFrame, 2).padStart(13),
-    ].join(' '));
+    console.log(
+      [
+        String(r.workers).padStart(7),
+        fmt(r.framesPerS, 0).padStart(9),
+        fmt(r.idealFramesPerS, 0).padStart(6),
+        fmt(r.engineOnlyFramesPerS, 0).padStart(12),
+        String(r.keepsUp).padStart(9),
+        fmt(r.jain, 3).padStart(6),
+        fmt(r.queueWaitP50S, 1).padStart(10),
+        fmt(r.queueWaitP99S, 1).padStart(10),
+        fmt(r.handoffP50Ms, 0).padStart(14),
+        fmt(r.handoffP99Ms, 0).padStart(14),
+        fmt(r.redisCmdsPerFrame, 2).padStart(12),
+        fmt(r.pgPerFrame, 3).padStart(15),
+        fmt(r.s3PerFrame, 3).padStart(9),
+        fmt(r.s3PutP50Ms, 1).padStart(14),
+        fmt(r.benchCpuMsPerFrame, 2).padStart(13),
+      ].join(' '),
+    );
   }
   const kept = results.filter((r) => r.keepsUp);
   const last = kept.length
     ? kept.reduce((a, b) => (b.workers > a.workers ? b : a))
     : results.reduce((a, b) => (b.workers < a.workers ? b : a));
   const bar = `>= ${o.keepUp} of min(ideal, engine-only) frames/s`;
-  console.log(kept.length
-    ? `saturation: the largest N that keeps up (${bar}) is ${last.workers}`
-    : `saturation: no N kept up (${bar}); the last line is the smallest N tried`);
-  console.log(`workers ${last.workers} frames_per_s ${fmt(last.framesPerS, 1)} jain ${fmt(last.jain, 3)} `
-    + `redis_cmds_per_frame ${fmt(last.redisCmdsPerFrame, 2)} pg_stmts_per_frame ${fmt(last.pgPerFrame, 3)}`);
+  console.log(
+    kept.length
+      ? `saturation: the largest N that keeps up (${bar}) is ${last.workers}`
+      : `saturation: no N kept up (${bar}); the last line is the smallest N tried`,
+  );
+  console.log(
+    `workers ${last.workers} frames_per_s ${fmt(last.framesPerS, 1)} jain ${fmt(last.jain, 3)} ` +
+      `redis_cmds_per_frame ${fmt(last.redisCmdsPerFrame, 2)} pg_stmts_per_frame ${fmt(last.pgPerFrame, 3)}`,
+  );
 }

@@ -34,7 +34,9 @@ const percentile = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-function clickObjects(clip: SyntheticClipResult): { id: number; prompts: { frame: number; points: { x: number; y: number; label: 1 }[] }[] }[] {
+function clickObjects(
+  clip: SyntheticClipResult,
+): { id: number; prompts: { frame: number; points: { x: number; y: number; label: 1 }[] }[] }[] {
   return clip.meta.objects.map((o) => {
     const frame = o.clicks.findIndex((c) => c !== null);
     const [x, y] = o.clicks[frame]!;
@@ -53,7 +55,12 @@ async function engineOnly(model: SamModel, clip: SyntheticClipResult): Promise<n
   return (performance.now() - started) / 1000;
 }
 
-async function endToEnd(client: MaskletClient, prisma: PrismaClient, videoId: string, clip: SyntheticClipResult): Promise<number> {
+async function endToEnd(
+  client: MaskletClient,
+  prisma: PrismaClient,
+  videoId: string,
+  clip: SyntheticClipResult,
+): Promise<number> {
   // Submit -> finishedAt (the worker's clock is this machine's, so how often we look does not change
   // the measured time). The API and the worker share this process and its two cores here, unlike in a
   // deployment, so completion is read from Postgres every 2 s rather than through the API: polling the
@@ -62,9 +69,13 @@ async function endToEnd(client: MaskletClient, prisma: PrismaClient, videoId: st
   const job = await client.createJob({ videoId, objects: clickObjects(clip), options: { direction: 'forward' } });
   for (;;) {
     await new Promise((r) => setTimeout(r, 2000));
-    const j = await prisma.job.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, finishedAt: true, error: true, errorCode: true } });
+    const j = await prisma.job.findUniqueOrThrow({
+      where: { id: job.id },
+      select: { status: true, finishedAt: true, error: true, errorCode: true },
+    });
     if (j.status === 'SUCCEEDED') return (j.finishedAt!.getTime() - submittedAt) / 1000;
-    if (j.status === 'FAILED' || j.status === 'CANCELLED') throw new Error(`bench job ${j.status}: ${j.errorCode}: ${j.error}`);
+    if (j.status === 'FAILED' || j.status === 'CANCELLED')
+      throw new Error(`bench job ${j.status}: ${j.errorCode}: ${j.error}`);
   }
 }
 
@@ -79,7 +90,15 @@ async function submitThroughput(client: MaskletClient, videoId: string, clip: Sy
     latencies.push(performance.now() - s);
   }
   const singleSeconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ bench: 'submit-single', jobs: singles, perSecond: +(singles / singleSeconds).toFixed(1), p50Ms: +percentile(latencies, 50).toFixed(2), p99Ms: +percentile(latencies, 99).toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      bench: 'submit-single',
+      jobs: singles,
+      perSecond: +(singles / singleSeconds).toFixed(1),
+      p50Ms: +percentile(latencies, 50).toFixed(2),
+      p99Ms: +percentile(latencies, 99).toFixed(2),
+    }),
+  );
 
   const batchSize = Number(process.env.BENCH_BATCH_JOBS ?? 5000);
   const batches = Number(process.env.BENCH_BATCHES ?? 4);
@@ -90,7 +109,16 @@ async function submitThroughput(client: MaskletClient, videoId: string, clip: Sy
     batchMs.push(performance.now() - s);
   }
   const perSecond = (batchSize * batches) / (batchMs.reduce((a, b) => a + b, 0) / 1000);
-  console.log(JSON.stringify({ bench: 'submit-batch', batchSize, batches, perSecond: +perSecond.toFixed(1), p50Ms: +percentile(batchMs, 50).toFixed(1), p99Ms: +percentile(batchMs, 99).toFixed(1) }));
+  console.log(
+    JSON.stringify({
+      bench: 'submit-batch',
+      batchSize,
+      batches,
+      perSecond: +perSecond.toFixed(1),
+      p50Ms: +percentile(batchMs, 50).toFixed(1),
+      p99Ms: +percentile(batchMs, 99).toFixed(1),
+    }),
+  );
   return perSecond;
 }
 
@@ -98,7 +126,12 @@ export async function runPlatformBench(): Promise<void> {
   const base = loadConfig();
   const redisUrl = new URL(base.REDIS_URL);
   redisUrl.pathname = '/7';
-  const config: MaskletConfig = { ...base, REDIS_URL: redisUrl.toString(), LOG_LEVEL: (process.env.BENCH_LOG_LEVEL ?? 'warn') as MaskletConfig['LOG_LEVEL'], WORKER_METRICS_PORT: 0 };
+  const config: MaskletConfig = {
+    ...base,
+    REDIS_URL: redisUrl.toString(),
+    LOG_LEVEL: (process.env.BENCH_LOG_LEVEL ?? 'warn') as MaskletConfig['LOG_LEVEL'],
+    WORKER_METRICS_PORT: 0,
+  };
   const flush = async (): Promise<void> => {
     const r = new IORedis(config.REDIS_URL);
     await r.flushdb();
@@ -106,7 +139,14 @@ export async function runPlatformBench(): Promise<void> {
   };
   await flush();
   const frames = Number(process.env.BENCH_CLIP_FRAMES ?? 300);
-  const clip = await writeSyntheticClip({ outDir: resolve('.tmp/bench/platform-clip'), frames, seed: 'bench-platform', mp4: true, frameFiles: false, scenario: { objects: 2 } });
+  const clip = await writeSyntheticClip({
+    outDir: resolve('.tmp/bench/platform-clip'),
+    frames,
+    seed: 'bench-platform',
+    mp4: true,
+    frameFiles: false,
+    scenario: { objects: 2 },
+  });
 
   const prisma = createPrismaClient(config.DATABASE_URL);
   const admin = new TenantAdminService(prisma);
@@ -114,17 +154,29 @@ export async function runPlatformBench(): Promise<void> {
   const key = await admin.createKey(tenant.id, ['submit', 'read', 'correct', 'admin'], 'bench');
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
-  const client = new MaskletClient(`http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`, key.key);
+  const client = new MaskletClient(
+    `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`,
+    key.key,
+  );
   const video = await client.uploadVideo(clip.mp4Path!);
 
   // Throughput first, with no worker: the queue is flushed and the rows cancelled before the e2e runs.
   const submitPerSecond = await submitThroughput(client, video.id, clip);
   await flush();
-  await prisma.job.updateMany({ where: { tenantId: tenant.id, status: 'QUEUED' }, data: { status: 'CANCELLED', finishedAt: new Date() } });
+  await prisma.job.updateMany({
+    where: { tenantId: tenant.id, status: 'QUEUED' },
+    data: { status: 'CANCELLED', finishedAt: new Date() },
+  });
 
   const manifest = config.MASKLET_MODEL ?? (await ensureModel('reference'));
-  const model = await SamModel.load(manifest, { runtime: runtimeFromEnv({ ...process.env, MASKLET_PROVIDERS: config.MASKLET_PROVIDERS }) });
-  const worker = await startWorker({ ...config, MASKLET_MODEL: manifest, WORKER_SCRATCH_DIR: join('.tmp', 'bench', 'worker') });
+  const model = await SamModel.load(manifest, {
+    runtime: runtimeFromEnv({ ...process.env, MASKLET_PROVIDERS: config.MASKLET_PROVIDERS }),
+  });
+  const worker = await startWorker({
+    ...config,
+    MASKLET_MODEL: manifest,
+    WORKER_SCRATCH_DIR: join('.tmp', 'bench', 'worker'),
+  });
   await engineOnly(model, clip); // warm-up: graph caches, page cache of the clip
   await endToEnd(client, prisma, video.id, clip); // warm-up: the worker's local copy of the video
   const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -138,13 +190,33 @@ export async function runPlatformBench(): Promise<void> {
     span = startCpuSpan();
     e2eS.push(await endToEnd(client, prisma, video.id, clip));
     console.log(JSON.stringify({ bench: 'job-cpu', run: i + 1, engineOnly: engineCpu, endToEnd: span.stop() }));
-    console.log(JSON.stringify({ bench: 'job-run', run: i + 1, engineSeconds: +engineS[i]!.toFixed(3), e2eSeconds: +e2eS[i]!.toFixed(3), overhead: +(e2eS[i]! / engineS[i]!).toFixed(3) }));
+    console.log(
+      JSON.stringify({
+        bench: 'job-run',
+        run: i + 1,
+        engineSeconds: +engineS[i]!.toFixed(3),
+        e2eSeconds: +e2eS[i]!.toFixed(3),
+        overhead: +(e2eS[i]! / engineS[i]!).toFixed(3),
+      }),
+    );
   }
   // Engine-only and end-to-end alternate, so each run's ratio compares the two under the same load.
   const ratios = engineS.map((s, i) => e2eS[i]! / s);
   const overhead = median(ratios);
   const engineThread = config.WORKER_ENGINE_THREAD;
-  console.log(JSON.stringify({ bench: 'job-time', frames, objects: 2, engineThread, engineSeconds: engineS.map((s) => +s.toFixed(3)), e2eSeconds: e2eS.map((s) => +s.toFixed(3)), overheads: ratios.map((r) => +r.toFixed(3)), engineFps: +(frames / median(engineS)).toFixed(2), e2eFps: +(frames / median(e2eS)).toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      bench: 'job-time',
+      frames,
+      objects: 2,
+      engineThread,
+      engineSeconds: engineS.map((s) => +s.toFixed(3)),
+      e2eSeconds: e2eS.map((s) => +s.toFixed(3)),
+      overheads: ratios.map((r) => +r.toFixed(3)),
+      engineFps: +(frames / median(engineS)).toFixed(2),
+      e2eFps: +(frames / median(e2eS)).toFixed(2),
+    }),
+  );
   await worker.close();
   await api.close();
   await model.release();

@@ -20,7 +20,16 @@ const percentile = (xs: number[], p: number): number => {
 
 export async function runPreviewBench(): Promise<void> {
   const frames = Number(process.env.BENCH_CLIP_FRAMES ?? 48);
-  const clip = await writeSyntheticClip({ outDir: resolve('.tmp/bench/preview-clip'), frames, width: 320, height: 240, seed: 'bench-preview', mp4: true, frameFiles: false, scenario: { objects: 2 } });
+  const clip = await writeSyntheticClip({
+    outDir: resolve('.tmp/bench/preview-clip'),
+    frames,
+    width: 320,
+    height: 240,
+    seed: 'bench-preview',
+    mp4: true,
+    frameFiles: false,
+    scenario: { objects: 2 },
+  });
   const stack = await startBenchStack('preview', 8);
   const { client, baseUrl, key } = stack;
   try {
@@ -58,11 +67,27 @@ export async function runPreviewBench(): Promise<void> {
         const objectId = clip.meta.objects[i % clip.meta.objects.length]!.id;
         const p = pick(objectId, frame);
         // Successive clicks on a frame grow the click list, as an annotator refining a mask would.
-        const points = Array.from({ length: 1 + Math.floor(i / 2) }, (_, k): Click => ({ x: Math.max(0, Math.min(clip.meta.width - 1, p.x + k * 3)), y: p.y, label: k % 2 === 0 ? 1 : 0 }));
+        const points = Array.from({ length: 1 + Math.floor(i / 2) }, (_, k): Click => ({
+          x: Math.max(0, Math.min(clip.meta.width - 1, p.x + k * 3)),
+          y: p.y,
+          label: k % 2 === 0 ? 1 : 0,
+        }));
         ms.push(await click(frame, objectId, points));
       }
     }
-    console.log(JSON.stringify({ bench: 'preview', frames, objects: clip.meta.objects.length, clicks: ms.length, openMs: +openMs.toFixed(1), firstOnFrameMs: clickFrames.map((_, i) => +ms[i * 5]!.toFixed(1)), p50Ms: +percentile(ms, 50).toFixed(1), p90Ms: +percentile(ms, 90).toFixed(1), maxMs: +Math.max(...ms).toFixed(1) }));
+    console.log(
+      JSON.stringify({
+        bench: 'preview',
+        frames,
+        objects: clip.meta.objects.length,
+        clicks: ms.length,
+        openMs: +openMs.toFixed(1),
+        firstOnFrameMs: clickFrames.map((_, i) => +ms[i * 5]!.toFixed(1)),
+        p50Ms: +percentile(ms, 50).toFixed(1),
+        p90Ms: +percentile(ms, 90).toFixed(1),
+        maxMs: +Math.max(...ms).toFixed(1),
+      }),
+    );
     console.log(`preview_p50_ms ${percentile(ms, 50).toFixed(1)}`);
   } finally {
     await stack.close();

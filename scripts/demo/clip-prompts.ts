@@ -9,7 +9,9 @@ import { z } from 'zod';
 export const PROMPTS_DIR = resolve(__dirname, 'prompts');
 
 const Point = z.strictObject({ x: z.number(), y: z.number(), label: z.union([z.literal(0), z.literal(1)]) });
-const Box = z.strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number() }).refine((b) => b.x1 > b.x0 && b.y1 > b.y0, 'box needs x1 > x0 and y1 > y0');
+const Box = z
+  .strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number() })
+  .refine((b) => b.x1 > b.x0 && b.y1 > b.y0, 'box needs x1 > x0 and y1 > y0');
 const Prompt = z
   .strictObject({ frame: z.number().int().min(0), box: Box.optional(), points: z.array(Point).min(1).optional() })
   .refine((p) => p.box || p.points, 'a prompt needs a box or points');
@@ -19,7 +21,9 @@ export const ClipPromptsSchema = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  objects: z.array(z.strictObject({ id: z.number().int().min(1), label: z.string().min(1), prompts: z.array(Prompt).min(1) })).min(1),
+  objects: z
+    .array(z.strictObject({ id: z.number().int().min(1), label: z.string().min(1), prompts: z.array(Prompt).min(1) }))
+    .min(1),
 });
 export type ClipPrompts = z.infer<typeof ClipPromptsSchema>;
 
@@ -42,7 +46,10 @@ export async function promptsFor(path: string, fileName: string): Promise<Prompt
   const prompts = ClipPromptsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   if (prompts.file !== fileName) throw new Error(`${file}: names ${prompts.file}, not ${fileName}`);
   const sha = await sha256File(path);
-  if (sha !== prompts.sha256) return { skip: `sha256 ${sha.slice(0, 12)}... is not the clip the prompts were chosen on (${prompts.sha256.slice(0, 12)}...)` };
+  if (sha !== prompts.sha256)
+    return {
+      skip: `sha256 ${sha.slice(0, 12)}... is not the clip the prompts were chosen on (${prompts.sha256.slice(0, 12)}...)`,
+    };
   return { prompts };
 }
 

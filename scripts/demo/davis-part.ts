@@ -19,17 +19,48 @@ export interface DavisResult {
   frames: number;
 }
 
-export async function davisPart(client: MaskletClient, davisDir: string, sequence: string, out: string, maxFrames: number | undefined): Promise<DavisResult | undefined> {
+export async function davisPart(
+  client: MaskletClient,
+  davisDir: string,
+  sequence: string,
+  out: string,
+  maxFrames: number | undefined,
+): Promise<DavisResult | undefined> {
   const seq = existsSync(davisDir) ? (await listDavisSequences(davisDir)).find((s) => s.name === sequence) : undefined;
   if (!seq) {
     console.log(`\n3/3  no DAVIS sequence ${sequence} at ${davisDir}; skipped`);
     return undefined;
   }
   const frames = Math.min(seq.maskFiles.length, maxFrames ?? Infinity);
-  console.log(`\n3/3  DAVIS-2016 ${sequence} (${frames} frames, ground truth on every frame): frame 0 prompted with its ground-truth mask`);
+  console.log(
+    `\n3/3  DAVIS-2016 ${sequence} (${frames} frames, ground truth on every frame): frame 0 prompted with its ground-truth mask`,
+  );
   await mkdir(out, { recursive: true });
   const mp4 = join(out, `${sequence}.mp4`);
-  const ff = spawnSync('ffmpeg', ['-v', 'error', '-y', '-framerate', '24', '-i', join(seq.framesDir, '%05d.jpg'), '-frames:v', String(frames), '-c:v', 'libx264', '-qp', '0', '-preset', 'veryfast', '-pix_fmt', 'yuv444p', mp4], { encoding: 'utf8' });
+  const ff = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-framerate',
+      '24',
+      '-i',
+      join(seq.framesDir, '%05d.jpg'),
+      '-frames:v',
+      String(frames),
+      '-c:v',
+      'libx264',
+      '-qp',
+      '0',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv444p',
+      mp4,
+    ],
+    { encoding: 'utf8' },
+  );
   if (ff.status !== 0) throw new Error(`ffmpeg could not encode ${seq.framesDir}: ${ff.stderr.trim()}`);
   const video = await client.uploadVideo(mp4);
   console.log(`     encoded ${mp4} -> video ${video.id} (${video.width}x${video.height}, ${video.frameCount} frames)`);
@@ -50,7 +81,9 @@ export async function davisPart(client: MaskletClient, davisDir: string, sequenc
     perFrame[f] = { J: jaccard(pred, gt), F: boundaryF(pred, gt) };
   }
   const { J, F } = meanSequenceScores(perFrame);
-  console.log(`     ${sequence}: J&F ${((J + F) / 2).toFixed(3)} (J ${J.toFixed(3)}, F ${F.toFixed(3)}) over ${frames} frames against the ground truth`);
+  console.log(
+    `     ${sequence}: J&F ${((J + F) / 2).toFixed(3)} (J ${J.toFixed(3)}, F ${F.toFixed(3)}) over ${frames} frames against the ground truth`,
+  );
   console.log(`     masks: ${dir}/*.png`);
   return { sequence, jobId: job.id, J, F, frames };
 }

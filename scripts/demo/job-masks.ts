@@ -24,7 +24,10 @@ export async function saveJobMasks(client: MaskletClient, jobId: string, dir: st
       for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) labels[i] = o.objectId;
     }
     frames.set(f.frame, objects);
-    await writeFile(join(dir, `${String(f.frame).padStart(5, '0')}.png`), writeIndexedPng(labels, data.width, data.height));
+    await writeFile(
+      join(dir, `${String(f.frame).padStart(5, '0')}.png`),
+      writeIndexedPng(labels, data.width, data.height),
+    );
   }
   return { width: data.width, height: data.height, frames };
 }

@@ -9,7 +9,9 @@ import { chromium } from 'playwright-core';
 interface Canvas {
   width: number;
   height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
 interface Doc {
   querySelector(s: string): { textContent: string | null } | null;
@@ -18,8 +20,13 @@ interface Doc {
 
 async function main(): Promise<void> {
   const [apiUrl, key, jobId, out, frame] = process.argv.slice(2);
-  if (!apiUrl || !key || !jobId || !out) throw new Error('usage: tsx scripts/demo/screenshot-job.ts <api-url> <api-key> <job-id> <out.png> [frame]');
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'], headless: true });
+  if (!apiUrl || !key || !jobId || !out)
+    throw new Error('usage: tsx scripts/demo/screenshot-job.ts <api-url> <api-key> <job-id> <out.png> [frame]');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+    headless: true,
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${apiUrl}/ui/`);
@@ -30,22 +37,32 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-testid="frame-number"]');
     if (frame !== undefined) {
       await page.getByTestId('scrubber').fill(frame);
-      await page.waitForFunction((f) => (globalThis as unknown as { document: Doc }).document.querySelector('[data-testid="frame-number"]')?.textContent?.startsWith(`frame ${f} `), frame);
+      await page.waitForFunction(
+        (f) =>
+          (globalThis as unknown as { document: Doc }).document
+            .querySelector('[data-testid="frame-number"]')
+            ?.textContent?.startsWith(`frame ${f} `),
+        frame,
+      );
     }
     // Both canvases painted: the frame (opaque, not black) and the mask overlay (translucent pixels).
-    await page.waitForFunction(() => {
-      let frame = false;
-      let overlay = false;
-      for (const c of (globalThis as unknown as { document: Doc }).document.querySelectorAll('canvas')) {
-        const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
-        if (!d) continue;
-        for (let i = 0; i < d.length; i += 4 * 97) {
-          if (d[i + 3] === 255 && d[i]! + d[i + 1]! + d[i + 2]! > 60) frame = true;
-          if (d[i + 3]! > 0 && d[i + 3]! < 255) overlay = true;
+    await page.waitForFunction(
+      () => {
+        let frame = false;
+        let overlay = false;
+        for (const c of (globalThis as unknown as { document: Doc }).document.querySelectorAll('canvas')) {
+          const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+          if (!d) continue;
+          for (let i = 0; i < d.length; i += 4 * 97) {
+            if (d[i + 3] === 255 && d[i]! + d[i + 1]! + d[i + 2]! > 60) frame = true;
+            if (d[i + 3]! > 0 && d[i + 3]! < 255) overlay = true;
+          }
         }
-      }
-      return frame && overlay;
-    }, undefined, { timeout: 30_000 });
+        return frame && overlay;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.screenshot({ path: out, fullPage: true });
     console.log(out);
   } finally {

@@ -22,12 +22,27 @@ export interface ObjectIou {
  */
 export const DEMO_SCENARIO = { objects: 2, lanes: true, background: 'neutral' } as const;
 
-export async function syntheticPart(client: MaskletClient, out: string, frames: number): Promise<{ jobId: string; ious: ObjectIou[] }> {
-  console.log(`\n1/3  a generated ${frames}-frame 854x480 clip: two textured objects, each in its own lane over a grey`);
+export async function syntheticPart(
+  client: MaskletClient,
+  out: string,
+  frames: number,
+): Promise<{ jobId: string; ious: ObjectIou[] }> {
+  console.log(
+    `\n1/3  a generated ${frames}-frame 854x480 clip: two textured objects, each in its own lane over a grey`,
+  );
   console.log('     textured background, whose masks are known exactly');
-  const clip = await writeSyntheticClip({ outDir: join(out, 'clip'), frames, seed: 'demo', mp4: true, frameFiles: false, scenario: DEMO_SCENARIO });
+  const clip = await writeSyntheticClip({
+    outDir: join(out, 'clip'),
+    frames,
+    seed: 'demo',
+    mp4: true,
+    frameFiles: false,
+    scenario: DEMO_SCENARIO,
+  });
   const video = await client.uploadVideo(clip.mp4Path!);
-  console.log(`     uploaded ${clip.mp4Path} -> video ${video.id} (${video.width}x${video.height}, ${video.frameCount} frames)`);
+  console.log(
+    `     uploaded ${clip.mp4Path} -> video ${video.id} (${video.width}x${video.height}, ${video.frameCount} frames)`,
+  );
   const objects = clip.meta.objects.map((o) => {
     const frame = o.clicks.findIndex((c) => c !== null);
     const [x, y] = o.clicks[frame]!;
@@ -55,7 +70,9 @@ export async function syntheticPart(client: MaskletClient, out: string, frames: 
     }
     r.mean /= r.frames;
     ious.push(r);
-    console.log(`     object ${o.id} (${o.shape}): mean IoU ${r.mean.toFixed(3)} over ${r.frames} frames, lowest ${r.min.toFixed(3)} (frame ${r.minFrame})`);
+    console.log(
+      `     object ${o.id} (${o.shape}): mean IoU ${r.mean.toFixed(3)} over ${r.frames} frames, lowest ${r.min.toFixed(3)} (frame ${r.minFrame})`,
+    );
   }
   console.log(`     masks: ${dir}/*.png (DAVIS palette)`);
   return { jobId: job.id, ious };

@@ -14,7 +14,15 @@ async function main(): Promise<void> {
     const p = farthestInteriorPoint(gt)!;
     const r = await session.addPoints(0, 1, [{ x: p.x, y: p.y, label: 1 }]);
     const pred = decodeRle(r.objects[0]!.rle);
-    console.log(seq.name, 'J0', jaccard(pred, gt).toFixed(3), 'area', r.objects[0]!.area, 'gt', gt.data.reduce((a, b) => a + b, 0));
+    console.log(
+      seq.name,
+      'J0',
+      jaccard(pred, gt).toFixed(3),
+      'area',
+      r.objects[0]!.area,
+      'gt',
+      gt.data.reduce((a, b) => a + b, 0),
+    );
     await session.close();
     await source.close();
   }

@@ -15,12 +15,16 @@ async function main() {
   mkdirSync(out!, { recursive: true });
   const model = await SamModel.load(process.env.MODEL ?? (await ensureModel('reference')), {});
   const seq = (await listDavisSequences(root!)).find((s) => s.name === name)!;
-  const frames = readdirSync(seq.framesDir).filter((f) => f.endsWith('.jpg')).sort();
+  const frames = readdirSync(seq.framesDir)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
   const source = await openImageDirectory(seq.framesDir);
   const session = new VideoSession(model, source);
   const first = await readGroundTruth(seq.maskFiles[0]!);
-  if (click) { const p = farthestInteriorPoint(first)!; await session.addPoints(0, 1, [{ x: p.x, y: p.y, label: 1 }]); }
-  else await session.addMask(0, 1, first);
+  if (click) {
+    const p = farthestInteriorPoint(first)!;
+    await session.addPoints(0, 1, [{ x: p.x, y: p.y, label: 1 }]);
+  } else await session.addMask(0, 1, first);
   const line: string[] = [];
   for await (const r of session.propagate({ startFrame: 0, direction: 'forward' })) {
     const file = seq.maskFiles[r.frame];
@@ -30,10 +34,13 @@ async function main() {
     const J = jaccard(pred, gt);
     line.push(`${r.frame}:${J.toFixed(2)}/${boundaryF(pred, gt).toFixed(2)}`);
     if (want.has(r.frame) || want.has(-1)) {
-      const { data, info } = await sharp(join(seq.framesDir, frames[r.frame]!)).raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(join(seq.framesDir, frames[r.frame]!))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const buf = Buffer.alloc(gt.width * gt.height * 3);
       for (let i = 0; i < gt.width * gt.height; i++) {
-        const p = pred.data[i]!, t = gt.data[i]!;
+        const p = pred.data[i]!,
+          t = gt.data[i]!;
         for (let c = 0; c < 3; c++) {
           let v = data[i * info.channels + c]! * 0.6;
           if (p && t) v = c === 2 ? v : v * 0.5 + 100;
@@ -42,10 +49,14 @@ async function main() {
           buf[i * 3 + c] = Math.min(255, v);
         }
       }
-      await sharp(buf, { raw: { width: gt.width, height: gt.height, channels: 3 } }).png().toFile(join(out!, `${name}-${String(r.frame).padStart(3, '0')}.png`));
+      await sharp(buf, { raw: { width: gt.width, height: gt.height, channels: 3 } })
+        .png()
+        .toFile(join(out!, `${name}-${String(r.frame).padStart(3, '0')}.png`));
     }
   }
   console.log(line.join(' '));
-  await session.close(); await source.close(); await model.release();
+  await session.close();
+  await source.close();
+  await model.release();
 }
 void main();

@@ -21,7 +21,12 @@ test('fleet, admin job list and tenants need an operator key', async () => {
   }
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   assert.equal(fleet.status, 200);
-  assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), ['export', 'ingest', 'segment.masklet-reference', 'webhook']);
+  assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), [
+    'export',
+    'ingest',
+    'segment.masklet-reference',
+    'webhook',
+  ]);
   assert.equal(fleet.body.throughput.length, 60, 'one point per minute of the last hour');
   assert.ok(Array.isArray(fleet.body.workers) && Array.isArray(fleet.body.failedJobs));
 });
@@ -29,11 +34,24 @@ test('fleet, admin job list and tenants need an operator key', async () => {
 test('a seeded stale worker shows as STALE; a FAILED job is listed and retried once, then 409', async () => {
   const staleId = `stale-${Date.now()}`;
   after(() => api.prisma.worker.delete({ where: { id: staleId } }).then(() => undefined));
-  await api.prisma.worker.create({ data: { id: staleId, host: 'gpu-node-7', pid: 42, device: 'cuda:0 (NVIDIA H200)', model: 'sam2.1-tiny', state: 'BUSY', heartbeatAt: new Date(Date.now() - 60_000) } });
+  await api.prisma.worker.create({
+    data: {
+      id: staleId,
+      host: 'gpu-node-7',
+      pid: 42,
+      device: 'cuda:0 (NVIDIA H200)',
+      model: 'sam2.1-tiny',
+      state: 'BUSY',
+      heartbeatAt: new Date(Date.now() - 60_000),
+    },
+  });
   const video = await uploadClip(api);
   const job = await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) });
   assert.equal(job.status, 201);
-  await api.prisma.job.update({ where: { id: job.body.id }, data: { status: 'FAILED', errorCode: 'engine.oom', error: 'out of memory on frame 12', finishedAt: new Date() } });
+  await api.prisma.job.update({
+    where: { id: job.body.id },
+    data: { status: 'FAILED', errorCode: 'engine.oom', error: 'out of memory on frame 12', finishedAt: new Date() },
+  });
   await api.prisma.round.updateMany({ where: { jobId: job.body.id }, data: { status: 'FAILED' } });
 
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
@@ -43,7 +61,9 @@ test('a seeded stale worker shows as STALE; a FAILED job is listed and retried o
   assert.equal(failed.errorCode, 'engine.oom');
   assert.equal(failed.tenantId, api.tenant.id);
 
-  const listed = await call(api, 'GET', `/v1/admin/jobs?tenant=${api.tenant.id}&status=FAILED`, { key: api.operator.key });
+  const listed = await call(api, 'GET', `/v1/admin/jobs?tenant=${api.tenant.id}&status=FAILED`, {
+    key: api.operator.key,
+  });
   assert.ok(listed.body.items.some((j: { id: string }) => j.id === job.body.id));
   const other = await api.newTenant('admin-other');
   const none = await call(api, 'GET', `/v1/admin/jobs?tenant=${other.tenant.id}`, { key: api.operator.key });
@@ -64,21 +84,32 @@ test('a seeded stale worker shows as STALE; a FAILED job is listed and retried o
 test('x-masklet-tenant: operators act inside another tenant, other keys are refused, bad ids are 400', async () => {
   const other = await api.newTenant('admin-target');
   const video = await uploadClip(api, other.key.key);
-  const asOperator = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: { 'x-masklet-tenant': other.tenant.id } });
+  const asOperator = await call(api, 'GET', `/v1/videos/${video.id}`, {
+    key: api.operator.key,
+    headers: { 'x-masklet-tenant': other.tenant.id },
+  });
   assert.equal(asOperator.status, 200);
   const withoutHeader = await call(api, 'GET', `/v1/videos/${video.id}`);
   assert.equal(withoutHeader.status, 404);
   const reader = await api.admin.createKey(api.tenant.id, ['read'], 'reader2');
-  const refused = await call(api, 'GET', `/v1/videos/${video.id}`, { key: reader.key, headers: { 'x-masklet-tenant': other.tenant.id } });
+  const refused = await call(api, 'GET', `/v1/videos/${video.id}`, {
+    key: reader.key,
+    headers: { 'x-masklet-tenant': other.tenant.id },
+  });
   assert.equal(refused.status, 403);
-  const bad = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: { 'x-masklet-tenant': 'nope' } });
+  const bad = await call(api, 'GET', `/v1/videos/${video.id}`, {
+    key: api.operator.key,
+    headers: { 'x-masklet-tenant': 'nope' },
+  });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'INVALID_TENANT');
 });
 
 test('frame JPEGs: the right size, 404 past the end, 400 for a bad index', async () => {
   const video = await uploadClip(api);
-  const res = await fetch(`${api.base}/v1/videos/${video.id}/frames/3?maxWidth=160`, { headers: { authorization: `Bearer ${api.key.key}` } });
+  const res = await fetch(`${api.base}/v1/videos/${video.id}/frames/3?maxWidth=160`, {
+    headers: { authorization: `Bearer ${api.key.key}` },
+  });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'image/jpeg');
   const jpeg = Buffer.from(await res.arrayBuffer());

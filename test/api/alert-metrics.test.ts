@@ -33,11 +33,15 @@ test('oldest QUEUED and RUNNING job ages and stale workers are exported as gauge
   const running = await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) });
   assert.equal(running.status, 201, JSON.stringify(running.body));
   // No worker runs in this test: age the rows as if they had waited / stalled that long.
-  await api.prisma.$executeRaw`UPDATE "Job" SET "createdAt" = now() - interval '3600 seconds' WHERE id = ${queued.body.id}::uuid`;
-  await api.prisma.$executeRaw`UPDATE "Job" SET status = 'RUNNING', "updatedAt" = now() - interval '7200 seconds' WHERE id = ${running.body.id}::uuid`;
+  await api.prisma
+    .$executeRaw`UPDATE "Job" SET "createdAt" = now() - interval '3600 seconds' WHERE id = ${queued.body.id}::uuid`;
+  await api.prisma
+    .$executeRaw`UPDATE "Job" SET status = 'RUNNING', "updatedAt" = now() - interval '7200 seconds' WHERE id = ${running.body.id}::uuid`;
   const staleAt = new Date(Date.now() - 600_000);
   for (const id of workerIds) {
-    await api.prisma.worker.create({ data: { id, host: 'alert-test', pid: 1, device: 'cpu', model: 'none', state: 'BUSY', heartbeatAt: staleAt } });
+    await api.prisma.worker.create({
+      data: { id, host: 'alert-test', pid: 1, device: 'cpu', model: 'none', state: 'BUSY', heartbeatAt: staleAt },
+    });
   }
   try {
     const m = await call(api, 'GET', '/metrics', { key: null });
@@ -47,6 +51,9 @@ test('oldest QUEUED and RUNNING job ages and stale workers are exported as gauge
     assert.ok(gauge(m.body, 'masklet_workers', 'state="STALE"') >= 2, 'both silent workers count as STALE');
     assert.ok(gauge(m.body, 'masklet_queue_oldest_waiting_age_seconds', `queue="${segmentQueueName(queued.body.model)}"`) >= 0, 'every model\'s segment queue is exported');
   } finally {
-    await api.prisma.job.updateMany({ where: { id: { in: [queued.body.id, running.body.id] } }, data: { status: 'CANCELLED' } });
+    await api.prisma.job.updateMany({
+      where: { id: { in: [queued.body.id, running.body.id] } },
+      data: { status: 'CANCELLED' },
+    });
   }
 });

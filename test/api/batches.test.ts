@@ -37,7 +37,10 @@ test('a batch of 50 jobs creates 50 rows and 50 BullMQ jobs ranked in the tenant
   assert.equal(g.body.jobCount, 50);
   assert.equal(g.body.counts.QUEUED, 50);
   assert.equal(g.body.meanProgress, 0);
-  await api.prisma.job.updateMany({ where: { id: { in: r.body.jobIds.slice(0, 10) } }, data: { status: 'SUCCEEDED', progress: 1 } });
+  await api.prisma.job.updateMany({
+    where: { id: { in: r.body.jobIds.slice(0, 10) } },
+    data: { status: 'SUCCEEDED', progress: 1 },
+  });
   const g2 = await call(api, 'GET', `/v1/batches/${r.body.id}`);
   assert.deepEqual([g2.body.counts.QUEUED, g2.body.counts.SUCCEEDED], [40, 10]);
   assert.ok(Math.abs(g2.body.meanProgress - 0.2) < 1e-9);
@@ -53,7 +56,9 @@ test('a batch is all-or-nothing and its errors name the index', async () => {
   assert.equal(r.status, 422);
   assert.equal(r.body.error.code, 'FRAME_OUT_OF_RANGE');
   assert.match(r.body.error.message, /jobs\[12\]\.objects\[0\]\.prompts\[0\]\.frame/);
-  const s = await call(api, 'POST', '/v1/batches', { json: { jobs: [jobBody(videoId), jobBody(videoId, { priority: 0 })] } });
+  const s = await call(api, 'POST', '/v1/batches', {
+    json: { jobs: [jobBody(videoId), jobBody(videoId, { priority: 0 })] },
+  });
   assert.equal(s.status, 400);
   assert.match(s.body.error.message, /jobs\[1\]\.priority/);
   assert.equal(await api.prisma.job.count({ where: { tenantId: api.tenant.id } }), before);
@@ -83,5 +88,6 @@ test('submitting 10,000 jobs in one batch sustains >= 1000 jobs/s', async () => 
   assert.ok(last, 'the last job of the batch is queued');
   // Clean the queue of this test's bulk so later runs start from a small backlog.
   await api.prisma.job.updateMany({ where: { batchId: r.body.id }, data: { status: 'CANCELLED' } });
-  for (let i = 0; i < r.body.jobIds.length; i += 1000) await Promise.all(r.body.jobIds.slice(i, i + 1000).map((id: string) => segment.remove(id)));
+  for (let i = 0; i < r.body.jobIds.length; i += 1000)
+    await Promise.all(r.body.jobIds.slice(i, i + 1000).map((id: string) => segment.remove(id)));
 });

@@ -56,7 +56,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(label: string, overrides: Record<string, string> = {}, deps: Partial<ApiDeps> = {}): Promise<TestApi> {
+export async function startApi(
+  label: string,
+  overrides: Record<string, string> = {},
+  deps: Partial<ApiDeps> = {},
+): Promise<TestApi> {
   const config = testConfig(overrides);
   const prisma = createPrismaClient(config.DATABASE_URL);
   const redis = createRedisConnection(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
@@ -97,10 +101,25 @@ export async function startApi(label: string, overrides: Record<string, string> 
 let clipCache: Promise<{ path: string; bytes: Buffer; width: number; height: number; frames: number }> | undefined;
 
 /** A real 30-frame H.264 mp4 (160x120), written once per process. */
-export function syntheticMp4(): Promise<{ path: string; bytes: Buffer; width: number; height: number; frames: number }> {
+export function syntheticMp4(): Promise<{
+  path: string;
+  bytes: Buffer;
+  width: number;
+  height: number;
+  frames: number;
+}> {
   clipCache ??= (async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'masklet-api-clip-'));
-    const { mp4Path, meta } = await writeSyntheticClip({ outDir, width: 160, height: 120, frames: 30, fps: 10, seed: 5, mp4: true, frameFiles: false });
+    const { mp4Path, meta } = await writeSyntheticClip({
+      outDir,
+      width: 160,
+      height: 120,
+      frames: 30,
+      fps: 10,
+      seed: 5,
+      mp4: true,
+      frameFiles: false,
+    });
     const bytes = await readFile(mp4Path!);
     return { path: mp4Path!, bytes, width: meta.width, height: meta.height, frames: meta.frames };
   })();
@@ -113,7 +132,12 @@ export interface Answer {
   headers: Headers;
 }
 
-export async function call(api: TestApi, method: string, path: string, opts: { key?: string | null; json?: unknown; raw?: string; headers?: Record<string, string>; form?: FormData } = {}): Promise<Answer> {
+export async function call(
+  api: TestApi,
+  method: string,
+  path: string,
+  opts: { key?: string | null; json?: unknown; raw?: string; headers?: Record<string, string>; form?: FormData } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const key = opts.key === undefined ? api.key.key : opts.key;
   if (key) headers['authorization'] = `Bearer ${key}`;

@@ -8,11 +8,16 @@ import { resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..');
 
 function cli(args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/api/src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: process.env, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/api/src/cli.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: process.env,
+    timeout: 60_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-test('the login page\'s key command, run as printed (with a tenant filled in), creates a key', () => {
+test("the login page's key command, run as printed (with a tenant filled in), creates a key", () => {
   const page = readFileSync(resolve(ROOT, 'apps/dashboard/src/pages/login.tsx'), 'utf8');
   const hint = /<code>npm run cli -- ([^<]+)<\/code>/.exec(page)?.[1];
   assert.ok(hint, 'the login page names an `npm run cli --` command');

@@ -29,8 +29,13 @@ test('an unknown model is 422 UNKNOWN_MODEL naming the installed models; nothing
   const r = await call(api, 'POST', '/v1/jobs', { json: jobBody(videoId, { model: 'sam2.1-hiera-huge' }) });
   assert.equal(r.status, 422, JSON.stringify(r.body));
   assert.equal(r.body.error.code, 'UNKNOWN_MODEL');
-  assert.match(r.body.error.message, /model: model sam2\.1-hiera-huge is not installed; installed: masklet-reference, masklet-reference-api/);
-  const batch = await call(api, 'POST', '/v1/batches', { json: { jobs: [jobBody(videoId), jobBody(videoId, { model: 'nope' })] } });
+  assert.match(
+    r.body.error.message,
+    /model: model sam2\.1-hiera-huge is not installed; installed: masklet-reference, masklet-reference-api/,
+  );
+  const batch = await call(api, 'POST', '/v1/batches', {
+    json: { jobs: [jobBody(videoId), jobBody(videoId, { model: 'nope' })] },
+  });
   assert.equal(batch.status, 422);
   assert.equal(batch.body.error.code, 'UNKNOWN_MODEL');
   assert.match(batch.body.error.message, /^jobs\[1\]\.model: model nope is not installed/);

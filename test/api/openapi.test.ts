@@ -10,7 +10,10 @@ import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { sharedModel } from '../worker/support';
 import { call, jobBody, startApi, syntheticMp4, videoForm, type Answer, type TestApi } from './helpers';
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, any> }>>; components: { schemas: Record<string, unknown> } };
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, any> }>>;
+  components: { schemas: Record<string, unknown> };
+};
 const committed = readFileSync(OPENAPI_FILE, 'utf8');
 const doc = JSON.parse(committed) as Doc;
 
@@ -36,13 +39,16 @@ test('openapi.json is what the route table generates', () => {
 
 /** Routes Nest registered on express, as `get /v1/jobs/{id}`; the mounted UIs (docs, queue board, dashboard) are not API. */
 function registeredRoutes(app: TestApi['app']): Set<string> {
-  const express = app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
+  const express = app.getHttpAdapter().getInstance() as {
+    router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+  };
   const out = new Set<string>();
   for (const layer of express.router.stack) {
     if (!layer.route || typeof layer.route.path !== 'string') continue;
     const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
     if (/^\/(docs|admin\/queues|ui)(\/|$|-)/.test(path)) continue;
-    for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.add(`${method} ${path}`);
+    for (const [method, on] of Object.entries(layer.route.methods))
+      if (on && method !== '_all') out.add(`${method} ${path}`);
   }
   return out;
 }
@@ -50,8 +56,14 @@ function registeredRoutes(app: TestApi['app']): Set<string> {
 test('every route Nest serves is in the document, and every documented route is served', () => {
   const served = registeredRoutes(api.app);
   assert.ok(served.size >= 30, `found only ${served.size} routes on the express router`);
-  const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
-  assert.deepEqual([...served].filter((r) => !documented.has(r)).sort(), [], 'served but not in openapi.json (add it to apps/api/src/openapi/routes.ts)');
+  const documented = new Set(
+    Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
+  );
+  assert.deepEqual(
+    [...served].filter((r) => !documented.has(r)).sort(),
+    [],
+    'served but not in openapi.json (add it to apps/api/src/openapi/routes.ts)',
+  );
   assert.deepEqual([...documented].filter((r) => !served.has(r)).sort(), [], 'in openapi.json but not served');
 });
 
@@ -65,7 +77,10 @@ test('every JSON body, request or response, is a named component schema (no gene
   const named = new Set(Object.keys(doc.components.schemas));
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops) as [string, any][]) {
-      const bodies = [op.requestBody?.content?.['application/json']?.schema, ...Object.values(op.responses).map((r: any) => r.content?.['application/json']?.schema)];
+      const bodies = [
+        op.requestBody?.content?.['application/json']?.schema,
+        ...Object.values(op.responses).map((r: any) => r.content?.['application/json']?.schema),
+      ];
       for (const schema of bodies.filter(Boolean)) {
         const name = /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref ?? '')?.[1];
         assert.ok(name && named.has(name), `${method} ${path}: ${JSON.stringify(schema).slice(0, 100)}`);
@@ -74,7 +89,10 @@ test('every JSON body, request or response, is a named component schema (no gene
   }
   const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op: any) => op.operationId as string));
   assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
-  assert.ok(ids.every((id) => /^[a-z]+\.[a-zA-Z]+$/.test(id)), ids.join(' '));
+  assert.ok(
+    ids.every((id) => /^[a-z]+\.[a-zA-Z]+$/.test(id)),
+    ids.join(' '),
+  );
 });
 
 const validated = new Set<string>();
@@ -85,17 +103,28 @@ function assertDocumented(path: string, method: string, answer: Answer): void {
   const responses = doc.paths[path]?.[method]?.responses;
   assert.ok(responses, `${method} ${path} is documented`);
   let spec = responses[String(status)];
-  assert.ok(spec, `${method} ${path} documents status ${status} (has ${Object.keys(responses).join(', ')}): ${JSON.stringify(body).slice(0, 300)}`);
+  assert.ok(
+    spec,
+    `${method} ${path} documents status ${status} (has ${Object.keys(responses).join(', ')}): ${JSON.stringify(body).slice(0, 300)}`,
+  );
   if (spec.$ref) spec = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
   const ref = spec.content?.['application/json']?.schema?.$ref as string | undefined;
   assert.ok(ref, `${method} ${path} ${status} has a JSON schema`);
   const validate = ajv.compile({ $ref: `doc${ref}` });
-  assert.ok(validate(body), `${method} ${path} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 400)}`);
+  assert.ok(
+    validate(body),
+    `${method} ${path} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 400)}`,
+  );
   validated.add(`${method} ${path} ${status}`);
 }
 
 /** Calls `path` (with ids filled in) and checks the answer against `template`'s documentation. */
-async function checked(method: string, template: string, path: string, opts: Parameters<typeof call>[3] = {}): Promise<Answer> {
+async function checked(
+  method: string,
+  template: string,
+  path: string,
+  opts: Parameters<typeof call>[3] = {},
+): Promise<Answer> {
   const answer = await call(api, method, path, opts);
   assertDocumented(template, method.toLowerCase(), answer);
   return answer;
@@ -114,14 +143,19 @@ async function waitRound(jobId: string, round: number): Promise<Answer> {
 test('real answers, valid and invalid, have documented statuses and bodies that match the schemas', async () => {
   await checked('GET', '/healthz', '/healthz', { key: null });
   await checked('GET', '/readyz', '/readyz', { key: null });
-  const video = (await checked('POST', '/v1/videos', '/v1/videos', { form: videoForm((await syntheticMp4()).bytes) })).body;
+  const video = (await checked('POST', '/v1/videos', '/v1/videos', { form: videoForm((await syntheticMp4()).bytes) }))
+    .body;
   await checked('GET', '/v1/videos', '/v1/videos');
   await checked('GET', '/v1/videos/{id}', `/v1/videos/${video.id}`);
-  const preview = await checked('POST', '/v1/videos/{id}/preview', `/v1/videos/${video.id}/preview`, { json: { frame: 0, objectId: 1, points: [{ x: 40, y: 30, label: 1 }] } });
+  const preview = await checked('POST', '/v1/videos/{id}/preview', `/v1/videos/${video.id}/preview`, {
+    json: { frame: 0, objectId: 1, points: [{ x: 40, y: 30, label: 1 }] },
+  });
   assert.equal(preview.status, 200);
   assert.equal(preview.body.rle.size.join('x'), `${video.height}x${video.width}`);
 
-  const created = await checked('POST', '/v1/jobs', '/v1/jobs', { json: jobBody(video.id, { options: { outputs: ['coco'] } }) });
+  const created = await checked('POST', '/v1/jobs', '/v1/jobs', {
+    json: jobBody(video.id, { options: { outputs: ['coco'] } }),
+  });
   assert.equal(created.status, 201);
   const jobId = created.body.id as string;
   const bad = await checked('POST', '/v1/jobs', '/v1/jobs', { json: { videoId: video.id, objects: [], nope: 1 } });
@@ -135,19 +169,39 @@ test('real answers, valid and invalid, have documented statuses and bodies that 
   const tracks = await checked('GET', '/v1/jobs/{id}/tracks', `/v1/jobs/${jobId}/tracks`);
   assert.equal(tracks.body.objects[0].id, 1);
   const masks = await checked('GET', '/v1/jobs/{id}/masklets', `/v1/jobs/${jobId}/masklets?from=0&to=4`);
-  assert.deepEqual(masks.body.frames.map((f: { frame: number }) => f.frame), [0, 1, 2, 3]);
+  assert.deepEqual(
+    masks.body.frames.map((f: { frame: number }) => f.frame),
+    [0, 1, 2, 3],
+  );
   assert.equal(masks.body.frames[0].objects[0].objectId, 1);
   await checked('GET', '/v1/jobs/{id}/suggestions', `/v1/jobs/${jobId}/suggestions`);
-  const jobPreview = await checked('POST', '/v1/jobs/{id}/preview', `/v1/jobs/${jobId}/preview`, { json: { frame: 2, objectId: 1, points: [{ x: 42, y: 31, label: 1 }] } });
+  const jobPreview = await checked('POST', '/v1/jobs/{id}/preview', `/v1/jobs/${jobId}/preview`, {
+    json: { frame: 2, objectId: 1, points: [{ x: 42, y: 31, label: 1 }] },
+  });
   assert.equal(jobPreview.body.round, 1);
-  assert.equal((await checked('POST', '/v1/jobs/{id}/preview', `/v1/jobs/${jobId}/preview`, { json: { frame: 999, objectId: 1, points: [{ x: 1, y: 1, label: 1 }] } })).status, 422);
+  assert.equal(
+    (
+      await checked('POST', '/v1/jobs/{id}/preview', `/v1/jobs/${jobId}/preview`, {
+        json: { frame: 999, objectId: 1, points: [{ x: 1, y: 1, label: 1 }] },
+      })
+    ).status,
+    422,
+  );
 
-  const round = await checked('POST', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`, { json: { corrections: [{ frame: 2, objectId: 1, points: [{ x: 42, y: 31, label: 1 }] }] } });
+  const round = await checked('POST', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`, {
+    json: { corrections: [{ frame: 2, objectId: 1, points: [{ x: 42, y: 31, label: 1 }] }] },
+  });
   assert.deepEqual([round.status, round.body.number, round.body.changedFrames], [202, 2, [2]]);
   assert.equal((await checked('POST', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`, { json: {} })).status, 400);
   assert.equal((await waitRound(jobId, 2)).body.status, 'SUCCEEDED');
   const rounds = await checked('GET', '/v1/jobs/{id}/rounds', `/v1/jobs/${jobId}/rounds`);
-  assert.deepEqual(rounds.body.items.map((r: { number: number; status: string }) => [r.number, r.status]), [[1, 'SUCCEEDED'], [2, 'SUCCEEDED']]);
+  assert.deepEqual(
+    rounds.body.items.map((r: { number: number; status: string }) => [r.number, r.status]),
+    [
+      [1, 'SUCCEEDED'],
+      [2, 'SUCCEEDED'],
+    ],
+  );
   const effort = await checked('GET', '/v1/jobs/{id}/analytics', `/v1/jobs/${jobId}/analytics`);
   assert.equal(effort.body.totals.rounds, 2);
   await checked('GET', '/v1/analytics', '/v1/analytics');
@@ -156,27 +210,51 @@ test('real answers, valid and invalid, have documented statuses and bodies that 
   const exports = await checked('GET', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`);
   assert.ok(exports.body.items.length >= 1);
   await checked('GET', '/v1/jobs/{id}/exports/{exportId}', `/v1/jobs/${jobId}/exports/${exports.body.items[0].id}`);
-  const onDemand = await checked('POST', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`, { json: { format: 'davis', round: 2 } });
+  const onDemand = await checked('POST', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`, {
+    json: { format: 'davis', round: 2 },
+  });
   assert.equal(onDemand.status, 202);
-  const unknownFormat = await checked('POST', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`, { json: { format: 'bmp' } });
+  const unknownFormat = await checked('POST', '/v1/jobs/{id}/exports', `/v1/jobs/${jobId}/exports`, {
+    json: { format: 'bmp' },
+  });
   assert.deepEqual([unknownFormat.status, unknownFormat.body.error.code], [422, 'UNKNOWN_FORMAT']);
-  assert.equal((await checked('GET', '/v1/jobs/{id}/exports/{exportId}', `/v1/jobs/${jobId}/exports/00000000-0000-4000-8000-000000000000`)).status, 404);
+  assert.equal(
+    (
+      await checked(
+        'GET',
+        '/v1/jobs/{id}/exports/{exportId}',
+        `/v1/jobs/${jobId}/exports/00000000-0000-4000-8000-000000000000`,
+      )
+    ).status,
+    404,
+  );
 
-  const batch = await checked('POST', '/v1/batches', '/v1/batches', { json: { name: 'contract', jobs: [jobBody(video.id), jobBody(video.id)] } });
+  const batch = await checked('POST', '/v1/batches', '/v1/batches', {
+    json: { name: 'contract', jobs: [jobBody(video.id), jobBody(video.id)] },
+  });
   assert.deepEqual([batch.status, batch.body.jobCount, batch.body.jobIds.length], [201, 2, 2]);
   const batchView = await checked('GET', '/v1/batches/{id}', `/v1/batches/${batch.body.id}`);
-  assert.equal(Object.values(batchView.body.counts as Record<string, number>).reduce((a, b) => a + b, 0), 2);
+  assert.equal(
+    Object.values(batchView.body.counts as Record<string, number>).reduce((a, b) => a + b, 0),
+    2,
+  );
   const cancelled = await checked('POST', '/v1/jobs/{id}/cancel', `/v1/jobs/${batch.body.jobIds[1]}/cancel`);
   assert.ok([200, 202, 409].includes(cancelled.status), JSON.stringify(cancelled.body));
 
   const operator = { key: api.operator.key };
   const fleet = await checked('GET', '/v1/admin/fleet', '/v1/admin/fleet', operator);
-  assert.ok(fleet.body.workers.some((w: { id: string }) => w.id === worker!.id), 'the running worker is in the fleet');
+  assert.ok(
+    fleet.body.workers.some((w: { id: string }) => w.id === worker!.id),
+    'the running worker is in the fleet',
+  );
   const adminJobs = await checked('GET', '/v1/admin/jobs', '/v1/admin/jobs', operator);
   assert.ok(adminJobs.body.items.some((j: { id: string }) => j.id === jobId));
   const tenants = await checked('GET', '/v1/admin/tenants', '/v1/admin/tenants', operator);
   assert.ok(tenants.body.some((t: { id: string }) => t.id === api.tenant.id));
-  assert.equal((await checked('POST', '/v1/admin/jobs/{id}/retry', `/v1/admin/jobs/${jobId}/retry`, operator)).status, 409);
+  assert.equal(
+    (await checked('POST', '/v1/admin/jobs/{id}/retry', `/v1/admin/jobs/${jobId}/retry`, operator)).status,
+    409,
+  );
   assert.equal((await checked('GET', '/v1/admin/fleet', '/v1/admin/fleet')).status, 403);
 
   const served = await checked('GET', '/v1/openapi.json', '/v1/openapi.json');

@@ -16,7 +16,10 @@ test('an upload over MAX_UPLOAD_BYTES is 413 UPLOAD_TOO_LARGE and leaves no obje
   assert.equal(r.status, 413, JSON.stringify(r.body));
   assert.equal(r.body.error.code, 'UPLOAD_TOO_LARGE');
   assert.match(r.body.error.message, /4096/);
-  const row = await api.prisma.video.findFirstOrThrow({ where: { tenantId: api.tenant.id }, orderBy: { createdAt: 'desc' } });
+  const row = await api.prisma.video.findFirstOrThrow({
+    where: { tenantId: api.tenant.id },
+    orderBy: { createdAt: 'desc' },
+  });
   assert.equal(row.status, 'FAILED');
   assert.equal(await api.store.head(row.s3Key), null);
   // The server still answers on the same process afterwards.

@@ -14,7 +14,10 @@ test('a video with more frames than MAX_VIDEO_FRAMES is 422 VIDEO_TOO_MANY_FRAME
   assert.equal(r.status, 422, JSON.stringify(r.body));
   assert.equal(r.body.error.code, 'VIDEO_TOO_MANY_FRAMES');
   assert.match(r.body.error.message, /30 frames; the limit is 20/);
-  const row = await api.prisma.video.findFirstOrThrow({ where: { tenantId: api.tenant.id }, orderBy: { createdAt: 'desc' } });
+  const row = await api.prisma.video.findFirstOrThrow({
+    where: { tenantId: api.tenant.id },
+    orderBy: { createdAt: 'desc' },
+  });
   assert.equal(row.status, 'FAILED');
   assert.equal(await api.store.head(row.s3Key), null);
 });

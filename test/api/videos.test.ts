@@ -54,11 +54,16 @@ test('an s3:// object in the allowed bucket is registered without copying', asyn
 });
 
 test('a text file is rejected as NOT_A_VIDEO (415), the object deleted and the video FAILED', async () => {
-  const r = await call(api, 'POST', '/v1/videos', { form: videoForm(Buffer.from('hello, this is not a video\n'.repeat(50)), 'notes.txt', 'text/plain') });
+  const r = await call(api, 'POST', '/v1/videos', {
+    form: videoForm(Buffer.from('hello, this is not a video\n'.repeat(50)), 'notes.txt', 'text/plain'),
+  });
   assert.equal(r.status, 415, JSON.stringify(r.body));
   assert.equal(r.body.error.code, 'NOT_A_VIDEO');
   assert.match(r.body.error.message, /notes\.txt.*not a video/);
-  const failed = await api.prisma.video.findFirst({ where: { tenantId: api.tenant.id, filename: null, status: 'FAILED' }, orderBy: { createdAt: 'desc' } });
+  const failed = await api.prisma.video.findFirst({
+    where: { tenantId: api.tenant.id, filename: null, status: 'FAILED' },
+    orderBy: { createdAt: 'desc' },
+  });
   assert.ok(failed, 'the rejected video is marked FAILED');
   assert.equal(await api.store.head(failed.s3Key), null, 'the rejected object is deleted');
 });
@@ -71,10 +76,14 @@ test('registration errors: bucket not allowed (403), not an s3 URI (400), missin
   const bad = await call(api, 'POST', '/v1/videos', { json: { uri: 'https://example.com/v.mp4' } });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'INVALID_S3_URI');
-  const missing = await call(api, 'POST', '/v1/videos', { json: { uri: `s3://${api.config.S3_BUCKET}/nope/missing.mp4` } });
+  const missing = await call(api, 'POST', '/v1/videos', {
+    json: { uri: `s3://${api.config.S3_BUCKET}/nope/missing.mp4` },
+  });
   assert.equal(missing.status, 422);
   assert.equal(missing.body.error.code, 'SOURCE_OBJECT_NOT_FOUND');
-  const unknown = await call(api, 'POST', '/v1/videos', { json: { uri: `s3://${api.config.S3_BUCKET}/x.mp4`, colour: 'red' } });
+  const unknown = await call(api, 'POST', '/v1/videos', {
+    json: { uri: `s3://${api.config.S3_BUCKET}/x.mp4`, colour: 'red' },
+  });
   assert.equal(unknown.status, 400);
   assert.equal(unknown.body.error.code, 'UNKNOWN_FIELD');
   assert.match(unknown.body.error.message, /colour/);

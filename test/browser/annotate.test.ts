@@ -46,11 +46,18 @@ async function toScreen(x: number, y: number, width: number, height: number): Pr
 }
 
 function bbox(mask: Uint8Array, width: number): { x0: number; y0: number; x1: number; y1: number } {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
   mask.forEach((v, i) => {
     if (!v) return;
-    const x = i % width, y = Math.floor(i / width);
-    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+    const x = i % width,
+      y = Math.floor(i / width);
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
   });
   return { x0, y0, x1, y1 };
 }
@@ -75,12 +82,24 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   await page.getByTestId('name-1').fill('disc');
   const at = await toScreen(cx, cy, width, height);
   await page.mouse.click(at.x, at.y);
-  await page.waitForFunction((f) => document.querySelector('[data-testid="prompt-message"]')?.textContent?.startsWith(`preview of object 1 on frame ${f}`), PROMPT_FRAME, { timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1');
+  await page.waitForFunction(
+    (f) =>
+      document
+        .querySelector('[data-testid="prompt-message"]')
+        ?.textContent?.startsWith(`preview of object 1 on frame ${f}`),
+    PROMPT_FRAME,
+    { timeout: 60_000 },
+  );
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1',
+  );
   const truth1 = await truth(1, PROMPT_FRAME);
   await dash.shot('annotate-click');
   const one = insideOutside(await overlayClasses(page, [DISC, SQUARE]), 1, truth1);
-  assert.ok(one.inside > 0.6 * one.truth, `click preview covers ${one.inside} of ${one.truth} true pixels (${await text('prompt-message')})`);
+  assert.ok(
+    one.inside > 0.6 * one.truth,
+    `click preview covers ${one.inside} of ${one.truth} true pixels (${await text('prompt-message')})`,
+  );
   assert.ok(one.outside < 0.15 * one.truth, `click preview spills ${one.outside} px outside the object`);
   await dash.shot('annotate-click');
 
@@ -96,8 +115,17 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
   await page.mouse.move(to.x, to.y, { steps: 4 });
   await page.mouse.up();
-  await page.waitForFunction((f) => document.querySelector('[data-testid="prompt-message"]')?.textContent?.startsWith(`preview of object 2 on frame ${f}`), PROMPT_FRAME, { timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2');
+  await page.waitForFunction(
+    (f) =>
+      document
+        .querySelector('[data-testid="prompt-message"]')
+        ?.textContent?.startsWith(`preview of object 2 on frame ${f}`),
+    PROMPT_FRAME,
+    { timeout: 60_000 },
+  );
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2',
+  );
   assert.equal(await page.getByTestId('prompt-box').count(), 1, 'the dragged box is drawn');
   const both = await overlayClasses(page, [DISC, SQUARE]);
   const two = insideOutside(both, 2, truth2);
@@ -112,10 +140,21 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   await page.getByTestId('start-job').click();
   await page.waitForFunction(() => location.hash.startsWith('#/jobs/'), undefined, { timeout: 30_000 });
   const jobId = (await page.evaluate(() => location.hash)).split('/')[2]!.split('?')[0]!;
-  await page.waitForFunction(() => document.querySelector('[data-testid="job-status"]')?.textContent === 'SUCCEEDED', undefined, { timeout: 180_000 });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="job-status"]')?.textContent === 'SUCCEEDED',
+    undefined,
+    { timeout: 180_000 },
+  );
   const client = new MaskletClient(dash.stack.baseUrl, dash.key);
   const job = (await client.getJob(jobId)) as unknown as { objects: { id: number; label: string | null }[] };
-  assert.deepEqual(job.objects.map((o) => [o.id, o.label]), [[1, 'disc'], [2, 'square']], 'the names typed are the job\'s labels');
+  assert.deepEqual(
+    job.objects.map((o) => [o.id, o.label]),
+    [
+      [1, 'disc'],
+      [2, 'square'],
+    ],
+    "the names typed are the job's labels",
+  );
   assert.equal(await text('object-label-1'), 'disc', 'labels show in the Objects panel');
   assert.equal(await text('object-label-2'), 'square');
   await checkJobRange();
@@ -123,11 +162,19 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   // A later frame: the job's masks follow both objects there.
   await page.getByTestId('scrubber').fill(String(LATER_FRAME));
   await waitForPlayerFrame(page, LATER_FRAME);
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2',
+  );
   const later = await overlayClasses(page, [DISC, SQUARE]);
-  for (const [k, objectId] of [[1, 1], [2, 2]] as const) {
+  for (const [k, objectId] of [
+    [1, 1],
+    [2, 2],
+  ] as const) {
     const r = insideOutside(later, k, await truth(objectId, LATER_FRAME));
-    assert.ok(r.inside > 0.6 * r.truth && r.outside < 0.3 * r.truth, `frame ${LATER_FRAME} object ${objectId}: ${r.inside}/${r.truth} inside, ${r.outside} outside`);
+    assert.ok(
+      r.inside > 0.6 * r.truth && r.outside < 0.3 * r.truth,
+      `frame ${LATER_FRAME} object ${objectId}: ${r.inside}/${r.truth} inside, ${r.outside} outside`,
+    );
   }
   await dash.shot('job-done');
 
@@ -135,9 +182,13 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   await page.getByTestId('scrubber').fill(String(CORRECTION_FRAME));
   await waitForPlayerFrame(page, CORRECTION_FRAME);
   await page.getByTestId('toggle-2').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1',
+  );
   const beforeCorrection = insideOutside(await overlayClasses(page, [DISC]), 1, await truth(1, CORRECTION_FRAME));
-  const shown = (await client.masklets(jobId, CORRECTION_FRAME, CORRECTION_FRAME + 1)).frames[0]!.objects.find((o) => o.objectId === 1)!;
+  const shown = (await client.masklets(jobId, CORRECTION_FRAME, CORRECTION_FRAME + 1)).frames[0]!.objects.find(
+    (o) => o.objectId === 1,
+  )!;
   const predicted = fromCocoRle(shown.rle).data;
   const [tx, ty] = clip.meta.objects[0]!.clicks[CORRECTION_FRAME]!;
   let best = { x: tx, y: ty, d: -1 };
@@ -155,34 +206,72 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   await page.keyboard.down('Shift');
   await page.mouse.click(neg.x, neg.y);
   await page.keyboard.up('Shift');
-  await page.waitForFunction((f) => document.querySelector('[data-testid="correction-message"]')?.textContent?.startsWith(`preview of object 1 on frame ${f}`), CORRECTION_FRAME, { timeout: 60_000 });
+  await page.waitForFunction(
+    (f) =>
+      document
+        .querySelector('[data-testid="correction-message"]')
+        ?.textContent?.startsWith(`preview of object 1 on frame ${f}`),
+    CORRECTION_FRAME,
+    { timeout: 60_000 },
+  );
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="pending-marker"]').length === 1);
   const previewed = (await overlayClasses(page, [DISC])).reduce((a, v) => a + (v === 1 ? 1 : 0), 0);
   const shownArea = beforeCorrection.inside + beforeCorrection.outside;
-  assert.ok(previewed < shownArea, `the negative click's preview (${previewed} px) is smaller than the mask shown (${shownArea} px)`);
+  assert.ok(
+    previewed < shownArea,
+    `the negative click's preview (${previewed} px) is smaller than the mask shown (${shownArea} px)`,
+  );
   await dash.shot('correction-preview');
 
   await page.getByTestId('commit-round').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="job-round"]')?.textContent === '2', undefined, { timeout: 20_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid="job-status"]')?.textContent === 'SUCCEEDED' && document.querySelectorAll('[data-testid="rounds"] tbody tr').length === 2, undefined, { timeout: 180_000 });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="job-round"]')?.textContent === '2',
+    undefined,
+    { timeout: 20_000 },
+  );
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="job-status"]')?.textContent === 'SUCCEEDED' &&
+      document.querySelectorAll('[data-testid="rounds"] tbody tr').length === 2,
+    undefined,
+    { timeout: 180_000 },
+  );
   await checkJobRange();
   // The correction's marker: round 2, on its frame, placed on the axis where that frame is.
   const marker = page.locator(`[data-testid="prompt-marker"][data-round="2"][data-frame="${CORRECTION_FRAME}"]`);
   assert.equal(await marker.count(), 1, 'a marker for the committed click');
-  assert.equal(await page.locator(`[data-testid="prompt-marker"][data-round="1"][data-frame="${PROMPT_FRAME}"]`).count(), 2, 'round 1\'s markers stay');
+  assert.equal(
+    await page.locator(`[data-testid="prompt-marker"][data-round="1"][data-frame="${PROMPT_FRAME}"]`).count(),
+    2,
+    "round 1's markers stay",
+  );
   const lanes = (await page.getByTestId('swim-lanes').boundingBox())!;
   const m = (await marker.boundingBox())!;
-  const expected = lanes.x + ((110 + ((CORRECTION_FRAME - RANGE.start + 0.5) / (RANGE.end - RANGE.start + 1)) * 682) / 800) * lanes.width;
-  assert.ok(Math.abs(m.x + m.width / 2 - expected) < lanes.width * 0.01, `marker at x=${m.x + m.width / 2}, frame ${CORRECTION_FRAME} is at x=${expected}`);
-  assert.match(await page.locator('[data-testid="rounds"] tbody tr[data-round="2"]').innerText(), new RegExp(`SUCCEEDED\\s+${CORRECTION_FRAME}\\s+1`), 'round 2 lists the frame and object it changed');
+  const expected =
+    lanes.x +
+    ((110 + ((CORRECTION_FRAME - RANGE.start + 0.5) / (RANGE.end - RANGE.start + 1)) * 682) / 800) * lanes.width;
+  assert.ok(
+    Math.abs(m.x + m.width / 2 - expected) < lanes.width * 0.01,
+    `marker at x=${m.x + m.width / 2}, frame ${CORRECTION_FRAME} is at x=${expected}`,
+  );
+  assert.match(
+    await page.locator('[data-testid="rounds"] tbody tr[data-round="2"]').innerText(),
+    new RegExp(`SUCCEEDED\\s+${CORRECTION_FRAME}\\s+1`),
+    'round 2 lists the frame and object it changed',
+  );
 
   // Compare: round 1 drawn over round 2 as a thick dashed outline, clearly there.
   await waitForPlayerFrame(page, CORRECTION_FRAME);
   await page.getByTestId('compare').check();
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2',
+  );
   const outline = (await overlayClasses(page, [COMPARE], 40)).reduce((a, v) => a + (v === 1 ? 1 : 0), 0);
   const perimeter = Math.sqrt(shownArea) * 4;
-  assert.ok(outline > perimeter, `the compare outline paints ${outline} yellow px (a 1-px outline would be about ${Math.round(perimeter)})`);
+  assert.ok(
+    outline > perimeter,
+    `the compare outline paints ${outline} yellow px (a 1-px outline would be about ${Math.round(perimeter)})`,
+  );
   await dash.shot('round-2-compare');
 
   // The uploaded video is now among the tenant's videos to start another job from.

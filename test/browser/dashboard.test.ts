@@ -50,10 +50,14 @@ test('the fleet page shows the live worker and queue counts, updated without a r
   const video = await client.uploadVideo(clip.mp4Path!);
   const job = await client.createJob(clickJob(video.id, clip));
   await client.waitForJob(job.id);
-  await page.waitForFunction(() => {
-    const cell = document.querySelector('[data-testid="queue-segment.masklet-reference"] td[data-state="completed"]');
-    return cell !== null && Number(cell.textContent) >= 1;
-  }, undefined, { timeout: 20_000 });
+  await page.waitForFunction(
+    () => {
+      const cell = document.querySelector('[data-testid="queue-segment.masklet-reference"] td[data-state="completed"]');
+      return cell !== null && Number(cell.textContent) >= 1;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
   assert.notEqual(await page.getByTestId('fleet-updated').innerText(), first, 'the snapshot time moved on by itself');
   await shot('fleet');
 });
@@ -66,22 +70,39 @@ test('a job page shows the frame with mask overlays and one swim lane per object
   const done = await client.waitForJob(job.id);
   assert.equal(done.status, 'SUCCEEDED');
   await page.goto(`${stack.baseUrl}/ui/#/jobs/${job.id}?tenant=${tenantId}`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '0' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '0' &&
+      Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0,
+    undefined,
+    { timeout: 20_000 },
+  );
   assert.equal(await page.getByTestId('lane').count(), 2);
   assert.ok((await page.getByTestId('presence').count()) >= 2, 'presence bars drawn');
   assert.equal(await page.getByTestId('prompt-marker').count(), 2, 'one click per object');
   const both = await overlayPixels();
-  const truth = (await truthMask(clip, 1, 0)).reduce((a, v) => a + (v ? 1 : 0), 0) + (await truthMask(clip, 2, 0)).reduce((a, v) => a + (v ? 1 : 0), 0);
+  const truth =
+    (await truthMask(clip, 1, 0)).reduce((a, v) => a + (v ? 1 : 0), 0) +
+    (await truthMask(clip, 2, 0)).reduce((a, v) => a + (v ? 1 : 0), 0);
   assert.ok(both > truth * 0.6 && both < truth * 1.6, `overlay ${both} px vs ${truth} px of truth on frame 0`);
   // Toggling object 2 off leaves only object 1's pixels.
   await page.getByTestId('toggle-2').click();
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) < n, both);
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) < n,
+    both,
+  );
   await page.getByTestId('toggle-2').click();
   // The scrubber moves to another frame and its masks follow.
   await page.getByTestId('scrubber').fill('12');
-  await page.waitForFunction(() => document.querySelector('[data-testid="frame-number"]')?.textContent?.startsWith('frame 12'));
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="frame-number"]')?.textContent?.startsWith('frame 12'),
+  );
   // The frame itself (not a blank canvas) is drawn under the masks.
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '12' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '12' &&
+      Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0,
+  );
   await shot('job');
 });
 
@@ -92,9 +113,17 @@ test('a click gives a preview at once, and a committed round changes the mask', 
   const job = await client.createJob(clickJob(video.id, clip));
   assert.equal((await client.waitForJob(job.id)).status, 'SUCCEEDED');
   await page.goto(`${stack.baseUrl}/ui/#/jobs/${job.id}`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '0' && Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === '0' &&
+      Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) > 0,
+    undefined,
+    { timeout: 20_000 },
+  );
   await page.getByTestId('toggle-2').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '1',
+  );
   const before = await overlayPixels();
 
   // A negative click inside round 1's mask of object 1, far from its original click: the preview must shrink it.
@@ -114,35 +143,68 @@ test('a click gives a preview at once, and a committed round changes the mask', 
   assert.ok(best.d > 100, 'round 1 left room for a negative click away from the positive one');
   await page.getByTestId('select-1').check();
   const box = (await page.getByTestId('player').boundingBox())!;
-  await page.getByTestId('player').click({ position: { x: (best.x / width) * box.width, y: (best.y / height) * box.height }, modifiers: ['Shift'] });
-  await page.waitForFunction(() => document.querySelector('[data-testid="correction-message"]')?.textContent?.startsWith('preview of object 1'), undefined, { timeout: 30_000 });
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) !== n, before);
+  await page
+    .getByTestId('player')
+    .click({ position: { x: (best.x / width) * box.width, y: (best.y / height) * box.height }, modifiers: ['Shift'] });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="correction-message"]')?.textContent?.startsWith('preview of object 1'),
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels')) !== n,
+    before,
+  );
   const previewed = await overlayPixels();
-  assert.ok(previewed < before, `the negative click's preview (${previewed} px) should be smaller than round 1's mask (${before} px)`);
+  assert.ok(
+    previewed < before,
+    `the negative click's preview (${previewed} px) should be smaller than round 1's mask (${before} px)`,
+  );
   await shot('preview');
 
   await page.getByTestId('commit-round').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="job-round"]')?.textContent === '2', undefined, { timeout: 20_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid="job-status"]')?.textContent === 'SUCCEEDED', undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="job-round"]')?.textContent === '2',
+    undefined,
+    { timeout: 20_000 },
+  );
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="job-status"]')?.textContent === 'SUCCEEDED',
+    undefined,
+    { timeout: 60_000 },
+  );
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="rounds"] tbody tr').length === 2);
-  await page.waitForFunction((n) => {
-    const v = Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels'));
-    return v > 0 && v < n;
-  }, before, { timeout: 20_000 });
+  await page.waitForFunction(
+    (n) => {
+      const v = Number(document.querySelector('[data-testid="player"]')?.getAttribute('data-overlay-pixels'));
+      return v > 0 && v < n;
+    },
+    before,
+    { timeout: 20_000 },
+  );
   const after = await overlayPixels();
   assert.ok(after < before, `round 2's mask on frame 0 (${after} px) should be smaller than round 1's (${before} px)`);
   // Compare mode draws round 1 as an outline over round 2.
   await page.getByTestId('compare').check();
-  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="player"]')?.getAttribute('data-layers') === '2',
+  );
   await shot('round-2');
 });
 
 test('log out ends the session: the old cookie is refused and a reload shows the login page', async () => {
   const before = (await page.context().cookies()).find((c) => c.name === 'masklet_session')!;
-  assert.equal((await fetch(`${stack.baseUrl}/v1/session`, { headers: { cookie: `masklet_session=${before.value}` } })).status, 200);
+  assert.equal(
+    (await fetch(`${stack.baseUrl}/v1/session`, { headers: { cookie: `masklet_session=${before.value}` } })).status,
+    200,
+  );
   await page.getByTestId('logout').click();
   await page.waitForSelector('[data-testid="api-key"]');
-  assert.equal((await page.context().cookies()).find((c) => c.name === 'masklet_session'), undefined, 'the browser dropped the cookie');
+  assert.equal(
+    (await page.context().cookies()).find((c) => c.name === 'masklet_session'),
+    undefined,
+    'the browser dropped the cookie',
+  );
   const reused = await fetch(`${stack.baseUrl}/v1/session`, { headers: { cookie: `masklet_session=${before.value}` } });
   assert.equal(reused.status, 401, 'the server ended the session');
   await page.reload();

@@ -14,7 +14,15 @@ import { clickJob, startStack, type Stack } from '../e2e/stack';
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 let stack: Stack;
 let browser: Browser;
@@ -46,21 +54,39 @@ test('a suggested frame opens with its object selected; the effort table lists t
   const video = await client.uploadVideo(clip.mp4Path!);
   const job = await client.createJob(clickJob(video.id, clip));
   assert.equal((await client.waitForJob(job.id)).status, 'SUCCEEDED');
-  const res = await fetch(`${stack.baseUrl}/v1/jobs/${job.id}/suggestions?limit=10`, { headers: { authorization: `Bearer ${key}` } });
+  const res = await fetch(`${stack.baseUrl}/v1/jobs/${job.id}/suggestions?limit=10`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   const api = (await res.json()) as { items: { frame: number; objectId: number }[] };
   assert.ok(api.items.length >= 2, 'the clip gives suggestions to click');
 
   await page.goto(`${stack.baseUrl}/ui/#/jobs/${job.id}`);
   await page.getByTestId('suggestion').first().waitFor();
-  const listed = await page.getByTestId('suggestion').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-frame')), Number(e.getAttribute('data-object'))]));
-  assert.deepEqual(listed, api.items.map((s) => [s.frame, s.objectId]), 'the panel shows the API\'s ranking');
+  const listed = await page
+    .getByTestId('suggestion')
+    .evaluateAll((els) =>
+      els.map((e) => [Number(e.getAttribute('data-frame')), Number(e.getAttribute('data-object'))]),
+    );
+  assert.deepEqual(
+    listed,
+    api.items.map((s) => [s.frame, s.objectId]),
+    "the panel shows the API's ranking",
+  );
 
   // One off frame 0 (where the page opens), so the player has to move; no object is selected before.
   const pick = api.items.find((s) => s.frame !== 0) ?? api.items[1]!;
   await page.locator(`[data-testid="suggestion"][data-frame="${pick.frame}"][data-object="${pick.objectId}"]`).click();
-  await page.waitForFunction((f) => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === String(f), pick.frame, { timeout: 20_000 });
+  await page.waitForFunction(
+    (f) => document.querySelector('[data-testid="player"]')?.getAttribute('data-frame') === String(f),
+    pick.frame,
+    { timeout: 20_000 },
+  );
   assert.match((await page.getByTestId('frame-number').textContent()) ?? '', new RegExp(`^frame ${pick.frame} `));
-  assert.equal(await page.getByTestId(`select-${pick.objectId}`).isChecked(), true, 'the object is selected for the next click');
+  assert.equal(
+    await page.getByTestId(`select-${pick.objectId}`).isChecked(),
+    true,
+    'the object is selected for the next click',
+  );
 
   const rows = page.getByTestId('analytics-rounds').locator('tbody tr');
   await rows.first().waitFor();

@@ -70,14 +70,24 @@ before(async () => {
 });
 after(async () => {
   for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())));
+  await Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())),
+  );
   await stack?.close();
 });
 
 /** Starts a compiled entry point with the stack's settings; resolves once it logs `ready`. */
 async function startCompiled(entry: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const settings = Object.fromEntries(Object.entries(stack.config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-  const child = spawn(process.execPath, [join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...settings, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const settings = Object.fromEntries(
+    Object.entries(stack.config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+  const child = spawn(process.execPath, [join(DIST, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...settings, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let log = '';
   await new Promise<void>((done, fail) => {
@@ -96,10 +106,14 @@ async function startCompiled(entry: string, env: Record<string, string>, ready: 
   return child;
 }
 
-test('compiled API and worker run a job whose masks equal the TypeScript worker\'s for the same job', async () => {
+test("compiled API and worker run a job whose masks equal the TypeScript worker's for the same job", async () => {
   const port = await freePort();
   await startCompiled('apps/api/src/main.js', { API_PORT: String(port) }, /api listening/);
-  const worker = await startCompiled('apps/worker/src/main.js', { WORKER_METRICS_PORT: String(await freePort()) }, /worker started/);
+  const worker = await startCompiled(
+    'apps/worker/src/main.js',
+    { WORKER_METRICS_PORT: String(await freePort()) },
+    /worker started/,
+  );
   const clip = await testClip(24, 2, 'dist-build');
   const { tenantId, client: viaSource } = await stack.client('dist');
   const key = await stack.admin.createKey(tenantId, ['submit', 'read'], 'dist-compiled');
@@ -117,7 +131,8 @@ test('compiled API and worker run a job whose masks equal the TypeScript worker\
   assert.equal((await viaSource.waitForJob(again.id)).status, 'SUCCEEDED');
   const fromSource = await viaSource.masklets(again.id);
 
-  const rles = (d: typeof fromDist) => d.frames.map((f) => ({ frame: f.frame, objects: f.objects.map((o) => ({ id: o.objectId, rle: o.rle })) }));
+  const rles = (d: typeof fromDist) =>
+    d.frames.map((f) => ({ frame: f.frame, objects: f.objects.map((o) => ({ id: o.objectId, rle: o.rle })) }));
   assert.ok(fromDist.frames.length >= 20, `${fromDist.frames.length} frames of masks`);
   assert.deepEqual(rles(fromDist), rles(fromSource));
 });

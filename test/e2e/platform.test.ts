@@ -32,7 +32,7 @@ test('submit -> complete: two clicked objects tracked with IoU >= 0.9 against th
   }
 });
 
-test('a 50-job batch of one tenant does not starve another tenant\'s single job', async () => {
+test("a 50-job batch of one tenant does not starve another tenant's single job", async () => {
   const clip = await testClip(8, 1, 'e2e-batch');
   const heavy = await stack.client('heavy');
   const light = await stack.client('light');
@@ -42,7 +42,9 @@ test('a 50-job batch of one tenant does not starve another tenant\'s single job'
   const single = await light.client.createJob(clickJob(lightVideo.id, clip));
   const lone = await light.client.waitForJob(single.id);
   assert.equal(lone.status, 'SUCCEEDED');
-  const heavyDoneBefore = await stack.env.prisma.job.count({ where: { batchId: batch.id, status: 'SUCCEEDED', finishedAt: { lte: new Date(lone.finishedAt!) } } });
+  const heavyDoneBefore = await stack.env.prisma.job.count({
+    where: { batchId: batch.id, status: 'SUCCEEDED', finishedAt: { lte: new Date(lone.finishedAt!) } },
+  });
   assert.ok(heavyDoneBefore <= 3, `${heavyDoneBefore} of the batch finished before the other tenant's single job`);
 
   const deadline = Date.now() + 240_000;

@@ -77,7 +77,11 @@ export function clickJob(videoId: string, clip: SyntheticClipResult, extra: Part
 }
 
 /** Mean IoU per object of the job's masklets against the clip's exact masks. */
-export async function meanIouAgainstTruth(client: MaskletClient, jobId: string, clip: SyntheticClipResult): Promise<Map<number, { iou: number; frames: number }>> {
+export async function meanIouAgainstTruth(
+  client: MaskletClient,
+  jobId: string,
+  clip: SyntheticClipResult,
+): Promise<Map<number, { iou: number; frames: number }>> {
   const data = await client.masklets(jobId);
   const acc = new Map<number, { iou: number; frames: number }>();
   const { width, height } = clip.meta;

@@ -33,7 +33,11 @@ function spawnWorker(): ChildProcess {
     ...LOCK,
   };
   const root = resolve(__dirname, '..', '..');
-  return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 test('SIGKILL mid-job: the job completes elsewhere with no duplicate or corrupt chunks and masks identical to an undisturbed run', async () => {
@@ -61,7 +65,10 @@ test('SIGKILL mid-job: the job completes elsewhere with no duplicate or corrupt 
   const final = await stack.env.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
   assert.ok(final.attempts >= 2, `attempts ${final.attempts}`);
 
-  const chunks = await stack.env.prisma.maskletChunk.findMany({ where: { jobId: job.id }, orderBy: { startFrame: 'asc' } });
+  const chunks = await stack.env.prisma.maskletChunk.findMany({
+    where: { jobId: job.id },
+    orderBy: { startFrame: 'asc' },
+  });
   let next = 0;
   for (const ch of chunks) {
     assert.equal(ch.startFrame, next, 'chunks tile the frames without gaps or overlaps');
@@ -73,7 +80,8 @@ test('SIGKILL mid-job: the job completes elsewhere with no duplicate or corrupt 
   assert.equal(next, 96);
   const keys = await stack.env.store.list(`tenants/${final.tenantId}/jobs/${job.id}/`);
   assert.equal(keys.length, chunks.length, 'no stray objects in S3');
-  for (const [id, { iou }] of await meanIouAgainstTruth(client, job.id, clip)) assert.ok(iou >= 0.9, `object ${id}: IoU ${iou.toFixed(3)}`);
+  for (const [id, { iou }] of await meanIouAgainstTruth(client, job.id, clip))
+    assert.ok(iou >= 0.9, `object ${id}: IoU ${iou.toFixed(3)}`);
 
   // The engine is deterministic and resumes from an exact checkpoint: the same job run undisturbed
   // gives the same masks, RLE for RLE.

@@ -39,7 +39,8 @@ test('export and mask downloads name the file after the video, in ASCII and as U
   assert.equal((await waitJob(api, jobId, 1))['status'], 'SUCCEEDED');
   let item: { downloadPath: string; status: string } | undefined;
   for (let i = 0; i < 200 && item?.status !== 'SUCCEEDED'; i++) {
-    item = (await api.call<{ items: { downloadPath: string; status: string }[] }>('GET', `/v1/jobs/${jobId}/exports`)).body.items[0];
+    item = (await api.call<{ items: { downloadPath: string; status: string }[] }>('GET', `/v1/jobs/${jobId}/exports`))
+      .body.items[0];
     if (item?.status !== 'SUCCEEDED') await new Promise((r) => setTimeout(r, 250));
   }
   assert.equal(item?.status, 'SUCCEEDED');

@@ -20,7 +20,18 @@ import { child, parseXml } from './xml-reader';
 const FRAMES = 24;
 const LABELS = ['shape', 'ball', 'shape'];
 
-interface ExportItem { id: string; round: number; format: string; fileName: string; contentType: string; status: string; bytes: number; sha256: string; downloadPath: string; error: string | null }
+interface ExportItem {
+  id: string;
+  round: number;
+  format: string;
+  fileName: string;
+  contentType: string;
+  status: string;
+  bytes: number;
+  sha256: string;
+  downloadPath: string;
+  error: string | null;
+}
 
 describe('exports API and formats', () => {
   let stack: Stack;
@@ -30,12 +41,17 @@ describe('exports API and formats', () => {
   const files = new Map<string, Buffer>();
   let items: ExportItem[] = [];
 
-  const download = (path: string, headers: Record<string, string> = {}, who?: KeyedApi): Promise<Response> => (who ?? api).get(path, headers);
+  const download = (path: string, headers: Record<string, string> = {}, who?: KeyedApi): Promise<Response> =>
+    (who ?? api).get(path, headers);
 
   async function exportsDone(expected: number): Promise<ExportItem[]> {
     for (let i = 0; i < 1200; i++) {
       const list = await api.call<{ items: ExportItem[] }>('GET', `/v1/jobs/${jobId}/exports`);
-      if (list.body.items.length === expected && list.body.items.every((e) => e.status === 'SUCCEEDED' || e.status === 'FAILED')) return list.body.items;
+      if (
+        list.body.items.length === expected &&
+        list.body.items.every((e) => e.status === 'SUCCEEDED' || e.status === 'FAILED')
+      )
+        return list.body.items;
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error('exports did not finish');
@@ -62,7 +78,15 @@ describe('exports API and formats', () => {
   });
 
   test('the list: one row per format of round 1 in registry order, each downloadable with the listed bytes and sha256', async () => {
-    assert.deepEqual(items.map((e) => [e.round, e.format, e.status]), [[1, 'coco', 'SUCCEEDED'], [1, 'davis', 'SUCCEEDED'], [1, 'yolo', 'SUCCEEDED'], [1, 'mp4', 'SUCCEEDED']]);
+    assert.deepEqual(
+      items.map((e) => [e.round, e.format, e.status]),
+      [
+        [1, 'coco', 'SUCCEEDED'],
+        [1, 'davis', 'SUCCEEDED'],
+        [1, 'yolo', 'SUCCEEDED'],
+        [1, 'mp4', 'SUCCEEDED'],
+      ],
+    );
     for (const e of items) {
       assert.equal(e.downloadPath, `/v1/jobs/${jobId}/exports/${e.id}/download`);
       const res = await download(e.downloadPath);
@@ -94,7 +118,10 @@ describe('exports API and formats', () => {
 
   test('DAVIS: every frame a palette PNG whose indices equal the served masks (higher object id on top)', () => {
     const entries = readZip(files.get('davis')!);
-    assert.deepEqual(entries.map((e) => e.name), masks.frames.map((f) => `${String(f.frame).padStart(5, '0')}.png`));
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      masks.frames.map((f) => `${String(f.frame).padStart(5, '0')}.png`),
+    );
     entries.forEach((entry, i) => {
       const png = readMaskPng(entry.data());
       assert.deepEqual([png.width, png.height], [masks.width, masks.height]);
@@ -113,11 +140,36 @@ describe('exports API and formats', () => {
       categories: { id: number; name: string }[];
       tracks: { id: number; category_id: number }[];
       images: { id: number; video_id: number; frame_index: number }[];
-      annotations: { image_id: number; video_id: number; frame_index: number; category_id: number; track_id: number; segmentation: { size: [number, number]; counts: string }; bbox: number[]; area: number }[];
+      annotations: {
+        image_id: number;
+        video_id: number;
+        frame_index: number;
+        category_id: number;
+        track_id: number;
+        segmentation: { size: [number, number]; counts: string };
+        bbox: number[];
+        area: number;
+      }[];
     };
-    assert.deepEqual(coco.categories.map((c) => [c.id, c.name]), [[1, 'shape'], [2, 'ball']]);
-    assert.deepEqual(coco.tracks.map((t) => [t.id, t.category_id]), [[1, 1], [2, 2], [3, 1]]);
-    assert.deepEqual(coco.images.map((im) => im.frame_index), masks.frames.map((f) => f.frame));
+    assert.deepEqual(
+      coco.categories.map((c) => [c.id, c.name]),
+      [
+        [1, 'shape'],
+        [2, 'ball'],
+      ],
+    );
+    assert.deepEqual(
+      coco.tracks.map((t) => [t.id, t.category_id]),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 1],
+      ],
+    );
+    assert.deepEqual(
+      coco.images.map((im) => im.frame_index),
+      masks.frames.map((f) => f.frame),
+    );
     const byFrameObject = new Map(coco.annotations.map((a) => [`${a.frame_index}/${a.track_id}`, a]));
     let present = 0;
     for (const f of masks.frames) {
@@ -134,7 +186,10 @@ describe('exports API and formats', () => {
         assert.equal(a.video_id, 1);
         assert.equal(coco.images.find((im) => im.id === a.image_id)!.frame_index, f.frame);
         assert.equal(a.category_id, o.objectId === 2 ? 2 : 1);
-        assert.ok(Buffer.from(fromCocoRle(a.segmentation).data).equals(Buffer.from(mask.data)), `RLE of object ${o.objectId} on frame ${f.frame}`);
+        assert.ok(
+          Buffer.from(fromCocoRle(a.segmentation).data).equals(Buffer.from(mask.data)),
+          `RLE of object ${o.objectId} on frame ${f.frame}`,
+        );
         assert.equal(a.area, area);
         assert.deepEqual(a.bbox, bboxOf(mask));
       }
@@ -143,8 +198,10 @@ describe('exports API and formats', () => {
     assert.ok(present > FRAMES, 'objects are present on most frames');
   });
 
-  test('YOLO: classes from labels; each frame\'s polygons rasterise to IoU >= 0.95 with the served masks, per class', () => {
-    const entries = new Map(readZip(files.get('yolo')!).map((e) => [e.name, e.method === 8 ? inflateRawSync(e.data()) : e.data()]));
+  test("YOLO: classes from labels; each frame's polygons rasterise to IoU >= 0.95 with the served masks, per class", () => {
+    const entries = new Map(
+      readZip(files.get('yolo')!).map((e) => [e.name, e.method === 8 ? inflateRawSync(e.data()) : e.data()]),
+    );
     assert.match(entries.get('data.yaml')!.toString(), /nc: 2\nnames:\n {2}0: "shape"\n {2}1: "ball"\n/);
     const { width, height } = masks;
     for (const f of masks.frames) {
@@ -153,15 +210,20 @@ describe('exports API and formats', () => {
       const rings = new Map<number, number[][]>();
       for (const line of txt.toString().split('\n').filter(Boolean)) {
         const [cls, ...coords] = line.split(' ').map(Number);
-        assert.ok(coords.length >= 6 && coords.length % 2 === 0 && coords.every((v) => v >= 0 && v <= 1), `a normalised polygon on frame ${f.frame}`);
+        assert.ok(
+          coords.length >= 6 && coords.length % 2 === 0 && coords.every((v) => v >= 0 && v <= 1),
+          `a normalised polygon on frame ${f.frame}`,
+        );
         rings.set(cls!, [...(rings.get(cls!) ?? []), coords.map((v, i) => v * (i % 2 ? height : width))]);
       }
       for (const cls of [0, 1]) {
         const truth = { width, height, data: new Uint8Array(width * height) };
-        for (const o of f.objects) if ((o.objectId === 2 ? 1 : 0) === cls) fromCocoRle(o.rle).data.forEach((v, p) => v && (truth.data[p] = 1));
+        for (const o of f.objects)
+          if ((o.objectId === 2 ? 1 : 0) === cls) fromCocoRle(o.rle).data.forEach((v, p) => v && (truth.data[p] = 1));
         const drawn = fillPolygons(rings.get(cls) ?? [], width, height, 'union');
         const empty = !truth.data.some(Boolean) && !drawn.data.some(Boolean);
-        if (!empty) assert.ok(jaccard(drawn, truth) >= 0.95, `class ${cls} frame ${f.frame}: IoU ${jaccard(drawn, truth)}`);
+        if (!empty)
+          assert.ok(jaccard(drawn, truth) >= 0.95, `class ${cls} frame ${f.frame}: IoU ${jaccard(drawn, truth)}`);
       }
     }
   });
@@ -174,7 +236,7 @@ describe('exports API and formats', () => {
     assert.equal(probe.width, masks.width);
   });
 
-  test('on demand: CVAT of round 1 is queued (202), produced, parses, and holds every object\'s track on every frame', async () => {
+  test("on demand: CVAT of round 1 is queued (202), produced, parses, and holds every object's track on every frame", async () => {
     const res = await api.call<ExportItem>('POST', `/v1/jobs/${jobId}/exports`, { format: 'cvat' });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.deepEqual([res.body.format, res.body.round], ['cvat', 1]);
@@ -190,13 +252,23 @@ describe('exports API and formats', () => {
     assert.equal(doc.name, 'annotations');
     assert.equal(child(doc, 'version').text, '1.1');
     const task = child(child(doc, 'meta'), 'task');
-    assert.deepEqual(child(task, 'labels').children.map((l) => child(l, 'name').text), ['shape', 'ball']);
+    assert.deepEqual(
+      child(task, 'labels').children.map((l) => child(l, 'name').text),
+      ['shape', 'ball'],
+    );
     const tracks = doc.children.filter((c) => c.name === 'track');
-    assert.deepEqual(tracks.map((t) => t.attrs['label']), LABELS);
+    assert.deepEqual(
+      tracks.map((t) => t.attrs['label']),
+      LABELS,
+    );
     tracks.forEach((track, i) => {
       const objectId = i + 1;
       const shapes = track.children.filter((c) => c.name === 'polygon');
-      assert.deepEqual(shapes.map((s) => Number(s.attrs['frame'])), masks.frames.map((f) => f.frame), `track ${objectId} has every frame`);
+      assert.deepEqual(
+        shapes.map((s) => Number(s.attrs['frame'])),
+        masks.frames.map((f) => f.frame),
+        `track ${objectId} has every frame`,
+      );
       shapes.forEach((s, k) => {
         const o = masks.frames[k]!.objects.find((x) => x.objectId === objectId);
         const mask = o ? fromCocoRle(o.rle) : null;
@@ -205,7 +277,11 @@ describe('exports API and formats', () => {
         assert.equal(s.attrs['keyframe'], '1');
         const ring = s.attrs['points']!.split(';').flatMap((p) => p.split(',').map(Number));
         assert.ok(ring.length >= 6 && ring.every(Number.isFinite));
-        if (present) assert.ok(jaccard(fillPolygons([ring], masks.width, masks.height), mask) >= 0.9, `object ${objectId} frame ${k}`);
+        if (present)
+          assert.ok(
+            jaccard(fillPolygons([ring], masks.width, masks.height), mask) >= 0.9,
+            `object ${objectId} frame ${k}`,
+          );
       });
     });
   });
@@ -226,28 +302,50 @@ describe('exports API and formats', () => {
   });
 
   test('bad input: unknown format, missing round, unknown field, unknown export: 4xx naming the problem', async () => {
-    const unknown = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'tiff' });
+    const unknown = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, {
+      format: 'tiff',
+    });
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.error.code, 'UNKNOWN_FORMAT');
     assert.match(unknown.body.error.message, /"tiff".*coco, davis, yolo, cvat, mp4/);
-    const noRound = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'coco', round: 7 });
+    const noRound = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, {
+      format: 'coco',
+      round: 7,
+    });
     assert.equal(noRound.status, 404);
     assert.equal(noRound.body.error.code, 'ROUND_NOT_FOUND');
     assert.match(noRound.body.error.message, /no round 7/);
     const listNoRound = await api.call<{ error: { code: string } }>('GET', `/v1/jobs/${jobId}/exports?round=3`);
     assert.deepEqual([listNoRound.status, listNoRound.body.error.code], [404, 'ROUND_NOT_FOUND']);
-    const field = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'coco', colour: 'red' });
+    const field = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, {
+      format: 'coco',
+      colour: 'red',
+    });
     assert.deepEqual([field.status, field.body.error.code], [400, 'UNKNOWN_FIELD']);
-    const roundZero = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, { format: 'coco', round: 0 });
+    const roundZero = await api.call<{ error: { code: string; message: string } }>(
+      'POST',
+      `/v1/jobs/${jobId}/exports`,
+      { format: 'coco', round: 0 },
+    );
     assert.deepEqual([roundZero.status, roundZero.body.error.code], [400, 'VALIDATION_FAILED']);
     assert.match(roundZero.body.error.message, /round/);
-    const listBadRound = await api.call<{ error: { code: string; message: string } }>('GET', `/v1/jobs/${jobId}/exports?round=latest`);
+    const listBadRound = await api.call<{ error: { code: string; message: string } }>(
+      'GET',
+      `/v1/jobs/${jobId}/exports?round=latest`,
+    );
     assert.deepEqual([listBadRound.status, listBadRound.body.error.code], [400, 'VALIDATION_FAILED']);
     assert.match(listBadRound.body.error.message, /round/);
-    const noFormat = await api.call<{ error: { code: string; message: string } }>('POST', `/v1/jobs/${jobId}/exports`, {});
+    const noFormat = await api.call<{ error: { code: string; message: string } }>(
+      'POST',
+      `/v1/jobs/${jobId}/exports`,
+      {},
+    );
     assert.deepEqual([noFormat.status, noFormat.body.error.code], [400, 'VALIDATION_FAILED']);
     assert.match(noFormat.body.error.message, /format/);
-    const jobOutput = await api.call<{ error: { code: string; message: string } }>('POST', '/v1/jobs', { ...clickJob('00000000-0000-4000-8000-000000000000', await testClip(FRAMES, 3, 'exports')), options: { outputs: ['tiff'] } });
+    const jobOutput = await api.call<{ error: { code: string; message: string } }>('POST', '/v1/jobs', {
+      ...clickJob('00000000-0000-4000-8000-000000000000', await testClip(FRAMES, 3, 'exports')),
+      options: { outputs: ['tiff'] },
+    });
     assert.deepEqual([jobOutput.status, jobOutput.body.error.code], [400, 'VALIDATION_FAILED']);
     assert.match(jobOutput.body.error.message, /options\.outputs\[0\]|outputs/);
     const missing = await download(`/v1/jobs/${jobId}/exports/00000000-0000-4000-8000-000000000000/download`);
@@ -255,10 +353,15 @@ describe('exports API and formats', () => {
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'EXPORT_NOT_FOUND');
   });
 
-  test('tenant scope: another tenant gets 404 for the job\'s exports, an export and its download', async () => {
+  test("tenant scope: another tenant gets 404 for the job's exports, an export and its download", async () => {
     const other = await keyedApi(stack, 'exports-other');
     const e = items[0]!;
-    for (const path of [`/v1/jobs/${jobId}/exports`, `/v1/jobs/${jobId}/exports/${e.id}`, e.downloadPath, `${e.downloadPath}?redirect=true`]) {
+    for (const path of [
+      `/v1/jobs/${jobId}/exports`,
+      `/v1/jobs/${jobId}/exports/${e.id}`,
+      e.downloadPath,
+      `${e.downloadPath}?redirect=true`,
+    ]) {
       const res = await download(path, {}, other);
       assert.equal(res.status, 404, path);
       const err = ((await res.json()) as { error: { code: string; message: string } }).error;
@@ -272,22 +375,35 @@ describe('exports API and formats', () => {
     const theirVideo = await other.client.uploadVideo(clip.mp4Path!);
     await waitVideo(other, theirVideo.id);
     const theirJob = await other.client.createJob(clickJob(theirVideo.id, clip));
-    for (const path of [`/v1/jobs/${theirJob.id}/exports/${e.id}`, `/v1/jobs/${theirJob.id}/exports/${e.id}/download`]) {
+    for (const path of [
+      `/v1/jobs/${theirJob.id}/exports/${e.id}`,
+      `/v1/jobs/${theirJob.id}/exports/${e.id}/download`,
+    ]) {
       const res = await download(path, {}, other);
       assert.equal(res.status, 404, path);
       const err = ((await res.json()) as { error: { code: string; message: string } }).error;
-      assert.deepEqual([err.code, err.message], ['EXPORT_NOT_FOUND', `export ${e.id} of job ${theirJob.id} not found`], path);
+      assert.deepEqual(
+        [err.code, err.message],
+        ['EXPORT_NOT_FOUND', `export ${e.id} of job ${theirJob.id} not found`],
+        path,
+      );
     }
     await other.client.cancelJob(theirJob.id).catch(() => undefined);
   });
 });
 
 function bboxOf(mask: BinaryMask): number[] {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < mask.height; y++) {
     for (let x = 0; x < mask.width; x++) {
       if (!mask.data[y * mask.width + x]) continue;
-      x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
     }
   }
   return [x0, y0, x1 - x0 + 1, y1 - y0 + 1];

@@ -19,14 +19,20 @@ export async function keyedApi(stack: Stack, label: string): Promise<KeyedApi> {
     async call(method, path, body) {
       const res = await fetch(new URL(path, stack.baseUrl), {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
     },
     get(path, headers = {}) {
-      return fetch(new URL(path, stack.baseUrl), { headers: { authorization: `Bearer ${key}`, ...headers }, redirect: 'manual' });
+      return fetch(new URL(path, stack.baseUrl), {
+        headers: { authorization: `Bearer ${key}`, ...headers },
+        redirect: 'manual',
+      });
     },
   };
 }

@@ -13,7 +13,8 @@ const decode = (s: string): string => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, 
 export function parseXml(xml: string): XmlElement {
   const root: XmlElement = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: XmlElement[] = [root];
-  const token = /<\?[^>]*\?>|<!--[\s\S]*?-->|<\/([\w:-]+)\s*>|<([\w:-]+)((?:\s+[\w:-]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)/g;
+  const token =
+    /<\?[^>]*\?>|<!--[\s\S]*?-->|<\/([\w:-]+)\s*>|<([\w:-]+)((?:\s+[\w:-]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)/g;
   let pos = 0;
   for (let m = token.exec(xml); m; m = token.exec(xml)) {
     if (m.index !== pos) throw new Error(`unexpected character at ${pos}: ${JSON.stringify(xml.slice(pos, pos + 40))}`);

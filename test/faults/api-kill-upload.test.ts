@@ -24,7 +24,16 @@ describe('faults: API SIGKILL mid-upload', { skip }, () => {
       env: { ...process.env, DATABASE_URL: env.config.DATABASE_URL, API_PORT: String(port), LOG_LEVEL: 'error' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitFor('API ready', () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false), 60_000, 250);
+    await waitFor(
+      'API ready',
+      () =>
+        fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      250,
+    );
   }
 
   before(async () => {
@@ -44,15 +53,32 @@ describe('faults: API SIGKILL mid-upload', { skip }, () => {
 
     // A multipart body that promises 8 MiB and sends 1 MiB, then the API dies.
     const boundary = `b${randomBytes(8).toString('hex')}`;
-    const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="clip.mp4"\r\ncontent-type: video/mp4\r\n\r\n`);
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/videos', headers: { authorization: `Bearer ${key.key}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + 8 * 1024 * 1024 + boundary.length + 8) } });
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="clip.mp4"\r\ncontent-type: video/mp4\r\n\r\n`,
+    );
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/v1/videos',
+      headers: {
+        authorization: `Bearer ${key.key}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': String(head.length + 8 * 1024 * 1024 + boundary.length + 8),
+      },
+    });
     const answered = new Promise<string>((r) => {
       req.on('response', (res) => r(`status ${res.statusCode}`));
       req.on('error', (err) => r(`error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     });
     req.write(head);
     req.write(randomBytes(1024 * 1024));
-    await waitFor('the pending video row', () => env.prisma.video.findFirst({ where: { tenantId: tenant.id } }), 20_000, 50);
+    await waitFor(
+      'the pending video row',
+      () => env.prisma.video.findFirst({ where: { tenantId: tenant.id } }),
+      20_000,
+      50,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const dead = new Promise((r) => api!.once('exit', r));
     api!.kill('SIGKILL');
@@ -66,12 +92,20 @@ describe('faults: API SIGKILL mid-upload', { skip }, () => {
 
     await startApiProcess();
     const clip = await syntheticMp4();
-    const res = await fetch(`http://127.0.0.1:${port}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${key.key}` }, body: videoForm(clip.bytes) });
+    const res = await fetch(`http://127.0.0.1:${port}/v1/videos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.key}` },
+      body: videoForm(clip.bytes),
+    });
     const body = (await res.json()) as { id: string; status: string };
     assert.equal(res.status, 201, JSON.stringify(body));
     assert.equal(body.status, 'READY');
     const stored = await env.prisma.video.findUniqueOrThrow({ where: { id: body.id } });
     const bytes = await env.store.getBuffer(stored.s3Key);
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), createHash('sha256').update(clip.bytes).digest('hex'), 'the retried upload is stored byte for byte');
+    assert.equal(
+      createHash('sha256').update(bytes).digest('hex'),
+      createHash('sha256').update(clip.bytes).digest('hex'),
+      'the retried upload is stored byte for byte',
+    );
   });
 });

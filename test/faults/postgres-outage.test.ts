@@ -48,12 +48,18 @@ describe('faults: Postgres restarted mid-job', { skip }, () => {
     await enqueueSegment(env, seeded);
     await jobRunning(env, seeded.jobId);
     await adminSql(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
-    await adminSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`);
+    await adminSql(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`,
+    );
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await adminSql(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
     const job = await jobFinished(env, seeded.jobId);
     assert.equal(job.status, 'SUCCEEDED', `${job.errorCode}: ${job.error}`);
     assert.deepEqual(await jobMasks(env, seeded.jobId), reference);
-    assert.equal(await env.prisma.maskletChunk.count({ where: { jobId: seeded.jobId, round: 1 } }), FRAMES / 8, 'nothing duplicated');
+    assert.equal(
+      await env.prisma.maskletChunk.count({ where: { jobId: seeded.jobId, round: 1 } }),
+      FRAMES / 8,
+      'nothing duplicated',
+    );
   });
 });

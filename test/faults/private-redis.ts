@@ -35,7 +35,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let dir = await mkdtemp(join(tmpdir(), 'masklet-fault-redis-'));
   let proc: ChildProcess;
   const launch = async (): Promise<void> => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 100; i++) {
       if (await pingable(port)) return;
       await new Promise((r) => setTimeout(r, 50));

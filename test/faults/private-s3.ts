@@ -21,9 +21,16 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
   const endpoint = `http://127.0.0.1:${port}`;
   let proc: ChildProcess | null = null;
   const start = async (): Promise<void> => {
-    proc = spawn(process.execPath, [BIN, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', bucket], { stdio: 'ignore' });
+    proc = spawn(
+      process.execPath,
+      [BIN, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', bucket],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 200; i++) {
-      const ok = await fetch(`${endpoint}/${bucket}`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${endpoint}/${bucket}`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -15,7 +15,11 @@ describe('faults: segment queue entries lost in Redis', { skip }, () => {
   let worker: WorkerHandle;
 
   before(async () => {
-    env = await createTestEnv({ CHUNK_FRAMES: '8', RECONCILE_INTERVAL_MS: '300', RECONCILE_GRACE_MS: String(GRACE_MS) });
+    env = await createTestEnv({
+      CHUNK_FRAMES: '8',
+      RECONCILE_INTERVAL_MS: '300',
+      RECONCILE_GRACE_MS: String(GRACE_MS),
+    });
     worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
   });
   after(async () => {

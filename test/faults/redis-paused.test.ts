@@ -16,7 +16,10 @@ describe('faults: Redis paused', { skip }, () => {
 
   before(async () => {
     redis = await startPrivateRedis();
-    api = await startApi('faults-redis', { REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) });
+    api = await startApi('faults-redis', {
+      REDIS_URL: redis.url,
+      REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
+    });
   });
   after(async () => {
     redis?.resume();
@@ -57,14 +60,26 @@ describe('faults: Redis paused', { skip }, () => {
       assert.equal(ready.body.error.details.s3, 'ok');
 
       const failed = await api.prisma.job.findMany({ where: { tenantId: api.tenant.id, status: 'FAILED' } });
-      assert.equal(failed.length, 1, 'the job that could not be queued is FAILED, not left QUEUED to run behind the 503');
-      assert.doesNotMatch(failed[0]!.error ?? '', /127\.0\.0\.1|ECONN|timed out|:\d{2,5}/, 'no internal detail in a tenant-visible field');
+      assert.equal(
+        failed.length,
+        1,
+        'the job that could not be queued is FAILED, not left QUEUED to run behind the 503',
+      );
+      assert.doesNotMatch(
+        failed[0]!.error ?? '',
+        /127\.0\.0\.1|ECONN|timed out|:\d{2,5}/,
+        'no internal detail in a tenant-visible field',
+      );
     } finally {
       redis.resume();
     }
 
     const ready = await call(api, 'GET', '/readyz', { key: null });
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
-    assert.equal((await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) })).status, 201, 'recovered without a restart');
+    assert.equal(
+      (await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) })).status,
+      201,
+      'recovered without a restart',
+    );
   });
 });

@@ -16,7 +16,12 @@ describe('faults: Redis restarted empty mid-job', { skip }, () => {
 
   before(async () => {
     redis = await startPrivateRedis();
-    env = await createTestEnv({ REDIS_URL: redis.url, CHUNK_FRAMES: '8', RECONCILE_INTERVAL_MS: '300', RECONCILE_GRACE_MS: '1000' });
+    env = await createTestEnv({
+      REDIS_URL: redis.url,
+      CHUNK_FRAMES: '8',
+      RECONCILE_INTERVAL_MS: '300',
+      RECONCILE_GRACE_MS: '1000',
+    });
     worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
   });
   after(async () => {
@@ -39,6 +44,10 @@ describe('faults: Redis restarted empty mid-job', { skip }, () => {
     const job = await jobFinished(env, seeded.jobId);
     assert.equal(job.status, 'SUCCEEDED', `${job.errorCode}: ${job.error}`);
     assert.deepEqual(await jobMasks(env, seeded.jobId), reference);
-    assert.equal(await env.prisma.maskletChunk.count({ where: { jobId: seeded.jobId, round: 1 } }), FRAMES / 8, 'nothing duplicated');
+    assert.equal(
+      await env.prisma.maskletChunk.count({ where: { jobId: seeded.jobId, round: 1 } }),
+      FRAMES / 8,
+      'nothing duplicated',
+    );
   });
 });

@@ -39,12 +39,19 @@ describe('faults: S3 down for 15 s mid-job', { skip }, () => {
     await s3.kill();
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     const during = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
-    assert.ok(during.status === 'QUEUED' || during.status === 'RUNNING', `still owed during the outage, was ${during.status} ${during.errorCode}`);
+    assert.ok(
+      during.status === 'QUEUED' || during.status === 'RUNNING',
+      `still owed during the outage, was ${during.status} ${during.errorCode}`,
+    );
     assert.doesNotMatch(during.error ?? '', /127\.0\.0\.1|ECONN/, 'no driver message in a tenant-visible field');
     await s3.start();
     const job = await jobFinished(env, seeded.jobId);
     assert.equal(job.status, 'SUCCEEDED', `${job.errorCode}: ${job.error}`);
     assert.deepEqual(await jobMasks(env, seeded.jobId), reference);
-    assert.equal(await env.prisma.maskletChunk.count({ where: { jobId: seeded.jobId, round: 1 } }), FRAMES / 8, 'nothing duplicated');
+    assert.equal(
+      await env.prisma.maskletChunk.count({ where: { jobId: seeded.jobId, round: 1 } }),
+      FRAMES / 8,
+      'nothing duplicated',
+    );
   });
 });

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startWorker } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, waitFor, type TestEnv } from '../worker/support';
+import {
+  createTestEnv,
+  enqueueSegment,
+  seedJob,
+  sharedModel,
+  skip,
+  testClip,
+  waitFor,
+  type TestEnv,
+} from '../worker/support';
 
 describe('faults: scratch disk full', { skip }, () => {
   let env: TestEnv;
@@ -18,15 +27,24 @@ describe('faults: scratch disk full', { skip }, () => {
   });
 
   test('a video larger than WORKER_SCRATCH_MAX_BYTES fails the job with scratch_full, leaving no partial file', async () => {
-    const worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    const worker = await startWorker(env.config, {
+      model: await sharedModel(),
+      prefix: env.prefix,
+      queues: ['segment'],
+    });
     try {
       const seeded = await seedJob(env, await testClip(16, 1, 'faults-scratch'));
       const t0 = performance.now();
       await enqueueSegment(env, seeded);
-      const job = await waitFor('job finished', async () => {
-        const j = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
-        return j.status === 'FAILED' || j.status === 'SUCCEEDED' ? j : null;
-      }, 60_000, 100);
+      const job = await waitFor(
+        'job finished',
+        async () => {
+          const j = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
+          return j.status === 'FAILED' || j.status === 'SUCCEEDED' ? j : null;
+        },
+        60_000,
+        100,
+      );
       assert.equal(job.status, 'FAILED');
       assert.equal(job.errorCode, 'scratch_full');
       assert.match(job.error ?? '', /WORKER_SCRATCH_MAX_BYTES/);

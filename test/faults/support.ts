@@ -15,15 +15,25 @@ export async function jobMasks(env: TestEnv, jobId: string): Promise<string[]> {
 }
 
 export function jobFinished(env: TestEnv, jobId: string, timeoutMs = 120_000) {
-  return waitFor('job finished', async () => {
-    const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-    return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status) ? j : null;
-  }, timeoutMs, 200);
+  return waitFor(
+    'job finished',
+    async () => {
+      const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status) ? j : null;
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 export function jobRunning(env: TestEnv, jobId: string) {
-  return waitFor('job running with frames done', async () => {
-    const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-    return j.status === 'RUNNING' && j.framesDone > 0;
-  }, 60_000, 20);
+  return waitFor(
+    'job running with frames done',
+    async () => {
+      const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+      return j.status === 'RUNNING' && j.framesDone > 0;
+    },
+    60_000,
+    20,
+  );
 }

@@ -46,12 +46,16 @@ async function runJob(prune: boolean): Promise<Run> {
     const first = o1.clicks.findIndex((c) => c !== null);
     const frame = o1.clicks.findIndex((c, f) => c !== null && f >= first + 6);
     const [x, y] = o1.clicks[frame]!;
-    const round = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [{ frame, objectId: 1, points: [{ x, y, label: 0 }] }] });
+    const round = await api.call('POST', `/v1/jobs/${jobId}/rounds`, {
+      corrections: [{ frame, objectId: 1, points: [{ x, y, label: 0 }] }],
+    });
     assert.equal(round.status, 202, JSON.stringify(round.body));
     assert.equal((await waitJob(api, jobId, 2))['status'], 'SUCCEEDED');
     const after2 = await stored();
     const masks = toFrameMasks((await api.call<never>('GET', `/v1/jobs/${jobId}/masklets`)).body);
-    const redisKeys = (await redis.keys(`masklet:ckpt:${jobId}:*`)).map((k) => k.slice(`masklet:ckpt:${jobId}:`.length)).sort();
+    const redisKeys = (await redis.keys(`masklet:ckpt:${jobId}:*`))
+      .map((k) => k.slice(`masklet:ckpt:${jobId}:`.length))
+      .sort();
     return { after: [after1, after2], redisKeys, masks, objects: clip.meta.objects.length };
   } finally {
     redis.disconnect();
@@ -70,7 +74,10 @@ test('an accepted round keeps only its end checkpoint, and a correction from it 
     );
   }
   // Four-frame chunks: every round wrote several segments; without pruning they all stay.
-  assert.ok(kept.after[1]!.keys.filter((k) => k.startsWith('segments/')).length > 6, JSON.stringify(kept.after[1]!.keys));
+  assert.ok(
+    kept.after[1]!.keys.filter((k) => k.startsWith('segments/')).length > 6,
+    JSON.stringify(kept.after[1]!.keys),
+  );
   assert.ok(kept.after[1]!.keys.includes('rounds/1/end.json'));
 
   for (const [round, state] of pruned.after.entries()) {
@@ -78,11 +85,21 @@ test('an accepted round keeps only its end checkpoint, and a correction from it 
     assert.equal(segments.length, 1, `after round ${round + 1}: one segment, got ${JSON.stringify(state.keys)}`);
     assert.deepEqual(state.keys, [`rounds/${round + 1}/end.json`, segments[0]].sort());
   }
-  assert.equal(pruned.redisKeys.length, 2, `Redis holds the pointer and its segment only: ${JSON.stringify(pruned.redisKeys)}`);
+  assert.equal(
+    pruned.redisKeys.length,
+    2,
+    `Redis holds the pointer and its segment only: ${JSON.stringify(pruned.redisKeys)}`,
+  );
   assert.ok(pruned.redisKeys.includes('2:end'));
   // Bounded: a correction round does not add to what the job keeps (the state is the same size).
-  assert.ok(pruned.after[1]!.bytes <= pruned.after[0]!.bytes * 1.05, `${pruned.after[1]!.bytes} vs ${pruned.after[0]!.bytes}`);
-  assert.ok(pruned.after[1]!.bytes < kept.after[1]!.bytes / 2, `pruned ${pruned.after[1]!.bytes} B vs kept ${kept.after[1]!.bytes} B`);
+  assert.ok(
+    pruned.after[1]!.bytes <= pruned.after[0]!.bytes * 1.05,
+    `${pruned.after[1]!.bytes} vs ${pruned.after[0]!.bytes}`,
+  );
+  assert.ok(
+    pruned.after[1]!.bytes < kept.after[1]!.bytes / 2,
+    `pruned ${pruned.after[1]!.bytes} B vs kept ${kept.after[1]!.bytes} B`,
+  );
 
   assert.equal(pruned.masks.size, kept.masks.size);
   assert.ok(pruned.masks.size > 0);

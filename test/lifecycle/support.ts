@@ -40,7 +40,14 @@ export async function redisMentions(redis: Redis, id: string): Promise<string[]>
   for (const k of await redisKeys(redis)) {
     if (k.includes(id)) found.push(k);
     const type = await redis.type(k);
-    const members = type === 'zset' ? await redis.zrange(k, '0', '-1') : type === 'list' ? await redis.lrange(k, 0, -1) : type === 'set' ? await redis.smembers(k) : [];
+    const members =
+      type === 'zset'
+        ? await redis.zrange(k, '0', '-1')
+        : type === 'list'
+          ? await redis.lrange(k, 0, -1)
+          : type === 'set'
+            ? await redis.smembers(k)
+            : [];
     if (members.some((m) => m.includes(id))) found.push(`${k} (member)`);
   }
   return found;

@@ -5,18 +5,19 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { createProjectGraphAsync } from '@nx/devkit';
+import { createProjectGraphAsync, type ProjectGraph } from '@nx/devkit';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RULE = '@nx/enforce-module-boundaries';
 let eslint: ESLint;
+let graph: ProjectGraph;
 
 before(async () => {
   process.env.NX_DAEMON = 'false';
   // The rule reads the cached project graph (and silently skips without one): compute and cache it first.
-  await createProjectGraphAsync({ exitOnError: true });
+  graph = await createProjectGraphAsync({ exitOnError: true });
   eslint = new ESLint({
     cwd: ROOT,
     overrideConfig: [{ files: ['**/*.ts', '**/*.tsx'], ...tseslint.configs.disableTypeChecked }],
@@ -85,4 +86,33 @@ test('the imports the architecture relies on pass', async () => {
     ['libs/evaluation/src/probe.ts', `import { SamModel } from '@masklet/engine';`],
   ];
   for (const [path, code] of cases) assert.deepEqual(await boundaryErrors(path, `${code}\n`), [], path);
+});
+
+/** The workspace projects `project` imports, by the graph Nx infers from the sources. */
+function edges(project: string): string[] {
+  const deps = graph.dependencies[project];
+  assert.ok(deps, `no project ${project} in the graph`);
+  return [...new Set(deps.map((d) => d.target).filter((t) => t in graph.nodes))].sort();
+}
+
+test('the inferred project graph has the edges the apps are built on', () => {
+  assert.ok(edges('api').includes('contract'), `api -> ${edges('api').join(',')}`);
+  assert.ok(edges('api').includes('queue'), `api -> ${edges('api').join(',')}`);
+  assert.ok(edges('worker').includes('engine'), `worker -> ${edges('worker').join(',')}`);
+  assert.ok(edges('worker').includes('storage'), `worker -> ${edges('worker').join(',')}`);
+  assert.deepEqual(edges('dashboard'), ['contract', 'masks']);
+  assert.deepEqual(edges('client'), ['contract']);
+  // Production code never reaches the model generator, tests, tools or another app.
+  const apps = Object.values(graph.nodes).filter((n) => n.data.tags?.includes('type:app'));
+  const libs = Object.values(graph.nodes).filter((n) => n.data.tags?.includes('type:lib'));
+  assert.deepEqual(apps.map((n) => n.name).sort(), ['api', 'dashboard', 'worker']);
+  for (const node of [...apps, ...libs]) {
+    for (const target of edges(node.name)) {
+      assert.deepEqual(
+        graph.nodes[target]?.data.tags?.filter((t) => t.startsWith('type:')),
+        ['type:lib'],
+        `${node.name} -> ${target}`,
+      );
+    }
+  }
 });

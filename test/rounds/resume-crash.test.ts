@@ -32,7 +32,11 @@ function spawnWorker(): ChildProcess {
     LOG_LEVEL: 'warn',
     ...LOCK,
   };
-  return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: resolve(__dirname, '..', '..'), env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: resolve(__dirname, '..', '..'),
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 test('SIGKILL mid-round: the retry resumes from the checkpoint and the masks equal an uninterrupted run', async () => {
@@ -59,16 +63,25 @@ test('SIGKILL mid-round: the retry resumes from the checkpoint and the masks equ
   const done = await api.client.waitForJob(job.id, undefined, 240_000);
   assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done.error));
 
-  const round = await stack.env.prisma.round.findUniqueOrThrow({ where: { jobId_number: { jobId: job.id, number: 1 } } });
-  const attempts = (round.stats as { attempts: { resumedFrom: { frame: number; framesWritten: number } | null }[] }).attempts;
+  const round = await stack.env.prisma.round.findUniqueOrThrow({
+    where: { jobId_number: { jobId: job.id, number: 1 } },
+  });
+  const attempts = (round.stats as { attempts: { resumedFrom: { frame: number; framesWritten: number } | null }[] })
+    .attempts;
   assert.ok(attempts.length >= 2, JSON.stringify(attempts));
   assert.equal(attempts[0]!.resumedFrom, null, 'the first attempt starts fresh');
   const resumed = attempts[attempts.length - 1]!.resumedFrom;
   assert.ok(resumed && resumed.frame > 0, `the retry did not restart from frame 0: ${JSON.stringify(resumed)}`);
-  assert.ok(resumed.frame >= killedAt - 8 && resumed.framesWritten >= 8, `resumed at ${JSON.stringify(resumed)}, killed after ${killedAt} frames`);
+  assert.ok(
+    resumed.frame >= killedAt - 8 && resumed.framesWritten >= 8,
+    `resumed at ${JSON.stringify(resumed)}, killed after ${killedAt} frames`,
+  );
   assert.equal(round.framesRecomputed, FRAMES);
 
-  const chunks = await stack.env.prisma.maskletChunk.findMany({ where: { jobId: job.id }, orderBy: { startFrame: 'asc' } });
+  const chunks = await stack.env.prisma.maskletChunk.findMany({
+    where: { jobId: job.id },
+    orderBy: { startFrame: 'asc' },
+  });
   let next = 0;
   for (const c of chunks) {
     assert.equal(c.startFrame, next, 'chunks tile the frames');

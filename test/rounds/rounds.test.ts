@@ -27,7 +27,11 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   const created = await api.call('POST', '/v1/jobs', clickJob(vid.id, clip, { options: { outputs: ['coco_json'] } }));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const jobId = created.body['id'] as string;
-  const correction = { frame: 20, objectId: 1, points: [{ x: clip.meta.objects[0]!.clicks[20]![0], y: clip.meta.objects[0]!.clicks[20]![1], label: 1 }] };
+  const correction = {
+    frame: 20,
+    objectId: 1,
+    points: [{ x: clip.meta.objects[0]!.clicks[20]![0], y: clip.meta.objects[0]!.clicks[20]![1], label: 1 }],
+  };
 
   // While round 1 is queued or running, a round is refused.
   const early = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [correction] });
@@ -52,7 +56,9 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   }
 
   // Two concurrent requests: exactly one becomes round 2, the other gets 409 ROUND_IN_PROGRESS.
-  const both = await Promise.all([0, 1].map(() => api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [correction] })));
+  const both = await Promise.all(
+    [0, 1].map(() => api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [correction] })),
+  );
   assert.deepEqual(both.map((r) => r.status).sort(), [202, 409], JSON.stringify(both.map((r) => r.body)));
   const loser = both.find((r) => r.status === 409)!;
   assert.equal((loser.body['error'] as { code: string }).code, 'ROUND_IN_PROGRESS');
@@ -73,8 +79,18 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   assert.equal(r2['stats']['checkpoint']['perObject'].length, 2);
   assert.ok(r2['stats']['checkpoint']['bytes'] > 0);
 
-  const chunks2 = await stack.env.prisma.maskletChunk.findMany({ where: { jobId, round: 2 }, orderBy: { startFrame: 'asc' } });
-  assert.deepEqual(chunks2.map((c) => [c.startFrame, c.endFrame]), [[20, 24], [24, 32], [32, 40]]);
+  const chunks2 = await stack.env.prisma.maskletChunk.findMany({
+    where: { jobId, round: 2 },
+    orderBy: { startFrame: 'asc' },
+  });
+  assert.deepEqual(
+    chunks2.map((c) => [c.startFrame, c.endFrame]),
+    [
+      [20, 24],
+      [24, 32],
+      [32, 40],
+    ],
+  );
 
   // Bit for bit: round-1 clicks, propagate, the correction (appended), propagate from frame 20.
   const clicks = firstClicks(clip);
@@ -117,8 +133,23 @@ test('a correction round recomputes only the frames it reaches and equals an uni
     throw new Error('exports of rounds 1-3 did not finish');
   };
   const exportRows = await exportsDone();
-  assert.deepEqual(exportRows.map((e) => [e.round, e.kind, e.status]), [[1, 'COCO_JSON', 'SUCCEEDED'], [2, 'COCO_JSON', 'SUCCEEDED'], [3, 'COCO_JSON', 'SUCCEEDED']]);
-  const coco = (r: number) => stack.env.store.getBuffer(exportRows[r - 1]!.s3Key!).then((b) => JSON.parse(b.toString('utf8')) as { videos: { length: number }[]; images: unknown[]; annotations: { image_id: number; track_id: number }[] });
+  assert.deepEqual(
+    exportRows.map((e) => [e.round, e.kind, e.status]),
+    [
+      [1, 'COCO_JSON', 'SUCCEEDED'],
+      [2, 'COCO_JSON', 'SUCCEEDED'],
+      [3, 'COCO_JSON', 'SUCCEEDED'],
+    ],
+  );
+  const coco = (r: number) =>
+    stack.env.store.getBuffer(exportRows[r - 1]!.s3Key!).then(
+      (b) =>
+        JSON.parse(b.toString('utf8')) as {
+          videos: { length: number }[];
+          images: unknown[];
+          annotations: { image_id: number; track_id: number }[];
+        },
+    );
   const [c2, c3] = await Promise.all([coco(2), coco(3)]);
   assert.equal(c2.videos[0]!.length, FRAMES);
   assert.equal(c2.images.length, FRAMES);
@@ -127,10 +158,14 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   assert.deepEqual([...new Set(c3.annotations.map((a) => a.track_id))], [1], 'round 3 removed object 2');
 
   // Validation like job prompts.
-  const bad = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [{ frame: 99, objectId: 1, points: [{ x: 1, y: 1, label: 1 }] }] });
+  const bad = await api.call('POST', `/v1/jobs/${jobId}/rounds`, {
+    corrections: [{ frame: 99, objectId: 1, points: [{ x: 1, y: 1, label: 1 }] }],
+  });
   assert.equal(bad.status, 422);
   assert.equal((bad.body['error'] as { code: string }).code, 'FRAME_OUT_OF_RANGE');
-  const unknown = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [{ frame: 1, objectId: 2, points: [{ x: 1, y: 1, label: 1 }] }] });
+  const unknown = await api.call('POST', `/v1/jobs/${jobId}/rounds`, {
+    corrections: [{ frame: 1, objectId: 2, points: [{ x: 1, y: 1, label: 1 }] }],
+  });
   assert.equal((unknown.body['error'] as { code: string }).code, 'OBJECT_REMOVED');
   const empty = await api.call('POST', `/v1/jobs/${jobId}/rounds`, {});
   assert.equal(empty.status, 400);

@@ -33,7 +33,11 @@ function spawnSegmentWorker(): ChildProcess {
     CHUNK_FRAMES: '8',
     LOG_LEVEL: 'warn',
   };
-  return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: resolve(__dirname, '..', '..'), env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: resolve(__dirname, '..', '..'),
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 test('SIGTERM mid-round: exit 0, job QUEUED with no attempt used, the next worker resumes from the handed-over checkpoint', async () => {
@@ -51,7 +55,10 @@ test('SIGTERM mid-round: exit 0, job QUEUED with no attempt used, the next worke
     row = await stack.env.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
   }
   assert.equal(row.status, 'RUNNING');
-  assert.ok(row.framesDone < row.framesTotal, `the round finished before SIGTERM (${row.framesDone}/${row.framesTotal})`);
+  assert.ok(
+    row.framesDone < row.framesTotal,
+    `the round finished before SIGTERM (${row.framesDone}/${row.framesTotal})`,
+  );
   const drainingWorker = row.workerId!;
   child.kill('SIGTERM');
   assert.equal(await exited, 0, 'the worker drains and exits 0');
@@ -61,16 +68,36 @@ test('SIGTERM mid-round: exit 0, job QUEUED with no attempt used, the next worke
   assert.deepEqual([released.status, released.workerId], ['QUEUED', null]);
   const stopped = await stack.env.prisma.worker.findUniqueOrThrow({ where: { id: drainingWorker } });
   assert.equal(stopped.state, 'STOPPED');
-  assert.deepEqual(stopped.queues, ['segment.masklet-reference'], 'WORKER_QUEUES=segment consumed only its segment queue');
+  assert.deepEqual(
+    stopped.queues,
+    ['segment.masklet-reference'],
+    'WORKER_QUEUES=segment consumed only its segment queue',
+  );
 
   const next = await stack.startWorker();
   const done = await api.client.waitForJob(job.id, undefined, 240_000);
   assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done.error));
-  const round = await stack.env.prisma.round.findUniqueOrThrow({ where: { jobId_number: { jobId: job.id, number: 1 } } });
-  const attempts = (round.stats as { attempts: { attempt: number; workerId: string; resumedFrom: { frame: number; framesWritten: number } | null }[] }).attempts;
-  assert.deepEqual(attempts.map((a) => [a.attempt, a.workerId]), [[1, drainingWorker], [1, next.id]], 'the drain used no attempt');
+  const round = await stack.env.prisma.round.findUniqueOrThrow({
+    where: { jobId_number: { jobId: job.id, number: 1 } },
+  });
+  const attempts = (
+    round.stats as {
+      attempts: { attempt: number; workerId: string; resumedFrom: { frame: number; framesWritten: number } | null }[];
+    }
+  ).attempts;
+  assert.deepEqual(
+    attempts.map((a) => [a.attempt, a.workerId]),
+    [
+      [1, drainingWorker],
+      [1, next.id],
+    ],
+    'the drain used no attempt',
+  );
   const resumed = attempts[1]!.resumedFrom;
-  assert.ok(resumed && resumed.framesWritten >= 8 && resumed.framesWritten === released.framesDone, `resumed at ${JSON.stringify(resumed)}, released after ${released.framesDone}`);
+  assert.ok(
+    resumed && resumed.framesWritten >= 8 && resumed.framesWritten === released.framesDone,
+    `resumed at ${JSON.stringify(resumed)}, released after ${released.framesDone}`,
+  );
 
   const clicks = firstClicks(clip);
   const [expected] = await uninterrupted(await sharedModel(), clip, [

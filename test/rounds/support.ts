@@ -24,7 +24,10 @@ export async function apiFor(stack: Stack, label: string): Promise<Api> {
     async call(method, path, body) {
       const res = await fetch(new URL(path, stack.baseUrl), {
         method,
-        headers: { authorization: `Bearer ${key.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key.key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -76,7 +79,11 @@ export async function uninterrupted(model: SamModel, clip: SyntheticClipResult, 
         for (const m of state.values()) m.delete(s.objectId);
         continue;
       }
-      for await (const r of session.propagate({ startFrame: s.startFrame, direction: s.direction, ...(s.maxFrames !== undefined ? { maxFrames: s.maxFrames } : {}) })) {
+      for await (const r of session.propagate({
+        startFrame: s.startFrame,
+        direction: s.direction,
+        ...(s.maxFrames !== undefined ? { maxFrames: s.maxFrames } : {}),
+      })) {
         state.set(r.frame, new Map(r.objects.map((o) => [o.objectId, rleToString(o.rle.counts)])));
       }
       out.push(new Map([...state].map(([f, m]) => [f, new Map(m)])));
@@ -88,7 +95,9 @@ export async function uninterrupted(model: SamModel, clip: SyntheticClipResult, 
   return out;
 }
 
-export function toFrameMasks(data: { frames: { frame: number; objects: { objectId: number; rle: { counts: string } }[] }[] }): FrameMasks {
+export function toFrameMasks(data: {
+  frames: { frame: number; objects: { objectId: number; rle: { counts: string } }[] }[];
+}): FrameMasks {
   return new Map(data.frames.map((f) => [f.frame, new Map(f.objects.map((o) => [o.objectId, o.rle.counts]))]));
 }
 
@@ -102,7 +111,8 @@ export function diffMasks(a: FrameMasks, b: FrameMasks): string[] {
       problems.push(`frame ${f}: present in ${ma ? 'first' : 'second'} only`);
       continue;
     }
-    for (const id of new Set([...ma.keys(), ...mb.keys()])) if (ma.get(id) !== mb.get(id)) problems.push(`frame ${f} object ${id} differs`);
+    for (const id of new Set([...ma.keys(), ...mb.keys()]))
+      if (ma.get(id) !== mb.get(id)) problems.push(`frame ${f} object ${id} differs`);
   }
   return problems;
 }
@@ -112,7 +122,8 @@ export async function waitJob(api: Api, id: string, round: number): Promise<Reco
   const deadline = Date.now() + 240_000;
   for (;;) {
     const { body } = await api.call('GET', `/v1/jobs/${id}`);
-    if (body['currentRound'] === round && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(body['status'] as string)) return body;
+    if (body['currentRound'] === round && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(body['status'] as string))
+      return body;
     if (Date.now() > deadline) throw new Error(`job ${id} round ${round} not finished: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -22,17 +22,39 @@ const SDK = resolve('clients/python');
 const FRAMES = 16;
 const LABELS = ['shape', 'ball'];
 
-interface Result { jobId: string; status: string; progress: number[]; frames: number[]; objects: number[]; width: number; height: number }
+interface Result {
+  jobId: string;
+  status: string;
+  progress: number[];
+  frames: number[];
+  objects: number[];
+  width: number;
+  height: number;
+}
 
 /** Runs python3 with the SDK on the path, configured for `who`; answers stdout, stderr and the exit code. */
-async function python(stack: Stack, who: KeyedApi, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, PYTHONPATH: SDK, MASKLET_URL: stack.baseUrl, MASKLET_API_KEY: who.key, PYTHONDONTWRITEBYTECODE: '1' };
+async function python(
+  stack: Stack,
+  who: KeyedApi,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    ...process.env,
+    PYTHONPATH: SDK,
+    MASKLET_URL: stack.baseUrl,
+    MASKLET_API_KEY: who.key,
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
   try {
     const { stdout, stderr } = await run('/usr/bin/python3', args, { env, maxBuffer: 64 << 20, timeout: 300_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
+    return {
+      code: typeof err.code === 'number' ? err.code : -1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? String(e),
+    };
   }
 }
 
@@ -66,7 +88,13 @@ describe('Python SDK and CLI against the live API', () => {
       return { id: o.id, label: LABELS[i]!, frame, x, y };
     });
     await writeFile(join(out, 'spec.json'), JSON.stringify({ objects: clicks }));
-    const flow = await python(stack, api, [join('test', 'sdk', 'sdk_flow.py'), 'flow', clip.mp4Path!, join(out, 'spec.json'), out]);
+    const flow = await python(stack, api, [
+      join('test', 'sdk', 'sdk_flow.py'),
+      'flow',
+      clip.mp4Path!,
+      join(out, 'spec.json'),
+      out,
+    ]);
     assert.equal(flow.code, 0, flow.stderr);
     result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as Result;
     masks = await api.client.masklets(result.jobId);
@@ -76,14 +104,20 @@ describe('Python SDK and CLI against the live API', () => {
   });
 
   test('pure units: python3 -m unittest (RLE, PNG, argument parsing, errors)', async () => {
-    const r = await run('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: SDK, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const r = await run('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+      cwd: SDK,
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     assert.match(r.stderr, /Ran \d+ tests[\s\S]*\nOK\n/);
   });
 
   test('SDK: streamed upload, submit, wait with progress; RLE masks and served PNGs decode to exactly the served masks', async () => {
     assert.equal(result.status, 'SUCCEEDED');
     assert.ok(result.progress.length > 0, 'progress was reported');
-    assert.deepEqual(result.frames, masks.frames.map((f) => f.frame));
+    assert.deepEqual(
+      result.frames,
+      masks.frames.map((f) => f.frame),
+    );
     assert.equal(result.frames.length, FRAMES);
     const { width, height } = masks;
     const plane = width * height;
@@ -95,7 +129,12 @@ describe('Python SDK and CLI against the live API', () => {
       result.objects.forEach((id, k) => {
         const expected = served(masks, i, id);
         inside += expected.reduce((s, v) => s + v, 0);
-        assert.ok(bin.subarray((i * result.objects.length + k) * plane, (i * result.objects.length + k + 1) * plane).equals(Buffer.from(expected)), `frame ${i} object ${id}`);
+        assert.ok(
+          bin
+            .subarray((i * result.objects.length + k) * plane, (i * result.objects.length + k + 1) * plane)
+            .equals(Buffer.from(expected)),
+          `frame ${i} object ${id}`,
+        );
       });
       const png = await api.get(`/v1/jobs/${result.jobId}/masklets?format=png&from=${masks.frames[i]!.frame}`);
       const servedLabels = readMaskPng(new Uint8Array(await png.arrayBuffer())).labels;
@@ -123,13 +162,24 @@ describe('Python SDK and CLI against the live API', () => {
     assert.equal(davis.length, FRAMES);
     davis.forEach((entry, i) => {
       const expected = new Uint8Array(width * height);
-      for (const id of [...result.objects].sort((a, b) => a - b)) served(masks, i, id).forEach((v, p) => v && (expected[p] = id));
+      for (const id of [...result.objects].sort((a, b) => a - b))
+        served(masks, i, id).forEach((v, p) => v && (expected[p] = id));
       assert.ok(Buffer.from(readMaskPng(entry.data()).labels).equals(Buffer.from(expected)), `davis frame ${i}`);
     });
 
     // COCO: one category per label; RLE decodes to identical masks.
-    const coco = JSON.parse(files.get('coco')!.toString('utf8')) as { categories: { name: string }[]; annotations: { frame_index: number; track_id: number; segmentation: { size: [number, number]; counts: string } }[] };
-    assert.deepEqual(coco.categories.map((c) => c.name), LABELS);
+    const coco = JSON.parse(files.get('coco')!.toString('utf8')) as {
+      categories: { name: string }[];
+      annotations: {
+        frame_index: number;
+        track_id: number;
+        segmentation: { size: [number, number]; counts: string };
+      }[];
+    };
+    assert.deepEqual(
+      coco.categories.map((c) => c.name),
+      LABELS,
+    );
     let checked = 0;
     masks.frames.forEach((f, i) => {
       for (const id of result.objects) {
@@ -137,14 +187,19 @@ describe('Python SDK and CLI against the live API', () => {
         const expected = served(masks, i, id);
         if (!expected.some(Boolean)) continue;
         assert.ok(a, `coco annotation of ${id} on ${f.frame}`);
-        assert.ok(Buffer.from(fromCocoRle(a.segmentation).data).equals(Buffer.from(expected)), `coco ${id} frame ${f.frame}`);
+        assert.ok(
+          Buffer.from(fromCocoRle(a.segmentation).data).equals(Buffer.from(expected)),
+          `coco ${id} frame ${f.frame}`,
+        );
         checked++;
       }
     });
     assert.ok(checked >= FRAMES);
 
     // YOLO: polygons rasterise to IoU >= 0.95 per class.
-    const yolo = new Map(readZip(files.get('yolo')!).map((e) => [e.name, e.method === 8 ? inflateRawSync(e.data()) : e.data()]));
+    const yolo = new Map(
+      readZip(files.get('yolo')!).map((e) => [e.name, e.method === 8 ? inflateRawSync(e.data()) : e.data()]),
+    );
     masks.frames.forEach((f, i) => {
       const txt = yolo.get(`labels/${String(f.frame).padStart(5, '0')}.txt`)!.toString();
       const rings = new Map<number, number[][]>();
@@ -155,7 +210,8 @@ describe('Python SDK and CLI against the live API', () => {
       result.objects.forEach((id, cls) => {
         const truth = { width, height, data: served(masks, i, id) };
         const drawn = fillPolygons(rings.get(cls) ?? [], width, height, 'union');
-        if (truth.data.some(Boolean) || drawn.data.some(Boolean)) assert.ok(jaccard(drawn, truth) >= 0.95, `yolo class ${cls} frame ${f.frame}: ${jaccard(drawn, truth)}`);
+        if (truth.data.some(Boolean) || drawn.data.some(Boolean))
+          assert.ok(jaccard(drawn, truth) >= 0.95, `yolo class ${cls} frame ${f.frame}: ${jaccard(drawn, truth)}`);
       });
     });
 
@@ -163,8 +219,15 @@ describe('Python SDK and CLI against the live API', () => {
     const doc = parseXml(files.get('cvat')!.toString('utf8'));
     assert.equal(child(doc, 'version').text, '1.1');
     const tracks = doc.children.filter((c) => c.name === 'track');
-    assert.deepEqual(tracks.map((t) => t.attrs['label']), LABELS);
-    for (const t of tracks) assert.deepEqual(t.children.filter((c) => c.name === 'polygon').map((s) => Number(s.attrs['frame'])), masks.frames.map((f) => f.frame));
+    assert.deepEqual(
+      tracks.map((t) => t.attrs['label']),
+      LABELS,
+    );
+    for (const t of tracks)
+      assert.deepEqual(
+        t.children.filter((c) => c.name === 'polygon').map((s) => Number(s.attrs['frame'])),
+        masks.frames.map((f) => f.frame),
+      );
 
     assert.equal(files.get('mp4')!.subarray(4, 8).toString('latin1'), 'ftyp');
   });
@@ -172,14 +235,25 @@ describe('Python SDK and CLI against the live API', () => {
   test('CLI: submit with --click/--label and --wait, then a correction round changes the clicked frame', async () => {
     const c = clicks[0]!;
     const clip = await testClip(FRAMES, 2, 'sdk');
-    const sub = await cli(stack, api, ['submit', clip.mp4Path!, '--click', `${c.x},${c.y}@${c.frame}`, '--label', 'dog', '--wait']);
+    const sub = await cli(stack, api, [
+      'submit',
+      clip.mp4Path!,
+      '--click',
+      `${c.x},${c.y}@${c.frame}`,
+      '--label',
+      'dog',
+      '--wait',
+    ]);
     assert.equal(sub.code, 0, sub.stderr);
     const jobId = sub.stdout.trim().split('\n')[0]!;
     assert.match(sub.stderr, /job [0-9a-f]{8} \[#+\]/);
     const job = await api.call<{ status: string; currentRound: number }>('GET', `/v1/jobs/${jobId}`);
     assert.deepEqual([job.body.status, job.body.currentRound], ['SUCCEEDED', 1]);
     const before = await api.client.masklets(jobId);
-    assert.deepEqual(before.frames[c.frame]!.objects.map((o) => o.objectId), [1]);
+    assert.deepEqual(
+      before.frames[c.frame]!.objects.map((o) => o.objectId),
+      [1],
+    );
 
     // A negative click in the middle of object 1 on its prompt frame must carve the mask there.
     const frame = FRAMES - 4;
@@ -189,7 +263,15 @@ describe('Python SDK and CLI against the live API', () => {
     m.forEach((v, p) => v && (ys.push(Math.floor(p / before.width)), xs.push(p % before.width)));
     assert.ok(xs.length > 0, 'object 1 visible on the corrected frame');
     const mid = Math.floor(xs.length / 2);
-    const corr = await cli(stack, api, ['correct', jobId, '--object', '1', '--negative', `${xs[mid]},${ys[mid]}@${frame}`, '--wait']);
+    const corr = await cli(stack, api, [
+      'correct',
+      jobId,
+      '--object',
+      '1',
+      '--negative',
+      `${xs[mid]},${ys[mid]}@${frame}`,
+      '--wait',
+    ]);
     assert.equal(corr.code, 0, corr.stderr);
     assert.equal((JSON.parse(corr.stdout.split('\n')[0]!) as { round: number }).round, 2);
     const afterMasks = await api.client.masklets(jobId);
@@ -202,9 +284,12 @@ describe('Python SDK and CLI against the live API', () => {
     const clip = await testClip(FRAMES, 2, 'sdk');
     const key = `incoming/${api.tenantId}/clip.mp4`;
     await stack.env.store.putBuffer(key, await readFile(clip.mp4Path!), 'video/mp4');
-    const [a, b] = clicks as [typeof clicks[0], typeof clicks[0]];
+    const [a, b] = clicks as [(typeof clicks)[0], (typeof clicks)[0]];
     const manifest = join(out, 'manifest.csv');
-    await writeFile(manifest, `video,click,label,frame\n${clip.mp4Path},"${a.x},${a.y}",${a.label},${a.frame}\ns3://${stack.config.S3_BUCKET}/${key},"${b.x},${b.y}@${b.frame}",${b.label},\n`);
+    await writeFile(
+      manifest,
+      `video,click,label,frame\n${clip.mp4Path},"${a.x},${a.y}",${a.label},${a.frame}\ns3://${stack.config.S3_BUCKET}/${key},"${b.x},${b.y}@${b.frame}",${b.label},\n`,
+    );
     const batch = await cli(stack, api, ['batch', 'submit', manifest, '--name', 'sdk', '--wait']);
     assert.equal(batch.code, 0, batch.stderr);
     const batchId = batch.stdout.trim().split('\n')[0]!;
@@ -215,14 +300,36 @@ describe('Python SDK and CLI against the live API', () => {
     // A mask prompt: object 2's true mask on its first frame, as a palette PNG; the served mask there follows it.
     const truth = await truthMask(clip, b.id, b.frame);
     await writeFile(join(out, 'first.png'), writeIndexedPng(truth, masks.width, masks.height));
-    const sub = await cli(stack, api, ['submit', `video:${(await api.call<{ videoId: string }>('GET', `/v1/jobs/${result.jobId}`)).body.videoId}`, '--mask', `${join(out, 'first.png')}@${b.frame}`, '--label', b.label, '--object', String(b.id), '--wait']);
+    const sub = await cli(stack, api, [
+      'submit',
+      `video:${(await api.call<{ videoId: string }>('GET', `/v1/jobs/${result.jobId}`)).body.videoId}`,
+      '--mask',
+      `${join(out, 'first.png')}@${b.frame}`,
+      '--label',
+      b.label,
+      '--object',
+      String(b.id),
+      '--wait',
+    ]);
     assert.equal(sub.code, 0, sub.stderr);
     const got = await api.client.masklets(sub.stdout.trim().split('\n')[0]!);
     const onFrame = got.frames.find((f) => f.frame === b.frame)!.objects.find((o) => o.objectId === b.id)!;
-    const iou = jaccard(fromCocoRle(onFrame.rle), { width: masks.width, height: masks.height, data: truth.map((v) => (v ? 1 : 0)) });
+    const iou = jaccard(fromCocoRle(onFrame.rle), {
+      width: masks.width,
+      height: masks.height,
+      data: truth.map((v) => (v ? 1 : 0)),
+    });
     assert.ok(iou >= 0.8, `mask prompt IoU ${iou}`);
 
-    const pv = await python(stack, api, [join('test', 'sdk', 'sdk_flow.py'), 'preview', result.jobId, String(a.frame), String(a.id), String(a.x), String(a.y)]);
+    const pv = await python(stack, api, [
+      join('test', 'sdk', 'sdk_flow.py'),
+      'preview',
+      result.jobId,
+      String(a.frame),
+      String(a.id),
+      String(a.x),
+      String(a.y),
+    ]);
     assert.equal(pv.code, 0, pv.stderr);
     const p = JSON.parse(pv.stdout) as { area: number; shape: number[]; result: number };
     assert.deepEqual(p.shape, [masks.height, masks.width]);
@@ -230,16 +337,28 @@ describe('Python SDK and CLI against the live API', () => {
     assert.ok(p.area > 0);
   });
 
-  test('bad input: unknown format and another tenant\'s job give typed errors naming the problem', async () => {
+  test("bad input: unknown format and another tenant's job give typed errors naming the problem", async () => {
     const own = await python(stack, api, [join('test', 'sdk', 'sdk_flow.py'), 'errors', result.jobId]);
     assert.equal(own.code, 0, own.stderr);
-    const got = JSON.parse(own.stdout) as Record<string, { class: string; bases: string[]; status: number; code: string; message: string } | null>;
-    assert.deepEqual([got['format']!.class, got['format']!.status, got['format']!.code], ['UnknownFormatError', 422, 'UNKNOWN_FORMAT']);
+    const got = JSON.parse(own.stdout) as Record<
+      string,
+      { class: string; bases: string[]; status: number; code: string; message: string } | null
+    >;
+    assert.deepEqual(
+      [got['format']!.class, got['format']!.status, got['format']!.code],
+      ['UnknownFormatError', 422, 'UNKNOWN_FORMAT'],
+    );
     assert.match(got['format']!.message, /"tiff".*coco, davis, yolo, cvat, mp4/);
     assert.equal(got['job'], null);
-    const theirs = JSON.parse((await python(stack, other, [join('test', 'sdk', 'sdk_flow.py'), 'errors', result.jobId])).stdout) as typeof got;
+    const theirs = JSON.parse(
+      (await python(stack, other, [join('test', 'sdk', 'sdk_flow.py'), 'errors', result.jobId])).stdout,
+    ) as typeof got;
     for (const k of ['format', 'job', 'masks']) {
-      assert.deepEqual([theirs[k]!.class, theirs[k]!.status, theirs[k]!.code], ['NotFoundError', 404, 'JOB_NOT_FOUND'], k);
+      assert.deepEqual(
+        [theirs[k]!.class, theirs[k]!.status, theirs[k]!.code],
+        ['NotFoundError', 404, 'JOB_NOT_FOUND'],
+        k,
+      );
       assert.match(theirs[k]!.message, new RegExp(result.jobId));
     }
     const cliOther = await cli(stack, other, ['download', result.jobId, '--format', 'coco', '-o', join(out, 'x.json')]);

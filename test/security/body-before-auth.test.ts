@@ -23,7 +23,12 @@ interface EarlyAnswer {
  * Declares `declared` bytes, writes `send` of them, then waits (without ever finishing the body) for
  * the answer. A server that reads the body before answering never answers: the wait times out.
  */
-function sendPartially(path: string, headers: Record<string, string>, declared: number, send: number): Promise<EarlyAnswer> {
+function sendPartially(
+  path: string,
+  headers: Record<string, string>,
+  declared: number,
+  send: number,
+): Promise<EarlyAnswer> {
   const url = new URL(api.base + path);
   return new Promise((resolve, reject) => {
     let sent = 0;
@@ -31,16 +36,30 @@ function sendPartially(path: string, headers: Record<string, string>, declared: 
       req.destroy();
       reject(new Error(`no answer after sending ${sent} of ${declared} bytes: the server is waiting for the body`));
     }, 5000);
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': String(declared) } }, (res) => {
-      const sentWhenAnswered = sent;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        clearTimeout(timer);
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')), connection: res.headers.connection, sentWhenAnswered });
-      });
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(declared) },
+      },
+      (res) => {
+        const sentWhenAnswered = sent;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          clearTimeout(timer);
+          req.destroy();
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            connection: res.headers.connection,
+            sentWhenAnswered,
+          });
+        });
+      },
+    );
     // The server may drop the socket while we still write: that is the point, not a failure.
     req.on('error', () => undefined);
     const chunk = Buffer.alloc(64 * 1024, 0x20);

@@ -23,10 +23,12 @@ function parseSetCookie(header: string | null): Cookie {
   assert.ok(header, 'a Set-Cookie header');
   const [pair, ...attrs] = header.split(';').map((p) => p.trim());
   const eq = pair!.indexOf('=');
-  const attributes = new Map(attrs.map((a) => {
-    const i = a.indexOf('=');
-    return (i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)]) as [string, string];
-  }));
+  const attributes = new Map(
+    attrs.map((a) => {
+      const i = a.indexOf('=');
+      return i < 0 ? [a.toLowerCase(), ''] : [a.slice(0, i).toLowerCase(), a.slice(i + 1)];
+    }),
+  );
   return { name: pair!.slice(0, eq), value: pair!.slice(eq + 1), attributes };
 }
 
@@ -55,7 +57,8 @@ test('login sets an opaque HttpOnly, Secure, SameSite=Strict session cookie that
   const { cookie, body } = await login(api, api.key.key);
   assert.equal(cookie.name, 'masklet_session');
   const secret = api.key.key.split('_').pop()!;
-  for (const part of [api.key.key, api.key.prefix, secret]) assert.ok(!decodeURIComponent(cookie.value).includes(part), 'the cookie holds nothing of the key');
+  for (const part of [api.key.key, api.key.prefix, secret])
+    assert.ok(!decodeURIComponent(cookie.value).includes(part), 'the cookie holds nothing of the key');
   assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/, '256 random bits, base64url');
   assert.ok(cookie.attributes.has('httponly'), 'HttpOnly');
   assert.ok(cookie.attributes.has('secure'), 'Secure');
@@ -83,7 +86,10 @@ test('login sets an opaque HttpOnly, Secure, SameSite=Strict session cookie that
   assert.equal(me.body.keyPrefix, api.key.prefix);
   assert.equal(me.body.expiresAt, body['expiresAt']);
   assert.equal((await withCookie(cookie, 'GET', '/v1/videos')).status, 200);
-  assert.equal((await call(api, 'GET', '/v1/session', { key: null, headers: { cookie: 'masklet_session=forged' } })).status, 401);
+  assert.equal(
+    (await call(api, 'GET', '/v1/session', { key: null, headers: { cookie: 'masklet_session=forged' } })).status,
+    401,
+  );
 });
 
 test('a cookie-authenticated change from another Origin is refused with 403; the same from the dashboard passes', async () => {
@@ -122,7 +128,10 @@ test('a cookie-authenticated change from another Origin is refused with 403; the
 test('logout ends the session on the server; revoking the key ends its sessions too', async () => {
   const { cookie } = await login(api, api.key.key);
   const countBefore = (await sessionKeys()).length;
-  const out = await fetch(`${api.base}/v1/session`, { method: 'DELETE', headers: { cookie: `${cookie.name}=${cookie.value}`, origin: api.base } });
+  const out = await fetch(`${api.base}/v1/session`, {
+    method: 'DELETE',
+    headers: { cookie: `${cookie.name}=${cookie.value}`, origin: api.base },
+  });
   assert.equal(out.status, 204);
   const cleared = parseSetCookie(out.headers.get('set-cookie'));
   assert.equal(cleared.name, 'masklet_session');
@@ -149,7 +158,8 @@ test('Secure can be turned off for a dashboard on plain http, and a session ends
     assert.ok(!cookie.attributes.has('secure'));
     assert.ok(cookie.attributes.has('httponly'));
     assert.equal(cookie.attributes.get('samesite'), 'Strict');
-    const get = () => call(local, 'GET', '/v1/videos', { key: null, headers: { cookie: `${cookie.name}=${cookie.value}` } });
+    const get = () =>
+      call(local, 'GET', '/v1/videos', { key: null, headers: { cookie: `${cookie.name}=${cookie.value}` } });
     assert.equal((await get()).status, 200);
     await new Promise((r) => setTimeout(r, 2100));
     const expired = await get();

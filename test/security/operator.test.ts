@@ -8,12 +8,15 @@ import { call, jobBody, startApi, uploadClip, type TestApi } from '../api/helper
 const lines: Array<Record<string, unknown>> = [];
 let api: TestApi;
 before(async () => {
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   api = await startApi('operator', {}, { logger });
 });
 after(async () => api?.close());
 
-test("a tenant admin key cannot read or create anything in another tenant through x-masklet-tenant", async () => {
+test('a tenant admin key cannot read or create anything in another tenant through x-masklet-tenant', async () => {
   const victim = await api.newTenant('operator-victim');
   const video = await uploadClip(api, victim.key.key);
   const jobsBefore = await api.prisma.job.count({ where: { tenantId: victim.tenant.id } });
@@ -25,14 +28,23 @@ test("a tenant admin key cannot read or create anything in another tenant throug
   assert.equal(list.status, 403);
   const create = await call(api, 'POST', '/v1/jobs', { headers: header, json: jobBody(video.id) });
   assert.equal(create.status, 403);
-  assert.equal(await api.prisma.job.count({ where: { tenantId: victim.tenant.id } }), jobsBefore, 'no job was created in the victim tenant');
+  assert.equal(
+    await api.prisma.job.count({ where: { tenantId: victim.tenant.id } }),
+    jobsBefore,
+    'no job was created in the victim tenant',
+  );
   // Naming its own tenant is harmless and allowed.
   const own = await call(api, 'GET', '/v1/videos', { headers: { 'x-masklet-tenant': api.tenant.id } });
   assert.equal(own.status, 200);
 });
 
 test('a tenant admin key opens neither the fleet views nor bull-board; an operator key does', async () => {
-  for (const [method, path] of [['GET', '/v1/admin/fleet'], ['GET', '/v1/admin/jobs'], ['GET', '/v1/admin/tenants'], ['GET', '/admin/queues/api/queues']] as const) {
+  for (const [method, path] of [
+    ['GET', '/v1/admin/fleet'],
+    ['GET', '/v1/admin/jobs'],
+    ['GET', '/v1/admin/tenants'],
+    ['GET', '/admin/queues/api/queues'],
+  ] as const) {
     const r = await call(api, method, path);
     assert.equal(r.status, 403, `${method} ${path}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.error.code, 'OPERATOR_ONLY', path);
@@ -53,7 +65,11 @@ test("an operator's cross-tenant actions are recorded: who, which tenant, what",
   const read = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: header });
   assert.equal(read.status, 200);
   assert.equal(read.body.id, video.id);
-  const created = await call(api, 'POST', '/v1/jobs', { key: api.operator.key, headers: header, json: jobBody(video.id) });
+  const created = await call(api, 'POST', '/v1/jobs', {
+    key: api.operator.key,
+    headers: header,
+    json: jobBody(video.id),
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal((await api.prisma.job.findUniqueOrThrow({ where: { id: created.body.id } })).tenantId, victim.tenant.id);
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
@@ -61,7 +77,10 @@ test("an operator's cross-tenant actions are recorded: who, which tenant, what",
   // The operator's own-tenant work is not cross-tenant: not recorded.
   await call(api, 'GET', '/v1/videos', { key: api.operator.key });
 
-  const rows = await api.prisma.auditEvent.findMany({ where: { apiKeyId: api.operator.id, createdAt: { gte: since } }, orderBy: { createdAt: 'asc' } });
+  const rows = await api.prisma.auditEvent.findMany({
+    where: { apiKeyId: api.operator.id, createdAt: { gte: since } },
+    orderBy: { createdAt: 'asc' },
+  });
   assert.deepEqual(
     rows.map((r) => [r.keyPrefix, r.tenantId, r.action]),
     [

@@ -12,7 +12,12 @@ let streams: TestApi;
 before(async () => {
   limited = await startApi('rl-key', { RATE_LIMIT_PER_KEY: '5', AUTH_FAILURES_PER_IP: '4' });
   ipLimited = await startApi('rl-ip', { RATE_LIMIT_PER_IP: '3' });
-  streams = await startApi('rl-streams', { MAX_SSE_STREAMS_PER_TENANT: '2', MAX_PREVIEWS_PER_TENANT: '1', KEY_RECHECK_MS: '200', AUTH_FAILURES_PER_IP: '1000' });
+  streams = await startApi('rl-streams', {
+    MAX_SSE_STREAMS_PER_TENANT: '2',
+    MAX_PREVIEWS_PER_TENANT: '1',
+    KEY_RECHECK_MS: '200',
+    AUTH_FAILURES_PER_IP: '1000',
+  });
 });
 after(async () => {
   for (const s of opened) s.abort(); // a failed assertion must not leave the servers waiting on open streams
@@ -41,7 +46,11 @@ test('one key gets RATE_LIMIT_PER_KEY requests a minute, then 429 with Retry-Aft
 test('after AUTH_FAILURES_PER_IP failed key checks an address gets 429 without further key checks', async () => {
   const wrong = `${limited.key.key.slice(0, -6)}AAAAAA`;
   const statuses = [];
-  for (let i = 0; i < 5; i++) statuses.push((await call(limited, 'GET', '/v1/videos', { key: i % 2 ? wrong : 'mk_0123456789ab_abcdefghijklmnopqrstuvwxyz' })).status);
+  for (let i = 0; i < 5; i++)
+    statuses.push(
+      (await call(limited, 'GET', '/v1/videos', { key: i % 2 ? wrong : 'mk_0123456789ab_abcdefghijklmnopqrstuvwxyz' }))
+        .status,
+    );
   assert.deepEqual(statuses, [401, 401, 401, 401, 429]);
   const blocked = await call(limited, 'GET', '/v1/videos', { key: wrong });
   assert.equal(blocked.status, 429);
@@ -50,7 +59,9 @@ test('after AUTH_FAILURES_PER_IP failed key checks an address gets 429 without f
 });
 
 test('one address gets RATE_LIMIT_PER_IP requests a minute, whatever keys it uses', async () => {
-  const keys = await Promise.all([1, 2, 3, 4].map((i) => ipLimited.admin.createKey(ipLimited.tenant.id, ['read'], `ip-${i}`)));
+  const keys = await Promise.all(
+    [1, 2, 3, 4].map((i) => ipLimited.admin.createKey(ipLimited.tenant.id, ['read'], `ip-${i}`)),
+  );
   const statuses = [];
   for (const k of keys) statuses.push((await call(ipLimited, 'GET', '/v1/videos', { key: k.key })).status);
   assert.deepEqual(statuses, [200, 200, 200, 429]);
@@ -75,7 +86,10 @@ test('an unknown key prefix costs the same scrypt as a wrong secret (no prefix o
     b.push(await time(wrongSecret));
   }
   const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  assert.ok(median(a) >= 0.5 * median(b), `unknown prefix ${median(a).toFixed(1)} ms vs wrong secret ${median(b).toFixed(1)} ms`);
+  assert.ok(
+    median(a) >= 0.5 * median(b),
+    `unknown prefix ${median(a).toFixed(1)} ms vs wrong secret ${median(b).toFixed(1)} ms`,
+  );
 });
 
 interface Stream {
@@ -151,7 +165,9 @@ test('an open event stream ends with an error event once its key is revoked', as
   await new Promise((r) => setTimeout(r, 500));
   const revokedAt = Date.now();
   await streams.admin.revokeKey(k.prefix);
-  const timeout = new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the stream stayed open after revocation')), 5000));
+  const timeout = new Promise<string>((_, reject) =>
+    setTimeout(() => reject(new Error('the stream stayed open after revocation')), 5000),
+  );
   const text = await Promise.race([ended, timeout]);
   assert.match(text, /event: error\ndata: \{"code":"API_KEY_REVOKED"/);
   assert.ok(Date.now() - revokedAt < 3000);
@@ -161,7 +177,17 @@ test('previews: MAX_PREVIEWS_PER_TENANT run at once per tenant; the next one is 
   const video = await uploadClip(streams);
   const url = new URL(`${streams.base}/v1/videos/${video.id}/preview`);
   // A preview whose body is still arriving holds its slot.
-  const slow = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${streams.key.key}`, 'content-type': 'application/json', 'content-length': '100' } });
+  const slow = request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${streams.key.key}`,
+      'content-type': 'application/json',
+      'content-length': '100',
+    },
+  });
   slow.on('error', () => undefined);
   after(() => void slow.destroy());
   slow.write('{"frame": 0,');

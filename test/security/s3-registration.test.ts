@@ -58,7 +58,10 @@ test('path tricks are refused as INVALID_S3_KEY before any bucket is touched', a
     assert.equal(r.status, 400, `${uri}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.error.code, 'INVALID_S3_KEY', uri);
   }
-  const direct = await call(api, 'POST', '/v1/videos', { key: b.key.key, json: { uri: `s3://${secret.bucket}/clip.mp4` } });
+  const direct = await call(api, 'POST', '/v1/videos', {
+    key: b.key.key,
+    json: { uri: `s3://${secret.bucket}/clip.mp4` },
+  });
   assert.equal(direct.status, 403);
   assert.equal(direct.body.error.code, 'BUCKET_NOT_ALLOWED');
   assert.equal(await videoCount(api, b.tenant.id), 0);
@@ -75,12 +78,21 @@ test("with S3_INGEST_PREFIXES a tenant registers only under its own ingest prefi
   await scoped.store.putBuffer(`ingest/${b.tenant.id}/clip.mp4`, clip.bytes, 'video/mp4');
   await scoped.store.putBuffer('incoming/shared.mp4', clip.bytes, 'video/mp4');
 
-  const own = await call(scoped, 'POST', '/v1/videos', { key: b.key.key, json: { uri: `s3://${bucket}/ingest/${b.tenant.id}/clip.mp4` } });
+  const own = await call(scoped, 'POST', '/v1/videos', {
+    key: b.key.key,
+    json: { uri: `s3://${bucket}/ingest/${b.tenant.id}/clip.mp4` },
+  });
   assert.equal(own.status, 201, JSON.stringify(own.body));
   assert.equal(own.body.frameCount, clip.frames);
 
-  const others = await call(scoped, 'POST', '/v1/videos', { key: b.key.key, json: { uri: `s3://${bucket}/ingest/${a.tenant.id}/clip.mp4` } });
-  const othersMissing = await call(scoped, 'POST', '/v1/videos', { key: b.key.key, json: { uri: `s3://${bucket}/ingest/${a.tenant.id}/none.mp4` } });
+  const others = await call(scoped, 'POST', '/v1/videos', {
+    key: b.key.key,
+    json: { uri: `s3://${bucket}/ingest/${a.tenant.id}/clip.mp4` },
+  });
+  const othersMissing = await call(scoped, 'POST', '/v1/videos', {
+    key: b.key.key,
+    json: { uri: `s3://${bucket}/ingest/${a.tenant.id}/none.mp4` },
+  });
   assert.equal(others.status, 403, JSON.stringify(others.body));
   assert.equal(others.body.error.code, 'S3_KEY_NOT_ALLOWED');
   assert.match(others.body.error.message, new RegExp(`ingest/${b.tenant.id}/`), 'the message names the allowed prefix');
@@ -88,11 +100,17 @@ test("with S3_INGEST_PREFIXES a tenant registers only under its own ingest prefi
   assert.equal(othersMissing.body.error.code, others.body.error.code);
   assert.equal(othersMissing.body.error.message.replace('none.mp4', 'clip.mp4'), others.body.error.message);
 
-  const outside = await call(scoped, 'POST', '/v1/videos', { key: b.key.key, json: { uri: `s3://${bucket}/incoming/shared.mp4` } });
+  const outside = await call(scoped, 'POST', '/v1/videos', {
+    key: b.key.key,
+    json: { uri: `s3://${bucket}/incoming/shared.mp4` },
+  });
   assert.equal(outside.status, 403);
   assert.equal(outside.body.error.code, 'S3_KEY_NOT_ALLOWED');
 
-  const ownMissing = await call(scoped, 'POST', '/v1/videos', { key: b.key.key, json: { uri: `s3://${bucket}/ingest/${b.tenant.id}/none.mp4` } });
+  const ownMissing = await call(scoped, 'POST', '/v1/videos', {
+    key: b.key.key,
+    json: { uri: `s3://${bucket}/ingest/${b.tenant.id}/none.mp4` },
+  });
   assert.equal(ownMissing.status, 422, 'inside its own prefix, a missing object is named as missing');
   assert.equal(ownMissing.body.error.code, 'SOURCE_OBJECT_NOT_FOUND');
   assert.equal(await videoCount(scoped, b.tenant.id), 1, 'only the own-prefix registration created a video');

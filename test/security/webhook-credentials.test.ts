@@ -16,7 +16,11 @@ after(async () => {
 
 test('a webhook URL with user:pass@ or a user name is 422 WEBHOOK_URL_CREDENTIALS and no job is stored', async () => {
   const before = await api.prisma.job.count({ where: { tenantId: api.tenant.id } });
-  for (const url of ['https://user:s3cr3tpw@hooks.example.com/x', 'https://t0ken99@hooks.example.com/x', 'http://:pw77@hooks.example.com/']) {
+  for (const url of [
+    'https://user:s3cr3tpw@hooks.example.com/x',
+    'https://t0ken99@hooks.example.com/x',
+    'http://:pw77@hooks.example.com/',
+  ]) {
     const r = await call(api, 'POST', '/v1/jobs', { json: jobBody(videoId, { webhookUrl: url }) });
     assert.equal(r.status, 422, `${url}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.error.code, 'WEBHOOK_URL_CREDENTIALS');
@@ -27,6 +31,8 @@ test('a webhook URL with user:pass@ or a user name is 422 WEBHOOK_URL_CREDENTIAL
     assert.match(batch.body.error.message, /jobs\[0\]\.webhookUrl/);
   }
   assert.equal(await api.prisma.job.count({ where: { tenantId: api.tenant.id } }), before);
-  const ok = await call(api, 'POST', '/v1/jobs', { json: jobBody(videoId, { webhookUrl: 'https://hooks.example.com/x?sig=1' }) });
+  const ok = await call(api, 'POST', '/v1/jobs', {
+    json: jobBody(videoId, { webhookUrl: 'https://hooks.example.com/x?sig=1' }),
+  });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
 });

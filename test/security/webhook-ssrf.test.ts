@@ -60,14 +60,20 @@ test('every spelling of a loopback, private or link-local address is refused wit
   for (const url of urls) {
     const seeded = await seedJob(env, clip, { webhookUrl: url });
     const row = await env.prisma.webhookDelivery.create({ data: { jobId: seeded.jobId, event: 'job.succeeded', url } });
-    await env.queue('webhook').add('job.succeeded', { deliveryId: row.id }, webhookJobOptions(webhookJobId(row.id), 3, 100));
+    await env
+      .queue('webhook')
+      .add('job.succeeded', { deliveryId: row.id }, webhookJobOptions(webhookJobId(row.id), 3, 100));
     rows.push(row);
   }
   for (const row of rows) {
-    const d = await waitFor(`outcome of ${row.url}`, async () => {
-      const r = await env.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: row.id } });
-      return r.status !== 'PENDING' ? r : null;
-    }, 20_000);
+    const d = await waitFor(
+      `outcome of ${row.url}`,
+      async () => {
+        const r = await env.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: row.id } });
+        return r.status !== 'PENDING' ? r : null;
+      },
+      20_000,
+    );
     assert.equal(d.status, 'FAILED', row.url);
     assert.match(d.lastError ?? '', /^refused: .*private\/loopback/, `${row.url}: ${d.lastError}`);
     assert.equal(d.attempts, 1, `${row.url} is not retried`);
@@ -78,18 +84,26 @@ test('every spelling of a loopback, private or link-local address is refused wit
 test('the address checked is the address connected to: a name rebinding to loopback after a public answer is refused', async () => {
   let calls = 0;
   // First answer public, then loopback: a check followed by a second resolution would connect to 127.0.0.1.
-  const resolve = async (): Promise<ResolvedAddress[]> => (calls++ === 0 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]);
+  const resolve = async (): Promise<ResolvedAddress[]> =>
+    calls++ === 0 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }];
   const opts = { headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 3000 };
   // The first resolution is the one used to connect (to a public address that does not answer here: aborted).
-  await assert.rejects(guardedPost(`http://rebind.test:${port4}/first`, { ...opts, timeoutMs: 300 }, { allowPrivate: false, resolve }));
+  await assert.rejects(
+    guardedPost(`http://rebind.test:${port4}/first`, { ...opts, timeoutMs: 300 }, { allowPrivate: false, resolve }),
+  );
   assert.equal(calls, 1, 'one resolution per attempt, used both for the check and the connection');
-  const err = await guardedPost(`http://rebind.test:${port4}/second`, opts, { allowPrivate: false, resolve }).catch((e: unknown) => e);
+  const err = await guardedPost(`http://rebind.test:${port4}/second`, opts, { allowPrivate: false, resolve }).catch(
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof TargetRefusedError, String(err));
   assert.match(err.message, /rebind\.test resolves to private\/loopback address 127\.0\.0\.1/);
   assert.equal(calls, 2);
   assert.deepEqual(hits, []);
   // With private targets allowed (tests, local demo) the same path delivers.
-  const status = await guardedPost(`http://rebind.test:${port4}/allowed`, opts, { allowPrivate: true, resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+  const status = await guardedPost(`http://rebind.test:${port4}/allowed`, opts, {
+    allowPrivate: true,
+    resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+  });
   assert.equal(status, 200);
   assert.deepEqual(hits, [`127.0.0.1 /allowed`]);
   hits.length = 0;

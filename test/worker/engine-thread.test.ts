@@ -25,7 +25,13 @@ interface Opened {
 async function open(engine: Engine, clip: SyntheticClipResult, chain?: Buffer[]): Promise<Opened> {
   const source = await openVideoFile(clip.mp4Path!);
   const session = await engine.open(source, OPTIONS, chain);
-  return { session, close: async () => { await session.close(); await source.close(); } };
+  return {
+    session,
+    close: async () => {
+      await session.close();
+      await source.close();
+    },
+  };
 }
 
 async function clickAll(session: EngineSession, clip: SyntheticClipResult): Promise<void> {
@@ -42,7 +48,11 @@ interface Traced {
   segments: Buffer[];
 }
 
-async function trace(session: EngineSession, options: RunOptions, capture: (frame: number) => boolean): Promise<Traced> {
+async function trace(
+  session: EngineSession,
+  options: RunOptions,
+  capture: (frame: number) => boolean,
+): Promise<Traced> {
   const out: Traced = { frames: [], boundaries: [], segments: [] };
   const run = session.propagate(options);
   for await (const { result, boundary } of run) {
@@ -55,7 +65,13 @@ async function trace(session: EngineSession, options: RunOptions, capture: (fram
   return out;
 }
 
-const forward = (startFrame: number): RunOptions => ({ startFrame, direction: 'forward', maxFrames: FRAMES - 1 - startFrame, end: FRAMES - 1, chunkFrames: CHUNK });
+const forward = (startFrame: number): RunOptions => ({
+  startFrame,
+  direction: 'forward',
+  maxFrames: FRAMES - 1 - startFrame,
+  end: FRAMES - 1,
+  chunkFrames: CHUNK,
+});
 
 describe('engine thread', () => {
   let thread: ThreadEngine;
@@ -67,7 +83,11 @@ describe('engine thread', () => {
     clip = await testClip(FRAMES, 2, 'engine-thread');
     inline = new InlineEngine(await sharedModel());
     const runtime = { providers: parseProviders(process.env.MASKLET_PROVIDERS) };
-    thread = await ThreadEngine.start({ manifestPath: await ensureModel('reference'), runtime, log: createLogger('warn', 'engine-thread-test') });
+    thread = await ThreadEngine.start({
+      manifestPath: await ensureModel('reference'),
+      runtime,
+      log: createLogger('warn', 'engine-thread-test'),
+    });
     const a = await open(inline, clip);
     await clickAll(a.session, clip);
     reference = await trace(a.session, forward(0), (f) => f !== 31);
@@ -91,7 +111,10 @@ describe('engine thread', () => {
     assert.deepEqual(got.frames, reference.frames);
     assert.equal(got.segments.length, 3);
     got.segments.forEach((s, i) => assert.ok(s.equals(reference.segments[i]!), `segment ${i} differs`));
-    assert.ok(Object.values(thread.timings()).some((t) => t.calls > 0), 'the thread reports its role timings');
+    assert.ok(
+      Object.values(thread.timings()).some((t) => t.calls > 0),
+      'the thread reports its role timings',
+    );
   });
 
   test('a session restored in the thread from the first segment continues exactly as the uninterrupted run', async () => {
@@ -113,15 +136,24 @@ describe('engine thread', () => {
     assert.deepEqual(seen, [0, 1, 2, 3]);
     // Not "session_busy": the run has ended in the thread.
     const again = await trace(c.session, { ...forward(30), maxFrames: 2 }, () => false);
-    assert.deepEqual(again.frames.map((f) => f.frame), [30, 31, 32]);
+    assert.deepEqual(
+      again.frames.map((f) => f.frame),
+      [30, 31, 32],
+    );
     assert.deepEqual(again.boundaries, [31]);
     await c.close();
   });
 
   test("the engine's input errors arrive as EngineInputError with their code", async () => {
     const d = await open(thread, clip);
-    await assert.rejects(d.session.addPoints(FRAMES + 5, 1, [{ x: 1, y: 1, label: 1 }]), (err: unknown) => err instanceof EngineInputError && err.code === 'frame_out_of_range');
-    await assert.rejects(trace(d.session, forward(0), () => false), (err: unknown) => err instanceof EngineInputError && err.code === 'no_objects');
+    await assert.rejects(
+      d.session.addPoints(FRAMES + 5, 1, [{ x: 1, y: 1, label: 1 }]),
+      (err: unknown) => err instanceof EngineInputError && err.code === 'frame_out_of_range',
+    );
+    await assert.rejects(
+      trace(d.session, forward(0), () => false),
+      (err: unknown) => err instanceof EngineInputError && err.code === 'no_objects',
+    );
     assert.deepEqual(await d.session.removeObjects([7]), []);
     await d.close();
   });

@@ -13,7 +13,18 @@ import { ingestJobId, QUEUES, webhookJobId, webhookJobOptions } from '@masklet/q
 import { probeVideo } from '@masklet/video';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { verifyWebhook } from '../../apps/worker/src/webhook/sign';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, truthMask, waitFor, iou, type TestEnv } from './support';
+import {
+  createTestEnv,
+  enqueueSegment,
+  seedJob,
+  sharedModel,
+  skip,
+  testClip,
+  truthMask,
+  waitFor,
+  iou,
+  type TestEnv,
+} from './support';
 import { readZip } from './zip-reader';
 
 const FRAMES = 40;
@@ -54,12 +65,20 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
   test('outputs produce a DAVIS zip (N PNGs), an overlay MP4 (N frames) and COCO JSON (N images); the webhook is retried after a 500 and signed', async () => {
     const clip = await testClip(FRAMES, 2, 'pipeline');
     answers = [500];
-    const seeded = await seedJob(env, clip, { options: { outputs: ['davis_png_zip', 'overlay_mp4', 'coco_json'] }, webhookUrl: url });
+    const seeded = await seedJob(env, clip, {
+      options: { outputs: ['davis_png_zip', 'overlay_mp4', 'coco_json'] },
+      webhookUrl: url,
+    });
     await enqueueSegment(env, seeded);
-    const exports = await waitFor('three finished exports', async () => {
-      const rows = await env.prisma.export.findMany({ where: { jobId: seeded.jobId } });
-      return rows.length === 3 && rows.every((r) => r.status === 'SUCCEEDED' || r.status === 'FAILED') ? rows : null;
-    }, 180_000, 250);
+    const exports = await waitFor(
+      'three finished exports',
+      async () => {
+        const rows = await env.prisma.export.findMany({ where: { jobId: seeded.jobId } });
+        return rows.length === 3 && rows.every((r) => r.status === 'SUCCEEDED' || r.status === 'FAILED') ? rows : null;
+      },
+      180_000,
+      250,
+    );
     const job = await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } });
     assert.equal(job.status, 'SUCCEEDED');
     for (const e of exports) assert.equal(e.status, 'SUCCEEDED', `${e.kind}: ${e.error}`);
@@ -71,12 +90,21 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
     assert.equal(BigInt(zip.length), zipRow.bytes);
     assert.equal(zipRow.sha256, createHash('sha256').update(zip).digest('hex'));
     const entries = readZip(zip);
-    assert.deepEqual(entries.map((e) => e.name), Array.from({ length: FRAMES }, (_, i) => `${String(i).padStart(5, '0')}.png`));
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      Array.from({ length: FRAMES }, (_, i) => `${String(i).padStart(5, '0')}.png`),
+    );
     const png = readMaskPng(entries[FRAMES - 1]!.data());
     assert.equal(png.width, clip.meta.width);
     for (const o of clip.meta.objects) {
       const truth = await truthMask(clip, o.id, FRAMES - 1);
-      assert.ok(iou(png.labels.map((l) => (l === o.id ? 1 : 0)), truth) >= 0.85, `object ${o.id} label in the last PNG`);
+      assert.ok(
+        iou(
+          png.labels.map((l) => (l === o.id ? 1 : 0)),
+          truth,
+        ) >= 0.85,
+        `object ${o.id} label in the last PNG`,
+      );
     }
 
     // Overlay: an mp4 with every frame of the video.
@@ -90,16 +118,28 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
     // COCO: images per frame, one annotation per visible object per frame.
     const coco = JSON.parse((await env.store.getBuffer(byKind.get('COCO_JSON')!.s3Key!)).toString('utf8')) as {
       images: { id: number; frame_index: number }[];
-      annotations: { image_id: number; category_id: number; segmentation: { size: number[]; counts: string }; bbox: number[]; area: number }[];
+      annotations: {
+        image_id: number;
+        category_id: number;
+        segmentation: { size: number[]; counts: string };
+        bbox: number[];
+        area: number;
+      }[];
       categories: { id: number; name: string }[];
       tracks: { id: number; category_id: number }[];
     };
     assert.equal(coco.images.length, FRAMES);
     // Unlabelled objects share one category; each object is its own track.
     assert.deepEqual(coco.categories, [{ id: 1, name: 'object', supercategory: 'object' }]);
-    assert.deepEqual(coco.tracks.map((t) => [t.id, t.category_id]), clip.meta.objects.map((o) => [o.id, 1]));
+    assert.deepEqual(
+      coco.tracks.map((t) => [t.id, t.category_id]),
+      clip.meta.objects.map((o) => [o.id, 1]),
+    );
     const visible = clip.meta.objects.reduce((n, o) => n + o.visible.filter(Boolean).length, 0);
-    assert.ok(Math.abs(coco.annotations.length - visible) <= 2, `${coco.annotations.length} annotations for ${visible} visible object-frames`);
+    assert.ok(
+      Math.abs(coco.annotations.length - visible) <= 2,
+      `${coco.annotations.length} annotations for ${visible} visible object-frames`,
+    );
     for (const a of coco.annotations.slice(0, 5)) {
       assert.equal(typeof a.segmentation.counts, 'string');
       assert.equal(a.bbox.length, 4);
@@ -107,22 +147,40 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
     }
 
     // Webhook: first answer 500, then delivered; signature over "<timestamp>.<body>" with the tenant's secret.
-    const delivery = await waitFor('webhook delivered', async () => {
-      const d = await env.prisma.webhookDelivery.findUnique({ where: { jobId_event: { jobId: seeded.jobId, event: 'job.succeeded' } } });
-      return d?.status === 'DELIVERED' ? d : null;
-    }, 30_000);
+    const delivery = await waitFor(
+      'webhook delivered',
+      async () => {
+        const d = await env.prisma.webhookDelivery.findUnique({
+          where: { jobId_event: { jobId: seeded.jobId, event: 'job.succeeded' } },
+        });
+        return d?.status === 'DELIVERED' ? d : null;
+      },
+      30_000,
+    );
     assert.equal(delivery.attempts, 2);
     assert.equal(delivery.responseCode, 200);
     const hooks = received.filter((r) => r.headers['x-masklet-event'] === 'job.succeeded');
     assert.equal(hooks.length, 2);
     for (const h of hooks) {
       const ts = String(h.headers['x-masklet-timestamp']);
-      assert.ok(verifyWebhook(seeded.webhookSecret, ts, h.body, String(h.headers['x-masklet-signature'])), 'valid signature');
+      assert.ok(
+        verifyWebhook(seeded.webhookSecret, ts, h.body, String(h.headers['x-masklet-signature'])),
+        'valid signature',
+      );
       assert.ok(!verifyWebhook('wrong-secret', ts, h.body, String(h.headers['x-masklet-signature'])));
-      const body = JSON.parse(h.body) as { event: string; jobId: string; status: string; exports: { id: string; format: string; status: string; sha256: string; downloadPath: string }[] };
+      const body = JSON.parse(h.body) as {
+        event: string;
+        jobId: string;
+        status: string;
+        exports: { id: string; format: string; status: string; sha256: string; downloadPath: string }[];
+      };
       assert.deepEqual([body.event, body.jobId, body.status], ['job.succeeded', seeded.jobId, 'SUCCEEDED']);
       // The webhook waits for the round's exports and lists them.
-      assert.deepEqual(body.exports.map((e) => [e.format, e.status]).sort(), [['coco', 'SUCCEEDED'], ['davis', 'SUCCEEDED'], ['mp4', 'SUCCEEDED']]);
+      assert.deepEqual(body.exports.map((e) => [e.format, e.status]).sort(), [
+        ['coco', 'SUCCEEDED'],
+        ['davis', 'SUCCEEDED'],
+        ['mp4', 'SUCCEEDED'],
+      ]);
       for (const e of body.exports) {
         assert.equal(e.sha256, exports.find((x) => x.id === e.id)!.sha256);
         assert.equal(e.downloadPath, `/v1/jobs/${seeded.jobId}/exports/${e.id}/download`);
@@ -133,8 +191,17 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
   test('ingest stores the frame index beside the video and fills the Video row', async () => {
     const clip = await testClip(FRAMES, 2, 'pipeline');
     const seeded = await seedJob(env, clip);
-    await env.prisma.video.update({ where: { id: seeded.videoId }, data: { status: 'PENDING', frameCount: null, fps: null, codec: null } });
-    await env.queue(QUEUES.ingest).add('ingest', { videoId: seeded.videoId, tenantId: seeded.tenantId }, { jobId: ingestJobId(seeded.videoId), attempts: 3 });
+    await env.prisma.video.update({
+      where: { id: seeded.videoId },
+      data: { status: 'PENDING', frameCount: null, fps: null, codec: null },
+    });
+    await env
+      .queue(QUEUES.ingest)
+      .add(
+        'ingest',
+        { videoId: seeded.videoId, tenantId: seeded.tenantId },
+        { jobId: ingestJobId(seeded.videoId), attempts: 3 },
+      );
     const video = await waitFor('video READY', async () => {
       const v = await env.prisma.video.findUniqueOrThrow({ where: { id: seeded.videoId } });
       return v.status === 'READY' ? v : null;
@@ -142,7 +209,9 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
     assert.equal(video.frameCount, FRAMES);
     assert.equal(video.codec, 'h264');
     assert.equal(video.width, clip.meta.width);
-    const index = JSON.parse((await env.store.getBuffer(`${videoKey(seeded.tenantId, seeded.videoId)}.index.json`)).toString('utf8')) as { count: number; times: number[]; keyframes: number[] };
+    const index = JSON.parse(
+      (await env.store.getBuffer(`${videoKey(seeded.tenantId, seeded.videoId)}.index.json`)).toString('utf8'),
+    ) as { count: number; times: number[]; keyframes: number[] };
     assert.equal(index.count, FRAMES);
     assert.equal(index.times.length, FRAMES);
     assert.equal(index.keyframes[0], 0);
@@ -150,7 +219,10 @@ describe('worker: exports, webhooks, ingest', { skip }, () => {
 
   test('a webhook to a loopback address is refused unless WEBHOOK_ALLOW_PRIVATE', async () => {
     const strictPrefix = `${env.prefix}-strict`;
-    const strict = await startWorker({ ...env.config, WEBHOOK_ALLOW_PRIVATE: false }, { prefix: strictPrefix, queues: ['webhook'] });
+    const strict = await startWorker(
+      { ...env.config, WEBHOOK_ALLOW_PRIVATE: false },
+      { prefix: strictPrefix, queues: ['webhook'] },
+    );
     try {
       const clip = await testClip(FRAMES, 2, 'pipeline');
       const seeded = await seedJob(env, clip, { webhookUrl: url });

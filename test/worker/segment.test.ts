@@ -7,7 +7,18 @@ import { decodeChunk, unpackTrackStats } from '@masklet/masklets';
 import { fromCocoRle, toCocoRle } from '@masklet/masks';
 import { segmentQueueName } from '@masklet/queue';
 import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, iou, seedJob, sharedModel, skip, testClip, truthMask, waitFor, type TestEnv } from './support';
+import {
+  createTestEnv,
+  enqueueSegment,
+  iou,
+  seedJob,
+  sharedModel,
+  skip,
+  testClip,
+  truthMask,
+  waitFor,
+  type TestEnv,
+} from './support';
 
 const FRAMES = 48;
 
@@ -25,10 +36,14 @@ describe('worker: segment queue', { skip }, () => {
   });
 
   async function finished(jobId: string) {
-    return waitFor(`job ${jobId} to finish`, async () => {
-      const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status) ? j : null;
-    }, 120_000);
+    return waitFor(
+      `job ${jobId} to finish`,
+      async () => {
+        const j = await env.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+        return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status) ? j : null;
+      },
+      120_000,
+    );
   }
 
   async function chunkSnapshot(jobId: string) {
@@ -50,7 +65,9 @@ describe('worker: segment queue', { skip }, () => {
     assert.equal(job.attempts, 1);
     assert.equal(job.workerId, worker.id);
     assert.ok(job.startedAt && job.finishedAt);
-    const round = await env.prisma.round.findUniqueOrThrow({ where: { jobId_number: { jobId: seeded.jobId, number: 1 } } });
+    const round = await env.prisma.round.findUniqueOrThrow({
+      where: { jobId_number: { jobId: seeded.jobId, number: 1 } },
+    });
     assert.equal(round.status, 'SUCCEEDED');
     assert.equal(round.framesRecomputed, FRAMES);
 
@@ -64,7 +81,10 @@ describe('worker: segment queue', { skip }, () => {
       const chunk = decodeChunk(body);
       assert.equal(chunk.startFrame, row.startFrame);
       assert.equal(chunk.endFrame, row.endFrame);
-      assert.deepEqual(chunk.frames.map((f) => f.frame), Array.from({ length: row.endFrame - row.startFrame }, (_, i) => row.startFrame + i));
+      assert.deepEqual(
+        chunk.frames.map((f) => f.frame),
+        Array.from({ length: row.endFrame - row.startFrame }, (_, i) => row.startFrame + i),
+      );
       for (const f of chunk.frames) {
         covered.push(f.frame);
         for (const o of f.objects) {
@@ -76,22 +96,41 @@ describe('worker: segment queue', { skip }, () => {
         }
       }
     }
-    assert.deepEqual(covered, Array.from({ length: FRAMES }, (_, i) => i), 'every frame exactly once, in order');
-    assert.deepEqual([...ious.keys()].sort(), clip.meta.objects.map((o) => o.id));
+    assert.deepEqual(
+      covered,
+      Array.from({ length: FRAMES }, (_, i) => i),
+      'every frame exactly once, in order',
+    );
+    assert.deepEqual(
+      [...ious.keys()].sort(),
+      clip.meta.objects.map((o) => o.id),
+    );
     for (const [id, list] of ious) {
       const mean = list.reduce((a, b) => a + b, 0) / list.length;
       assert.ok(mean >= 0.9, `object ${id} mean IoU ${mean.toFixed(3)} < 0.9`);
     }
 
     // Track stats: presence per frame equals the clip's visibility, one row per object per chunk.
-    const tracks = await env.prisma.objectTrackChunk.findMany({ where: { jobId: seeded.jobId, round: 1 }, orderBy: [{ objectId: 'asc' }, { startFrame: 'asc' }] });
+    const tracks = await env.prisma.objectTrackChunk.findMany({
+      where: { jobId: seeded.jobId, round: 1 },
+      orderBy: [{ objectId: 'asc' }, { startFrame: 'asc' }],
+    });
     assert.equal(tracks.length, chunks.length * clip.meta.objects.length);
     for (const obj of clip.meta.objects) {
-      const presence = tracks.filter((t) => t.objectId === obj.id).flatMap((t) => unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, t.endFrame - t.startFrame).map((s) => s.present));
+      const presence = tracks
+        .filter((t) => t.objectId === obj.id)
+        .flatMap((t) =>
+          unpackTrackStats(
+            { presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) },
+            t.endFrame - t.startFrame,
+          ).map((s) => s.present),
+        );
       const agree = presence.filter((p, f) => p === obj.visible[f]).length;
       assert.ok(agree >= FRAMES - 1, `object ${obj.id}: presence agrees with visibility on ${agree}/${FRAMES} frames`);
     }
-    console.log(`# segment: ${FRAMES} frames, ${clip.meta.objects.length} objects: ${(FRAMES / (wallMs / 1000)).toFixed(1)} fps end to end (enqueue -> SUCCEEDED)`);
+    console.log(
+      `# segment: ${FRAMES} frames, ${clip.meta.objects.length} objects: ${(FRAMES / (wallMs / 1000)).toFixed(1)} fps end to end (enqueue -> SUCCEEDED)`,
+    );
   });
 
   test('a job run twice (a retry / redelivery) leaves one row per chunk range and identical bytes', async () => {
@@ -106,7 +145,10 @@ describe('worker: segment queue', { skip }, () => {
     await env.prisma.job.update({ where: { id: seeded.jobId }, data: { status: 'RUNNING' } });
     await env.queue(segmentQueueName('masklet-reference')).remove(seeded.jobId);
     await enqueueSegment(env, seeded);
-    await waitFor('second run', async () => (await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } })).attempts === 2 || null);
+    await waitFor(
+      'second run',
+      async () => (await env.prisma.job.findUniqueOrThrow({ where: { id: seeded.jobId } })).attempts === 2 || null,
+    );
     const job = await finished(seeded.jobId);
     assert.equal(job.status, 'SUCCEEDED');
     assert.equal(job.attempts, 2, 'the job really ran a second time');
@@ -137,19 +179,29 @@ describe('worker: segment queue', { skip }, () => {
     for (const { row, body } of chunks) {
       const c = decodeChunk(body);
       const frames = c.frames.map((f) => f.frame);
-      assert.deepEqual(frames, [...frames].sort((a, b) => a - b), 'ascending inside a chunk');
+      assert.deepEqual(
+        frames,
+        [...frames].sort((a, b) => a - b),
+        'ascending inside a chunk',
+      );
       assert.equal(frames[0], row.startFrame);
       assert.equal(frames[frames.length - 1]! + 1, row.endFrame);
       assert.equal(frames.length, row.endFrame - row.startFrame, 'contiguous');
       covered.push(...frames);
     }
-    assert.deepEqual(covered, Array.from({ length: FRAMES }, (_, i) => i));
+    assert.deepEqual(
+      covered,
+      Array.from({ length: FRAMES }, (_, i) => i),
+    );
     // The chunk holding the start frame begins at it; the backward pass ends its block just before it.
     assert.ok(chunks.some((c) => c.row.startFrame === start));
     assert.ok(chunks.some((c) => c.row.endFrame === start));
     const first = decodeChunk(chunks[0]!.body);
     const pred = fromCocoRle(first.frames[0]!.objects[0]!.rle).data;
-    assert.ok(iou(pred, await truthMask(clip, first.frames[0]!.objects[0]!.objectId, 0)) >= 0.8, 'frame 0 tracked backward');
+    assert.ok(
+      iou(pred, await truthMask(clip, first.frames[0]!.objects[0]!.objectId, 0)) >= 0.8,
+      'frame 0 tracked backward',
+    );
   });
 
   test("prompts in the API's stored form: a COCO mask for one object, a box plus {x, y, label} clicks for the other", async () => {
@@ -170,8 +222,23 @@ describe('worker: segment queue', { skip }, () => {
     const [cx, cy] = b!.clicks[0]!;
     await env.prisma.prompt.createMany({
       data: [
-        { jobId: seeded.jobId, round: 1, objectId: a!.id, frame: 0, kind: 'MASK', mask: { size: maskA.size, counts: maskA.counts } },
-        { jobId: seeded.jobId, round: 1, objectId: b!.id, frame: 0, kind: 'BOX', box: [x0, y0, x1, y1], points: [{ x: cx, y: cy, label: 1 }] },
+        {
+          jobId: seeded.jobId,
+          round: 1,
+          objectId: a!.id,
+          frame: 0,
+          kind: 'MASK',
+          mask: { size: maskA.size, counts: maskA.counts },
+        },
+        {
+          jobId: seeded.jobId,
+          round: 1,
+          objectId: b!.id,
+          frame: 0,
+          kind: 'BOX',
+          box: [x0, y0, x1, y1],
+          points: [{ x: cx, y: cy, label: 1 }],
+        },
       ],
     });
     await enqueueSegment(env, seeded);
@@ -188,7 +255,9 @@ describe('worker: segment queue', { skip }, () => {
   test('a prompt on an object the job does not track fails the job at once (bad input, no retry)', async () => {
     const clip = await testClip(FRAMES, 2);
     const seeded = await seedJob(env, clip);
-    await env.prisma.prompt.create({ data: { jobId: seeded.jobId, round: 1, objectId: 99, frame: 0, kind: 'POINTS', points: [[10, 10, 1]] } });
+    await env.prisma.prompt.create({
+      data: { jobId: seeded.jobId, round: 1, objectId: 99, frame: 0, kind: 'POINTS', points: [[10, 10, 1]] },
+    });
     await enqueueSegment(env, seeded);
     const job = await finished(seeded.jobId);
     assert.equal(job.status, 'FAILED');

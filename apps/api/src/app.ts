@@ -37,7 +37,23 @@ import { VideosModule } from './videos/videos.module';
 export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps> = {}): Promise<INestApplication> {
   const deps = resolveDeps(config, given);
 
-  @Module({ imports: [CoreModule.forRoot(config, deps), AuthModule, VideosModule, JobsModule, SuggestionsModule, ExportsModule, AnalyticsModule, BatchesModule, FleetModule, HealthModule, MetricsModule, LifecycleModule, OpenApiModule] })
+  @Module({
+    imports: [
+      CoreModule.forRoot(config, deps),
+      AuthModule,
+      VideosModule,
+      JobsModule,
+      SuggestionsModule,
+      ExportsModule,
+      AnalyticsModule,
+      BatchesModule,
+      FleetModule,
+      HealthModule,
+      MetricsModule,
+      LifecycleModule,
+      OpenApiModule,
+    ],
+  })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -56,7 +72,10 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      deps.logger.debug({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      deps.logger.debug(
+        { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
     });
     next();
   });
@@ -66,7 +85,9 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
   app.use(jsonBodyParser());
 
   // Swagger UI over the document generated from the route table (also at /v1/openapi.json).
-  SwaggerModule.setup('docs', app, buildOpenApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument() as unknown as OpenAPIObject, {
+    jsonDocumentUrl: 'docs-json',
+  });
 
   mountBullBoard(app);
   serveDashboard(app);

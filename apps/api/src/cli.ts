@@ -36,15 +36,21 @@ async function main(argv: string[]): Promise<number> {
         const name = args[0];
         if (!name) throw new Error('tenant:create needs a name');
         const t = await admin.createTenant(name);
-        console.log(`tenant id:      ${t.id}\ntenant name:    ${t.name}\nwebhook secret: ${t.webhookSecret}  (shown once)`);
+        console.log(
+          `tenant id:      ${t.id}\ntenant name:    ${t.name}\nwebhook secret: ${t.webhookSecret}  (shown once)`,
+        );
         return 0;
       }
       case 'key:create': {
         const tenant = flag(args, 'tenant');
         const scopes = flag(args, 'scopes');
         if (!tenant || !scopes) throw new Error('key:create needs --tenant and --scopes');
-        const k = await admin.createKey(tenant, parseScopes(scopes), flag(args, 'name') ?? 'default', { operator: args.includes('--operator') });
-        console.log(`api key: ${k.key}  (shown once; store it now)\nprefix:  ${k.prefix}\nscopes:  ${k.scopes.join(',')}\ntenant:  ${k.tenantId}${k.operator ? '\noperator: yes' : ''}`);
+        const k = await admin.createKey(tenant, parseScopes(scopes), flag(args, 'name') ?? 'default', {
+          operator: args.includes('--operator'),
+        });
+        console.log(
+          `api key: ${k.key}  (shown once; store it now)\nprefix:  ${k.prefix}\nscopes:  ${k.scopes.join(',')}\ntenant:  ${k.tenantId}${k.operator ? '\noperator: yes' : ''}`,
+        );
         return 0;
       }
       case 'key:revoke': {

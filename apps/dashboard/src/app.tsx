@@ -20,18 +20,32 @@ export function App() {
   if (session === undefined) return null;
   if (session === null) return <LoginPage onLogin={setSession} />;
   const logout = () => {
-    api.logout().finally(() => setSession(null));
+    // Signed out locally even when the request fails: the user asked to leave.
+    const signedOut = () => setSession(null);
+    api.logout().then(signedOut, signedOut);
   };
   return (
     <div className="shell">
       <nav className="nav">
         <span className="brand">Masklet</span>
-        <a href="#/fleet" className={route.page === 'fleet' ? 'active' : ''}>Fleet</a>
-        <a href="#/jobs" className={route.page === 'jobs' || route.page === 'job' ? 'active' : ''}>Jobs</a>
-        <a href="#/new" data-testid="nav-new" className={route.page === 'new' ? 'active' : ''}>New job</a>
-        <a href="/admin/queues" target="_blank" rel="noreferrer">Queues (bull-board)</a>
-        <a href="/docs" target="_blank" rel="noreferrer">API docs</a>
-        <button className="link" data-testid="logout" onClick={logout}>Log out</button>
+        <a href="#/fleet" className={route.page === 'fleet' ? 'active' : ''}>
+          Fleet
+        </a>
+        <a href="#/jobs" className={route.page === 'jobs' || route.page === 'job' ? 'active' : ''}>
+          Jobs
+        </a>
+        <a href="#/new" data-testid="nav-new" className={route.page === 'new' ? 'active' : ''}>
+          New job
+        </a>
+        <a href="/admin/queues" target="_blank" rel="noreferrer">
+          Queues (bull-board)
+        </a>
+        <a href="/docs" target="_blank" rel="noreferrer">
+          API docs
+        </a>
+        <button className="link" data-testid="logout" onClick={logout}>
+          Log out
+        </button>
       </nav>
       <main>
         {route.page === 'fleet' && <FleetPage api={api} />}

@@ -3,8 +3,16 @@ import { fromCocoRle } from '@masklet/masks/rle-string';
 import type { CocoRle } from './types';
 
 const PALETTE: [number, number, number][] = [
-  [230, 25, 75], [60, 180, 75], [0, 130, 200], [245, 130, 48], [145, 30, 180],
-  [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128],
+  [230, 25, 75],
+  [60, 180, 75],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [250, 190, 212],
+  [0, 128, 128],
 ];
 
 export function objectColour(objectId: number): [number, number, number] {

@@ -3,8 +3,20 @@ import type { z } from 'zod';
 import type { BoxSchema, PointSchema } from '@masklet/contract';
 
 export type {
-  AdminJobRow, CocoRle, FleetSnapshot, FrameRange, JobAnalyticsView, JobStatus, JobView, MaskletFrames as FrameMasks, PreviewResult,
-  RoundView, SuggestionsView, TracksView, VideoView, WorkerView,
+  AdminJobRow,
+  CocoRle,
+  FleetSnapshot,
+  FrameRange,
+  JobAnalyticsView,
+  JobStatus,
+  JobView,
+  MaskletFrames as FrameMasks,
+  PreviewResult,
+  RoundView,
+  SuggestionsView,
+  TracksView,
+  VideoView,
+  WorkerView,
 } from '@masklet/contract';
 
 /** A click as the prompt schemas take it (label 1 positive, 0 negative). */

@@ -3,7 +3,25 @@ export { MaskletClient, MaskletApiError } from './masklet-client';
 export { multipartFileBody } from './multipart-body';
 export { readServerSentEvents, type ServerSentEvent } from './sse';
 export type {
-  BatchCreated, BatchView, ExportFormatName, ExportList, ExportView, JobList, JobListQuery, JobRequest, JobStatus, JobView, MaskletFrames,
-  PreviewRequest, PreviewResult, RoundList, RoundRequest, RoundView, TracksView, VideoList, VideoPreviewRequest, VideoPreviewResult,
+  BatchCreated,
+  BatchView,
+  ExportFormatName,
+  ExportList,
+  ExportView,
+  JobList,
+  JobListQuery,
+  JobRequest,
+  JobStatus,
+  JobView,
+  MaskletFrames,
+  PreviewRequest,
+  PreviewResult,
+  RoundList,
+  RoundRequest,
+  RoundView,
+  TracksView,
+  VideoList,
+  VideoPreviewRequest,
+  VideoPreviewResult,
   VideoView,
 } from '@masklet/contract';

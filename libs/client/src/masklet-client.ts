@@ -3,15 +3,36 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type {
-  BatchCreated, BatchView, ExportFormatName, ExportList, ExportView, JobList, JobListQuery, JobRequest, JobView, MaskletFrames,
-  PreviewRequest, PreviewResult, RoundList, RoundRequest, RoundView, TracksView, VideoList, VideoPreviewRequest,
-  VideoPreviewResult, VideoView,
+  BatchCreated,
+  BatchView,
+  ExportFormatName,
+  ExportList,
+  ExportView,
+  JobList,
+  JobListQuery,
+  JobRequest,
+  JobView,
+  MaskletFrames,
+  PreviewRequest,
+  PreviewResult,
+  RoundList,
+  RoundRequest,
+  RoundView,
+  TracksView,
+  VideoList,
+  VideoPreviewRequest,
+  VideoPreviewResult,
+  VideoView,
 } from '@masklet/contract';
 import { multipartFileBody } from './multipart-body';
 import { readServerSentEvents } from './sse';
 
 export class MaskletApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(`${status} ${code}: ${message}`);
     this.name = 'MaskletApiError';
   }
@@ -22,16 +43,31 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** `?a=1&b=x` of the defined values ('' when none). */
 function queryString(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    // Scalars only (a schema that coerces, like `limit`, types its input `unknown`).
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new TypeError(`query parameter ${k} must be a string, number or boolean`);
+    }
+    q.set(k, String(v));
+  }
   const s = q.toString();
   return s ? `?${s}` : '';
 }
 
 /** The API as its clients use it: bearer key, JSON in and out, errors as MaskletApiError. */
 export class MaskletClient {
-  constructor(readonly baseUrl: string, private readonly apiKey: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {}
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const res = await fetch(new URL(path, this.baseUrl), {
       method,
       headers: {
@@ -62,7 +98,7 @@ export class MaskletClient {
       headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': ct },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     return this.parse<VideoView>(res);
   }
 
@@ -120,7 +156,12 @@ export class MaskletClient {
   }
 
   /** Masks as COCO RLE over frames [from, to) (default: all), of the latest round or `opts.round`. */
-  masklets(id: string, from?: number, to?: number, opts: { round?: number; objects?: number[] } = {}): Promise<MaskletFrames> {
+  masklets(
+    id: string,
+    from?: number,
+    to?: number,
+    opts: { round?: number; objects?: number[] } = {},
+  ): Promise<MaskletFrames> {
     const q = queryString({ format: 'rle', from, to, round: opts.round, object: opts.objects?.join(',') });
     return this.request<MaskletFrames>('GET', `/v1/jobs/${id}/masklets${q}`);
   }
@@ -148,15 +189,24 @@ export class MaskletClient {
 
   /** Asks for an export of a SUCCEEDED round (default: the latest); answers the export, queued or done. */
   requestExport(jobId: string, format: ExportFormatName, round?: number): Promise<ExportView> {
-    return this.request<ExportView>('POST', `/v1/jobs/${jobId}/exports`, round === undefined ? { format } : { format, round });
+    return this.request<ExportView>(
+      'POST',
+      `/v1/jobs/${jobId}/exports`,
+      round === undefined ? { format } : { format, round },
+    );
   }
 
   /**
    * Streams an export to `path` through the API (never held whole) and checks it against the sha256
    * the API lists; returns its bytes and sha256.
    */
-  async downloadExport(exportView: Pick<ExportView, 'downloadPath' | 'sha256'>, path: string): Promise<{ bytes: number; sha256: string }> {
-    const res = await fetch(new URL(exportView.downloadPath, this.baseUrl), { headers: { authorization: `Bearer ${this.apiKey}` } });
+  async downloadExport(
+    exportView: Pick<ExportView, 'downloadPath' | 'sha256'>,
+    path: string,
+  ): Promise<{ bytes: number; sha256: string }> {
+    const res = await fetch(new URL(exportView.downloadPath, this.baseUrl), {
+      headers: { authorization: `Bearer ${this.apiKey}` },
+    });
     if (!res.ok || !res.body) return this.parse(res);
     const hash = createHash('sha256');
     let bytes = 0;
@@ -169,7 +219,12 @@ export class MaskletClient {
     });
     await pipeline(Readable.fromWeb(res.body as never), tap, createWriteStream(path));
     const sha256 = hash.digest('hex');
-    if (exportView.sha256 && sha256 !== exportView.sha256) throw new MaskletApiError(502, 'CHECKSUM_MISMATCH', `downloaded ${path} has sha256 ${sha256}, the API lists ${exportView.sha256}`);
+    if (exportView.sha256 && sha256 !== exportView.sha256)
+      throw new MaskletApiError(
+        502,
+        'CHECKSUM_MISMATCH',
+        `downloaded ${path} has sha256 ${sha256}, the API lists ${exportView.sha256}`,
+      );
     return { bytes, sha256 };
   }
 }

@@ -6,7 +6,11 @@ import { basename } from 'node:path';
  * A multipart/form-data body with one file field, streamed from disk: fetch's FormData would read the
  * whole file into memory first.
  */
-export function multipartFileBody(path: string, field = 'file', contentType = 'application/octet-stream'): {
+export function multipartFileBody(
+  path: string,
+  field = 'file',
+  contentType = 'application/octet-stream',
+): {
   body: ReadableStream<Uint8Array>;
   contentType: string;
 } {

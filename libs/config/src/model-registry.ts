@@ -37,7 +37,10 @@ function manifestName(path: string): string {
  */
 export function loadModelRegistry(config: RegistryConfig): ModelRegistry {
   const paths = config.MASKLET_MODELS
-    ? config.MASKLET_MODELS.split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p))
+    ? config.MASKLET_MODELS.split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+        .map((p) => resolve(p))
     : [modelManifestPath(config)];
   if (paths.length === 0) throw new Error('MASKLET_MODELS lists no manifest');
   const models: InstalledModel[] = [];
@@ -57,10 +60,21 @@ export function loadModelRegistry(config: RegistryConfig): ModelRegistry {
 
 /** WORKER_MODELS resolved against the registry (unset: the default model); an unknown name fails naming the installed ones. */
 export function workerModels(registry: ModelRegistry, csv: string | undefined): InstalledModel[] {
-  const wanted = csv ? [...new Set(csv.split(',').map((s) => s.trim()).filter(Boolean))] : [registry.defaultModel];
+  const wanted = csv
+    ? [
+        ...new Set(
+          csv
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : [registry.defaultModel];
   const unknown = wanted.filter((n) => !registry.get(n));
   if (unknown.length || wanted.length === 0) {
-    throw new Error(`WORKER_MODELS: ${unknown.length ? `${unknown.join(', ')} not installed` : 'no model'}; installed: ${registry.names.join(', ')}`);
+    throw new Error(
+      `WORKER_MODELS: ${unknown.length ? `${unknown.join(', ')} not installed` : 'no model'}; installed: ${registry.names.join(', ')}`,
+    );
   }
   return wanted.map((n) => registry.get(n)!);
 }

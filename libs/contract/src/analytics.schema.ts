@@ -9,7 +9,10 @@ export const EffortTotalsSchema = z.object({
   previews: z.number().int(),
   activeSeconds: z.number(),
   framesChanged: z.number().int(),
-  secondsPerFrame: z.number().nullable().describe('over the rounds with a recorded active time: their seconds / their frames'),
+  secondsPerFrame: z
+    .number()
+    .nullable()
+    .describe('over the rounds with a recorded active time: their seconds / their frames'),
 });
 export type EffortTotals = z.output<typeof EffortTotalsSchema>;
 
@@ -20,13 +23,19 @@ export const RoundEffortViewSchema = z.object({
   createdAt: z.string().describe('ISO 8601'),
   clicks: count.describe("points + boxes in the round's prompts"),
   previews: count,
-  activeSeconds: z.number().nullable().describe("from the committing key's first preview since its previous commit to the commit"),
+  activeSeconds: z
+    .number()
+    .nullable()
+    .describe("from the committing key's first preview since its previous commit to the commit"),
   framesChanged: count.describe('distinct prompted frames'),
   secondsPerFrame: z.number().nullable(),
 });
 export type RoundEffortView = z.output<typeof RoundEffortViewSchema>;
 
-export const KeyEffortViewSchema = EffortTotalsSchema.extend({ apiKeyId: z.string().nullable(), keyName: z.string().nullable() });
+export const KeyEffortViewSchema = EffortTotalsSchema.extend({
+  apiKeyId: z.string().nullable(),
+  keyName: z.string().nullable(),
+});
 export type KeyEffortView = z.output<typeof KeyEffortViewSchema>;
 
 export const JobAnalyticsViewSchema = z.object({
@@ -35,7 +44,14 @@ export const JobAnalyticsViewSchema = z.object({
   perKey: z.array(KeyEffortViewSchema),
   totals: EffortTotalsSchema,
   open: z
-    .array(z.object({ apiKeyId: z.string(), firstPreviewAt: z.string(), lastPreviewAt: z.string(), previews: z.number().int() }))
+    .array(
+      z.object({
+        apiKeyId: z.string(),
+        firstPreviewAt: z.string(),
+        lastPreviewAt: z.string(),
+        previews: z.number().int(),
+      }),
+    )
     .describe('preview activity not committed yet, per key'),
 });
 export type JobAnalyticsView = z.output<typeof JobAnalyticsViewSchema>;

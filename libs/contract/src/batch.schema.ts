@@ -7,7 +7,9 @@ import { JOB_STATUSES } from './job.schema';
  * The batch body as documented and typed for clients: every job is a job body. The API parses the jobs
  * one by one (BatchBodySchema) so that each error names its index.
  */
-export const BatchRequestSchema = BatchBodySchema.extend({ jobs: z.array(JobBodySchema).min(1).describe('at most 10,000; validated all-or-nothing') });
+export const BatchRequestSchema = BatchBodySchema.extend({
+  jobs: z.array(JobBodySchema).min(1).describe('at most 10,000; validated all-or-nothing'),
+});
 export type BatchRequest = z.input<typeof BatchRequestSchema>;
 
 export const BatchCreatedSchema = z.object({

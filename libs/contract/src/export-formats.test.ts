@@ -2,13 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXPORT_FORMAT_KINDS, EXPORT_FORMAT_NAMES, EXPORT_FORMATS, exportFormat, exportFormatOfKind } from './export-formats';
+import {
+  EXPORT_FORMAT_KINDS,
+  EXPORT_FORMAT_NAMES,
+  EXPORT_FORMATS,
+  exportFormat,
+  exportFormatOfKind,
+} from './export-formats';
 
 test('the Prisma ExportKind enum has exactly the registry kinds', () => {
   const schema = readFileSync(join(__dirname, '../../../prisma/schema.prisma'), 'utf8');
   const block = /enum ExportKind \{([^}]*)\}/.exec(schema)?.[1];
   assert.ok(block, 'enum ExportKind in prisma/schema.prisma');
-  const values = block.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('//'));
+  const values = block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('//'));
   assert.deepEqual([...values].sort(), [...EXPORT_FORMAT_KINDS].sort());
 });
 

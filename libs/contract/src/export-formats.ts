@@ -12,7 +12,8 @@ export const EXPORT_FORMATS = [
     fileName: 'annotations-coco.json',
     contentType: 'application/json',
     aliases: ['coco_json'],
-    description: 'COCO video annotations (YouTube-VIS style): one category per label, one track id per object, compressed RLE per frame',
+    description:
+      'COCO video annotations (YouTube-VIS style): one category per label, one track id per object, compressed RLE per frame',
   },
   {
     name: 'davis',
@@ -28,7 +29,8 @@ export const EXPORT_FORMATS = [
     fileName: 'labels-yolo.zip',
     contentType: 'application/zip',
     aliases: ['yolo_seg'],
-    description: 'Ultralytics YOLO segmentation: labels/00000.txt per frame (class x1 y1 x2 y2 ... normalised polygon), data.yaml with the class names',
+    description:
+      'Ultralytics YOLO segmentation: labels/00000.txt per frame (class x1 y1 x2 y2 ... normalised polygon), data.yaml with the class names',
   },
   {
     name: 'cvat',

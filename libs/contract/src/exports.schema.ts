@@ -7,7 +7,11 @@ import { EXPORT_FORMAT_NAMES } from './export-formats';
  * 422 UNKNOWN_FORMAT naming the known formats rather than a generic validation error.
  */
 export const ExportRequestSchema = z.strictObject({
-  format: z.string().min(1).max(50).describe(`one of ${EXPORT_FORMAT_NAMES.join(', ')} (aliases such as coco_json accepted)`),
+  format: z
+    .string()
+    .min(1)
+    .max(50)
+    .describe(`one of ${EXPORT_FORMAT_NAMES.join(', ')} (aliases such as coco_json accepted)`),
   round: z.number().int().min(1).optional().describe('the round to export (default: the latest SUCCEEDED round)'),
 });
 export type ExportRequest = z.output<typeof ExportRequestSchema>;
@@ -17,7 +21,10 @@ export const ExportListQuerySchema = z.strictObject({
 });
 
 export const ExportDownloadQuerySchema = z.strictObject({
-  redirect: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  redirect: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export const ExportViewSchema = z.object({

@@ -29,7 +29,10 @@ export const WorkerViewSchema = z.object({
 });
 export type WorkerView = z.output<typeof WorkerViewSchema>;
 
-export const QueueCountsSchema = z.object({ name: z.string(), counts: z.record(z.enum(QUEUE_STATES), z.number().int()) });
+export const QueueCountsSchema = z.object({
+  name: z.string(),
+  counts: z.record(z.enum(QUEUE_STATES), z.number().int()),
+});
 export type QueueCounts = z.output<typeof QueueCountsSchema>;
 
 export const FailedJobRowSchema = z.object({

@@ -21,7 +21,9 @@ export const BoxSchema = z
 
 export const MaskSchema = z.strictObject({
   size: z.tuple([int.min(1), int.min(1)]).describe('[height, width]'),
-  counts: z.union([z.string().min(1), z.array(int.min(0)).min(1)]).describe('COCO RLE: compressed string or uncompressed counts'),
+  counts: z
+    .union([z.string().min(1), z.array(int.min(0)).min(1)])
+    .describe('COCO RLE: compressed string or uncompressed counts'),
 });
 
 export const PromptSchema = z
@@ -32,8 +34,14 @@ export const PromptSchema = z
     mask: MaskSchema.optional(),
   })
   .superRefine((p, ctx) => {
-    if (!p.points && !p.box && !p.mask) ctx.addIssue({ code: 'custom', message: 'a prompt needs points, box or mask', params: { apiCode: 'EMPTY_PROMPT' } });
-    if (p.mask && (p.points || p.box)) ctx.addIssue({ code: 'custom', message: 'a mask prompt cannot be combined with points or box', path: ['mask'] });
+    if (!p.points && !p.box && !p.mask)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a prompt needs points, box or mask',
+        params: { apiCode: 'EMPTY_PROMPT' },
+      });
+    if (p.mask && (p.points || p.box))
+      ctx.addIssue({ code: 'custom', message: 'a mask prompt cannot be combined with points or box', path: ['mask'] });
   });
 
 export const JobObjectSchema = z.strictObject({
@@ -46,28 +54,52 @@ export const JobOptionsSchema = z.strictObject({
   direction: z.enum(DIRECTIONS).default('forward'),
   startFrame: int.min(0).optional(),
   maxFrames: int.min(1).optional(),
-  outputs: z.array(z.enum(OUTPUTS)).max(EXPORT_FORMAT_SPELLINGS.length).optional().describe(`export formats: ${EXPORT_FORMAT_NAMES.join(', ')} (aliases accepted)`),
+  outputs: z
+    .array(z.enum(OUTPUTS))
+    .max(EXPORT_FORMAT_SPELLINGS.length)
+    .optional()
+    .describe(`export formats: ${EXPORT_FORMAT_NAMES.join(', ')} (aliases accepted)`),
   chunkFrames: int.min(1).max(1024).optional(),
 });
 
 export const JobBodySchema = z
   .strictObject({
     videoId: z.string().uuid(),
-    model: z.string().min(1).max(100).optional().describe("an installed model's manifest name (an unknown one: 422 naming the installed); default: the deployment's default model"),
+    model: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "an installed model's manifest name (an unknown one: 422 naming the installed); default: the deployment's default model",
+      ),
     objects: z.array(JobObjectSchema).min(1).max(255),
     options: JobOptionsSchema.optional(),
     priority: int.min(1).max(10).default(5),
-    webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
   })
   .superRefine((body, ctx) => {
     const seen = new Set<number>();
     body.objects.forEach((o, i) => {
       if (seen.has(o.id)) {
-        ctx.addIssue({ code: 'custom', path: ['objects', i, 'id'], message: `duplicate object id ${o.id}`, params: { apiCode: 'DUPLICATE_OBJECT_ID' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objects', i, 'id'],
+          message: `duplicate object id ${o.id}`,
+          params: { apiCode: 'DUPLICATE_OBJECT_ID' },
+        });
       }
       seen.add(o.id);
       if (o.prompts.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['objects', i, 'prompts'], message: `object ${o.id} has no prompts (at least one is needed)`, params: { apiCode: 'OBJECT_WITHOUT_PROMPTS' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objects', i, 'prompts'],
+          message: `object ${o.id} has no prompts (at least one is needed)`,
+          params: { apiCode: 'OBJECT_WITHOUT_PROMPTS' },
+        });
       }
     });
   });

@@ -11,8 +11,14 @@ export type FrameRange = z.output<typeof FrameRangeSchema>;
 export const ObjectStatsViewSchema = z.object({
   id: z.number().int(),
   label: z.string().nullable(),
-  framesPresent: z.number().int().describe("frames of the current round where the object is present (from the worker's track chunks)"),
-  meanArea: z.number().nullable().describe('mean mask area in pixels over the frames where it is present; null before any frame'),
+  framesPresent: z
+    .number()
+    .int()
+    .describe("frames of the current round where the object is present (from the worker's track chunks)"),
+  meanArea: z
+    .number()
+    .nullable()
+    .describe('mean mask area in pixels over the frames where it is present; null before any frame'),
 });
 export type ObjectStatsView = z.output<typeof ObjectStatsViewSchema>;
 
@@ -26,7 +32,13 @@ export const JobOptionsViewSchema = z.looseObject({
 });
 
 export const RoundProgressViewSchema = z
-  .object({ number: z.number().int(), status: JobStatusSchema, framesDone: z.number().int(), framesTotal: z.number().int(), progress: z.number() })
+  .object({
+    number: z.number().int(),
+    status: JobStatusSchema,
+    framesDone: z.number().int(),
+    framesTotal: z.number().int(),
+    progress: z.number(),
+  })
   .describe("the current round's own work (a correction round recomputes only what its prompts reach)");
 export type RoundProgressView = z.output<typeof RoundProgressViewSchema>;
 

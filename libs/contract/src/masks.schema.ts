@@ -24,7 +24,11 @@ export type MaskFrame = z.output<typeof MaskFrameSchema>;
 /** GET /v1/jobs/:id/masklets?format=rle: frames of [from, to) that have masks (frames not written yet are absent). */
 export const MaskletFramesSchema = z.object({
   jobId: z.string(),
-  round: z.number().int().min(1).describe('the round whose state this is (with every earlier SUCCEEDED round under it)'),
+  round: z
+    .number()
+    .int()
+    .min(1)
+    .describe('the round whose state this is (with every earlier SUCCEEDED round under it)'),
   width: z.number().int(),
   height: z.number().int(),
   from: z.number().int().describe('inclusive'),

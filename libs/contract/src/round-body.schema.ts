@@ -14,8 +14,14 @@ export const CorrectionSchema = z
     mask: MaskSchema.optional(),
   })
   .superRefine((p, ctx) => {
-    if (!p.points && !p.box && !p.mask) ctx.addIssue({ code: 'custom', message: 'a correction needs points, box or mask', params: { apiCode: 'EMPTY_PROMPT' } });
-    if (p.mask && (p.points || p.box)) ctx.addIssue({ code: 'custom', message: 'a mask prompt cannot be combined with points or box', path: ['mask'] });
+    if (!p.points && !p.box && !p.mask)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a correction needs points, box or mask',
+        params: { apiCode: 'EMPTY_PROMPT' },
+      });
+    if (p.mask && (p.points || p.box))
+      ctx.addIssue({ code: 'custom', message: 'a mask prompt cannot be combined with points or box', path: ['mask'] });
   });
 
 export const RoundBodySchema = z
@@ -27,13 +33,29 @@ export const RoundBodySchema = z
   })
   .superRefine((b, ctx) => {
     if (b.corrections.length + b.addObjects.length + b.removeObjects.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'a round needs corrections, addObjects or removeObjects', params: { apiCode: 'EMPTY_ROUND' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a round needs corrections, addObjects or removeObjects',
+        params: { apiCode: 'EMPTY_ROUND' },
+      });
     }
     const seen = new Set<number>();
     b.addObjects.forEach((o, i) => {
-      if (seen.has(o.id)) ctx.addIssue({ code: 'custom', path: ['addObjects', i, 'id'], message: `duplicate object id ${o.id}`, params: { apiCode: 'DUPLICATE_OBJECT_ID' } });
+      if (seen.has(o.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['addObjects', i, 'id'],
+          message: `duplicate object id ${o.id}`,
+          params: { apiCode: 'DUPLICATE_OBJECT_ID' },
+        });
       seen.add(o.id);
-      if (o.prompts.length === 0) ctx.addIssue({ code: 'custom', path: ['addObjects', i, 'prompts'], message: `object ${o.id} has no prompts (at least one is needed)`, params: { apiCode: 'OBJECT_WITHOUT_PROMPTS' } });
+      if (o.prompts.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['addObjects', i, 'prompts'],
+          message: `object ${o.id} has no prompts (at least one is needed)`,
+          params: { apiCode: 'OBJECT_WITHOUT_PROMPTS' },
+        });
     });
   });
 
@@ -51,7 +73,8 @@ export const PreviewBodySchema = z
     box: BoxSchema.optional(),
   })
   .superRefine((p, ctx) => {
-    if (!p.points && !p.box) ctx.addIssue({ code: 'custom', message: 'a preview needs points or a box', params: { apiCode: 'EMPTY_PROMPT' } });
+    if (!p.points && !p.box)
+      ctx.addIssue({ code: 'custom', message: 'a preview needs points or a box', params: { apiCode: 'EMPTY_PROMPT' } });
   });
 export type PreviewBody = z.output<typeof PreviewBodySchema>;
 

@@ -12,8 +12,13 @@ export const RoundViewSchema = z.object({
   changedObjects: z.array(z.number().int()),
   removedObjects: z.array(z.number().int()),
   framesRecomputed: z.number().int().nullable(),
-  meanIouDelta: z.number().nullable().describe("mean (1 - IoU) against the previous round's masks over recomputed frames"),
-  stats: z.unknown().describe("the worker's stats: attempts with resume points, checkpoint sizes per object (null before any)"),
+  meanIouDelta: z
+    .number()
+    .nullable()
+    .describe("mean (1 - IoU) against the previous round's masks over recomputed frames"),
+  stats: z
+    .unknown()
+    .describe("the worker's stats: attempts with resume points, checkpoint sizes per object (null before any)"),
   error: z.string().nullable(),
   createdAt: z.string().describe('ISO 8601'),
   startedAt: z.string().nullable(),
@@ -27,8 +32,12 @@ export type RoundList = z.output<typeof RoundListSchema>;
 export const ObjectLaneViewSchema = z.object({
   id: z.number().int(),
   label: z.string().nullable(),
-  present: z.array(z.tuple([z.number().int(), z.number().int()])).describe('[start, end) runs of frames where the object is present (newest round per frame)'),
-  prompts: z.array(z.object({ frame: z.number().int(), round: z.number().int(), kind: z.string() })).describe('frames that carry a prompt, with the round that added it'),
+  present: z
+    .array(z.tuple([z.number().int(), z.number().int()]))
+    .describe('[start, end) runs of frames where the object is present (newest round per frame)'),
+  prompts: z
+    .array(z.object({ frame: z.number().int(), round: z.number().int(), kind: z.string() }))
+    .describe('frames that carry a prompt, with the round that added it'),
   removedInRound: z.number().int().nullable(),
 });
 export type ObjectLaneView = z.output<typeof ObjectLaneViewSchema>;

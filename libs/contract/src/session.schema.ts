@@ -6,6 +6,9 @@ export const SessionViewSchema = z.object({
   tenantId: z.string(),
   scopes: z.array(z.string()),
   operator: z.boolean(),
-  expiresAt: z.string().nullable().describe('ISO 8601; null when the request carried an API key instead of the session cookie'),
+  expiresAt: z
+    .string()
+    .nullable()
+    .describe('ISO 8601; null when the request carried an API key instead of the session cookie'),
 });
 export type SessionView = z.output<typeof SessionViewSchema>;

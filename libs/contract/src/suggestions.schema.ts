@@ -18,7 +18,14 @@ export const SuggestionReasonSchema = z.object({
 export const SuggestionsViewSchema = z.object({
   jobId: z.string(),
   round: z.number().int(),
-  items: z.array(z.object({ frame: z.number().int(), objectId: z.number().int(), score: z.number(), reasons: z.array(SuggestionReasonSchema) })),
+  items: z.array(
+    z.object({
+      frame: z.number().int(),
+      objectId: z.number().int(),
+      score: z.number(),
+      reasons: z.array(SuggestionReasonSchema),
+    }),
+  ),
 });
 
 export type SuggestionsView = z.output<typeof SuggestionsViewSchema>;

@@ -17,7 +17,12 @@ export const VideoPreviewBodySchema = z
     box: BoxSchema.optional(),
   })
   .superRefine((b, ctx) => {
-    if (!b.points && !b.box) ctx.addIssue({ code: 'custom', message: 'a preview needs points, a box or both', params: { apiCode: 'EMPTY_PROMPT' } });
+    if (!b.points && !b.box)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a preview needs points, a box or both',
+        params: { apiCode: 'EMPTY_PROMPT' },
+      });
   });
 export type VideoPreviewBody = z.output<typeof VideoPreviewBodySchema>;
 export type VideoPreviewRequest = z.input<typeof VideoPreviewBodySchema>;

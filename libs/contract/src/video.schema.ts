@@ -2,7 +2,9 @@
 import { z } from 'zod';
 
 /** POST /v1/videos as JSON: register an object already in S3 (an upload is multipart/form-data, field "file"). */
-export const RegisterVideoBodySchema = z.strictObject({ uri: z.string().min(1).describe('s3://bucket/key in an allowed bucket') });
+export const RegisterVideoBodySchema = z.strictObject({
+  uri: z.string().min(1).describe('s3://bucket/key in an allowed bucket'),
+});
 
 export const VideoStatusSchema = z.enum(['PENDING', 'READY', 'FAILED']);
 

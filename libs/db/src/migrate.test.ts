@@ -11,7 +11,9 @@ import { $Enums, Prisma, createPrismaClient, migrate, readMigrations, MigrationE
 
 const MIGRATIONS = resolve(__dirname, '..', '..', '..', 'prisma', 'migrations');
 const baseUrl = process.env.DATABASE_URL;
-const skip = baseUrl ? false : 'DATABASE_URL is not set (run through `node scripts/test.mjs`, which starts the services)';
+const skip = baseUrl
+  ? false
+  : 'DATABASE_URL is not set (run through `node scripts/test.mjs`, which starts the services)';
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
@@ -42,8 +44,16 @@ const UDT: Record<string, string[]> = {
   Decimal: ['numeric'],
 };
 
-interface RuntimeField { name: string; kind: string; type: string; dbName?: string | null }
-interface RuntimeModel { fields: RuntimeField[]; dbName: string | null }
+interface RuntimeField {
+  name: string;
+  kind: string;
+  type: string;
+  dbName?: string | null;
+}
+interface RuntimeModel {
+  fields: RuntimeField[];
+  dbName: string | null;
+}
 
 describe('db: offline migrations', { skip }, () => {
   const dbName = `masklet_mt_${randomBytes(4).toString('hex')}`;
@@ -64,7 +74,10 @@ describe('db: offline migrations', { skip }, () => {
     const files = readMigrations(MIGRATIONS);
     assert.ok(files.length >= 1);
     const r = await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS });
-    assert.deepEqual(r.applied, files.map((f) => f.name));
+    assert.deepEqual(
+      r.applied,
+      files.map((f) => f.name),
+    );
     assert.deepEqual(r.alreadyApplied, []);
 
     const c = new Client({ connectionString: url });
@@ -134,7 +147,10 @@ describe('db: offline migrations', { skip }, () => {
           if (f.kind === 'object') continue;
           const col = f.dbName ?? f.name;
           const udt = columns.get(`${table}.${col}`);
-          if (udt === undefined) { problems.push(`${model}.${f.name}: no column "${table}"."${col}"`); continue; }
+          if (udt === undefined) {
+            problems.push(`${model}.${f.name}: no column "${table}"."${col}"`);
+            continue;
+          }
           const base = udt.startsWith('_') ? udt.slice(1) : udt;
           if (f.kind === 'enum') {
             if (base !== f.type) problems.push(`${model}.${f.name}: column type ${udt}, expected enum ${f.type}`);
@@ -159,7 +175,9 @@ describe('db: offline migrations', { skip }, () => {
     try {
       const tenant = await prisma.tenant.create({ data: { name: 'acme', webhookSecret: 's' } });
       const video = await prisma.video.create({ data: { tenantId: tenant.id, s3Key: 'v/1.mp4', sizeBytes: 123n } });
-      await prisma.job.create({ data: { tenantId: tenant.id, videoId: video.id, model: 'm', options: { direction: 'forward' } } });
+      await prisma.job.create({
+        data: { tenantId: tenant.id, videoId: video.id, model: 'm', options: { direction: 'forward' } },
+      });
       const jobs = await prisma.job.findMany({ where: { tenantId: tenant.id }, include: { video: true } });
       assert.equal(jobs.length, 1);
       assert.equal(jobs[0]!.status, 'QUEUED');
@@ -173,11 +191,18 @@ describe('db: offline migrations', { skip }, () => {
     const files = readMigrations(MIGRATIONS);
     const r = await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS });
     assert.deepEqual(r.applied, []);
-    assert.deepEqual(r.alreadyApplied, files.map((f) => f.name));
+    assert.deepEqual(
+      r.alreadyApplied,
+      files.map((f) => f.name),
+    );
     const n = await admin(async () => {
       const c = new Client({ connectionString: url });
       await c.connect();
-      try { return (await c.query('SELECT count(*)::int AS n FROM "_prisma_migrations"')).rows[0].n as number; } finally { await c.end(); }
+      try {
+        return (await c.query('SELECT count(*)::int AS n FROM "_prisma_migrations"')).rows[0].n as number;
+      } finally {
+        await c.end();
+      }
     });
     assert.equal(n, files.length);
   });
@@ -190,7 +215,10 @@ describe('db: offline migrations', { skip }, () => {
     appendFileSync(join(dir, first.name, 'migration.sql'), '\n-- edited\n');
     await assert.rejects(
       migrate({ databaseUrl: url, migrationsDir: dir }),
-      (e: unknown) => e instanceof MigrationError && /was modified after it was applied/.test(e.message) && e.message.includes(first.name),
+      (e: unknown) =>
+        e instanceof MigrationError &&
+        /was modified after it was applied/.test(e.message) &&
+        e.message.includes(first.name),
     );
   });
 
@@ -200,14 +228,22 @@ describe('db: offline migrations', { skip }, () => {
     cpSync(MIGRATIONS, dir, { recursive: true });
     const bad = join(dir, '99990101000000_broken');
     cpSync(join(dir, readMigrations(dir)[0]!.name), bad, { recursive: true });
-    writeFileSync(join(bad, 'migration.sql'), 'CREATE TABLE "ShouldVanish" (id int);\nSELECT * FROM "no_such_table";\n');
-    await assert.rejects(migrate({ databaseUrl: url, migrationsDir: dir }), /99990101000000_broken failed and was rolled back/);
+    writeFileSync(
+      join(bad, 'migration.sql'),
+      'CREATE TABLE "ShouldVanish" (id int);\nSELECT * FROM "no_such_table";\n',
+    );
+    await assert.rejects(
+      migrate({ databaseUrl: url, migrationsDir: dir }),
+      /99990101000000_broken failed and was rolled back/,
+    );
     const c = new Client({ connectionString: url });
     await c.connect();
     try {
       const t = await c.query(`SELECT to_regclass('public."ShouldVanish"') AS t`);
       assert.equal(t.rows[0].t, null);
-      const h = await c.query(`SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`);
+      const h = await c.query(
+        `SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`,
+      );
       assert.equal(h.rows[0].n, 0);
     } finally {
       await c.end();

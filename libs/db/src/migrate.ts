@@ -56,7 +56,8 @@ export function readMigrations(migrationsDir = join(process.cwd(), 'prisma', 'mi
   const lock = join(migrationsDir, 'migration_lock.toml');
   if (existsSync(lock)) {
     const provider = /provider\s*=\s*"([^"]+)"/.exec(readFileSync(lock, 'utf8'))?.[1];
-    if (provider !== 'postgresql') throw new MigrationError(`${lock} names provider "${provider}", expected "postgresql"`);
+    if (provider !== 'postgresql')
+      throw new MigrationError(`${lock} names provider "${provider}", expected "postgresql"`);
   }
   return readdirSync(migrationsDir)
     .filter((d) => statSync(join(migrationsDir, d)).isDirectory())
@@ -104,7 +105,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       );
     }
     for (const r of live) {
-      if (!known.has(r.migration_name)) log(`warning: ${r.migration_name} is applied in the database but missing from the migrations directory`);
+      if (!known.has(r.migration_name))
+        log(`warning: ${r.migration_name} is applied in the database but missing from the migrations directory`);
     }
     for (const m of migrations) {
       const applied = live.filter((r) => r.migration_name === m.name);

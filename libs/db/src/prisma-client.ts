@@ -20,7 +20,9 @@ export function createPrismaClient(databaseUrl: string, options: CreatePrismaCli
     connectionString: databaseUrl,
     ...(options.poolSize ? { max: options.poolSize } : {}),
     ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
-    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + 1000 } : {}),
+    ...(options.statementTimeoutMs
+      ? { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + 1000 }
+      : {}),
   });
   return new PrismaClient({ adapter });
 }

@@ -8,10 +8,26 @@ test('the budget sizes the object batch; ranges cover every object once', () => 
   const sam2 = { queries: 4096, memoryTokens: 28_700, hiddenDim: 256 };
   assert.equal(attentionBatchSize(64, sam2), 1, 'SAM 2 size at 1024: one object per call on CPU');
   assert.equal(attentionBatchSize(2048, sam2), 2, 'unchunked: scores and softmax of 4096 x 28.7k per object');
-  assert.equal(attentionBatchSize(2048, { ...sam2, queryChunk: 256 }), 12, 'chunked: 2 x 256 x 28.7k scores, keys, values, MLP');
-  assert.equal(attentionBatchSize(512, { ...sam2, memoryTokens: 4096, queryChunk: 256 }), 8, 'one memory frame: 67 MB per object');
-  assert.equal(attentionBatchSize(1, { ...sam2, queryChunk: 1e6 }), attentionBatchSize(1, sam2), 'a chunk past Nq is no chunk');
-  assert.deepEqual(batchRanges(5, 2), [[0, 2], [2, 4], [4, 5]]);
+  assert.equal(
+    attentionBatchSize(2048, { ...sam2, queryChunk: 256 }),
+    12,
+    'chunked: 2 x 256 x 28.7k scores, keys, values, MLP',
+  );
+  assert.equal(
+    attentionBatchSize(512, { ...sam2, memoryTokens: 4096, queryChunk: 256 }),
+    8,
+    'one memory frame: 67 MB per object',
+  );
+  assert.equal(
+    attentionBatchSize(1, { ...sam2, queryChunk: 1e6 }),
+    attentionBatchSize(1, sam2),
+    'a chunk past Nq is no chunk',
+  );
+  assert.deepEqual(batchRanges(5, 2), [
+    [0, 2],
+    [2, 4],
+    [4, 5],
+  ]);
   assert.deepEqual([...concatBatches([Float32Array.of(1, 2), Float32Array.of(3)])], [1, 2, 3]);
 });
 
@@ -31,12 +47,23 @@ test('memory attention split into one-object calls gives the same features as on
     const batch = 5;
     const tokens = 2 * m.featureSize[0] * m.featureSize[1];
     const ptrs = 3;
-    const args = [batch, filled(batch * tokens * m.memoryDim, 1), filled(batch * tokens * m.memoryDim, 2), tokens, filled(batch * ptrs * m.hiddenDim, 3), filled(batch * ptrs * m.memoryDim, 4), ptrs] as const;
+    const args = [
+      batch,
+      filled(batch * tokens * m.memoryDim, 1),
+      filled(batch * tokens * m.memoryDim, 2),
+      tokens,
+      filled(batch * ptrs * m.hiddenDim, 3),
+      filled(batch * ptrs * m.memoryDim, 4),
+      ptrs,
+    ] as const;
     const a = await whole.attendMemory(features, ...args);
     const b = await split.attendMemory(features, ...args);
     assert.equal(split.timings.snapshot().memoryAttention?.calls, batch, 'one call per object');
     assert.equal(a.length, b.length);
-    assert.ok(a.every(Number.isFinite) && b.every(Number.isFinite), `finite: ${a.every(Number.isFinite)} ${b.every(Number.isFinite)}`);
+    assert.ok(
+      a.every(Number.isFinite) && b.every(Number.isFinite),
+      `finite: ${a.every(Number.isFinite)} ${b.every(Number.isFinite)}`,
+    );
     let maxDiff = 0;
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
     assert.ok(maxDiff <= 1e-5, `max difference ${maxDiff}`);
@@ -70,12 +97,27 @@ test('mask decoder and memory encoder split into one-object calls give the same 
     const batch = 3;
     const hw = m.featureSize[0] * m.featureSize[1];
     const l = m.lowResMaskSize;
-    const decoderArgs = [filled(batch * m.hiddenDim * hw, 5), features, batch, Float32Array.of(10, 20, 0, 0, 200, 100, 30, 40, 0, 0, 50, 60), Float32Array.of(1, -1, 1, 0, 1, -1), 2, filled(batch * l * l, 6).map((v) => v * 400 - 4), Float32Array.of(0, 1, 1)] as const;
+    const decoderArgs = [
+      filled(batch * m.hiddenDim * hw, 5),
+      features,
+      batch,
+      Float32Array.of(10, 20, 0, 0, 200, 100, 30, 40, 0, 0, 50, 60),
+      Float32Array.of(1, -1, 1, 0, 1, -1),
+      2,
+      filled(batch * l * l, 6).map((v) => v * 400 - 4),
+      Float32Array.of(0, 1, 1),
+    ] as const;
     const a = await whole.decodeMasks(...decoderArgs);
     const b = await split.decodeMasks(...decoderArgs);
     assert.equal(split.timings.snapshot().maskDecoder?.calls, batch, 'one decoder call per object');
     for (const key of ['masks', 'iou', 'objPtrs', 'objectScores'] as const) assertClose(b[key], a[key], key);
-    const encoderArgs = [features, batch, a.masks.filter((_, i) => Math.floor(i / (l * l)) % 4 === 0), a.objectScores, Float32Array.of(1, 0, 1)] as const;
+    const encoderArgs = [
+      features,
+      batch,
+      a.masks.filter((_, i) => Math.floor(i / (l * l)) % 4 === 0),
+      a.objectScores,
+      Float32Array.of(1, 0, 1),
+    ] as const;
     const ea = await whole.encodeMemory(...encoderArgs);
     const eb = await split.encodeMemory(...encoderArgs);
     assert.equal(split.timings.snapshot().memoryEncoder?.calls, batch, 'one encoder call per object');

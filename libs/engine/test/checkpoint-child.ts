@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     await session.addPoints(frame, objectId, [{ x, y, label: label as 0 | 1 }]);
   }
   const frames: Record<number, number[][]> = {};
-  for await (const r of session.propagate({ startFrame: Number(startArg) })) frames[r.frame] = r.objects.map((o) => o.rle.counts);
+  for await (const r of session.propagate({ startFrame: Number(startArg) }))
+    frames[r.frame] = r.objects.map((o) => o.rle.counts);
   process.stdout.write(JSON.stringify(frames));
   await session.close();
   await model.release();

@@ -29,7 +29,11 @@ test('a checkpoint restored in a fresh process continues with bit-identical mask
   const part = await prompted();
   // Stop after frame 19, then add a third object on frame 19 so the checkpoint also carries an
   // unconsolidated prompt output and a memory the restored process must encode itself.
-  for await (const r of part.session.propagate({ maxFrames: 19 })) assert.deepEqual(r.objects.map((o) => o.rle.counts), expected[r.frame]);
+  for await (const r of part.session.propagate({ maxFrames: 19 }))
+    assert.deepEqual(
+      r.objects.map((o) => o.rle.counts),
+      expected[r.frame],
+    );
   const dir = await mkdtemp(join(tmpdir(), 'masklet-ckpt-'));
   try {
     const { data, summary } = await checkpointSession(part.session);
@@ -38,7 +42,9 @@ test('a checkpoint restored in a fresh process continues with bit-identical mask
     await part.session.close();
     await writeFile(join(dir, 'state.ckpt'), data);
     const child = join(__dirname, 'checkpoint-child.ts');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, '20', join(dir, 'state.ckpt')], { maxBuffer: 64 << 20 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, '20', join(dir, 'state.ckpt')], {
+      maxBuffer: 64 << 20,
+    });
     const resumed = JSON.parse(stdout) as Record<number, number[][]>;
     for (let f = 20; f < 40; f++) assert.deepEqual(resumed[f], expected[f], `frame ${f} differs after restore`);
   } finally {
@@ -65,7 +71,8 @@ test('incremental checkpoints: each segment holds only new outputs; the chain re
     // Segment k writes the frames tracked since segment k-1 and lists the earlier ones (frames 1..10k-1;
     // frame 0 is a conditioning frame, written every time) as external.
     for (const [k, seg] of segments.entries()) {
-      for (const o of seg.summary.perObject) assert.equal(o.external, k === 0 ? 0 : 10 * k - 1, `segment ${k} object ${o.objectId}`);
+      for (const o of seg.summary.perObject)
+        assert.equal(o.external, k === 0 ? 0 : 10 * k - 1, `segment ${k} object ${o.objectId}`);
     }
     const last = segments[3]!.summary.bytes;
     assert.ok(last < full.bytes / 2, `last segment ${last} B should be well under a full checkpoint ${full.bytes} B`);
@@ -78,9 +85,14 @@ test('incremental checkpoints: each segment holds only new outputs; the chain re
     const expected: Record<number, number[][]> = {};
     for await (const r of session.propagate({ startFrame: 5 })) expected[r.frame] = r.objects.map((o) => o.rle.counts);
     const child = join(__dirname, 'checkpoint-child.ts');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, '--click', clickArg, '5', ...files], { maxBuffer: 64 << 20 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, '--click', clickArg, '5', ...files], {
+      maxBuffer: 64 << 20,
+    });
     assert.deepEqual(JSON.parse(stdout), expected);
-    await assert.rejects(restoreSession(await referenceModel(), source, [segments[0]!.data, segments[3]!.data]), /chain lacks/);
+    await assert.rejects(
+      restoreSession(await referenceModel(), source, [segments[0]!.data, segments[3]!.data]),
+      /chain lacks/,
+    );
   } finally {
     await session.close();
     await rm(dir, { recursive: true, force: true });
@@ -92,9 +104,15 @@ test('restore rejects a checkpoint for another video or a corrupt one', async ()
   for await (const _ of session.propagate({ maxFrames: 3 })) void _;
   const { data } = await checkpointSession(session);
   await session.close();
-  await assert.rejects(restoreSession(await referenceModel(), clip({ frames: 41 }), data), /checkpoint is for a 320x192 video of 40 frames/);
+  await assert.rejects(
+    restoreSession(await referenceModel(), clip({ frames: 41 }), data),
+    /checkpoint is for a 320x192 video of 40 frames/,
+  );
   const corrupt = Buffer.from(data);
   corrupt[corrupt.length - 5] = corrupt[corrupt.length - 5]! ^ 0xff;
-  await assert.rejects(restoreSession(await referenceModel(), clip({ frames: 40, scenario: { objects: 3 } }), corrupt), /corrupt/);
+  await assert.rejects(
+    restoreSession(await referenceModel(), clip({ frames: 40, scenario: { objects: 3 } }), corrupt),
+    /corrupt/,
+  );
   await assert.rejects(restoreSession(await referenceModel(), clip({ frames: 40 }), Buffer.from('nope')), /bad magic/);
 });

@@ -49,7 +49,10 @@ test('without fixedNoObjPtr the absent pointer keeps the decoder pointer plus th
   await session.addMask(0, 1, speck(1024, 768));
   const ptr = session.tracks.get(1)!.tempCond.get(0)!.objPtr;
   const noObj = model.constants.noObjPtr;
-  assert.ok(ptr.some((v, k) => Math.abs(v - noObj[k]!) > 1e-6), 'the decoder pointer is not scaled away');
+  assert.ok(
+    ptr.some((v, k) => Math.abs(v - noObj[k]!) > 1e-6),
+    'the decoder pointer is not scaled away',
+  );
   await session.close();
   await model.release();
 });

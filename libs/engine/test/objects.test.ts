@@ -28,10 +28,19 @@ test('a new object added mid-video is tracked from there on, alongside the first
   await collect(session.propagate({ maxFrames: 12 }));
   const click = source.truth(12)[1]!.click!;
   const prompt = await session.addPoints(12, 2, [{ x: click[0], y: click[1], label: 1 }]);
-  assert.deepEqual(prompt.objects.map((o) => o.objectId), [1, 2]);
+  assert.deepEqual(
+    prompt.objects.map((o) => o.objectId),
+    [1, 2],
+  );
   const results = await collect(session.propagate({ startFrame: 12 }));
   for (const id of [1, 2]) {
-    const ious = results.map((r) => iouWithTruth(source, r.frame, r.objects.find((o) => o.objectId === id)!));
+    const ious = results.map((r) =>
+      iouWithTruth(
+        source,
+        r.frame,
+        r.objects.find((o) => o.objectId === id)!,
+      ),
+    );
     assert.ok(mean(ious) > 0.7, `object ${id} mean IoU ${mean(ious).toFixed(3)}`);
   }
   await session.close();
@@ -55,7 +64,7 @@ test('non-overlap: no pixel belongs to two objects, even when prompts overlap', 
   await session.close();
 });
 
-test('clearing a frame\'s prompts, removing an object and resetting', async () => {
+test("clearing a frame's prompts, removing an object and resetting", async () => {
   const source = clip({ frames: 10 });
   const session = new VideoSession(await referenceModel(), source);
   await session.addMask(0, 1, truthMask(source, 0, 1));
@@ -65,7 +74,10 @@ test('clearing a frame\'s prompts, removing an object and resetting', async () =
   await assert.rejects(collect(session.propagate()), /object 2 has no prompt/);
   await session.removeObject(2);
   const results = await collect(session.propagate());
-  assert.deepEqual(results[0]!.objects.map((o) => o.objectId), [1]);
+  assert.deepEqual(
+    results[0]!.objects.map((o) => o.objectId),
+    [1],
+  );
   await session.reset();
   assert.equal(session.tracks.size, 0);
   await assert.rejects(collect(session.propagate()), /add a prompt/);

@@ -19,7 +19,10 @@ async function prompted(): Promise<VideoSession> {
   const c = source.truth(0)[1]!.click!;
   const r = await session.addPoints(0, 2, [{ x: c[0], y: c[1], label: 1 }]);
   const clicked = r.objects.find((o) => o.objectId === 2)!;
-  assert.ok(clicked.predictedIou !== null && clicked.predictedIou > 0 && clicked.predictedIou <= 1.5, `decoder IoU of a click: ${clicked.predictedIou}`);
+  assert.ok(
+    clicked.predictedIou !== null && clicked.predictedIou > 0 && clicked.predictedIou <= 1.5,
+    `decoder IoU of a click: ${clicked.predictedIou}`,
+  );
   assert.equal(r.objects.find((o) => o.objectId === 1)!.predictedIou, 1, 'a mask prompt is its own answer');
   return session;
 }
@@ -35,7 +38,7 @@ async function asVersion3(session: VideoSession): Promise<Buffer> {
   return Buffer.concat([prefix, deflateSync(segmentBody(JSON.stringify(captured.header), blobs))]);
 }
 
-test('tracked frames carry the chosen mask\'s predicted IoU, and a checkpoint keeps it', async () => {
+test("tracked frames carry the chosen mask's predicted IoU, and a checkpoint keeps it", async () => {
   assert.equal(CHECKPOINT_VERSION, 4);
   const session = await prompted();
   const seen: number[] = [];
@@ -45,7 +48,7 @@ test('tracked frames carry the chosen mask\'s predicted IoU, and a checkpoint ke
       if (r.frame > 0) seen.push(o.predictedIou!);
     }
   }
-  assert.ok(new Set(seen).size > 1, 'IoU differs between frames: it is the decoder\'s, not a constant');
+  assert.ok(new Set(seen).size > 1, "IoU differs between frames: it is the decoder's, not a constant");
   const before = session.tracks.get(2)!;
   const condIou = before.cond.get(0)!.iou;
   const lastIou = (await before.latestOutput(5))!.iou;
@@ -67,8 +70,10 @@ test('tracked frames carry the chosen mask\'s predicted IoU, and a checkpoint ke
     assert.ok(Number.isNaN(fromOld.tracks.get(2)!.cond.get(0)!.iou), 'a version-3 output has no IoU');
     const a: unknown[] = [];
     const b: unknown[] = [];
-    for await (const r of fromOld.propagate({ startFrame: 5 })) a.push(r.objects.map((o) => [o.rle.counts, o.objectScore, r.frame > 5 ? o.predictedIou : 'restored']));
-    for await (const r of fresh.propagate({ startFrame: 5 })) b.push(r.objects.map((o) => [o.rle.counts, o.objectScore, r.frame > 5 ? o.predictedIou : 'restored']));
+    for await (const r of fromOld.propagate({ startFrame: 5 }))
+      a.push(r.objects.map((o) => [o.rle.counts, o.objectScore, r.frame > 5 ? o.predictedIou : 'restored']));
+    for await (const r of fresh.propagate({ startFrame: 5 }))
+      b.push(r.objects.map((o) => [o.rle.counts, o.objectScore, r.frame > 5 ? o.predictedIou : 'restored']));
     assert.deepEqual(a, b, 'the same masks, scores and (recomputed) IoUs from either version');
   } finally {
     await fromOld.close();

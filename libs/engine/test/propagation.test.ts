@@ -11,9 +11,18 @@ test('forward: two objects prompted with masks on frame 0 are tracked through th
   const session = new VideoSession(await referenceModel(), source);
   for (const id of [1, 2]) await session.addMask(0, id, truthMask(source, 0, id));
   const results = await collect(session.propagate({ direction: 'forward' }));
-  assert.deepEqual(results.map((r) => r.frame), Array.from({ length: 30 }, (_, i) => i));
+  assert.deepEqual(
+    results.map((r) => r.frame),
+    Array.from({ length: 30 }, (_, i) => i),
+  );
   for (const id of [1, 2]) {
-    const ious = results.map((r) => iouWithTruth(source, r.frame, r.objects.find((o) => o.objectId === id)!));
+    const ious = results.map((r) =>
+      iouWithTruth(
+        source,
+        r.frame,
+        r.objects.find((o) => o.objectId === id)!,
+      ),
+    );
     assert.ok(mean(ious) > 0.8, `object ${id} mean IoU ${mean(ious).toFixed(3)}`);
   }
   await session.close();
@@ -24,7 +33,10 @@ test('backward: a prompt on the last frame propagates to frame 0 in reverse orde
   const session = new VideoSession(await referenceModel(), source);
   await session.addMask(29, 1, truthMask(source, 29, 1));
   const results = await collect(session.propagate({ startFrame: 29, direction: 'backward' }));
-  assert.deepEqual(results.map((r) => r.frame), Array.from({ length: 30 }, (_, i) => 29 - i));
+  assert.deepEqual(
+    results.map((r) => r.frame),
+    Array.from({ length: 30 }, (_, i) => 29 - i),
+  );
   assert.ok(results.every((r) => r.pass === 'backward'));
   const ious = results.map((r) => iouWithTruth(source, r.frame, r.objects[0]!));
   assert.ok(mean(ious) > 0.8, `mean IoU ${mean(ious).toFixed(3)}`);
@@ -38,16 +50,25 @@ test('both: forward then backward from a middle prompt covers every frame; maxFr
   const results = await collect(session.propagate({ startFrame: 15, direction: 'both' }));
   const forward = results.filter((r) => r.pass === 'forward').map((r) => r.frame);
   const backward = results.filter((r) => r.pass === 'backward').map((r) => r.frame);
-  assert.deepEqual(forward, Array.from({ length: 15 }, (_, i) => 15 + i));
-  assert.deepEqual(backward, Array.from({ length: 16 }, (_, i) => 15 - i));
+  assert.deepEqual(
+    forward,
+    Array.from({ length: 15 }, (_, i) => 15 + i),
+  );
+  assert.deepEqual(
+    backward,
+    Array.from({ length: 16 }, (_, i) => 15 - i),
+  );
   const ious = results.map((r) => iouWithTruth(source, r.frame, r.objects[0]!));
   assert.ok(mean(ious) > 0.7, `mean IoU ${mean(ious).toFixed(3)} from one click`);
   const bounded = await collect(session.propagate({ startFrame: 10, direction: 'forward', maxFrames: 4 }));
-  assert.deepEqual(bounded.map((r) => r.frame), [10, 11, 12, 13, 14]);
+  assert.deepEqual(
+    bounded.map((r) => r.frame),
+    [10, 11, 12, 13, 14],
+  );
   await session.close();
 });
 
-test('a negative click on a tracked frame refines with that frame\'s previous logits', async () => {
+test("a negative click on a tracked frame refines with that frame's previous logits", async () => {
   const source = clip({});
   const session = new VideoSession(await referenceModel(), source);
   await session.addMask(0, 1, truthMask(source, 0, 1));
@@ -67,13 +88,16 @@ test('bad input is rejected with a named error', async () => {
   const source = clip({});
   const session = new VideoSession(await referenceModel(), source);
   await assert.rejects(session.addPoints(30, 1, [{ x: 1, y: 1, label: 1 }]), /frame 30 is outside the video/);
-  await assert.rejects(session.addMask(0, 1, { width: 10, height: 10, data: new Uint8Array(100) }), /mask is 10x10, the video is 320x192/);
+  await assert.rejects(
+    session.addMask(0, 1, { width: 10, height: 10, data: new Uint8Array(100) }),
+    /mask is 10x10, the video is 320x192/,
+  );
   await assert.rejects(collect(session.propagate()), /add a prompt before propagating/);
   await assert.rejects(session.addPoints(0, 1, [], { box: { x0: 5, y0: 5, x1: 2, y1: 9 } }), /x1 > x0/);
   await session.close();
 });
 
-test('a click on an already prompted frame after propagation replaces that frame\'s conditioning output', async () => {
+test("a click on an already prompted frame after propagation replaces that frame's conditioning output", async () => {
   const source = clip({});
   const session = new VideoSession(await referenceModel(), source);
   const c = source.truth(0)[0]!.click!;
@@ -93,6 +117,10 @@ test('a click on an already prompted frame after propagation replaces that frame
   const preview = await session.addPoints(0, 1, [{ x: neg.x, y: neg.y, label: 0 }], { clearOld: false });
   assert.ok(preview.objects[0]!.area < first[0]!.objects[0]!.area, 'the negative click shrinks the mask');
   const again = await collect(session.propagate({ startFrame: 0, maxFrames: 0 }));
-  assert.equal(again[0]!.objects[0]!.area, preview.objects[0]!.area, 'propagation keeps the corrected output, not the old one');
+  assert.equal(
+    again[0]!.objects[0]!.area,
+    preview.objects[0]!.area,
+    'propagation keeps the corrected output, not the old one',
+  );
   await session.close();
 });

@@ -7,8 +7,15 @@ import { roleThreading } from '../src/runtime/sam-model';
 
 test('asking for CUDA where it cannot load falls back to CPU and logs why', async () => {
   const warnings: { obj: object; msg?: string }[] = [];
-  const logger = { debug: () => undefined, info: () => undefined, warn: (obj: object, msg?: string) => warnings.push({ obj, msg }) };
-  const model = await SamModel.load(await ensureModel('reference'), { runtime: { providers: parseProviders('cuda,cpu') }, logger });
+  const logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (obj: object, msg?: string) => warnings.push({ obj, msg }),
+  };
+  const model = await SamModel.load(await ensureModel('reference'), {
+    runtime: { providers: parseProviders('cuda,cpu') },
+    logger,
+  });
   try {
     // On a machine where CUDA loads this would be 'cuda'; the assertion below is about the fallback path.
     if (model.provider === 'cpu') {

@@ -6,7 +6,12 @@ import { roleThreading } from '../src/runtime/sam-model';
 
 test('thread variables reach each role session, a per-role variable winning over the global one', () => {
   assert.equal(roleThreadsVariable('memoryAttention'), 'MASKLET_INTRA_OP_THREADS_MEMORY_ATTENTION');
-  const runtime = runtimeFromEnv({ MASKLET_INTRA_OP_THREADS: '2', MASKLET_INTRA_OP_THREADS_IMAGE_ENCODER: '3', MASKLET_INTRA_OP_THREADS_MEMORY_ENCODER: '2', MASKLET_INTER_OP_THREADS: '1' });
+  const runtime = runtimeFromEnv({
+    MASKLET_INTRA_OP_THREADS: '2',
+    MASKLET_INTRA_OP_THREADS_IMAGE_ENCODER: '3',
+    MASKLET_INTRA_OP_THREADS_MEMORY_ENCODER: '2',
+    MASKLET_INTER_OP_THREADS: '1',
+  });
   assert.deepEqual(runtime.providers, ['cpu']);
   assert.equal(roleThreading('imageEncoder', runtime).threads, 3);
   assert.equal(roleThreading('memoryAttention', runtime).threads, 2);
@@ -20,6 +25,12 @@ test('thread variables reach each role session, a per-role variable winning over
 });
 
 test('a bad thread count is refused naming the variable', () => {
-  assert.throws(() => runtimeFromEnv({ MASKLET_INTRA_OP_THREADS: 'two' }), /MASKLET_INTRA_OP_THREADS must be an integer/);
-  assert.throws(() => runtimeFromEnv({ MASKLET_INTRA_OP_THREADS_MASK_DECODER: '0' }), /MASKLET_INTRA_OP_THREADS_MASK_DECODER must be an integer/);
+  assert.throws(
+    () => runtimeFromEnv({ MASKLET_INTRA_OP_THREADS: 'two' }),
+    /MASKLET_INTRA_OP_THREADS must be an integer/,
+  );
+  assert.throws(
+    () => runtimeFromEnv({ MASKLET_INTRA_OP_THREADS_MASK_DECODER: '0' }),
+    /MASKLET_INTRA_OP_THREADS_MASK_DECODER must be an integer/,
+  );
 });

@@ -4,10 +4,13 @@ import { ensureModel } from '../../../models/generator/ensure-model';
 import { SamModel, VideoSession } from '../src';
 import { clip } from './support';
 
-test('graphs with SAM 2.1-tiny\'s exact shapes run end to end: click, box, mask, propagation', async () => {
+test("graphs with SAM 2.1-tiny's exact shapes run end to end: click, box, mask, propagation", async () => {
   const model = await SamModel.load(await ensureModel('sam21-tiny-shaped'));
   const m = model.manifest;
-  assert.deepEqual([m.imageSize, m.hiddenDim, m.memoryDim, m.lowResMaskSize, ...m.featureSize], [1024, 256, 64, 256, 64, 64]);
+  assert.deepEqual(
+    [m.imageSize, m.hiddenDim, m.memoryDim, m.lowResMaskSize, ...m.featureSize],
+    [1024, 256, 64, 256, 64, 64],
+  );
   const source = clip({ frames: 4 });
   const session = new VideoSession(model, source);
   try {
@@ -19,11 +22,16 @@ test('graphs with SAM 2.1-tiny\'s exact shapes run end to end: click, box, mask,
     for await (const r of session.propagate({ startFrame: 0 })) {
       frames.push(r.frame);
       assert.equal(r.objects.length, 3);
-      for (const o of r.objects) assert.equal(o.rle.counts.reduce((a, b) => a + b, 0), 320 * 192);
+      for (const o of r.objects)
+        assert.equal(
+          o.rle.counts.reduce((a, b) => a + b, 0),
+          320 * 192,
+        );
     }
     assert.deepEqual(frames, [0, 1, 2, 3]);
     const roles = model.timings.snapshot();
-    for (const role of ['imageEncoder', 'memoryAttention', 'maskDecoder', 'memoryEncoder', 'maskPrompt']) assert.ok(roles[role]!.calls > 0, `${role} ran`);
+    for (const role of ['imageEncoder', 'memoryAttention', 'maskDecoder', 'memoryEncoder', 'maskPrompt'])
+      assert.ok(roles[role]!.calls > 0, `${role} ran`);
   } finally {
     await session.close();
     await model.release();

@@ -17,9 +17,19 @@ export async function listDavisSequences(root: string): Promise<DavisSequence[]>
     if (!(await stat(dir)).isDirectory()) continue;
     const framesDir = join(dir, 'frames');
     const masksDir = join(dir, 'masks');
-    const exists = await Promise.all([framesDir, masksDir].map((d) => stat(d).then((s) => s.isDirectory(), () => false)));
+    const exists = await Promise.all(
+      [framesDir, masksDir].map((d) =>
+        stat(d).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+    );
     if (!exists.every(Boolean)) continue;
-    const maskFiles = (await readdir(masksDir)).filter((f) => f.endsWith('.png')).sort().map((f) => join(masksDir, f));
+    const maskFiles = (await readdir(masksDir))
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .map((f) => join(masksDir, f));
     out.push({ name, framesDir, maskFiles });
   }
   if (out.length === 0) throw new Error(`${root}: no DAVIS-layout sequences (<seq>/frames and <seq>/masks) found`);
@@ -30,6 +40,7 @@ export async function listDavisSequences(root: string): Promise<DavisSequence[]>
 export async function readGroundTruth(file: string, objectLabel?: number): Promise<BinaryMask> {
   const { width, height, labels } = readMaskPng(await readFile(file));
   const data = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) data[i] = objectLabel === undefined ? (labels[i] ? 1 : 0) : labels[i] === objectLabel ? 1 : 0;
+  for (let i = 0; i < labels.length; i++)
+    data[i] = objectLabel === undefined ? (labels[i] ? 1 : 0) : labels[i] === objectLabel ? 1 : 0;
   return { width, height, data };
 }

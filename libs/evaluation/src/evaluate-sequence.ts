@@ -19,7 +19,11 @@ export interface SequenceResult {
   seconds: number;
 }
 
-export async function evaluateSequence(model: SamModel, seq: DavisSequence, prompt: PromptKind): Promise<SequenceResult> {
+export async function evaluateSequence(
+  model: SamModel,
+  seq: DavisSequence,
+  prompt: PromptKind,
+): Promise<SequenceResult> {
   const started = performance.now();
   const source = await openImageDirectory(seq.framesDir);
   const session = new VideoSession(model, source);

@@ -32,7 +32,12 @@ export function largestComponent(mask: BinaryMask): { mask: BinaryMask; area: nu
       const p = stack[--top]!;
       area++;
       const x = p % width;
-      const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p >= width ? p - width : -1, p + width < data.length ? p + width : -1];
+      const neighbours = [
+        x > 0 ? p - 1 : -1,
+        x < width - 1 ? p + 1 : -1,
+        p >= width ? p - width : -1,
+        p + width < data.length ? p + width : -1,
+      ];
       for (const q of neighbours) {
         if (q >= 0 && data[q] && !label[q]) {
           label[q] = next;

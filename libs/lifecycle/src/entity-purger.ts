@@ -1,7 +1,16 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@masklet/db';
-import { exportJobId, ingestJobId, QUEUES, segmentJobId, segmentQueueName, signalCancel, webhookJobId, type QueueName } from '@masklet/queue';
+import {
+  exportJobId,
+  ingestJobId,
+  QUEUES,
+  segmentJobId,
+  segmentQueueName,
+  signalCancel,
+  webhookJobId,
+  type QueueName,
+} from '@masklet/queue';
 import type { ObjectStore } from '@masklet/storage';
 import { deletePrefixes, deleteRedisPatterns } from './purge';
 import { jobRedisPatterns, jobS3Prefixes, tenantS3Prefixes, videoS3Prefixes } from './purge-keys';
@@ -28,7 +37,10 @@ export class JobStillRunningError extends Error {
  * deletion interrupted half-way leaves the row and can be repeated. Callers check existence and rights.
  */
 export class EntityPurger {
-  constructor(private readonly d: PurgerDeps, private readonly stopWaitMs = 20_000) {}
+  constructor(
+    private readonly d: PurgerDeps,
+    private readonly stopWaitMs = 20_000,
+  ) {}
 
   /** Returns how many objects and Redis keys went. */
   async purgeJob(tenantId: string, jobId: string): Promise<{ objects: number; redisKeys: number }> {
@@ -39,9 +51,18 @@ export class EntityPurger {
       this.d.prisma.webhookDelivery.findMany({ where: { jobId }, select: { id: true } }),
     ]);
     if (!job) return { objects: 0, redisKeys: 0 };
-    await this.removeQueued(segmentQueueName(job.model), Array.from({ length: job.currentRound }, (_, i) => segmentJobId(jobId, i + 1)));
-    await this.removeQueued(QUEUES.export, exports.map((e) => exportJobId(e.id)));
-    await this.removeQueued(QUEUES.webhook, deliveries.map((x) => webhookJobId(x.id)));
+    await this.removeQueued(
+      segmentQueueName(job.model),
+      Array.from({ length: job.currentRound }, (_, i) => segmentJobId(jobId, i + 1)),
+    );
+    await this.removeQueued(
+      QUEUES.export,
+      exports.map((e) => exportJobId(e.id)),
+    );
+    await this.removeQueued(
+      QUEUES.webhook,
+      deliveries.map((x) => webhookJobId(x.id)),
+    );
     const objects = await deletePrefixes(this.d.store, jobS3Prefixes(tenantId, jobId));
     const redisKeys = await deleteRedisPatterns(this.d.redis, jobRedisPatterns(jobId));
     await this.d.prisma.job.deleteMany({ where: { id: jobId } });
@@ -55,7 +76,8 @@ export class EntityPurger {
     await this.removeQueued(QUEUES.ingest, [ingestJobId(videoId)]);
     // An upload cut mid-way (or still arriving) holds parts in S3 until its multipart upload is aborted.
     for (const prefix of videoS3Prefixes(tenantId, videoId)) {
-      for (const u of await this.d.store.listMultipartUploads(prefix)) await this.d.store.abortMultipartUpload(u.key, u.uploadId);
+      for (const u of await this.d.store.listMultipartUploads(prefix))
+        await this.d.store.abortMultipartUpload(u.key, u.uploadId);
     }
     await deletePrefixes(this.d.store, videoS3Prefixes(tenantId, videoId));
     await this.d.prisma.video.deleteMany({ where: { id: videoId, tenantId } });
@@ -82,11 +104,21 @@ export class EntityPurger {
     };
     if (!(await active())) return;
     await signalCancel(this.d.redis, jobId);
-    const queued = await this.d.prisma.job.findUnique({ where: { id: jobId }, select: { status: true, currentRound: true, model: true } });
+    const queued = await this.d.prisma.job.findUnique({
+      where: { id: jobId },
+      select: { status: true, currentRound: true, model: true },
+    });
     if (queued?.status === 'QUEUED') {
       const entry = await this.d.queue(segmentQueueName(queued.model)).getJob(segmentJobId(jobId, queued.currentRound));
       // Removed before a worker took it: nothing will write. A locked entry refuses removal.
-      if (entry && (await entry.remove().then(() => true, () => false))) return;
+      if (
+        entry &&
+        (await entry.remove().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
     }
     const deadline = Date.now() + this.stopWaitMs;
     while (Date.now() < deadline) {

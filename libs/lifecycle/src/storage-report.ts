@@ -13,8 +13,15 @@ export interface JobStorageReport {
 }
 
 /** What one job keeps in S3, by kind (one HEAD per object: a report, not a hot path). */
-export async function jobStorageReport(prisma: PrismaClient, store: ObjectStore, jobId: string): Promise<JobStorageReport> {
-  const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId }, select: { tenantId: true, framesTotal: true, currentRound: true } });
+export async function jobStorageReport(
+  prisma: PrismaClient,
+  store: ObjectStore,
+  jobId: string,
+): Promise<JobStorageReport> {
+  const job = await prisma.job.findUniqueOrThrow({
+    where: { id: jobId },
+    select: { tenantId: true, framesTotal: true, currentRound: true },
+  });
   const objects = await prisma.jobObject.count({ where: { jobId } });
   const bytes = { checkpoints: 0, masks: 0, exports: 0 };
   for (const prefix of jobS3Prefixes(job.tenantId, jobId)) {
@@ -26,5 +33,12 @@ export async function jobStorageReport(prisma: PrismaClient, store: ObjectStore,
     }
   }
   const cells = Math.max(1, job.framesTotal * objects);
-  return { jobId, frames: job.framesTotal, objects, rounds: job.currentRound, bytes, checkpointBytesPerFrameObject: Math.round(bytes.checkpoints / cells) };
+  return {
+    jobId,
+    frames: job.framesTotal,
+    objects,
+    rounds: job.currentRound,
+    bytes,
+    checkpointBytesPerFrameObject: Math.round(bytes.checkpoints / cells),
+  };
 }

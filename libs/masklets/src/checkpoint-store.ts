@@ -76,11 +76,17 @@ function segmentS3Key(tenantId: string, jobId: string, segment: string): string 
 
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.Code === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+  return (
+    e.name === 'NoSuchKey' || e.name === 'NotFound' || e.Code === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404
+  );
 }
 
 export class CheckpointStore {
-  constructor(private readonly redis: Redis, private readonly store: ObjectStore, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly store: ObjectStore,
+    private readonly ttlSeconds: number,
+  ) {}
 
   /** Stores one segment (Redis, then S3); returns its id for the chain. */
   async saveSegment(tenantId: string, jobId: string, round: number, data: Buffer): Promise<string> {
@@ -99,7 +105,10 @@ export class CheckpointStore {
   }
 
   async load(tenantId: string, jobId: string, round: number, kind: CheckpointKind): Promise<LoadedCheckpoint | null> {
-    const pointer = await this.read(checkpointRedisKey(jobId, round, kind), checkpointS3Key(tenantId, jobId, round, kind));
+    const pointer = await this.read(
+      checkpointRedisKey(jobId, round, kind),
+      checkpointS3Key(tenantId, jobId, round, kind),
+    );
     if (!pointer) return null;
     const { segments, ...meta } = JSON.parse(pointer.bytes.toString('utf8')) as Pointer;
     const pieces = await Promise.all(
@@ -142,7 +151,10 @@ export class CheckpointStore {
         if (!isMissing(err)) throw err;
       });
     }
-    const keepRedis = new Set([checkpointRedisKey(jobId, round, 'end'), ...pointer.segments.map((id) => segmentRedisKey(jobId, id))]);
+    const keepRedis = new Set([
+      checkpointRedisKey(jobId, round, 'end'),
+      ...pointer.segments.map((id) => segmentRedisKey(jobId, id)),
+    ]);
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', `masklet:ckpt:${jobId}:*`, 'COUNT', 500);

@@ -18,7 +18,11 @@ export interface FrameSegment<C extends ChunkRange> {
 }
 
 /** Contiguous runs of frames in [from, to), each served by one chunk (newest round wins), in frame order. */
-export function resolveFrameSources<C extends ChunkRange>(chunks: readonly C[], from: number, to: number): FrameSegment<C>[] {
+export function resolveFrameSources<C extends ChunkRange>(
+  chunks: readonly C[],
+  from: number,
+  to: number,
+): FrameSegment<C>[] {
   const n = Math.max(0, to - from);
   const owner = new Array<C | undefined>(n);
   for (const c of chunks) {

@@ -142,7 +142,8 @@ function presenceFlips(frames: TimelineFrame[], reasons: Reasons): void {
     if (last && contiguous && last.present === f.stat.present) last.end = i + 1;
     else runs.push({ start: i, end: i + 1, present: f.stat.present });
   });
-  const adjacent = (a: { end: number }, b: { start: number }) => frames[b.start]!.frame === frames[a.end - 1]!.frame + 1;
+  const adjacent = (a: { end: number }, b: { start: number }) =>
+    frames[b.start]!.frame === frames[a.end - 1]!.frame + 1;
   runs.forEach((run, k) => {
     const prev = runs[k - 1];
     const next = runs[k + 1];
@@ -153,8 +154,10 @@ function presenceFlips(frames: TimelineFrame[], reasons: Reasons): void {
       for (let i = run.start; i < run.end; i++) add(reasons, frames[i]!.frame, 'presenceFlip', logit(frames[i]!), 1);
       return;
     }
-    const prevIsBlip = prev !== undefined && prev.end - prev.start <= BLIP_FRAMES && k >= 2 && adjacent(runs[k - 2]!, prev);
-    if (afterPrev && !prevIsBlip) add(reasons, frames[run.start]!.frame, 'presenceFlip', logit(frames[run.start]!), 0.5);
+    const prevIsBlip =
+      prev !== undefined && prev.end - prev.start <= BLIP_FRAMES && k >= 2 && adjacent(runs[k - 2]!, prev);
+    if (afterPrev && !prevIsBlip)
+      add(reasons, frames[run.start]!.frame, 'presenceFlip', logit(frames[run.start]!), 0.5);
   });
 }
 
@@ -214,8 +217,15 @@ export function suggestForObject(timeline: ObjectTimeline): Suggestion[] {
   const out: Suggestion[] = [];
   for (const [frame, list] of reasons) {
     if (timeline.promptedFrames.has(frame)) continue;
-    const sorted = list.map((r) => ({ ...r, contribution: round4(r.contribution) })).sort((a, b) => b.contribution - a.contribution || a.signal.localeCompare(b.signal));
-    out.push({ frame, objectId: timeline.objectId, score: round4(sorted.reduce((s, r) => s + r.contribution, 0)), reasons: sorted });
+    const sorted = list
+      .map((r) => ({ ...r, contribution: round4(r.contribution) }))
+      .sort((a, b) => b.contribution - a.contribution || a.signal.localeCompare(b.signal));
+    out.push({
+      frame,
+      objectId: timeline.objectId,
+      score: round4(sorted.reduce((s, r) => s + r.contribution, 0)),
+      reasons: sorted,
+    });
   }
   return out;
 }

@@ -6,7 +6,9 @@ import { packTrackSignals, unpackTrackSignals } from './track-signals';
 
 test('track stats round-trip through their packed form, 9 frames crossing a presence byte', () => {
   const stats: FrameTrackStat[] = Array.from({ length: 9 }, (_, i) =>
-    i % 3 === 0 ? { present: false, area: 0, box: null } : { present: true, area: 1000 + i, box: [i, i + 1, 800 + i, 470] },
+    i % 3 === 0
+      ? { present: false, area: 0, box: null }
+      : { present: true, area: 1000 + i, box: [i, i + 1, 800 + i, 470] },
   );
   const packed = packTrackStats(stats);
   assert.equal(packed.presence.length, 2);
@@ -23,7 +25,14 @@ test('a chunk encodes to the same bytes twice and decodes to itself; a malformed
     height: 2,
     startFrame: 0,
     endFrame: 1,
-    frames: [{ frame: 0, objects: [{ objectId: 1, rle: { size: [2, 4] as [number, number], counts: '0:0' }, area: 0, bbox: null, score: -1 }] }],
+    frames: [
+      {
+        frame: 0,
+        objects: [
+          { objectId: 1, rle: { size: [2, 4] as [number, number], counts: '0:0' }, area: 0, bbox: null, score: -1 },
+        ],
+      },
+    ],
   } as const;
   const a = encodeChunk(structuredClone(chunk) as never);
   const b = encodeChunk(structuredClone(chunk) as never);
@@ -50,5 +59,8 @@ test('track signals round-trip within their quantisation; unknown and out-of-ran
     { score: 0, iou: 1.07 },
     { score: null, iou: -0.2 },
   ]);
-  assert.deepEqual(unpackTrackSignals(null, 2), [{ score: null, iou: null }, { score: null, iou: null }]);
+  assert.deepEqual(unpackTrackSignals(null, 2), [
+    { score: null, iou: null },
+    { score: null, iou: null },
+  ]);
 });

@@ -34,7 +34,12 @@ export function unpackTrackStats(packed: PackedTrackStats, frames: number): Fram
   for (let i = 0; i < frames; i++) {
     const present = ((packed.presence[i >> 3] ?? 0) >> (i & 7)) & 1;
     const area = packed.areas.readUInt32LE(i * 4);
-    const box: [number, number, number, number] = [0, 1, 2, 3].map((k) => packed.boxes.readUInt16LE(i * 8 + k * 2)) as [number, number, number, number];
+    const box: [number, number, number, number] = [0, 1, 2, 3].map((k) => packed.boxes.readUInt16LE(i * 8 + k * 2)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     out.push({ present: present === 1, area, box: present ? box : null });
   }
   return out;

@@ -35,7 +35,10 @@ test('an L shape has six corners', () => {
 test('pixels touching only at a corner are separate rings (4-connected foreground)', () => {
   const rings = traceContours(maskOf(['#.', '.#']));
   assert.equal(rings.length, 2);
-  assert.deepEqual(rings.map((r) => r.area), [1, 1]);
+  assert.deepEqual(
+    rings.map((r) => r.area),
+    [1, 1],
+  );
   const checker = traceContours(maskOf(['#.#', '.#.', '#.#']));
   assert.equal(checker.length, 5);
   assert.ok(checker.every((r) => r.area === 1 && r.points.length === 8));
@@ -44,18 +47,27 @@ test('pixels touching only at a corner are separate rings (4-connected foregroun
 test('a hole is a ring of negative area; outerContours leaves it out', () => {
   const donut = maskOf(['#####', '#...#', '#...#', '#####']);
   const rings = traceContours(donut);
-  assert.deepEqual(rings.map((r) => r.area).sort((a, b) => a - b), [-6, 20]);
-  assert.deepEqual(outerContours(donut).map((r) => r.area), [20]);
+  assert.deepEqual(
+    rings.map((r) => r.area).sort((a, b) => a - b),
+    [-6, 20],
+  );
+  assert.deepEqual(
+    outerContours(donut).map((r) => r.area),
+    [20],
+  );
 });
 
 test('outer rings come largest first', () => {
   const rings = outerContours(maskOf(['#..##', '...##', '.....']));
-  assert.deepEqual(rings.map((r) => r.area), [4, 1]);
+  assert.deepEqual(
+    rings.map((r) => r.area),
+    [4, 1],
+  );
 });
 
 test('random masks: even-odd filling every ring gives the mask back pixel for pixel; ring areas sum to its area', () => {
   let seed = 7;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let t = 0; t < 40; t++) {
     const w = 5 + Math.floor(rand() * 30);
     const h = 5 + Math.floor(rand() * 30);
@@ -64,11 +76,29 @@ test('random masks: even-odd filling every ring gives the mask back pixel for pi
     for (let i = 0; i < m.data.length; i++) m.data[i] = rand() < density ? 1 : 0;
     const rings = traceContours(m);
     const area = m.data.reduce((s, v) => s + v, 0);
-    assert.equal(rings.reduce((s, r) => s + r.area, 0), area, `areas, case ${t}`);
-    assert.deepEqual(fillPolygons(rings.map((r) => r.points), w, h).data, m.data, `refill, case ${t}`);
+    assert.equal(
+      rings.reduce((s, r) => s + r.area, 0),
+      area,
+      `areas, case ${t}`,
+    );
+    assert.deepEqual(
+      fillPolygons(
+        rings.map((r) => r.points),
+        w,
+        h,
+      ).data,
+      m.data,
+      `refill, case ${t}`,
+    );
     // Outer rings alone cover the mask (holes filled in).
-    const outer = fillPolygons(outerContours(m).map((r) => r.points), w, h, 'union').data;
-    for (let i = 0; i < m.data.length; i++) if (m.data[i]) assert.equal(outer[i], 1, `outer rings cover pixel ${i}, case ${t}`);
+    const outer = fillPolygons(
+      outerContours(m).map((r) => r.points),
+      w,
+      h,
+      'union',
+    ).data;
+    for (let i = 0; i < m.data.length; i++)
+      if (m.data[i]) assert.equal(outer[i], 1, `outer rings cover pixel ${i}, case ${t}`);
   }
 });
 

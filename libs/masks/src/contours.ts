@@ -109,7 +109,12 @@ function shoelace(p: number[]): number {
  * across all rings, the exact inverse of `traceContours` with holes; `union` fills each ring on its
  * own and ORs them, as tools read one polygon per line (YOLO) or per shape (CVAT).
  */
-export function fillPolygons(rings: readonly (readonly number[])[], width: number, height: number, rule: 'evenodd' | 'union' = 'evenodd'): BinaryMask {
+export function fillPolygons(
+  rings: readonly (readonly number[])[],
+  width: number,
+  height: number,
+  rule: 'evenodd' | 'union' = 'evenodd',
+): BinaryMask {
   const data = new Uint8Array(width * height);
   const xs: number[] = [];
   for (let y = 0; y < height; y++) {
@@ -121,7 +126,7 @@ export function fillPolygons(rings: readonly (readonly number[])[], width: numbe
         const j = (i + 2) % n;
         const y0 = ring[i + 1]!;
         const y1 = ring[j + 1]!;
-        if ((y0 <= cy) === (y1 <= cy)) continue;
+        if (y0 <= cy === y1 <= cy) continue;
         const x0 = ring[i]!;
         const x1 = ring[j]!;
         xs.push(x0 + ((cy - y0) / (y1 - y0)) * (x1 - x0));

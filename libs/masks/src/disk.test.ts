@@ -19,7 +19,10 @@ describe('disk morphology', () => {
     for (let t = 0; t < 50; t++) {
       const m = randomMask(rand, Math.floor(rand() * 30), Math.floor(rand() * 30), rand());
       const p = rowPointsFromMask(m);
-      assert.equal(p.xs.length, m.data.reduce((s, v) => s + v, 0));
+      assert.equal(
+        p.xs.length,
+        m.data.reduce((s, v) => s + v, 0),
+      );
       assert.deepEqual(rowPointsToMask(p), m);
     }
   });

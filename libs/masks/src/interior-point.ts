@@ -37,7 +37,8 @@ export function squaredDistanceToBackground(mask: BinaryMask): Float64Array {
   const w = width + 2;
   const h = height + 2;
   const grid = new Float64Array(w * h);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) grid[(y + 1) * w + x + 1] = data[y * width + x] ? INF : 0;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) grid[(y + 1) * w + x + 1] = data[y * width + x] ? INF : 0;
   const n = Math.max(w, h);
   const f = new Float64Array(n);
   const d = new Float64Array(n);

@@ -140,13 +140,24 @@ describe('sequenceScores', () => {
   });
 
   it('averages every frame of one- and two-frame sequences', () => {
-    assert.equal(sequenceScores([{ pred: good, gt: good }, { pred: miss, gt: good }]).J, 0.5);
+    assert.equal(
+      sequenceScores([
+        { pred: good, gt: good },
+        { pred: miss, gt: good },
+      ]).J,
+      0.5,
+    );
     assert.equal(sequenceScores([{ pred: miss, gt: good }]).J, 0);
     assert.throws(() => sequenceScores([]), /no scored frames/);
   });
 
   it('averages streamed per-frame scores with the same convention, skipping holes', () => {
-    const frames = [{ J: 0, F: 0 }, { J: 1, F: 0.5 }, { J: 0.5, F: 1 }, { J: 0, F: 0 }];
+    const frames = [
+      { J: 0, F: 0 },
+      { J: 1, F: 0.5 },
+      { J: 0.5, F: 1 },
+      { J: 0, F: 0 },
+    ];
     assert.deepEqual(meanSequenceScores(frames), { J: 0.75, F: 0.75 });
     const sparse: FrameScores[] = [];
     sparse[0] = { J: 0, F: 0 };

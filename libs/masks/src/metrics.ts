@@ -32,7 +32,11 @@ export function jaccard(pred: BinaryMask, gt: BinaryMask): number {
  * (DAVIS default 0.008, i.e. 8 px at 854x480); from 1 up it is taken as pixels and must be an
  * integer, since skimage's disk() of a fractional radius is an off-centre kernel nobody intends.
  */
-export function boundaryTolerancePixels(width: number, height: number, boundThreshold = DEFAULT_BOUND_THRESHOLD): number {
+export function boundaryTolerancePixels(
+  width: number,
+  height: number,
+  boundThreshold = DEFAULT_BOUND_THRESHOLD,
+): number {
   if (!(boundThreshold >= 0)) throw new RangeError(`boundThreshold must be >= 0, got ${boundThreshold}`);
   if (boundThreshold >= 1) {
     if (!Number.isInteger(boundThreshold)) {
@@ -51,7 +55,11 @@ export interface BoundaryScores {
 }
 
 /** Precision, recall and F of `pred`'s boundary against `gt`'s within the tolerance disk. */
-export function boundaryScores(pred: BinaryMask, gt: BinaryMask, boundThreshold = DEFAULT_BOUND_THRESHOLD): BoundaryScores {
+export function boundaryScores(
+  pred: BinaryMask,
+  gt: BinaryMask,
+  boundThreshold = DEFAULT_BOUND_THRESHOLD,
+): BoundaryScores {
   assertSameSize(pred, gt);
   const radius = boundaryTolerancePixels(pred.width, pred.height, boundThreshold);
   const predBoundary = boundaryPoints(pred);

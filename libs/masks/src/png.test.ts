@@ -15,7 +15,10 @@ function randomLabels(rand: () => number, n: number, max: number): Uint8Array {
 }
 
 /** A palette PNG assembled by hand, for layouts our writer never produces. */
-function palettePng(header: { width: number; height: number; bitDepth: number; interlace: number }, raw: number[]): Buffer {
+function palettePng(
+  header: { width: number; height: number; bitDepth: number; interlace: number },
+  raw: number[],
+): Buffer {
   return encodePng([
     { type: 'IHDR', data: encodeHeader({ ...header, colorType: 3 }) },
     { type: 'PLTE', data: davisPalette() },
@@ -39,7 +42,8 @@ describe('davisPalette', () => {
     assert.deepEqual(Array.from(p.subarray(12, 27)), [0, 0, 128, 128, 0, 128, 0, 128, 128, 128, 128, 128, 64, 0, 0]);
     assert.deepEqual(Array.from(p.subarray(765)), [224, 224, 192]);
     const colours = new Set<number>();
-    for (let i = 0; i < 256; i++) colours.add(((p[3 * i] as number) << 16) | ((p[3 * i + 1] as number) << 8) | (p[3 * i + 2] as number));
+    for (let i = 0; i < 256; i++)
+      colours.add(((p[3 * i] as number) << 16) | ((p[3 * i + 1] as number) << 8) | (p[3 * i + 2] as number));
     assert.equal(colours.size, 256);
   });
 });
@@ -47,7 +51,13 @@ describe('davisPalette', () => {
 describe('writeIndexedPng / readMaskPng', () => {
   it('round-trips labels and writes the DAVIS palette in PLTE', () => {
     const rand = rng(6);
-    for (const [w, h] of [[1, 1], [7, 3], [64, 48], [33, 1], [1, 29]] as const) {
+    for (const [w, h] of [
+      [1, 1],
+      [7, 3],
+      [64, 48],
+      [33, 1],
+      [1, 29],
+    ] as const) {
       const labels = randomLabels(rand, w * h, 255);
       const png = writeIndexedPng(labels, w, h);
       const chunks = decodeChunks(png);
@@ -64,7 +74,9 @@ describe('writeIndexedPng / readMaskPng', () => {
     const w = 37;
     const h = 11;
     const labels = randomLabels(rng(7), w * h, 20);
-    const { data, info } = await sharp(writeIndexedPng(labels, w, h)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(writeIndexedPng(labels, w, h))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     assert.equal(info.width, w);
     assert.equal(info.height, h);
     const palette = davisPalette();
@@ -128,7 +140,10 @@ describe('writeIndexedPng / readMaskPng', () => {
     assert.deepEqual(Array.from(readMaskPng(PNG.sync.write(png)).labels), [0, 1, 1, 0]);
     const rgb = new PNG({ width: 2, height: 1, colorType: 2, inputHasAlpha: false });
     rgb.data = Buffer.from([0, 0, 0, 0, 9, 0]);
-    assert.deepEqual(Array.from(readMaskPng(PNG.sync.write(rgb, { colorType: 2, inputHasAlpha: false })).labels), [0, 1]);
+    assert.deepEqual(
+      Array.from(readMaskPng(PNG.sync.write(rgb, { colorType: 2, inputHasAlpha: false })).labels),
+      [0, 1],
+    );
   });
 
   it('refuses corrupt files', () => {

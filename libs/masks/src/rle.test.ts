@@ -7,7 +7,10 @@ import { columnMajor, maskFromRows, randomMask, rng } from './test-support';
 function assertMaskEqual(actual: BinaryMask, expected: BinaryMask): void {
   assert.equal(actual.width, expected.width);
   assert.equal(actual.height, expected.height);
-  assert.deepEqual(Array.from(actual.data), Array.from(expected.data, (v) => (v ? 1 : 0)));
+  assert.deepEqual(
+    Array.from(actual.data),
+    Array.from(expected.data, (v) => (v ? 1 : 0)),
+  );
 }
 
 describe('encodeRle / decodeRle', () => {
@@ -56,8 +59,12 @@ describe('encodeRle / decodeRle', () => {
       const mask = randomMask(rand, w, h, density, t % 7 === 0);
       if (t % 3 === 0) mask.data[0] = 1; // first pixel set -> leading zero count
       const rle = encodeRle(mask);
-      assert.equal(rle.counts.reduce((a, b) => a + b, 0), w * h);
-      for (let i = 1; i < rle.counts.length; i++) assert.ok((rle.counts[i] as number) > 0, 'only the first count may be 0');
+      assert.equal(
+        rle.counts.reduce((a, b) => a + b, 0),
+        w * h,
+      );
+      for (let i = 1; i < rle.counts.length; i++)
+        assert.ok((rle.counts[i] as number) > 0, 'only the first count may be 0');
       assertMaskEqual(decodeRle(rle), mask);
     }
   });

@@ -17,7 +17,13 @@ export function rng(seed: number): () => number {
 }
 
 /** Noise with a given density, or blobby masks (few long runs) when `blobs` is set. */
-export function randomMask(rand: () => number, width: number, height: number, density = 0.5, blobs = false): BinaryMask {
+export function randomMask(
+  rand: () => number,
+  width: number,
+  height: number,
+  density = 0.5,
+  blobs = false,
+): BinaryMask {
   const mask = createMask(width, height);
   if (!blobs) {
     for (let i = 0; i < mask.data.length; i++) mask.data[i] = rand() < density ? 1 : 0;
@@ -56,7 +62,7 @@ export function rect(width: number, height: number, x0: number, y0: number, w: n
 /** DAVIS seg2bmap written the numpy way: zero-padded shifted copies, then edge overrides. */
 export function naiveBoundary(mask: BinaryMask): BinaryMask {
   const { width: w, height: h } = mask;
-  const at = (m: Uint8Array, y: number, x: number): number => (m[y * w + x] ?? 0) !== 0 ? 1 : 0;
+  const at = (m: Uint8Array, y: number, x: number): number => ((m[y * w + x] ?? 0) !== 0 ? 1 : 0);
   const seg = mask.data;
   const e = new Uint8Array(w * h);
   const s = new Uint8Array(w * h);
@@ -128,7 +134,8 @@ export function naiveBoundaryF(pred: BinaryMask, gt: BinaryMask, radius: number)
 /** Row-major pixels visited in COCO's column-major order. */
 export function columnMajor(mask: BinaryMask): number[] {
   const out: number[] = [];
-  for (let x = 0; x < mask.width; x++) for (let y = 0; y < mask.height; y++) out.push(mask.data[y * mask.width + x] ? 1 : 0);
+  for (let x = 0; x < mask.width; x++)
+    for (let y = 0; y < mask.height; y++) out.push(mask.data[y * mask.width + x] ? 1 : 0);
   return out;
 }
 

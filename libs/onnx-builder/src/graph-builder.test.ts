@@ -6,7 +6,7 @@ import { GraphBuilder } from '@masklet/onnx-builder';
 async function run(model: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(model);
   try {
-    return (await session.run(feeds));
+    return await session.run(feeds);
   } finally {
     await session.release();
   }
@@ -62,7 +62,11 @@ test('where / comparisons / cast and If subgraphs', async () => {
   g.output('relu', g.where(pos, x, 0), ['N']);
   g.output('mask', g.toFloat(pos), ['N']);
   const any = g.greater(g.reduceMax(x, [0], false), 10);
-  const [branch] = g.ifElse(any, (t) => [t.mul(x, 2)], (e) => [e.neg(x)]);
+  const [branch] = g.ifElse(
+    any,
+    (t) => [t.mul(x, 2)],
+    (e) => [e.neg(x)],
+  );
   g.output('branch', branch!, ['N']);
   const out = await run(g.toModel(), { x: new ort.Tensor('float32', Float32Array.from([-1, 2, 0.5]), [3]) });
   close(out.relu!.data as Float32Array, [0, 2, 0.5]);

@@ -8,7 +8,13 @@ export class GraphBuilder extends NnOps {
    * If: runs `then` or `otherwise` (each builds a subgraph returning its outputs; outer values may be
    * used by name). Both branches must return the same number of outputs of matching types.
    */
-  ifElse(cond: Value, then: (g: GraphBuilder) => Value[], otherwise: (g: GraphBuilder) => Value[], outTypes?: ElemType[], outDims?: (readonly Dim[] | undefined)[]): Value[] {
+  ifElse(
+    cond: Value,
+    then: (g: GraphBuilder) => Value[],
+    otherwise: (g: GraphBuilder) => Value[],
+    outTypes?: ElemType[],
+    outDims?: (readonly Dim[] | undefined)[],
+  ): Value[] {
     const branch = (label: string, fn: (g: GraphBuilder) => Value[]) => {
       const sub = new GraphBuilder(this.freshName(label), this.names);
       const outs = fn(sub);

@@ -45,7 +45,10 @@ export class GraphCore {
   private readonly scopes: string[] = [];
   private readonly constCache = new Map<string, Value>();
 
-  constructor(readonly name: string, protected readonly names: NameTable = new NameTable()) {}
+  constructor(
+    readonly name: string,
+    protected readonly names: NameTable = new NameTable(),
+  ) {}
 
   /** Declares a graph input; returns its value name (the same as `name`). */
   input(name: string, dims: readonly Dim[], type: ElemType = 'float'): Value {
@@ -94,7 +97,10 @@ export class GraphCore {
   }
 
   private cachedConst(prefix: string, data: TensorData, dims: readonly number[]): Value {
-    const key = data.length <= 64 ? `${prefix}|${dims.join(',')}|${Array.from(data as ArrayLike<number | bigint>).join(',')}` : undefined;
+    const key =
+      data.length <= 64
+        ? `${prefix}|${dims.join(',')}|${Array.from(data as ArrayLike<number | bigint>).join(',')}`
+        : undefined;
     const hit = key !== undefined ? this.constCache.get(key) : undefined;
     if (hit) return hit;
     const name = this.names.fresh(this.scoped(prefix === 'c' ? 'const' : 'const_i64'));
@@ -123,9 +129,17 @@ export class GraphCore {
   }
 
   /** Adds a node; returns its output value names. */
-  node(opType: string, inputs: readonly Value[], attrs: Attrs = {}, numOutputs = 1, outputNames?: readonly string[]): Value[] {
+  node(
+    opType: string,
+    inputs: readonly Value[],
+    attrs: Attrs = {},
+    numOutputs = 1,
+    outputNames?: readonly string[],
+  ): Value[] {
     const base = opType.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-    const outs = outputNames ? [...outputNames] : Array.from({ length: numOutputs }, () => this.names.fresh(this.scoped(base)));
+    const outs = outputNames
+      ? [...outputNames]
+      : Array.from({ length: numOutputs }, () => this.names.fresh(this.scoped(base)));
     this.nodes.push({
       name: this.names.fresh(this.scoped(`node_${base}`)),
       opType,

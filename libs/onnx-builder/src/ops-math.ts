@@ -15,39 +15,98 @@ export class MathOps extends GraphCore {
     return this.op(op, [this.v(a), this.v(b)]);
   }
 
-  add(a: Operand, b: Operand): Value { return this.bin('Add', a, b); }
-  sub(a: Operand, b: Operand): Value { return this.bin('Sub', a, b); }
-  mul(a: Operand, b: Operand): Value { return this.bin('Mul', a, b); }
-  div(a: Operand, b: Operand): Value { return this.bin('Div', a, b); }
-  pow(a: Operand, b: Operand): Value { return this.bin('Pow', a, b); }
+  add(a: Operand, b: Operand): Value {
+    return this.bin('Add', a, b);
+  }
+  sub(a: Operand, b: Operand): Value {
+    return this.bin('Sub', a, b);
+  }
+  mul(a: Operand, b: Operand): Value {
+    return this.bin('Mul', a, b);
+  }
+  div(a: Operand, b: Operand): Value {
+    return this.bin('Div', a, b);
+  }
+  pow(a: Operand, b: Operand): Value {
+    return this.bin('Pow', a, b);
+  }
 
   /** Sum of several values (one n-ary Sum node). */
   sum(...xs: Operand[]): Value {
-    return xs.length === 1 ? this.v(xs[0]!) : this.op('Sum', xs.map((x) => this.v(x)));
+    return xs.length === 1
+      ? this.v(xs[0]!)
+      : this.op(
+          'Sum',
+          xs.map((x) => this.v(x)),
+        );
   }
   /** Element-wise maximum / minimum of several values. */
-  max(...xs: Operand[]): Value { return this.op('Max', xs.map((x) => this.v(x))); }
-  min(...xs: Operand[]): Value { return this.op('Min', xs.map((x) => this.v(x))); }
+  max(...xs: Operand[]): Value {
+    return this.op(
+      'Max',
+      xs.map((x) => this.v(x)),
+    );
+  }
+  min(...xs: Operand[]): Value {
+    return this.op(
+      'Min',
+      xs.map((x) => this.v(x)),
+    );
+  }
 
-  neg(x: Value): Value { return this.op('Neg', [x]); }
-  abs(x: Value): Value { return this.op('Abs', [x]); }
-  exp(x: Value): Value { return this.op('Exp', [x]); }
-  log(x: Value): Value { return this.op('Log', [x]); }
-  sqrt(x: Value): Value { return this.op('Sqrt', [x]); }
-  reciprocal(x: Value): Value { return this.op('Reciprocal', [x]); }
-  sigmoid(x: Value): Value { return this.op('Sigmoid', [x]); }
-  relu(x: Value): Value { return this.op('Relu', [x]); }
-  tanh(x: Value): Value { return this.op('Tanh', [x]); }
-  erf(x: Value): Value { return this.op('Erf', [x]); }
-  floor(x: Value): Value { return this.op('Floor', [x]); }
-  ceil(x: Value): Value { return this.op('Ceil', [x]); }
-  sign(x: Value): Value { return this.op('Sign', [x]); }
-  sin(x: Value): Value { return this.op('Sin', [x]); }
-  cos(x: Value): Value { return this.op('Cos', [x]); }
-  identity(x: Value): Value { return this.op('Identity', [x]); }
+  neg(x: Value): Value {
+    return this.op('Neg', [x]);
+  }
+  abs(x: Value): Value {
+    return this.op('Abs', [x]);
+  }
+  exp(x: Value): Value {
+    return this.op('Exp', [x]);
+  }
+  log(x: Value): Value {
+    return this.op('Log', [x]);
+  }
+  sqrt(x: Value): Value {
+    return this.op('Sqrt', [x]);
+  }
+  reciprocal(x: Value): Value {
+    return this.op('Reciprocal', [x]);
+  }
+  sigmoid(x: Value): Value {
+    return this.op('Sigmoid', [x]);
+  }
+  relu(x: Value): Value {
+    return this.op('Relu', [x]);
+  }
+  tanh(x: Value): Value {
+    return this.op('Tanh', [x]);
+  }
+  erf(x: Value): Value {
+    return this.op('Erf', [x]);
+  }
+  floor(x: Value): Value {
+    return this.op('Floor', [x]);
+  }
+  ceil(x: Value): Value {
+    return this.op('Ceil', [x]);
+  }
+  sign(x: Value): Value {
+    return this.op('Sign', [x]);
+  }
+  sin(x: Value): Value {
+    return this.op('Sin', [x]);
+  }
+  cos(x: Value): Value {
+    return this.op('Cos', [x]);
+  }
+  identity(x: Value): Value {
+    return this.op('Identity', [x]);
+  }
 
   /** x * x. */
-  square(x: Value): Value { return this.op('Mul', [x, x]); }
+  square(x: Value): Value {
+    return this.op('Mul', [x, x]);
+  }
 
   /** Clip to [lo, hi] (either bound may be omitted; float inputs). */
   clip(x: Value, lo?: number, hi?: number): Value {
@@ -62,14 +121,30 @@ export class MathOps extends GraphCore {
     return this.mul(this.mul(x, 0.5), this.add(this.tanh(inner), 1));
   }
 
-  greater(a: Operand, b: Operand): Value { return this.bin('Greater', a, b); }
-  less(a: Operand, b: Operand): Value { return this.bin('Less', a, b); }
-  greaterOrEqual(a: Operand, b: Operand): Value { return this.bin('GreaterOrEqual', a, b); }
-  lessOrEqual(a: Operand, b: Operand): Value { return this.bin('LessOrEqual', a, b); }
-  equal(a: Operand, b: Operand): Value { return this.bin('Equal', a, b); }
-  not(x: Value): Value { return this.op('Not', [x]); }
-  and(a: Value, b: Value): Value { return this.op('And', [a, b]); }
-  or(a: Value, b: Value): Value { return this.op('Or', [a, b]); }
+  greater(a: Operand, b: Operand): Value {
+    return this.bin('Greater', a, b);
+  }
+  less(a: Operand, b: Operand): Value {
+    return this.bin('Less', a, b);
+  }
+  greaterOrEqual(a: Operand, b: Operand): Value {
+    return this.bin('GreaterOrEqual', a, b);
+  }
+  lessOrEqual(a: Operand, b: Operand): Value {
+    return this.bin('LessOrEqual', a, b);
+  }
+  equal(a: Operand, b: Operand): Value {
+    return this.bin('Equal', a, b);
+  }
+  not(x: Value): Value {
+    return this.op('Not', [x]);
+  }
+  and(a: Value, b: Value): Value {
+    return this.op('And', [a, b]);
+  }
+  or(a: Value, b: Value): Value {
+    return this.op('Or', [a, b]);
+  }
 
   /** cond ? a : b (element-wise, broadcasting). */
   where(cond: Value, a: Operand, b: Operand): Value {
@@ -81,5 +156,7 @@ export class MathOps extends GraphCore {
   }
 
   /** A boolean turned into 0/1 floats. */
-  toFloat(x: Value): Value { return this.cast(x, 'float'); }
+  toFloat(x: Value): Value {
+    return this.cast(x, 'float');
+  }
 }

@@ -29,7 +29,9 @@ export interface ResizeOptions {
 }
 
 export class NnOps extends TensorOps {
-  matmul(a: Value, b: Value): Value { return this.op('MatMul', [a, b]); }
+  matmul(a: Value, b: Value): Value {
+    return this.op('MatMul', [a, b]);
+  }
 
   /** Gemm: alpha * A' B' + beta * C. */
   gemm(a: Value, b: Value, c?: Value, opts: { transA?: boolean; transB?: boolean } = {}): Value {
@@ -75,10 +77,13 @@ export class NnOps extends TensorOps {
     return this.op('MaxPool', [x], this.poolAttrs(opts));
   }
 
-  globalAveragePool(x: Value): Value { return this.op('GlobalAveragePool', [x]); }
+  globalAveragePool(x: Value): Value {
+    return this.op('GlobalAveragePool', [x]);
+  }
 
   resize(x: Value, opts: ResizeOptions): Value {
-    if ((opts.sizes === undefined) === (opts.scales === undefined)) throw new Error('resize: give exactly one of sizes / scales');
+    if ((opts.sizes === undefined) === (opts.scales === undefined))
+      throw new Error('resize: give exactly one of sizes / scales');
     const inputs = [x, '', opts.scales ? this.const(opts.scales) : ''];
     if (opts.sizes !== undefined) inputs.push(this.ints(opts.sizes));
     return this.op('Resize', inputs, {
@@ -102,12 +107,24 @@ export class NnOps extends TensorOps {
     return this.op(op, [x], { axes: attr.ints(axes), keepdims: attr.int(keepdims ? 1 : 0) });
   }
 
-  reduceMean(x: Value, axes: readonly number[], keepdims = true): Value { return this.reduceAttr('ReduceMean', x, axes, keepdims); }
-  reduceMax(x: Value, axes: readonly number[], keepdims = true): Value { return this.reduceAttr('ReduceMax', x, axes, keepdims); }
-  reduceMin(x: Value, axes: readonly number[], keepdims = true): Value { return this.reduceAttr('ReduceMin', x, axes, keepdims); }
-  reduceProd(x: Value, axes: readonly number[], keepdims = true): Value { return this.reduceAttr('ReduceProd', x, axes, keepdims); }
-  reduceSumSquare(x: Value, axes: readonly number[], keepdims = true): Value { return this.reduceAttr('ReduceSumSquare', x, axes, keepdims); }
-  reduceLogSumExp(x: Value, axes: readonly number[], keepdims = true): Value { return this.reduceAttr('ReduceLogSumExp', x, axes, keepdims); }
+  reduceMean(x: Value, axes: readonly number[], keepdims = true): Value {
+    return this.reduceAttr('ReduceMean', x, axes, keepdims);
+  }
+  reduceMax(x: Value, axes: readonly number[], keepdims = true): Value {
+    return this.reduceAttr('ReduceMax', x, axes, keepdims);
+  }
+  reduceMin(x: Value, axes: readonly number[], keepdims = true): Value {
+    return this.reduceAttr('ReduceMin', x, axes, keepdims);
+  }
+  reduceProd(x: Value, axes: readonly number[], keepdims = true): Value {
+    return this.reduceAttr('ReduceProd', x, axes, keepdims);
+  }
+  reduceSumSquare(x: Value, axes: readonly number[], keepdims = true): Value {
+    return this.reduceAttr('ReduceSumSquare', x, axes, keepdims);
+  }
+  reduceLogSumExp(x: Value, axes: readonly number[], keepdims = true): Value {
+    return this.reduceAttr('ReduceLogSumExp', x, axes, keepdims);
+  }
 
   /** LayerNormalization over the trailing axes from `axis` (opset 17). */
   layerNorm(x: Value, scale: Value, bias: Value, axis = -1, epsilon = 1e-5): Value {

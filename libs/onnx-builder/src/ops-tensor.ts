@@ -76,7 +76,10 @@ export class TensorOps extends MathOps {
 
   /** The int64 shape of x, optionally sliced to [start, end). */
   shape(x: Value, start?: number, end?: number): Value {
-    const attrs = { start: start === undefined ? undefined : attr.int(start), end: end === undefined ? undefined : attr.int(end) };
+    const attrs = {
+      start: start === undefined ? undefined : attr.int(start),
+      end: end === undefined ? undefined : attr.int(end),
+    };
     return this.op('Shape', [x], attrs);
   }
 

@@ -40,15 +40,22 @@ export function workerQueueNames(kinds: readonly QueueKind[], models: readonly s
 /** The kind of a queue name (`segment.<model>` -> segment), or null for a name no registry entry makes. */
 export function queueKind(name: QueueName): QueueKind | null {
   if ((QUEUE_KINDS as readonly string[]).includes(name) && name !== QUEUES.segment) return name as QueueKind;
-  return name.startsWith(`${QUEUES.segment}.`) && MODEL_NAME_PATTERN.test(name.slice(QUEUES.segment.length + 1)) ? QUEUES.segment : null;
+  return name.startsWith(`${QUEUES.segment}.`) && MODEL_NAME_PATTERN.test(name.slice(QUEUES.segment.length + 1))
+    ? QUEUES.segment
+    : null;
 }
 
 /** WORKER_QUEUES (comma-separated kinds) parsed; an unknown or empty entry fails naming the known kinds. */
 export function parseQueueKinds(csv: string): QueueKind[] {
-  const names = csv.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = csv
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !(QUEUE_KINDS as readonly string[]).includes(n));
   if (bad.length || names.length === 0) {
-    throw new Error(`WORKER_QUEUES=${JSON.stringify(csv)}: ${bad.length ? `unknown ${bad.join(', ')}` : 'no queue'}; kinds are ${QUEUE_KINDS.join(', ')}`);
+    throw new Error(
+      `WORKER_QUEUES=${JSON.stringify(csv)}: ${bad.length ? `unknown ${bad.join(', ')}` : 'no queue'}; kinds are ${QUEUE_KINDS.join(', ')}`,
+    );
   }
   return [...new Set(names)] as QueueKind[];
 }

@@ -6,5 +6,9 @@ import IORedis, { type Redis } from 'ioredis';
  * queueing it forever.
  */
 export function createRedisConnection(url: string, opts: { commandTimeoutMs?: number } = {}): Redis {
-  return new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...(opts.commandTimeoutMs ? { commandTimeout: opts.commandTimeoutMs } : {}) });
+  return new IORedis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    ...(opts.commandTimeoutMs ? { commandTimeout: opts.commandTimeoutMs } : {}),
+  });
 }

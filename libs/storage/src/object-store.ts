@@ -64,7 +64,10 @@ export interface ObjectStoreSettings {
 }
 
 export class S3ObjectStore implements ObjectStore {
-  constructor(private readonly client: S3Client, readonly bucket: string) {}
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+  ) {}
 
   async putStream(key: string, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
     const counter = new HashingCounter(options.maxBytes);
@@ -88,12 +91,18 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putBuffer(key: string, body: Buffer, contentType?: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   async getStream(key: string, range?: { start: number; end: number }): Promise<Readable> {
     const res = await this.client.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+      }),
     );
     if (!res.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return res.Body as Readable;
@@ -138,20 +147,32 @@ export class S3ObjectStore implements ObjectStore {
     return keys;
   }
 
-  async listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date | null }>> {
+  async listMultipartUploads(
+    prefix: string,
+  ): Promise<Array<{ key: string; uploadId: string; initiated: Date | null }>> {
     const out: Array<{ key: string; uploadId: string; initiated: Date | null }> = [];
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     do {
       const res = await this.client
-        .send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }))
+        .send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        )
         .catch((err: unknown) => {
           if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501) return null;
           throw err;
         });
       if (!res) return [];
-      for (const u of res.Uploads ?? []) if (u.Key && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? null });
-      [keyMarker, uploadIdMarker] = res.IsTruncated ? [res.NextKeyMarker, res.NextUploadIdMarker] : [undefined, undefined];
+      for (const u of res.Uploads ?? [])
+        if (u.Key && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? null });
+      [keyMarker, uploadIdMarker] = res.IsTruncated
+        ? [res.NextKeyMarker, res.NextUploadIdMarker]
+        : [undefined, undefined];
     } while (keyMarker);
     return out;
   }
@@ -161,7 +182,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   presignGet(key: string, expiresSeconds = 3600): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresSeconds });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresSeconds,
+    });
   }
 
   forBucket(bucket: string): ObjectStore {
@@ -193,8 +216,18 @@ export function createObjectStore(s: ObjectStoreSettings): S3ObjectStore {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     // Bounded sockets: an unreachable or stalled store fails the request (retried by the SDK, then by the caller).
-    ...(s.requestTimeoutMs ? { requestHandler: { requestTimeout: s.requestTimeoutMs, connectionTimeout: Math.min(s.requestTimeoutMs, 5_000) } } : {}),
-    credentials: s.accessKeyId && s.secretAccessKey ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } : undefined,
+    ...(s.requestTimeoutMs
+      ? {
+          requestHandler: {
+            requestTimeout: s.requestTimeoutMs,
+            connectionTimeout: Math.min(s.requestTimeoutMs, 5_000),
+          },
+        }
+      : {}),
+    credentials:
+      s.accessKeyId && s.secretAccessKey
+        ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey }
+        : undefined,
   });
   return new S3ObjectStore(client, s.bucket);
 }

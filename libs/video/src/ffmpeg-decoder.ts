@@ -71,17 +71,30 @@ export class FfmpegDecoder {
       `scale=${width}:${height}:flags=bicubic`,
     ];
     const args = [
-      '-hide_banner', '-nostdin', '-v', 'error',
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
       ...(plan.seekSec !== null ? ['-ss', plan.seekSec.toFixed(6)] : []),
-      '-i', input.path,
-      '-map', '0:v:0', '-an', '-sn', '-dn',
+      '-i',
+      input.path,
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-dn',
       // One output frame per decoded frame: no duplication or dropping to a constant rate, so output
       // frame k is input frame start+k and indices agree with the frame index.
-      '-fps_mode', 'passthrough',
-      '-vf', filters.join(','),
-      '-pix_fmt', 'rgb24',
+      '-fps_mode',
+      'passthrough',
+      '-vf',
+      filters.join(','),
+      '-pix_fmt',
+      'rgb24',
       ...(maxFrames !== undefined ? ['-frames:v', String(maxFrames)] : []),
-      '-f', 'rawvideo', 'pipe:1',
+      '-f',
+      'rawvideo',
+      'pipe:1',
     ];
     this.nextIndex = start;
     this.proc = spawnTool('ffmpeg', args);
@@ -97,12 +110,20 @@ export class FfmpegDecoder {
       frame = await this.reader.next();
     } catch (err) {
       const exit = await this.proc.kill();
-      throw new VideoDecodeError('decoder_failed', `ffmpeg failed decoding ${this.input.path} at frame ${this.nextIndex}`, exit.stderr || String(err));
+      throw new VideoDecodeError(
+        'decoder_failed',
+        `ffmpeg failed decoding ${this.input.path} at frame ${this.nextIndex}`,
+        exit.stderr || String(err),
+      );
     }
     if (frame === null) {
       const exit = await this.proc.exited;
       if (exit.code !== 0) {
-        throw new VideoDecodeError('decoder_failed', `ffmpeg failed decoding ${this.input.path} at frame ${this.nextIndex}`, exit.stderr);
+        throw new VideoDecodeError(
+          'decoder_failed',
+          `ffmpeg failed decoding ${this.input.path} at frame ${this.nextIndex}`,
+          exit.stderr,
+        );
       }
       return null;
     }

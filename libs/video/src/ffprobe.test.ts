@@ -42,7 +42,18 @@ test('text, empty and missing files are rejected with typed codes', async () => 
 
 test('a still image is not a video; an audio-only file has no video stream', async () => {
   const png = join(tmp.dir, 'still.png');
-  const r1 = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', png]);
+  const r1 = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=red:s=32x32',
+    '-frames:v',
+    '1',
+    png,
+  ]);
   assert.equal(r1.status, 0, r1.stderr?.toString());
   await assertProbeError(png, 'not_a_video');
   if (existsSync(BLACKSWAN_FRAME)) {

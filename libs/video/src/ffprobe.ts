@@ -55,7 +55,8 @@ const probeSchema = z.object({
 // Formats ffprobe "recognises" for things that are not videos: a text file probes as `tty`, a still image as image2 / *_pipe.
 const NOT_VIDEO_FORMATS = /^(tty|image2|[a-z0-9]+_pipe)$/;
 // Messages meaning "the bytes are not a (complete) media file", as opposed to I/O or environment trouble.
-const NOT_VIDEO_MESSAGES = /Invalid data found|moov atom not found|could not find codec parameters|End of file|unknown format/i;
+const NOT_VIDEO_MESSAGES =
+  /Invalid data found|moov atom not found|could not find codec parameters|End of file|unknown format/i;
 
 /**
  * Probes a file or URL. numFrames is the container's nb_frames only when it agrees with duration x fps;
@@ -63,10 +64,22 @@ const NOT_VIDEO_MESSAGES = /Invalid data found|moov atom not found|could not fin
  * counted, excluding the ones the edit list discards, so it equals the number of frames ffmpeg decodes.
  */
 export async function probeVideo(pathOrUrl: string): Promise<VideoProbe> {
-  const res = await runTool('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', pathOrUrl]);
+  const res = await runTool('ffprobe', [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    pathOrUrl,
+  ]);
   if (res.code !== 0) {
     const code = NOT_VIDEO_MESSAGES.test(res.stderr) ? 'not_a_video' : 'probe_failed';
-    throw new VideoProbeError(code, code === 'not_a_video' ? `not a video: ${pathOrUrl}` : `ffprobe failed on ${pathOrUrl}`, res.stderr);
+    throw new VideoProbeError(
+      code,
+      code === 'not_a_video' ? `not a video: ${pathOrUrl}` : `ffprobe failed on ${pathOrUrl}`,
+      res.stderr,
+    );
   }
   let parsed: z.infer<typeof probeSchema>;
   try {

@@ -23,7 +23,15 @@ export interface TimeBase {
 /** Streams the video packet list through ffprobe; memory is a few numbers per frame, never frame data. */
 export async function scanFrameIndex(path: string, timeBase: TimeBase, startTimeSec: number): Promise<FrameIndex> {
   const proc = spawnTool('ffprobe', [
-    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts,flags', '-of', 'csv=p=0', path,
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts,flags',
+    '-of',
+    'csv=p=0',
+    path,
   ]);
   const pts: number[] = [];
   const keyPts: number[] = [];

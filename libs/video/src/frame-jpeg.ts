@@ -16,11 +16,26 @@ export async function frameJpeg(input: string, frame: number, opts: FrameJpegOpt
   const t = Math.max(0, (frame - 0.25) / opts.fps);
   const width = opts.maxWidth ?? 960;
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-ss', t.toFixed(6), '-i', input,
-    '-frames:v', '1', '-an',
-    '-vf', `scale='min(${width},iw)':-2`,
-    '-q:v', String(opts.quality ?? 4), '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-ss',
+    t.toFixed(6),
+    '-i',
+    input,
+    '-frames:v',
+    '1',
+    '-an',
+    '-vf',
+    `scale='min(${width},iw)':-2`,
+    '-q:v',
+    String(opts.quality ?? 4),
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'mjpeg',
+    'pipe:1',
   ];
   const proc = spawnTool('ffmpeg', args);
   const parts: Buffer[] = [];
@@ -28,7 +43,10 @@ export async function frameJpeg(input: string, frame: number, opts: FrameJpegOpt
   const exit = await proc.exited;
   const jpeg = Buffer.concat(parts);
   if (exit.code !== 0 || jpeg.length === 0) {
-    throw new VideoDecodeError('decoder_failed', `ffmpeg could not extract frame ${frame}: ${exit.stderr.trim() || `exit ${exit.code}`}`);
+    throw new VideoDecodeError(
+      'decoder_failed',
+      `ffmpeg could not extract frame ${frame}: ${exit.stderr.trim() || `exit ${exit.code}`}`,
+    );
   }
   return jpeg;
 }

@@ -24,7 +24,10 @@ test('image directory source: DAVIS blackswan if present, else a synthetic clip'
     assert.ok(src.files[0]!.endsWith('00000.jpg'));
     const first = await src.readSquare(0, 512);
     assert.equal(first.length, 512 * 512 * 3);
-    assert.ok(first.some((v) => v !== 0), 'frame 0 is not all zero');
+    assert.ok(
+      first.some((v) => v !== 0),
+      'frame 0 is not all zero',
+    );
     const last = await src.readSquare(expected.numFrames - 1, 64);
     assert.equal(last.length, 64 * 64 * 3);
     assert.equal(sha1(await src.readSquare(0, 512)), sha1(first), 'reads are deterministic');

@@ -29,14 +29,24 @@ export async function openImageDirectory(dir: string, fps = 24): Promise<ImageDi
   // autoOrient so a phone photo's EXIF rotation is applied, matching what ffmpeg does for rotated videos.
   const meta = await sharp(files[0], { autoOrient: true }).metadata();
   if (!meta.width || !meta.height) throw new Error(`cannot read the size of ${files[0]}`);
-  const info: VideoInfo = { numFrames: files.length, width: meta.autoOrient.width, height: meta.autoOrient.height, fps };
+  const info: VideoInfo = {
+    numFrames: files.length,
+    width: meta.autoOrient.width,
+    height: meta.autoOrient.height,
+    fps,
+  };
   return {
     info,
     files,
     async readSquare(index: number, size: number): Promise<Uint8Array> {
       assertFrameRequest(info, index, size);
-      const out = await sharp(files[index], { autoOrient: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-      if (out.info.channels !== 3) throw new Error(`${files[index]} decoded to ${out.info.channels} channels, expected 3`);
+      const out = await sharp(files[index], { autoOrient: true })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      if (out.info.channels !== 3)
+        throw new Error(`${files[index]} decoded to ${out.info.channels} channels, expected 3`);
       const rgb = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
       // The reference resizes JPEG folders with PIL's bicubic (see pil-bicubic.ts), not libvips' cubic.
       return pilBicubicResize(rgb, out.info.width, out.info.height, size, size);

@@ -32,11 +32,34 @@ export class Mp4Writer {
     this.proc = spawnTool(
       'ffmpeg',
       [
-        '-hide_banner', '-nostdin', '-v', 'error', '-y',
-        '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-        '-an', '-c:v', 'libx264', '-preset', opts.preset ?? 'veryfast', '-crf', String(opts.crf ?? 12),
+        '-hide_banner',
+        '-nostdin',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        '-s',
+        `${width}x${height}`,
+        '-r',
+        String(fps),
+        '-i',
+        'pipe:0',
+        '-an',
+        '-c:v',
+        'libx264',
+        '-preset',
+        opts.preset ?? 'veryfast',
+        '-crf',
+        String(opts.crf ?? 12),
         ...(opts.gop !== undefined ? ['-g', String(opts.gop)] : []),
-        '-pix_fmt', 'yuv420p', '-movflags', '+faststart', path,
+        '-pix_fmt',
+        'yuv420p',
+        '-movflags',
+        '+faststart',
+        path,
       ],
       'pipe',
     );
@@ -46,7 +69,8 @@ export class Mp4Writer {
   }
 
   async write(rgb: Uint8Array): Promise<void> {
-    if (rgb.length !== this.frameBytes) throw new RangeError(`frame has ${rgb.length} bytes, expected ${this.frameBytes}`);
+    if (rgb.length !== this.frameBytes)
+      throw new RangeError(`frame has ${rgb.length} bytes, expected ${this.frameBytes}`);
     this.throwIfFailed();
     const stdin = this.proc.child.stdin!;
     this.frames++;

@@ -15,7 +15,9 @@ test('downscaling 4 -> 2 stretches the kernel and rounds in 22-bit fixed point',
   // 0.8671875, 0.8671875, 0.2265625, -0.0703125, normalised by their sum 1.890625.
   const axis = pilBicubicAxis(4, 2);
   assert.deepEqual([axis.start[0], axis.size[0]], [0, 4]);
-  const expected = [0.8671875, 0.8671875, 0.2265625, -0.0703125].map((w) => Math.trunc((w / 1.890625) * 2 ** 22 + (w < 0 ? -0.5 : 0.5)));
+  const expected = [0.8671875, 0.8671875, 0.2265625, -0.0703125].map((w) =>
+    Math.trunc((w / 1.890625) * 2 ** 22 + (w < 0 ? -0.5 : 0.5)),
+  );
   assert.deepEqual([...axis.weights.subarray(0, 4)], expected);
   // Row [0, 0, 255, 255]: 255 * 0.15625 / 1.890625 = 21.07 -> 21; 255 * 1.734375 / 1.890625 = 233.93 -> 234.
   const rgb = Uint8Array.from([0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255]);

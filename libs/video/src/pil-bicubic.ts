@@ -117,8 +117,15 @@ function vertical(src: Uint8Array, width: number, axis: PilAxis, rowOffset: numb
 }
 
 /** RGB24 `width` x `height` -> `outWidth` x `outHeight`, as PIL's resize with BICUBIC. */
-export function pilBicubicResize(rgb: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
-  if (rgb.length !== width * height * 3) throw new Error(`expected ${width * height * 3} RGB bytes for ${width}x${height}, got ${rgb.length}`);
+export function pilBicubicResize(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Uint8Array {
+  if (rgb.length !== width * height * 3)
+    throw new Error(`expected ${width * height * 3} RGB bytes for ${width}x${height}, got ${rgb.length}`);
   if (width === outWidth && height === outHeight) return rgb.slice();
   const horiz = pilBicubicAxis(width, outWidth);
   const vert = pilBicubicAxis(height, outHeight);

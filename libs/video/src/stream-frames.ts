@@ -30,7 +30,8 @@ export async function* streamFrames(path: string, opts: StreamFramesOptions = {}
     throw new RangeError(`end ${opts.end} must be an integer >= start (${start})`);
   }
   const square = opts.size === undefined || opts.size === 'native' ? null : opts.size;
-  if (square !== null && (!Number.isInteger(square) || square <= 0)) throw new RangeError(`size ${square} must be a positive integer`);
+  if (square !== null && (!Number.isInteger(square) || square <= 0))
+    throw new RangeError(`size ${square} must be a positive integer`);
   const width = square ?? probe.width;
   const height = square ?? probe.height;
   // Only a seek needs per-frame timestamps; a scan from 0 would just cost an extra pass over the file.

@@ -17,7 +17,11 @@ after(async () => {
 async function readMask(dir: string, id: number, f: number): Promise<Uint8Array> {
   const file = join(dir, 'masks', String(id), frameFileName(f, 'png'));
   const meta = await sharp(file).metadata();
-  assert.deepEqual([meta.channels, meta.depth, meta.width, meta.height], [1, 'uchar', 854, 480], 'masks are 8-bit grayscale PNGs');
+  assert.deepEqual(
+    [meta.channels, meta.depth, meta.width, meta.height],
+    [1, 'uchar', 854, 480],
+    'masks are 8-bit grayscale PNGs',
+  );
   // sharp widens grey to sRGB on raw output unless asked to keep one channel.
   return sharp(file).extractChannel(0).raw().toBuffer();
 }
@@ -36,7 +40,12 @@ function area(mask: Uint8Array): number {
 test('occlusion clip: disjoint masks, object hidden for a span then back, meta matches the mask files', async () => {
   const outDir = join(tmp.dir, 'occ');
   const frames = 40;
-  const { meta } = await writeSyntheticClip({ outDir, frames, seed: 11, scenario: { objects: 3, occlusion: { start: 14, end: 22 } } });
+  const { meta } = await writeSyntheticClip({
+    outDir,
+    frames,
+    seed: 11,
+    scenario: { objects: 3, occlusion: { start: 14, end: 22 } },
+  });
   const onDisk = JSON.parse(await readFile(join(outDir, 'meta.json'), 'utf8')) as SyntheticClipMeta;
   assert.deepEqual(onDisk, meta);
   assert.equal(meta.objects.length, 3);
@@ -76,7 +85,10 @@ test('occlusion clip: disjoint masks, object hidden for a span then back, meta m
 
 test('exit occlusion: the object leaves the frame and returns', async () => {
   const { meta } = await writeSyntheticClip({
-    outDir: join(tmp.dir, 'exit'), frames: 30, seed: 5, frameFiles: false,
+    outDir: join(tmp.dir, 'exit'),
+    frames: 30,
+    seed: 5,
+    frameFiles: false,
     scenario: { objects: 1, occlusion: { mode: 'exit', start: 10, end: 15 } },
   });
   const v = meta.objects[0]!.visible;
@@ -89,19 +101,37 @@ test('exit occlusion: the object leaves the frame and returns', async () => {
 test('late object: absent before frame k, visible from k', async () => {
   const outDir = join(tmp.dir, 'late');
   const k = 9;
-  const { meta } = await writeSyntheticClip({ outDir, frames: 16, seed: 3, frameFiles: false, scenario: { objects: 2, lateObject: { object: 1, frame: k } } });
+  const { meta } = await writeSyntheticClip({
+    outDir,
+    frames: 16,
+    seed: 3,
+    frameFiles: false,
+    scenario: { objects: 2, lateObject: { object: 1, frame: k } },
+  });
   const late = meta.objects[1]!;
   assert.equal(late.firstVisibleFrame, k);
   assert.equal(meta.objects[0]!.firstVisibleFrame, 0);
-  for (let f = 0; f < k; f++) assert.equal(area(await readMask(outDir, late.id, f)), 0, `late object absent at frame ${f}`);
+  for (let f = 0; f < k; f++)
+    assert.equal(area(await readMask(outDir, late.id, f)), 0, `late object absent at frame ${f}`);
   assert.ok(area(await readMask(outDir, late.id, k)) > 0);
 });
 
 test('same seed gives identical files, another seed does not', async () => {
   const hashes = async (name: string, seed: number) => {
     const outDir = join(tmp.dir, name);
-    await writeSyntheticClip({ outDir, width: 320, height: 240, frames: 6, seed, scenario: { occlusion: { start: 2, end: 3 }, lateObject: { frame: 2 } } });
-    const files = [0, 2, 5].flatMap((f) => [join('frames', frameFileName(f, 'jpg')), join('masks', '1', frameFileName(f, 'png')), join('masks', '2', frameFileName(f, 'png'))]);
+    await writeSyntheticClip({
+      outDir,
+      width: 320,
+      height: 240,
+      frames: 6,
+      seed,
+      scenario: { occlusion: { start: 2, end: 3 }, lateObject: { frame: 2 } },
+    });
+    const files = [0, 2, 5].flatMap((f) => [
+      join('frames', frameFileName(f, 'jpg')),
+      join('masks', '1', frameFileName(f, 'png')),
+      join('masks', '2', frameFileName(f, 'png')),
+    ]);
     return Promise.all([...files, 'meta.json'].map(async (p) => sha1(await readFile(join(outDir, p)))));
   };
   const a = await hashes('det-a', 42);
@@ -116,7 +146,11 @@ test('syntheticFrameSource renders any frame on demand, deterministically, match
   const late = await src.readSquare(2999, 256);
   const early = await src.readSquare(0, 256);
   assert.equal(early.length, 256 * 256 * 3);
-  assert.equal(sha1(await syntheticFrameSource(opts).readSquare(2999, 256)), sha1(late), 'out-of-order render is identical');
+  assert.equal(
+    sha1(await syntheticFrameSource(opts).readSquare(2999, 256)),
+    sha1(late),
+    'out-of-order render is identical',
+  );
   assert.equal(sha1(await src.readSquare(0, 256)), sha1(early));
   await assert.rejects(src.readSquare(3000, 256), RangeError);
 
@@ -129,12 +163,19 @@ test('syntheticFrameSource renders any frame on demand, deterministically, match
   let mismatches = 0;
   for (let i = 0; i < labels.length; i++) if ((mask[i] === 255) !== (labels[i] === 2)) mismatches++;
   assert.equal(mismatches, 0);
-  assert.deepEqual(short.truth(5).map((t) => t.area), [1, 2].map((id) => labels.filter((l) => l === id).length));
+  assert.deepEqual(
+    short.truth(5).map((t) => t.area),
+    [1, 2].map((id) => labels.filter((l) => l === id).length),
+  );
   await src.close();
 });
 
 test('lanes: each object stays in its own strip, so objects never overlap; the neutral background holds no object-like colour', async () => {
-  const src = syntheticFrameSource({ frames: 240, seed: 'demo', scenario: { objects: 3, lanes: true, background: 'neutral' } });
+  const src = syntheticFrameSource({
+    frames: 240,
+    seed: 'demo',
+    scenario: { objects: 3, lanes: true, background: 'neutral' },
+  });
   const lane = src.info.width / 3;
   for (let f = 0; f < 240; f += 7) {
     const { labels, rgb } = src.render(f);
@@ -142,15 +183,23 @@ test('lanes: each object stays in its own strip, so objects never overlap; the n
       const id = labels[i]!;
       if (id === 0) {
         // Saturation (max - min) of the background: far below the objects' (0.6..0.9 of their value).
-        const r = rgb[i * 3]!, g = rgb[i * 3 + 1]!, b = rgb[i * 3 + 2]!;
-        assert.ok(Math.max(r, g, b) - Math.min(r, g, b) <= 32, `frame ${f}: background pixel ${i} is coloured (${r},${g},${b})`);
+        const r = rgb[i * 3]!,
+          g = rgb[i * 3 + 1]!,
+          b = rgb[i * 3 + 2]!;
+        assert.ok(
+          Math.max(r, g, b) - Math.min(r, g, b) <= 32,
+          `frame ${f}: background pixel ${i} is coloured (${r},${g},${b})`,
+        );
         continue;
       }
       const x = i % src.info.width;
       assert.ok(x >= (id - 1) * lane && x < id * lane, `frame ${f}: object ${id} at x=${x}, outside its lane`);
     }
     // Every object is on screen on every frame (none leaves its lane or the frame).
-    assert.deepEqual(src.truth(f).map((t) => t.area > 0), [true, true, true]);
+    assert.deepEqual(
+      src.truth(f).map((t) => t.area > 0),
+      [true, true, true],
+    );
   }
   await src.close();
 });

@@ -1,6 +1,18 @@
 // Synthetic clips with exactly known masks: the ground truth for testing and benchmarking the tracker
 // without hand-labelled data. The implementation is split under synthetic/; this is its public face.
-export type { ShapeKind, Rgb, Rect, BackgroundKind, SyntheticScenario, OcclusionOptions, LateObjectOptions, SceneOptions, Scene, SceneObject, Pose } from './synthetic/scene';
+export type {
+  ShapeKind,
+  Rgb,
+  Rect,
+  BackgroundKind,
+  SyntheticScenario,
+  OcclusionOptions,
+  LateObjectOptions,
+  SceneOptions,
+  Scene,
+  SceneObject,
+  Pose,
+} from './synthetic/scene';
 export { buildScene, poseAt } from './synthetic/scene';
 export { renderFrame, maskOf, masksOf, OCCLUDER_LABEL, type RenderedFrame, type Box } from './synthetic/render';
 export { frameTruth, type ObjectTruth } from './synthetic/truth';

@@ -87,7 +87,12 @@ export async function runTool(
   });
   const exit = await proc.exited;
   if (size > maxStdoutBytes) {
-    return { ...exit, code: exit.code ?? -1, stderr: `${command} printed more than ${maxStdoutBytes} bytes`, stdout: '' };
+    return {
+      ...exit,
+      code: exit.code ?? -1,
+      stderr: `${command} printed more than ${maxStdoutBytes} bytes`,
+      stdout: '',
+    };
   }
   return { ...exit, stdout: Buffer.concat(chunks).toString('utf8') };
 }

@@ -28,7 +28,11 @@ function ffmpeg(...args: string[]): void {
 }
 
 /** Opens, runs, and always closes, so a failed assertion cannot leave an ffmpeg process behind. */
-async function withSource<T>(path: string, opts: VideoFileOptions, fn: (src: VideoFileSource) => Promise<T>): Promise<T> {
+async function withSource<T>(
+  path: string,
+  opts: VideoFileOptions,
+  fn: (src: VideoFileSource) => Promise<T>,
+): Promise<T> {
   const src = await openVideoFile(path, opts);
   try {
     return await fn(src);
@@ -54,7 +58,11 @@ function assertMatchesForward(hashes: Map<number, string>, label: string): void 
 before(async () => {
   tmp = await makeTempDir('file');
   const clip = await writeSyntheticClip({
-    outDir: tmp.dir, frames: FRAMES, seed: 21, frameFiles: false, mp4: { gop: GOP },
+    outDir: tmp.dir,
+    frames: FRAMES,
+    seed: 21,
+    frameFiles: false,
+    mp4: { gop: GOP },
     scenario: { occlusion: true, lateObject: true },
   });
   mp4 = clip.mp4Path!;
@@ -83,7 +91,11 @@ test('mp4 round trip: probe reports what was encoded, pixels survive the codec',
   assert.equal(new Set(forward).size, FRAMES, 'every frame differs (objects move)');
 
   // crf 12 is near-lossless: decoded frame ~ rendered frame. Catches channel swaps and range mistakes.
-  const rendered = await syntheticFrameSource({ frames: FRAMES, seed: 21, scenario: { occlusion: true, lateObject: true } }).readSquare(30, SIZE);
+  const rendered = await syntheticFrameSource({
+    frames: FRAMES,
+    seed: 21,
+    scenario: { occlusion: true, lateObject: true },
+  }).readSquare(30, SIZE);
   const decoded = await withSource(mp4, {}, (src) => src.readSquare(30, SIZE));
   let diff = 0;
   for (let i = 0; i < decoded.length; i++) diff += Math.abs(decoded[i]! - rendered[i]!);
@@ -92,7 +104,16 @@ test('mp4 round trip: probe reports what was encoded, pixels survive the codec',
 
 test('random-order reads are bit-identical to the forward pass', async () => {
   await withSource(mp4, {}, async (src) => {
-    assertMatchesForward(await readAll(src, shuffled(forward.map((_, i) => i), 7)), 'random');
+    assertMatchesForward(
+      await readAll(
+        src,
+        shuffled(
+          forward.map((_, i) => i),
+          7,
+        ),
+      ),
+      'random',
+    );
     // Short forward gaps reuse the running decoder, long ones across a keyframe restart it.
     const before = src.stats().decoderStarts;
     assertMatchesForward(await readAll(src, [3, 5, 6, 40, 41, 20]), 'jumps');
@@ -136,7 +157,10 @@ test('edit lists, MKV and MPEG-TS: frame counts and seeks stay exact', async () 
   assert.equal(probe.numFrames, decoded, 'probe counts frames the decoder outputs');
   const cutForward = await withSource(cut, {}, async (src) => {
     assert.equal(src.info.numFrames, decoded);
-    return readAll(src, Array.from({ length: decoded }, (_, i) => i));
+    return readAll(
+      src,
+      Array.from({ length: decoded }, (_, i) => i),
+    );
   });
   const cutRandom = await withSource(cut, {}, (src) => readAll(src, shuffled([...cutForward.keys()], 3).slice(0, 12)));
   for (const [i, h] of cutRandom) assert.equal(h, cutForward.get(i), `cut.mp4 frame ${i}`);
@@ -211,19 +235,23 @@ test('rotation metadata: probe reports the displayed size and frames come out ro
   assert.ok(diff / upright.rgb.length < 3, `mean abs difference ${diff / upright.rgb.length}`);
 });
 
-test('real clip 01_dog.mp4: audio track, 289 frames, seeks across its late keyframe', { skip: !existsSync(DOG) && 'clip not present' }, async () => {
-  // Its only keyframes are at 0 and ~250: compare a forward pass with seeks on both sides of 250.
-  const fwd = new Map<number, string>();
-  for await (const f of streamFrames(DOG, { size: 64, end: 262 })) if (f.index >= 245) fwd.set(f.index, sha1(f.rgb));
-  await withSource(DOG, { reverseChunkFrames: K }, async (src) => {
-    assert.deepEqual(src.info, { numFrames: 289, width: 1280, height: 720, fps: 30000 / 1001 });
-    assert.equal(src.probe.hasAudio, true);
-    for (let i = 0; i < 5; i++) {
-      const frame = await src.readSquare(i, 256);
-      assert.equal(frame.length, 256 * 256 * 3);
-      assert.ok(frame.some((v) => v !== 0));
-    }
-    const picks = await readAll(src, [261, 250, 249, 248, 255, 245], 64);
-    for (const [i, h] of picks) assert.equal(h, fwd.get(i), `dog frame ${i}`);
-  });
-});
+test(
+  'real clip 01_dog.mp4: audio track, 289 frames, seeks across its late keyframe',
+  { skip: !existsSync(DOG) && 'clip not present' },
+  async () => {
+    // Its only keyframes are at 0 and ~250: compare a forward pass with seeks on both sides of 250.
+    const fwd = new Map<number, string>();
+    for await (const f of streamFrames(DOG, { size: 64, end: 262 })) if (f.index >= 245) fwd.set(f.index, sha1(f.rgb));
+    await withSource(DOG, { reverseChunkFrames: K }, async (src) => {
+      assert.deepEqual(src.info, { numFrames: 289, width: 1280, height: 720, fps: 30000 / 1001 });
+      assert.equal(src.probe.hasAudio, true);
+      for (let i = 0; i < 5; i++) {
+        const frame = await src.readSquare(i, 256);
+        assert.equal(frame.length, 256 * 256 * 3);
+        assert.ok(frame.some((v) => v !== 0));
+      }
+      const picks = await readAll(src, [261, 250, 249, 248, 255, 245], 64);
+      for (const [i, h] of picks) assert.equal(h, fwd.get(i), `dog frame ${i}`);
+    });
+  },
+);

@@ -52,7 +52,11 @@ class VideoFileReader implements VideoFileSource {
   // Calls are serialised: each strategy assumes it owns the decoder state between awaits.
   private queue: Promise<unknown> = Promise.resolve();
   private readonly counters: VideoReadStats = {
-    decoderStarts: 0, framesDecoded: 0, chunkLoads: 0, bufferedFrames: 0, maxBufferedFrames: 0,
+    decoderStarts: 0,
+    framesDecoded: 0,
+    chunkLoads: 0,
+    bufferedFrames: 0,
+    maxBufferedFrames: 0,
   };
 
   constructor(
@@ -108,7 +112,11 @@ class VideoFileReader implements VideoFileSource {
       d !== null &&
       d.request.width === size &&
       d.nextIndex <= index &&
-      !(index - d.nextIndex > this.skipFrames && canSeek(this.input) && keyframeBetween(this.input.index!, d.nextIndex, index));
+      !(
+        index - d.nextIndex > this.skipFrames &&
+        canSeek(this.input) &&
+        keyframeBetween(this.input.index!, d.nextIndex, index)
+      );
     if (!reusable) {
       await this.dropDecoder();
       this.decoder = this.startDecoder(index, size);
@@ -145,14 +153,22 @@ class VideoFileReader implements VideoFileSource {
 
   private startDecoder(start: number, size: number, maxFrames?: number): FfmpegDecoder {
     this.counters.decoderStarts++;
-    return new FfmpegDecoder(this.input, { start, width: size, height: size, ...(maxFrames !== undefined ? { maxFrames } : {}) });
+    return new FfmpegDecoder(this.input, {
+      start,
+      width: size,
+      height: size,
+      ...(maxFrames !== undefined ? { maxFrames } : {}),
+    });
   }
 
   private async pull(decoder: FfmpegDecoder): Promise<Uint8Array> {
     const at = decoder.nextIndex;
     const frame = await decoder.next();
     if (!frame) {
-      throw new VideoDecodeError('frame_unavailable', `${this.input.path} ended before frame ${at} (expected ${this.info.numFrames} frames)`);
+      throw new VideoDecodeError(
+        'frame_unavailable',
+        `${this.input.path} ended before frame ${at} (expected ${this.info.numFrames} frames)`,
+      );
     }
     this.counters.framesDecoded++;
     return frame;

@@ -48,7 +48,6 @@ export const OPPONENT: readonly (readonly [number, number, number])[] = [
   [0.25, 0.25, -0.5],
 ];
 
-
 /**
  * Channels of `visionFeatures` (C = 4K + 32): channels 0..4K-1 hold the stride-8 bin map packed
  * 2 x 2 into the 32 x 32 grid (DepthToSpace DCR order: channel = (dy * 2 + dx) * K + k), then the

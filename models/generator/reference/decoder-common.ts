@@ -37,7 +37,10 @@ export function sqDistance(g: GraphBuilder, map: DistanceMap, c: Value): Value {
 /** Cell centres of an n-cell axis in input-square pixels, shaped [1, 1, n]. */
 export function pixelCentres(g: GraphBuilder, n: number): Value {
   const step = REF.imageSize / n;
-  return g.const(Float32Array.from({ length: n }, (_, i) => (i + 0.5) * step), [1, 1, n]);
+  return g.const(
+    Float32Array.from({ length: n }, (_, i) => (i + 0.5) * step),
+    [1, 1, n],
+  );
 }
 
 /** Gaussian weight of each point on an n x n grid: [B, P, n, n] (peak <= 1 at the point). */

@@ -53,7 +53,10 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   }
   // All taps at once: [B, P, 8, 64, 64] = tokens (n3, n1, n2, n3) then the same one step later.
   const order = [n3, n1, n2, n3];
-  const stacked = g.concat([...order, ...order.map((n) => n + 1)].map((n) => g.unsqueeze(taps.get(n)!, [2])), 2);
+  const stacked = g.concat(
+    [...order, ...order.map((n) => n + 1)].map((n) => g.unsqueeze(taps.get(n)!, [2])),
+    2,
+  );
   const overPoints = (mask: Value) => g.reduceMax(g.mul(stacked, g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, 8, 64, 64]
   const pos = overPoints(isPos);
   const fg64 = g.narrow(pos, 1, 0, 4);

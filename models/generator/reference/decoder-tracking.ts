@@ -15,7 +15,8 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [0, 1, -1]), 2, 0, K); // [B, 1, K]
   let score = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
   for (let i = 0; i < DEC.smoothPasses; i++) score = g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
-  const unpack = (ch: number) => g.resize(g.depthToSpace(g.narrow(features, 1, ch, ch + 4), 2), { scales: [1, 1, 2, 2], mode: 'linear' });
+  const unpack = (ch: number) =>
+    g.resize(g.depthToSpace(g.narrow(features, 1, ch, ch + 4), 2), { scales: [1, 1, 2, 2], mode: 'linear' });
   const prior = unpack(FEAT.prior);
   score = g.add(g.mul(score, DEC.globalWeight), g.mul(unpack(FEAT.local), DEC.localWeight));
   const priorLogit = g.sub(g.mul(g.relu(prior), DEC.priorInside), g.mul(g.relu(g.neg(prior)), DEC.priorOutside));

@@ -79,11 +79,22 @@ export function buildImageEncoder(): GraphBuilder {
   const bins4 = g.scope('bins', () => colourBins(g, mean4, 4 * H)); // [1, K, 128, 128]
   const bins8 = spaceToDepth2(g, pool(bins4, 2), K, H); // [1, 4K, 32, 32]
   const colour16 = pool(pool(mean4, 2), 2); // [1, 3, 32, 32]
-  if (VISION.bins !== 0 || VISION.appearance !== 4 * K) throw new Error('vision feature layout drifted from the concat order');
-  g.output('visionFeatures', padChannels(g, g.concat([bins8, colour16], 1), 4 * K + 3, REF.hiddenDim), [1, REF.hiddenDim, H, H]);
+  if (VISION.bins !== 0 || VISION.appearance !== 4 * K)
+    throw new Error('vision feature layout drifted from the concat order');
+  g.output('visionFeatures', padChannels(g, g.concat([bins8, colour16], 1), 4 * K + 3, REF.hiddenDim), [
+    1,
+    REF.hiddenDim,
+    H,
+    H,
+  ]);
   const pos = g.initializer('vision_pos_enc', positionMap(REF.hiddenDim, H, 0, 1), [1, REF.hiddenDim, H, H]);
   g.output('visionPosEnc', pos, [1, REF.hiddenDim, H, H]);
   g.output('highRes0', g.concat([f4, bins4], 1), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
-  g.output('highRes1', padChannels(g, f8, APPEARANCE, REF.highRes[1].channels), [1, REF.highRes[1].channels, 2 * H, 2 * H]);
+  g.output('highRes1', padChannels(g, f8, APPEARANCE, REF.highRes[1].channels), [
+    1,
+    REF.highRes[1].channels,
+    2 * H,
+    2 * H,
+  ]);
   return g;
 }

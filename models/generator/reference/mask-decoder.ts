@@ -31,14 +31,19 @@ export function buildMaskDecoder(): GraphBuilder {
   // Region growing runs only when some object of the batch has a prompt (If): tracking calls skip it.
   const [fg, neg, convergence] = g.ifElse(
     anyInBatch(anyPrompt),
-    (t) => t.scope('prompts', () => {
-      const scaled128 = scaledAppearance(t, highRes0);
-      const map128 = distanceMap(t, scaled128, 4 * H);
-      const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
-      const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128) });
-      return [e.fg, e.neg, e.convergence];
-    }),
-    (e) => [e.constantOfShape(batchShape(4, L, L), 0), e.constantOfShape(batchShape(4, L, L), 0), e.constantOfShape(batchShape(4, 1, 1), 1)],
+    (t) =>
+      t.scope('prompts', () => {
+        const scaled128 = scaledAppearance(t, highRes0);
+        const map128 = distanceMap(t, scaled128, 4 * H);
+        const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
+        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128) });
+        return [e.fg, e.neg, e.convergence];
+      }),
+    (e) => [
+      e.constantOfShape(batchShape(4, L, L), 0),
+      e.constantOfShape(batchShape(4, L, L), 0),
+      e.constantOfShape(batchShape(4, 1, 1), 1),
+    ],
   );
   const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
   const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking));
@@ -47,7 +52,8 @@ export function buildMaskDecoder(): GraphBuilder {
   const offsets = g.mul(trackOnly, g.const(DEC.trackOffsets, [1, 4, 1, 1]));
   // Geodesic Voronoi between positive and negative clicks: a pixel reached (> 0.5) by a positive
   // click more strongly than by any negative one is foreground whatever the base, and vice versa.
-  const claim = (a: Value, b: Value) => g.mul(g.clip(g.mul(g.sub(a, g.max(b, 0.5)), DEC.claimSharpness), 0, 1), DEC.promptGain);
+  const claim = (a: Value, b: Value) =>
+    g.mul(g.clip(g.mul(g.sub(a, g.max(b, 0.5)), DEC.claimSharpness), 0, 1), DEC.promptGain);
   const evidence = g.sub(claim(fg!, neg!), claim(neg!, fg!));
   const logits = g.add(g.add(base, offsets), evidence); // [B, 4, L, L]
 

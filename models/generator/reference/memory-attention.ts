@@ -57,13 +57,19 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
   const moved = g.gather(curr, g.constI64(shiftIndices(H, 1, 1, true), [D, H * H]), 1); // [3, D, 1024]: curr(x + d)
   const movedSq = g.reduceSumSquare(moved, [0], false); // [D, 1024]
   const prev = g.reshape(prevColour, [0, 3 * H * H]); // [B, 3072]
-  const wRep = g.reshape(g.expand(g.unsqueeze(w, [1]), g.concat([g.shape(w, 0, 1), g.constI64([3, H * H])], 0)), [0, 3 * H * H]);
+  const wRep = g.reshape(g.expand(g.unsqueeze(w, [1]), g.concat([g.shape(w, 0, 1), g.constI64([3, H * H])], 0)), [
+    0,
+    3 * H * H,
+  ]);
   const cross = g.matmul(g.mul(wRep, prev), g.reshape(g.transpose(moved, [0, 2, 1]), [3 * H * H, D])); // [B, D]
   const energy = g.matmul(w, g.transpose(movedSq, [1, 0])); // [B, D]
   const self = g.reduceSum(g.mul(wRep, g.square(prev)), [1]); // [B, 1]
   const mass = g.add(g.reduceSum(w, [1]), 1e-3);
   const ssd = g.div(g.add(g.sub(energy, g.mul(cross, 2)), self), mass);
-  const penalty = g.const(shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)), [1, D]);
+  const penalty = g.const(
+    shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)),
+    [1, D],
+  );
   const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
   return g.matmul(weights, g.const(shifts().flat(), [D, 2]));
 }
@@ -84,7 +90,10 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
   const source = g.gather(prev, g.constI64(shiftIndices(H, 1, -1, true), [D, H * H]), 2); // [B, 3, D, 1024]: prev(y - d)
   const cost = g.reduceSum(g.square(g.sub(source, g.reshape(currColour, [1, 3, 1, H * H]))), [1], false); // [B, D, 1024]
   const win = LOCAL_MOTION.window;
-  const pooled = g.avgPool(g.reshape(cost, [0, D, H, H]), { kernel: [win, win], pads: [(win - 1) / 2, (win - 1) / 2, (win - 1) / 2, (win - 1) / 2] });
+  const pooled = g.avgPool(g.reshape(cost, [0, D, H, H]), {
+    kernel: [win, win],
+    pads: [(win - 1) / 2, (win - 1) / 2, (win - 1) / 2, (win - 1) / 2],
+  });
   const offsets = g.const(shifts().flat(), [1, D, 2]);
   const deviation = g.reduceSumSquare(g.sub(offsets, g.unsqueeze(toward, [1])), [2], false); // [B, D]
   const penalty = g.reshape(g.mul(deviation, LOCAL_MOTION.globalPull), [0, D, 1, 1]);
@@ -132,7 +141,11 @@ function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Valu
   };
   const pf = dist(wf, g.narrow(global, 2, 0, 1));
   const pb = dist(wb, g.narrow(global, 2, 1, 2));
-  const llr = g.clip(g.sub(g.log(g.add(pf, ATTN.histEpsilon)), g.log(g.add(pb, ATTN.histEpsilon))), -ATTN.llrClip, ATTN.llrClip);
+  const llr = g.clip(
+    g.sub(g.log(g.add(pf, ATTN.histEpsilon)), g.log(g.add(pb, ATTN.histEpsilon))),
+    -ATTN.llrClip,
+    ATTN.llrClip,
+  );
   const up = g.resize(llr, { scales: [1, 1, 4, 4], mode: 'linear' }); // [B, K, 64, 64]
   return g.reduceSum(g.mul(up, bins), [1]); // [B, 1, 64, 64]
 }
@@ -175,7 +188,9 @@ export function buildMemoryAttention(): GraphBuilder {
     const colourPacked = g.narrow(frames, 3, MEM.appearance, MEM.appearance + 12); // [B, F, 256, 12]
     const latestColour = g.reduceSum(g.mul(colourPacked, g.reshape(recency, [0, -1, 1, 1])), [1], false); // [B, 256, 12]
     const prevColour = g.depthToSpace(g.reshape(g.transpose(latestColour, [0, 2, 1]), [0, 12, Hm, Hm]), 2); // [B, 3, 32, 32]
-    const latest = g.scope('motion', () => motionCompensate(g, latestMask, prevColour, g.narrow(curr, 1, VISION.appearance, VISION.appearance + 3)));
+    const latest = g.scope('motion', () =>
+      motionCompensate(g, latestMask, prevColour, g.narrow(curr, 1, VISION.appearance, VISION.appearance + 3)),
+    );
     // Signed distance-like prior in [-1, 1]: mean of the mask, its dilations and its erosions, minus 1.
     // Dilations by growing square kernels, each from the previous one by a separable max-pool
     // (k_i = k_{i-1} + step - 1), for the mask and its complement at once.
@@ -186,7 +201,10 @@ export function buildMemoryAttention(): GraphBuilder {
     for (const k of ATTN.priorKernels) {
       const step = k - size + 1;
       const p = (step - 1) / 2;
-      current = g.maxPool(g.maxPool(current, { kernel: [step, 1], pads: [p, 0, p, 0] }), { kernel: [1, step], pads: [0, p, 0, p] });
+      current = g.maxPool(g.maxPool(current, { kernel: [step, 1], pads: [p, 0, p, 0] }), {
+        kernel: [1, step],
+        pads: [0, p, 0, p],
+      });
       grown.push(current);
       size = k;
     }
@@ -198,19 +216,25 @@ export function buildMemoryAttention(): GraphBuilder {
     // keeps falling to -1 - farWeight beyond a wider dilation.
     const farStep = ATTN.farKernel - size + 1;
     const farPad = (farStep - 1) / 2;
-    const near = g.maxPool(g.maxPool(g.narrow(current, 1, 0, 1), { kernel: [farStep, 1], pads: [farPad, 0, farPad, 0] }), { kernel: [1, farStep], pads: [0, farPad, 0, farPad] });
+    const near = g.maxPool(
+      g.maxPool(g.narrow(current, 1, 0, 1), { kernel: [farStep, 1], pads: [farPad, 0, farPad, 0] }),
+      { kernel: [1, farStep], pads: [0, farPad, 0, farPad] },
+    );
     const far = g.mul(g.sub(1, near), ATTN.farWeight);
     const d = g.sub(g.sub(g.mul(g.sum(...parts), 1 / (ATTN.priorKernels.length + 1)), 1), far);
     const dEff = g.add(g.mul(d, latestPresent), g.mul(g.sub(1, latestPresent), ATTN.lostPrior));
     return dEff;
   });
 
-  const local = g.scope('local', () => localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p, model.llr));
+  const local = g.scope('local', () =>
+    localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p, model.llr),
+  );
 
   const llrMap = g.reshape(g.pad(model.llr, [0, 0, 0, 0, H * H - K, 0]), [0, 1, H, H]);
   const hasModelMap = g.expand(model.hasModel, g.concat([g.shape(memory, 0, 1), g.constI64([1, H, H])], 0));
   const out = g.concat([spaceToDepth2(g, prior, 1, H), llrMap, hasModelMap, spaceToDepth2(g, local, 1, H)], 1); // [B, 10, 32, 32]
-  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5 || FEAT.local !== 6) throw new Error('feature layout drifted from the concat order');
+  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5 || FEAT.local !== 6)
+    throw new Error('feature layout drifted from the concat order');
   g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 10, 0, 0]), ['B', C, H, H]);
   return g;
 }

@@ -30,7 +30,8 @@ export function buildMemoryEncoder(): GraphBuilder {
   const present = perObject(g.toFloat(g.greater(score, 0)));
   const n = 2 * H; // 64: the stride-8 grid
   const m = g.mul(g.avgPool(prob, { kernel: [L / n, L / n], strides: [L / n, L / n] }), present); // [B, 1, 64, 64]
-  const dilate = (x: Value, k: number) => (k === 1 ? x : g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] }));
+  const dilate = (x: Value, k: number) =>
+    k === 1 ? x : g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] });
   const ring = g.clip(g.sub(dilate(m, ATTN.ringKernel), dilate(m, ATTN.ringGap)), 0);
   const core = g.sub(1, dilate(g.sub(1, m), ATTN.fgErode));
 
@@ -42,7 +43,8 @@ export function buildMemoryEncoder(): GraphBuilder {
 
   const p = n / Hm; // 4
   const packed = g.reshape(g.transpose(g.reshape(m, [0, 1, Hm, p, Hm, p]), [0, 3, 5, 1, 2, 4]), [0, p * p, Hm, Hm]); // [B, 16, 16, 16]
-  if (MEM.mask !== 0 || MEM.fgHist !== p * p || MEM.bgHist !== p * p + 1) throw new Error('memory token layout drifted from the concat order');
+  if (MEM.mask !== 0 || MEM.fgHist !== p * p || MEM.bgHist !== p * p + 1)
+    throw new Error('memory token layout drifted from the concat order');
   const colour = spaceToDepth2(g, g.narrow(features, 1, VISION.appearance, VISION.appearance + 3), 3, Hm); // [1, 12, 16, 16]
   const colourB = g.expand(colour, g.concat([g.shape(logits, 0, 1), g.constI64([12, Hm, Hm])], 0));
   if (MEM.appearance !== p * p + 2) throw new Error('memory token layout drifted from the concat order');

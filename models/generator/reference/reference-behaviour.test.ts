@@ -37,7 +37,10 @@ test('a click inside a solid disc on a textured background segments the disc', a
   const { out, masks, iou } = await firstFrame([disc], [[215, 245]], [1]);
   const truth = discMask(disc, DIMS.L, DIMS.S);
   const best = bestMultimask(iou);
-  assert.ok(iouOfLogits(masks, best * L2, truth) > 0.8, `best multimask token IoU ${iouOfLogits(masks, best * L2, truth)}`);
+  assert.ok(
+    iouOfLogits(masks, best * L2, truth) > 0.8,
+    `best multimask token IoU ${iouOfLogits(masks, best * L2, truth)}`,
+  );
   assert.ok(iouOfLogits(masks, 0, truth) > 0.8, `token 0 IoU ${iouOfLogits(masks, 0, truth)}`);
   assert.ok(data(out.objectScoreLogits)[0]! > 0, 'object present');
   const ptr = data(out.objPtrs);
@@ -49,22 +52,44 @@ test('batched objects decode exactly as they do one at a time', async () => {
   const enc = await encodeImage(fx.sessions, image([disc, blue]), DIMS);
   const prompts = [
     { points: [[215, 245]] as [number, number][], labels: [1] },
-    { points: [[380, 150], [300, 300]] as [number, number][], labels: [1, 0] },
+    {
+      points: [
+        [380, 150],
+        [300, 300],
+      ] as [number, number][],
+      labels: [1, 0],
+    },
   ];
   const batched = await decode(fx.sessions, enc, addNoMem(enc.visionFeatures, fx.consts.noMem, 2, DIMS), prompts, DIMS);
   for (let b = 0; b < 2; b++) {
-    const single = await decode(fx.sessions, enc, addNoMem(enc.visionFeatures, fx.consts.noMem, 1, DIMS), [prompts[b]!], DIMS);
+    const single = await decode(
+      fx.sessions,
+      enc,
+      addNoMem(enc.visionFeatures, fx.consts.noMem, 1, DIMS),
+      [prompts[b]!],
+      DIMS,
+    );
     const a = data(batched.masks).subarray(b * 4 * L2, (b + 1) * 4 * L2);
     const s = data(single.masks);
     let maxDiff = 0;
     for (let i = 0; i < s.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - s[i]!));
     assert.ok(maxDiff < 1e-2, `object ${b}: max logit difference ${maxDiff}`); // float reassociation only
   }
-  assert.ok(iouOfLogits(data(batched.masks), 4 * L2, discMask(blue, DIMS.L, DIMS.S)) > 0.8, 'second object segments the blue disc');
+  assert.ok(
+    iouOfLogits(data(batched.masks), 4 * L2, discMask(blue, DIMS.L, DIMS.S)) > 0.8,
+    'second object segments the blue disc',
+  );
 });
 
 test('a box around the disc segments it', async () => {
-  const { masks } = await firstFrame([disc], [[130, 190], [270, 330]], [2, 3]);
+  const { masks } = await firstFrame(
+    [disc],
+    [
+      [130, 190],
+      [270, 330],
+    ],
+    [2, 3],
+  );
   const truth = discMask(disc, DIMS.L, DIMS.S);
   assert.ok(iouOfLogits(masks, 0, truth) > 0.8, `box IoU ${iouOfLogits(masks, 0, truth)}`);
 });
@@ -74,7 +99,14 @@ test('a negative click carves a same-coloured neighbour out of the region', asyn
   const right: Disc = { cx: 270, cy: 256, r: 50, rgb: RED }; // overlapping: one red blob
   const truthLeft = discMask(left, DIMS.L, DIMS.S);
   const single = await firstFrame([left, right], [[170, 256]], [1]);
-  const both = await firstFrame([left, right], [[170, 256], [285, 256]], [1, 0]);
+  const both = await firstFrame(
+    [left, right],
+    [
+      [170, 256],
+      [285, 256],
+    ],
+    [1, 0],
+  );
   const before = iouOfLogits(single.masks, 0, truthLeft);
   const afterNeg = iouOfLogits(both.masks, 0, truthLeft);
   assert.ok(afterNeg > before + 0.2, `negative click: IoU with the left disc ${before} -> ${afterNeg}`);
@@ -84,7 +116,15 @@ test('a negative click carves a same-coloured neighbour out of the region', asyn
 test('a second click refines with the previous logits as mask input', async () => {
   const first = await firstFrame([disc], [[215, 245]], [1]);
   const prev = first.masks.slice(0, L2);
-  const refined = await firstFrame([disc], [[215, 245], [400, 100]], [1, 1], prev);
+  const refined = await firstFrame(
+    [disc],
+    [
+      [215, 245],
+      [400, 100],
+    ],
+    [1, 1],
+    prev,
+  );
   const truth = discMask(disc, DIMS.L, DIMS.S);
   // the second positive click adds the region around (400, 100) and keeps the disc
   const masks = refined.masks;
@@ -105,7 +145,9 @@ test('a mask prompt round-trips and the decoder reproduces it from the mask inpu
   const Wv = 480;
   const vDisc: Disc = { cx: 240, cy: 180, r: 80, rgb: RED };
   const mask = new Uint8Array(Hv * Wv);
-  for (let y = 0; y < Hv; y++) for (let x = 0; x < Wv; x++) mask[y * Wv + x] = (x + 0.5 - vDisc.cx) ** 2 + (y + 0.5 - vDisc.cy) ** 2 <= vDisc.r ** 2 ? 1 : 0;
+  for (let y = 0; y < Hv; y++)
+    for (let x = 0; x < Wv; x++)
+      mask[y * Wv + x] = (x + 0.5 - vDisc.cx) ** 2 + (y + 0.5 - vDisc.cy) ** 2 <= vDisc.r ** 2 ? 1 : 0;
   const square = maskToInputSquare({ width: Wv, height: Hv, data: mask }, DIMS.S);
   const mp = await fx.sessions.maskPrompt!.run({ mask: f32(square.values, [1, 1, DIMS.S, DIMS.S]) });
   // the same disc in input-square coordinates (an ellipse; compare on the L grid)
@@ -134,7 +176,16 @@ async function memoryOf(discs: Disc[], truth: Uint8Array, score: number) {
 
 async function trackInto(discs: Disc[], memory: { tokens: Float32Array; posTokens: Float32Array }, seed: number) {
   const enc = await encodeImage(fx.sessions, image(discs, seed), DIMS);
-  const conditioned = await attend(fx.sessions, enc, memory.tokens, memory.posTokens, new Float32Array(0), new Float32Array(0), 1, DIMS);
+  const conditioned = await attend(
+    fx.sessions,
+    enc,
+    memory.tokens,
+    memory.posTokens,
+    new Float32Array(0),
+    new Float32Array(0),
+    1,
+    DIMS,
+  );
   const out = await decode(fx.sessions, enc, conditioned, [{ points: [[0, 0]], labels: [-1] }], DIMS);
   return { masks: data(out.masks), iou: data(out.iouPredictions), score: data(out.objectScoreLogits)[0]! };
 }
@@ -169,7 +220,8 @@ test('tracks a moving disc past a distractor over 12 frames', async () => {
   for (let f = 0; f < 12; f++) {
     const img = image([distractor(f), target(f)], 100 + f);
     const t = target(f);
-    const step = f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
+    const step =
+      f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
     const iou = iouOfLogits(step.logits, 0, discMask(t, DIMS.L, DIMS.S));
     assert.ok(iou > 0.8, `frame ${f}: IoU ${iou}`);
     assert.ok(step.score > 0, `frame ${f}: present`);
@@ -184,7 +236,8 @@ test('an object hidden for a few frames is reported absent, then found again whe
   for (let f = 0; f < 16; f++) {
     const t = target(f);
     const img = image(hidden(f) ? [] : [t], 300 + f);
-    const step = f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
+    const step =
+      f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
     if (hidden(f)) assert.ok(step.score <= 0, `frame ${f} (hidden): objectScoreLogits ${step.score}`);
     else if (f > 11) ious.push(iouOfLogits(step.logits, 0, discMask(t, DIMS.L, DIMS.S)));
   }
@@ -199,7 +252,8 @@ test('a same-coloured distractor elsewhere is not captured while the object is t
   for (let f = 0; f < 6; f++) {
     const t = target(f);
     const img = image([t, twin], 400 + f);
-    const step = f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
+    const step =
+      f === 0 ? await tracker.prompt(0, img, { points: [[t.cx, t.cy]], labels: [1] }) : await tracker.track(f, img);
     let onTwin = 0;
     twinMask.forEach((m, i) => (onTwin += m && step.logits[i]! > 0 ? 1 : 0));
     assert.equal(onTwin, 0, `frame ${f}: ${onTwin} twin pixels in the mask`);

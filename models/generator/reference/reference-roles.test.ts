@@ -32,7 +32,10 @@ test('the manifest validates and declares the reference sizes', () => {
   assert.equal(m.hiddenDim, REF.hiddenDim);
   assert.equal(m.memoryDim, REF.memoryDim);
   assert.equal(m.hiddenDim % m.memoryDim, 0, 'C is a multiple of Cm');
-  assert.deepEqual(m.highRes, [{ channels: REF.highRes[0].channels, stride: 4 }, { channels: REF.highRes[1].channels, stride: 8 }]);
+  assert.deepEqual(m.highRes, [
+    { channels: REF.highRes[0].channels, stride: 4 },
+    { channels: REF.highRes[1].channels, stride: 8 },
+  ]);
   assert.equal(m.lowResMaskSize, 128);
   assert.equal(m.numMaskmem, 7);
   assert.equal(m.maxObjPtrsInEncoder, 16);
@@ -70,9 +73,12 @@ test('temporal encodings: recent and conditioning memories and recent pointers w
   const offsets = [0, 1, 4, 15];
   const sine = new Float32Array(offsets.length * C);
   offsets.forEach((o, i) => sine.set(sinePositionalEncoding(o / 15, C), i * C));
-  const logW = data((await fx.sessions.objPtrTposProj!.run({ sinePe: f32(sine, [offsets.length, C]) })).posEnc).filter((_, i) => i % Cm === 0);
+  const logW = data((await fx.sessions.objPtrTposProj!.run({ sinePe: f32(sine, [offsets.length, C]) })).posEnc).filter(
+    (_, i) => i % Cm === 0,
+  );
   assert.ok(Math.abs(logW[0]!) < 1e-5, 'offset 0 has log-weight 0');
-  for (let i = 1; i < offsets.length; i++) assert.ok(logW[i]! < logW[i - 1]!, `pointer ${offsets[i]} frames back weighs less`);
+  for (let i = 1; i < offsets.length; i++)
+    assert.ok(logW[i]! < logW[i - 1]!, `pointer ${offsets[i]} frames back weighs less`);
 });
 
 test('memoryAttention runs batched with Np > 0 and with Np = 0', async () => {

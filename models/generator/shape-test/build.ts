@@ -23,7 +23,8 @@ export function shapeTestModel(): ModelSpec {
       format: 'masklet.sam2-onnx/1',
       name: TINY.name,
       family: 'shape-test',
-      description: 'Seeded random weights with exactly SAM 2.1-tiny tensor shapes and comparable compute; masks mean nothing.',
+      description:
+        'Seeded random weights with exactly SAM 2.1-tiny tensor shapes and comparable compute; masks mean nothing.',
       imageSize: TINY.imageSize,
       featureSize: [TINY.featureSize, TINY.featureSize],
       memoryFeatureSize: [TINY.memorySize, TINY.memorySize],

@@ -8,7 +8,12 @@ import { TINY } from './config';
 import { conv, gelu, sinePositionMap, Weights } from './layers';
 
 function block(w: Weights, x: Value, c: number): Value {
-  const y = conv(w, gelu(w.g, conv(w, x, { cin: c, cout: c, k: 3, pad: 1, group: c }, 'dw')), { cin: c, cout: c, k: 1 }, 'pw');
+  const y = conv(
+    w,
+    gelu(w.g, conv(w, x, { cin: c, cout: c, k: 3, pad: 1, group: c }, 'dw')),
+    { cin: c, cout: c, k: 1 },
+    'pw',
+  );
   return w.g.add(x, w.g.mul(y, 0.5));
 }
 
@@ -20,7 +25,8 @@ export function buildImageEncoder(): GraphBuilder {
   let x = conv(w, image, { cin: 3, cout: TINY.stages[0].channels, k: 7, stride: 4, pad: 3 }, 'patch_embed');
   const levels: Value[] = [];
   TINY.stages.forEach((stage, i) => {
-    if (i > 0) x = conv(w, x, { cin: TINY.stages[i - 1]!.channels, cout: stage.channels, k: 2, stride: 2 }, 'downsample');
+    if (i > 0)
+      x = conv(w, x, { cin: TINY.stages[i - 1]!.channels, cout: stage.channels, k: 2, stride: 2 }, 'downsample');
     for (let b = 0; b < stage.blocks; b++) x = g.scope(`stage${i}`, () => block(w, x, stage.channels));
     levels.push(x);
   });
@@ -28,7 +34,17 @@ export function buildImageEncoder(): GraphBuilder {
   g.output('visionFeatures', lateral[2]!, [1, C, H, H]);
   g.output('visionPosEnc', g.initializer('vision_pos_enc', sinePositionMap(C, H), [1, C, H, H]), [1, C, H, H]);
   const [h0, h1] = TINY.highRes;
-  g.output('highRes0', conv(w, lateral[0]!, { cin: C, cout: h0.channels, k: 1 }, 'conv_s0'), [1, h0.channels, 4 * H, 4 * H]);
-  g.output('highRes1', conv(w, lateral[1]!, { cin: C, cout: h1.channels, k: 1 }, 'conv_s1'), [1, h1.channels, 2 * H, 2 * H]);
+  g.output('highRes0', conv(w, lateral[0]!, { cin: C, cout: h0.channels, k: 1 }, 'conv_s0'), [
+    1,
+    h0.channels,
+    4 * H,
+    4 * H,
+  ]);
+  g.output('highRes1', conv(w, lateral[1]!, { cin: C, cout: h1.channels, k: 1 }, 'conv_s1'), [
+    1,
+    h1.channels,
+    2 * H,
+    2 * H,
+  ]);
   return g;
 }

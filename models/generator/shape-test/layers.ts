@@ -5,7 +5,10 @@ import { GraphBuilder, Rng, Value } from '@masklet/onnx-builder';
 export class Weights {
   private readonly rng: Rng;
 
-  constructor(readonly g: GraphBuilder, seed: number) {
+  constructor(
+    readonly g: GraphBuilder,
+    seed: number,
+  ) {
     this.rng = new Rng(seed);
   }
 
@@ -110,7 +113,8 @@ export function attention(w: Weights, q: Value, k: Value, v: Value, s: Attention
     const axis = s.heads === 1 ? 1 : 2;
     const { queries, size } = s.queryChunk;
     const chunks: Value[] = [];
-    for (let from = 0; from < queries; from += size) chunks.push(attend(g.narrow(Q, axis, from, Math.min(queries, from + size))));
+    for (let from = 0; from < queries; from += size)
+      chunks.push(attend(g.narrow(Q, axis, from, Math.min(queries, from + size))));
     out = g.concat(chunks, axis);
   } else out = attend(Q);
   if (s.heads > 1) out = g.reshape(g.transpose(out, [0, 2, 1, 3]), [0, 0, s.inner]);

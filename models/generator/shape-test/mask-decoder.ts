@@ -6,12 +6,30 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { TINY } from './config';
-import { attention, AttentionSpec, gelu, layerNorm, layerNorm2d, mlp, sinePositionMap, toTokens, upconv, Weights } from './layers';
+import {
+  attention,
+  AttentionSpec,
+  gelu,
+  layerNorm,
+  layerNorm2d,
+  mlp,
+  sinePositionMap,
+  toTokens,
+  upconv,
+  Weights,
+} from './layers';
 import { denseEmbedding, sparseEmbedding } from './prompt-encoder';
 
 const C = TINY.hiddenDim;
 const selfSpec: AttentionSpec = { qDim: C, kDim: C, vDim: C, inner: C, heads: TINY.decoderHeads, outDim: C };
-const crossSpec: AttentionSpec = { qDim: C, kDim: C, vDim: C, inner: TINY.decoderCrossDim, heads: TINY.decoderHeads, outDim: C };
+const crossSpec: AttentionSpec = {
+  qDim: C,
+  kDim: C,
+  vDim: C,
+  inner: TINY.decoderCrossDim,
+  heads: TINY.decoderHeads,
+  outDim: C,
+};
 
 function twoWayTransformer(w: Weights, tokens: Value, image: Value, imagePe: Value): { queries: Value; keys: Value } {
   const g = w.g;
@@ -72,7 +90,9 @@ export function buildMaskDecoder(): GraphBuilder {
   const outputTokens = g.expand(w.normal('output_tokens', [1, 6, C], 1), g.concat([batch, g.constI64([6, C])], 0)); // obj score, iou, 4 masks
   const tokens = g.concat([outputTokens, sparse], 1);
   const imagePe = toTokens(g, g.initializer('image_pe', sinePositionMap(C, H), [1, C, H, H]), C);
-  const { queries, keys } = g.scope('transformer', () => twoWayTransformer(w, tokens, toTokens(g, g.add(features, dense), C), imagePe));
+  const { queries, keys } = g.scope('transformer', () =>
+    twoWayTransformer(w, tokens, toTokens(g, g.add(features, dense), C), imagePe),
+  );
 
   const src = g.reshape(g.transpose(keys, [0, 2, 1]), [0, C, H, H]);
   let up = upconv(w, src, C, h1.channels, 2, 'upscale0');

@@ -25,7 +25,10 @@ export function buildMemoryAttention(queryChunk: number = TINY.memoryAttentionQu
 
   // Pointer tokens: [B, Np, C] -> [B, Np * C/Cm, Cm] (pointer-major); each pos row repeated C/Cm times.
   const ptrShape = g.shape(ptrs, 0, 2);
-  const tokensShape = g.concat([g.narrow(ptrShape, 0, 0, 1), g.op('Mul', [g.narrow(ptrShape, 0, 1, 2), g.constI64([split])]), g.constI64([Cm])], 0);
+  const tokensShape = g.concat(
+    [g.narrow(ptrShape, 0, 0, 1), g.op('Mul', [g.narrow(ptrShape, 0, 1, 2), g.constI64([split])]), g.constI64([Cm])],
+    0,
+  );
   const ptrTokens = g.reshape(ptrs, tokensShape);
   const ptrTokenPos = g.reshape(g.tile(g.unsqueeze(ptrPos, [2]), [1, 1, split, 1]), tokensShape);
   const mem = g.concat([memory, ptrTokens], 1);
@@ -38,9 +41,45 @@ export function buildMemoryAttention(queryChunk: number = TINY.memoryAttentionQu
   for (let layer = 0; layer < TINY.memoryAttentionLayers; layer++) {
     g.scope(`layer${layer}`, () => {
       let h = layerNorm(w, x, C, 'norm1');
-      x = g.add(x, attention(w, h, h, h, { qDim: C, kDim: C, vDim: C, inner: C, heads: 1, outDim: C, queryChunk: { queries: H * H, size: queryChunk } }, 'self_attn'));
+      x = g.add(
+        x,
+        attention(
+          w,
+          h,
+          h,
+          h,
+          {
+            qDim: C,
+            kDim: C,
+            vDim: C,
+            inner: C,
+            heads: 1,
+            outDim: C,
+            queryChunk: { queries: H * H, size: queryChunk },
+          },
+          'self_attn',
+        ),
+      );
       h = layerNorm(w, x, C, 'norm2');
-      x = g.add(x, attention(w, h, keys, mem, { qDim: C, kDim: Cm, vDim: Cm, inner: C, heads: 1, outDim: C, queryChunk: { queries: H * H, size: queryChunk } }, 'cross_attn'));
+      x = g.add(
+        x,
+        attention(
+          w,
+          h,
+          keys,
+          mem,
+          {
+            qDim: C,
+            kDim: Cm,
+            vDim: Cm,
+            inner: C,
+            heads: 1,
+            outDim: C,
+            queryChunk: { queries: H * H, size: queryChunk },
+          },
+          'cross_attn',
+        ),
+      );
       h = layerNorm(w, x, C, 'norm3');
       x = g.add(x, mlp(w, h, [C, TINY.memoryAttentionMlp, C], 'mlp'));
     });

@@ -17,7 +17,11 @@ export function buildMemoryEncoder(): GraphBuilder {
   const score = g.input('objectScoreLogits', ['B', 1]);
   const binarize = g.input('binarize', ['B']);
 
-  const big = g.resize(logits, { scales: [1, 1, S / L, S / L], mode: 'linear', coordinateTransformationMode: 'half_pixel' });
+  const big = g.resize(logits, {
+    scales: [1, 1, S / L, S / L],
+    mode: 'linear',
+    coordinateTransformationMode: 'half_pixel',
+  });
   const perObject = (v: string) => g.reshape(v, [-1, 1, 1, 1]);
   const soft = g.sigmoid(big);
   const prob = g.add(soft, g.mul(perObject(binarize), g.sub(g.toFloat(g.greater(big, 0)), soft)));
@@ -32,7 +36,12 @@ export function buildMemoryEncoder(): GraphBuilder {
   for (let b = 0; b < TINY.fuserBlocks; b++) {
     g.scope(`fuser${b}`, () => {
       let y = layerNorm2d(w, conv(w, x, { cin: C, cout: C, k: 7, pad: 3, group: C }, 'dwconv'), C, 'norm');
-      y = conv(w, gelu(g, conv(w, y, { cin: C, cout: TINY.fuserExpansion * C, k: 1 }, 'pwconv1')), { cin: TINY.fuserExpansion * C, cout: C, k: 1 }, 'pwconv2');
+      y = conv(
+        w,
+        gelu(g, conv(w, y, { cin: C, cout: TINY.fuserExpansion * C, k: 1 }, 'pwconv1')),
+        { cin: TINY.fuserExpansion * C, cout: C, k: 1 },
+        'pwconv2',
+      );
       x = g.add(x, g.mul(y, w.fill('gamma', [1, C, 1, 1], 0.1)));
     });
   }

@@ -45,7 +45,10 @@ test('the manifest declares SAM 2.1-tiny sizes and every graph uses the logical 
   assert.deepEqual(m.memoryFeatureSize, [64, 64]);
   assert.equal(m.hiddenDim, C);
   assert.equal(m.memoryDim, Cm);
-  assert.deepEqual(m.highRes, [{ channels: 32, stride: 4 }, { channels: 64, stride: 8 }]);
+  assert.deepEqual(m.highRes, [
+    { channels: 32, stride: 4 },
+    { channels: 64, stride: 8 },
+  ]);
   assert.equal(m.lowResMaskSize, L);
   for (const [role, io] of Object.entries(ROLE_IO) as [RoleName, (typeof ROLE_IO)[RoleName]][]) {
     assert.deepEqual([...sessions[role]!.inputNames].sort(), [...io.inputs].sort(), `${role} inputs`);
@@ -84,7 +87,9 @@ test('memoryAttention with two memory frames, Np = 3 and Np = 0', async () => {
 test('memoryAttention attends its queries in chunks and equals the unchunked graph', async () => {
   assert.equal(loaded.manifest.memoryAttentionQueryChunk, TINY.memoryAttentionQueryChunk);
   assert.ok(TINY.memoryAttentionQueryChunk < H * H, 'the shipped graph is chunked');
-  const whole = await ort.InferenceSession.create(buildMemoryAttention(H * H).toModel({ producer: 'test' }), { intraOpNumThreads: 2 });
+  const whole = await ort.InferenceSession.create(buildMemoryAttention(H * H).toModel({ producer: 'test' }), {
+    intraOpNumThreads: 2,
+  });
   try {
     const Nm = 2 * 64 * 64;
     const Np = 3;
@@ -141,7 +146,12 @@ test('memoryEncoder, maskPrompt and objPtrTposProj', async () => {
   assert.deepEqual(mem.memoryPosEnc!.dims, [1, Cm, 64, 64]);
   assertFinite(mem.memoryFeatures, 'memoryFeatures');
   const S = TINY.imageSize;
-  const mp = await sessions.maskPrompt!.run({ mask: f32(wave(B * S * S).map((v) => (v > 0 ? 1 : 0)), [B, 1, S, S]) });
+  const mp = await sessions.maskPrompt!.run({
+    mask: f32(
+      wave(B * S * S).map((v) => (v > 0 ? 1 : 0)),
+      [B, 1, S, S],
+    ),
+  });
   assert.deepEqual(mp.lowResLogits!.dims, [B, 1, L, L]);
   assert.deepEqual(mp.maskForPointer!.dims, [B, 1, L, L]);
   assertFinite(mp.maskForPointer, 'maskForPointer');

@@ -11,8 +11,15 @@ export function buildMaskPrompt(): GraphBuilder {
   const k = S / L;
   const mask = g.input('mask', ['B', 1, S, S]);
   const binary = g.toFloat(g.greaterOrEqual(mask, 0.5));
-  g.output('lowResLogits', g.avgPool(g.sub(g.mul(binary, 20), 10), { kernel: [k, k], strides: [k, k] }), ['B', 1, L, L]);
-  const down = g.conv(binary, w.normal('mask_downsample_w', [1, 1, k, k], 1 / k), w.fill('mask_downsample_b', [1], 0), { strides: [k, k] });
+  g.output('lowResLogits', g.avgPool(g.sub(g.mul(binary, 20), 10), { kernel: [k, k], strides: [k, k] }), [
+    'B',
+    1,
+    L,
+    L,
+  ]);
+  const down = g.conv(binary, w.normal('mask_downsample_w', [1, 1, k, k], 1 / k), w.fill('mask_downsample_b', [1], 0), {
+    strides: [k, k],
+  });
   g.output('maskForPointer', down, ['B', 1, L, L]);
   return g;
 }

@@ -6,7 +6,17 @@
  */
 import { sinePositionalEncoding } from '../../../libs/engine/src/numerics/sine-pe';
 import { f32, data } from './ort-run';
-import { addNoMem, attend, decode, encodeImage, encodeMemory, memoryTokens, ModelDims, Prompt, Sessions } from './pipeline';
+import {
+  addNoMem,
+  attend,
+  decode,
+  encodeImage,
+  encodeMemory,
+  memoryTokens,
+  ModelDims,
+  Prompt,
+  Sessions,
+} from './pipeline';
 
 interface FrameState {
   tokens: Float32Array;
@@ -38,9 +48,20 @@ export class MiniTracker {
     return t;
   }
 
-  private async remember(enc: Awaited<ReturnType<typeof encodeImage>>, logits: Float32Array, score: number, ptr: Float32Array, binarize: boolean): Promise<FrameState> {
+  private async remember(
+    enc: Awaited<ReturnType<typeof encodeImage>>,
+    logits: Float32Array,
+    score: number,
+    ptr: Float32Array,
+    binarize: boolean,
+  ): Promise<FrameState> {
     const mem = await encodeMemory(this.sessions, enc, logits, Float32Array.of(score), binarize, this.d);
-    const { tokens, posTokens } = memoryTokens(mem.memoryFeatures!, mem.memoryPosEnc!, new Float32Array(this.d.Cm), this.d);
+    const { tokens, posTokens } = memoryTokens(
+      mem.memoryFeatures!,
+      mem.memoryPosEnc!,
+      new Float32Array(this.d.Cm),
+      this.d,
+    );
     // bfloat16 rounding of the stored memory, as the engine does
     const u = new Uint32Array(tokens.buffer);
     for (let i = 0; i < u.length; i++) u[i] = ((u[i]! + 0x7fff + ((u[i]! >>> 16) & 1)) & 0xffff0000) >>> 0;
@@ -53,7 +74,13 @@ export class MiniTracker {
 
   async prompt(frame: number, image: Float32Array, prompt: Prompt): Promise<TrackStep> {
     const enc = await encodeImage(this.sessions, image, this.d);
-    const out = await decode(this.sessions, enc, addNoMem(enc.visionFeatures, this.consts.noMem, 1, this.d), [prompt], this.d);
+    const out = await decode(
+      this.sessions,
+      enc,
+      addNoMem(enc.visionFeatures, this.consts.noMem, 1, this.d),
+      [prompt],
+      this.d,
+    );
     const t = this.best(data(out.iouPredictions), prompt.points.length <= 1);
     const logits = data(out.masks).slice(t * this.L2(), (t + 1) * this.L2());
     const score = data(out.objectScoreLogits)[0]!;

@@ -77,7 +77,7 @@ export async function decode(
       labels[b * P + i] = p.labels[i]!;
     }),
   );
-  return (await s(sessions, 'maskDecoder').run({
+  return await s(sessions, 'maskDecoder').run({
     features,
     highRes0: enc.highRes0,
     highRes1: enc.highRes1,
@@ -85,7 +85,7 @@ export async function decode(
     pointLabels: f32(labels, [B, P]),
     maskInput: maskInput ? f32(maskInput, [B, 1, d.L, d.L]) : zeros([B, 1, d.L, d.L]),
     hasMaskInput: f32(new Float32Array(B).fill(maskInput ? 1 : 0), [B]),
-  }));
+  });
 }
 
 export async function encodeMemory(
@@ -97,12 +97,12 @@ export async function encodeMemory(
   d: ModelDims,
 ): Promise<Outputs> {
   const B = score.length;
-  return (await s(sessions, 'memoryEncoder').run({
+  return await s(sessions, 'memoryEncoder').run({
     visionFeatures: enc.visionFeatures,
     maskLogits: f32(maskLogits, [B, 1, d.L, d.L]),
     objectScoreLogits: f32(score, [B, 1]),
     binarize: f32(new Float32Array(B).fill(binarize ? 1 : 0), [B]),
-  }));
+  });
 }
 
 /** One memory frame as tokens: features [B, Cm, Hm, Wm] -> [B, Hm*Wm, Cm]; pos + temporal row. */
@@ -128,7 +128,8 @@ export function memoryTokens(memFeatures: ort.Tensor, memPos: ort.Tensor, tposRo
 export function concatFrames(frames: Float32Array[], B: number, tokensPerFrame: number, Cm: number): Float32Array {
   const out = new Float32Array(B * frames.length * tokensPerFrame * Cm);
   const per = tokensPerFrame * Cm;
-  for (let b = 0; b < B; b++) frames.forEach((f, k) => out.set(f.subarray(b * per, (b + 1) * per), (b * frames.length + k) * per));
+  for (let b = 0; b < B; b++)
+    frames.forEach((f, k) => out.set(f.subarray(b * per, (b + 1) * per), (b * frames.length + k) * per));
   return out;
 }
 

@@ -15,12 +15,19 @@ async function main() {
   const sessions = await openRoles(loaded.files);
   const consts = await sessions.constants!.run({});
   const d = { S: 512, C: 32, Cm: 16, H: 32, Hm: 16, L: 128, numMaskmem: 7 };
-  const tr = new MiniTracker(sessions, d, { tpos: data(consts.maskmemTposEnc), noMem: data(consts.noMemEmbed), noObjPtr: data(consts.noObjPtr) });
+  const tr = new MiniTracker(sessions, d, {
+    tpos: data(consts.maskmemTposEnc),
+    noMem: data(consts.noMemEmbed),
+    noObjPtr: data(consts.noObjPtr),
+  });
   const speed = Number(process.argv[2] ?? 8);
   const frames = 30;
   const target = (f: number): Disc => ({ cx: 120 + speed * f, cy: 200 + 3 * f, r: 45, rgb: [0.9, 0.25, 0.2] });
   const distractor = (f: number): Disc => ({ cx: 400 - 4 * f, cy: 380, r: 40, rgb: [0.2, 0.5, 0.9] });
-  const occluder = (f: number): Disc | null => (process.argv[3] === 'occlude' && f >= 12 && f < 16 ? { cx: target(f).cx, cy: target(f).cy, r: 70, rgb: [0.3, 0.8, 0.3] } : null);
+  const occluder = (f: number): Disc | null =>
+    process.argv[3] === 'occlude' && f >= 12 && f < 16
+      ? { cx: target(f).cx, cy: target(f).cy, r: 70, rgb: [0.3, 0.8, 0.3] }
+      : null;
   const line: string[] = [];
   for (let f = 0; f < frames; f++) {
     const discs = [distractor(f), target(f)];

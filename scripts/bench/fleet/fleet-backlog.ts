@@ -4,6 +4,7 @@
  * BullMQ priorities of JobSubmissionService). Tenants submit one after another, so a first-come queue
  * would serve the first tenant's whole backlog before anyone else's.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { MaskletClient } from '@masklet/client';
@@ -25,13 +26,17 @@ export interface Backlog {
 
 export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient, o: FleetOptions): Promise<Backlog> {
   const clip = await writeSyntheticClip({
-    outDir: resolve('.tmp/bench/fleet-clip'), frames: o.frames, seed: 'bench-fleet',
-    mp4: true, frameFiles: false, scenario: { objects: o.objects },
+    outDir: resolve('.tmp/bench/fleet-clip'),
+    frames: o.frames,
+    seed: 'bench-fleet',
+    mp4: true,
+    frameFiles: false,
+    scenario: { objects: o.objects },
   });
   const admin = new TenantAdminService(prisma);
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
+  const baseUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
   const tenantIds: string[] = [];
   const batchSeconds: number[] = [];
   let video: VideoInfo | null = null;
@@ -51,14 +56,21 @@ export async function submitBacklog(config: MaskletConfig, prisma: PrismaClient,
       tenants.push({ client, videoId: v.id });
     }
     const objects = clip.meta.objects.slice(0, o.objects).map((obj, i) => {
-      const frame = Math.max(0, obj.clicks.findIndex((c) => c !== null));
+      const frame = Math.max(
+        0,
+        obj.clicks.findIndex((c) => c !== null),
+      );
       const [x, y] = obj.clicks[frame] ?? [8 + i, 8 + i];
       return { id: obj.id, prompts: [{ frame: 0, points: [{ x, y, label: 1 as const }] }] };
     });
     for (const { client, videoId } of tenants) {
       for (let b = 0; b < o.batches; b++) {
         const started = performance.now();
-        const jobs = Array.from({ length: o.jobs }, () => ({ videoId, objects, options: { direction: 'forward' as const } }));
+        const jobs = Array.from({ length: o.jobs }, () => ({
+          videoId,
+          objects,
+          options: { direction: 'forward' as const },
+        }));
         await client.createBatch(jobs, `fleet-${b}`);
         batchSeconds.push((performance.now() - started) / 1000);
       }

@@ -76,7 +76,9 @@ async function redisCpuSeconds(redis: ReturnType<typeof createRedisConnection>):
 export async function runStep(n: number, d: StepDeps): Promise<StepResult> {
   const engineOnly = await engineOnlyFps(d.engine, n, d.objects, Math.min(5, d.windowS));
   const startedAt = performance.now();
-  const queue = new Queue(segmentQueueName(d.engine.modelName), { connection: createRedisConnection(d.config.REDIS_URL) });
+  const queue = new Queue(segmentQueueName(d.engine.modelName), {
+    connection: createRedisConnection(d.config.REDIS_URL),
+  });
   const admin = createRedisConnection(d.config.REDIS_URL);
   await queue.pause();
   // One checkpoint encoder thread for the whole fleet: N threads (one per real GPU pod) do not fit in
@@ -135,7 +137,9 @@ export async function runStep(n: number, d: StepDeps): Promise<StepResult> {
     select: { tenantId: true, createdAt: true, startedAt: true },
   });
   const finished = await d.prisma.job.groupBy({
-    by: ['status'], where: { tenantId: { in: d.tenantIds }, finishedAt: { gte: t0, lt: t1 } }, _count: true,
+    by: ['status'],
+    where: { tenantId: { in: d.tenantIds }, finishedAt: { gte: t0, lt: t1 } },
+    _count: true,
   });
   const byWorker = await d.prisma.job.findMany({
     where: { workerId: { in: ids }, startedAt: { gte: t0, lt: t1 } },

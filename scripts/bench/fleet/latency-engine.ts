@@ -13,7 +13,12 @@ import { createMask, encodeRle } from '@masklet/masks';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import { isChunkBoundary } from '../../../apps/worker/src/engine/chunk-boundary';
 import type {
-  Engine, EngineRun, EngineSession, RoleTimingsSnapshot, RunFrame, RunOptions,
+  Engine,
+  EngineRun,
+  EngineSession,
+  RoleTimingsSnapshot,
+  RunFrame,
+  RunOptions,
 } from '../../../apps/worker/src/engine/engine-port';
 import { frameMs, type GpuLatency } from './gpu-latency';
 
@@ -63,7 +68,9 @@ export class LatencyEngine implements Engine {
     const newest = chain[chain.length - 1];
     if (!newest) throw new Error('empty checkpoint chain');
     const body = inflateSync(newest.subarray(16));
-    const header = JSON.parse(body.subarray(4, 4 + body.readUInt32LE(0)).toString('utf8')) as CapturedCheckpoint['header'];
+    const header = JSON.parse(
+      body.subarray(4, 4 + body.readUInt32LE(0)).toString('utf8'),
+    ) as CapturedCheckpoint['header'];
     return new LatencySession(this, source, new Set(header.objects.map((o) => o.id)));
   }
 
@@ -73,13 +80,24 @@ export class LatencyEngine implements Engine {
     const perFrame = this.options.checkpointBytes;
     const info = this.options.video;
     const objects = [...s.tracks].map((id) => ({
-      id, points: [], maskFrames: [], cond: [], tempCond: [], tempNonCond: [], nonCond: [...frames], external: [],
+      id,
+      points: [],
+      maskFrames: [],
+      cond: [],
+      tempCond: [],
+      tempNonCond: [],
+      nonCond: [...frames],
+      external: [],
     }));
     return {
       header: {
         model: {
           name: `latency-${this.options.latency.model}`,
-          imageSize: 1024, hiddenDim: 256, memoryDim: 64, lowResMaskSize: 256, memoryTokens: 4096,
+          imageSize: 1024,
+          hiddenDim: 256,
+          memoryDim: 64,
+          lowResMaskSize: 256,
+          memoryTokens: 4096,
         },
         video: { numFrames: info.numFrames, width: info.width, height: info.height },
         lastFrame: s.lastFrame,
@@ -89,7 +107,10 @@ export class LatencyEngine implements Engine {
       },
       blobs: objects.flatMap(() => frames.map(() => this.filler.subarray(0, perFrame))),
       perObject: objects.map((o) => ({
-        objectId: o.id, outputs: frames.length, external: 0, rawBytes: frames.length * perFrame,
+        objectId: o.id,
+        outputs: frames.length,
+        external: 0,
+        rawBytes: frames.length * perFrame,
       })),
     };
   }
@@ -200,7 +221,8 @@ class LatencySession implements EngineSession {
       }
     }.call(this);
     return Object.assign(frames, {
-      boundary: (capture: boolean): Promise<CapturedCheckpoint | null> => (capture ? this.capture() : Promise.resolve(null)),
+      boundary: (capture: boolean): Promise<CapturedCheckpoint | null> =>
+        capture ? this.capture() : Promise.resolve(null),
     });
   }
 
@@ -218,7 +240,12 @@ class LatencySession implements EngineSession {
  * latency model itself reaches in this process (on a busy host, timers wake late). A fleet step is
  * judged against this and against the model's ideal, whichever is lower.
  */
-export async function engineOnlyFps(engine: LatencyEngine, n: number, objects: number, seconds: number): Promise<number> {
+export async function engineOnlyFps(
+  engine: LatencyEngine,
+  n: number,
+  objects: number,
+  seconds: number,
+): Promise<number> {
   const deadline = performance.now() + seconds * 1000;
   const numFrames = engine.options.video.numFrames;
   let frames = 0;
@@ -229,7 +256,13 @@ export async function engineOnlyFps(engine: LatencyEngine, n: number, objects: n
       while (performance.now() < deadline) {
         const session = await engine.open(source, {});
         for (let id = 1; id <= objects; id++) await session.addPoints(0, id);
-        const run = session.propagate({ startFrame: 0, direction: 'forward', maxFrames: numFrames, end: numFrames - 1, chunkFrames: numFrames });
+        const run = session.propagate({
+          startFrame: 0,
+          direction: 'forward',
+          maxFrames: numFrames,
+          end: numFrames - 1,
+          chunkFrames: numFrames,
+        });
         for await (const _ of run) {
           frames++;
           if (performance.now() >= deadline) break;

@@ -7,9 +7,31 @@ import type { JobAnalyticsView, KeyEffortView, TenantAnalyticsView } from '@mask
 import { sumEffort } from './round-effort';
 import type { TenantAnalyticsQuery } from './analytics.schema';
 
-type RoundRow = { jobId: string; number: number; status: string; apiKeyId: string | null; createdAt: Date; clicks: number | null; previews: number | null; activeSeconds: number | null; framesChanged: number | null; secondsPerFrame: number | null };
+type RoundRow = {
+  jobId: string;
+  number: number;
+  status: string;
+  apiKeyId: string | null;
+  createdAt: Date;
+  clicks: number | null;
+  previews: number | null;
+  activeSeconds: number | null;
+  framesChanged: number | null;
+  secondsPerFrame: number | null;
+};
 
-const ROUND_SELECT = { jobId: true, number: true, status: true, apiKeyId: true, createdAt: true, clicks: true, previews: true, activeSeconds: true, framesChanged: true, secondsPerFrame: true } as const;
+const ROUND_SELECT = {
+  jobId: true,
+  number: true,
+  status: true,
+  apiKeyId: true,
+  createdAt: true,
+  clicks: true,
+  previews: true,
+  activeSeconds: true,
+  framesChanged: true,
+  secondsPerFrame: true,
+} as const;
 
 /** Annotation effort per round, per API key and per tenant (round-effort.ts defines the numbers). */
 @Injectable()
@@ -17,11 +39,16 @@ export class AnalyticsService {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async job(tenantId: string, jobId: string): Promise<JobAnalyticsView> {
-    const job = isUuid(jobId) ? await this.prisma.job.findFirst({ where: { id: jobId, tenantId }, select: { id: true } }) : null;
+    const job = isUuid(jobId)
+      ? await this.prisma.job.findFirst({ where: { id: jobId, tenantId }, select: { id: true } })
+      : null;
     if (!job) throw notFound('job', jobId);
     const [rows, open] = await Promise.all([
       this.prisma.round.findMany({ where: { jobId }, select: ROUND_SELECT, orderBy: { number: 'asc' } }),
-      this.prisma.annotationSession.findMany({ where: { jobId, closedByRound: 0 }, orderBy: { firstPreviewAt: 'asc' } }),
+      this.prisma.annotationSession.findMany({
+        where: { jobId, closedByRound: 0 },
+        orderBy: { firstPreviewAt: 'asc' },
+      }),
     ]);
     const filled = await this.withPromptClicks(rows);
     return {
@@ -39,7 +66,12 @@ export class AnalyticsService {
       })),
       perKey: await this.perKey(tenantId, filled),
       totals: sumEffort(filled),
-      open: open.map((s) => ({ apiKeyId: s.apiKeyId, firstPreviewAt: s.firstPreviewAt.toISOString(), lastPreviewAt: s.lastPreviewAt.toISOString(), previews: s.previews })),
+      open: open.map((s) => ({
+        apiKeyId: s.apiKeyId,
+        firstPreviewAt: s.firstPreviewAt.toISOString(),
+        lastPreviewAt: s.lastPreviewAt.toISOString(),
+        previews: s.previews,
+      })),
     };
   }
 
@@ -50,7 +82,12 @@ export class AnalyticsService {
       orderBy: [{ createdAt: 'asc' }, { number: 'asc' }],
     });
     const filled = await this.withPromptClicks(rows);
-    return { from: q.from.toISOString(), to: q.to.toISOString(), perKey: await this.perKey(tenantId, filled), totals: sumEffort(filled) };
+    return {
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      perKey: await this.perKey(tenantId, filled),
+      totals: sumEffort(filled),
+    };
   }
 
   /**
@@ -81,10 +118,16 @@ export class AnalyticsService {
     const groups = new Map<string | null, RoundRow[]>();
     for (const r of rows) groups.set(r.apiKeyId, [...(groups.get(r.apiKeyId) ?? []), r]);
     const ids = [...groups.keys()].filter((k): k is string => k !== null);
-    const keys = ids.length ? await this.prisma.apiKey.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, name: true } }) : [];
+    const keys = ids.length
+      ? await this.prisma.apiKey.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, name: true } })
+      : [];
     const names = new Map(keys.map((k) => [k.id, k.name]));
     return [...groups]
-      .map(([apiKeyId, list]) => ({ apiKeyId, keyName: apiKeyId ? (names.get(apiKeyId) ?? null) : null, ...sumEffort(list) }))
+      .map(([apiKeyId, list]) => ({
+        apiKeyId,
+        keyName: apiKeyId ? (names.get(apiKeyId) ?? null) : null,
+        ...sumEffort(list),
+      }))
       .sort((a, b) => (a.apiKeyId ?? '').localeCompare(b.apiKeyId ?? ''));
   }
 }

@@ -21,7 +21,14 @@ export class AnnotationSessionsService {
     try {
       await this.prisma.annotationSession.upsert({
         where: { jobId_apiKeyId_closedByRound: { jobId, apiKeyId: ctx.apiKeyId, closedByRound: 0 } },
-        create: { tenantId: ctx.tenantId, jobId, apiKeyId: ctx.apiKeyId, firstPreviewAt: at, lastPreviewAt: at, previews: 1 },
+        create: {
+          tenantId: ctx.tenantId,
+          jobId,
+          apiKeyId: ctx.apiKeyId,
+          firstPreviewAt: at,
+          lastPreviewAt: at,
+          previews: 1,
+        },
         update: { lastPreviewAt: at, previews: { increment: 1 } },
       });
     } catch (err) {
@@ -32,9 +39,18 @@ export class AnnotationSessionsService {
   /** Closes the key's open session (if any) by round `round` and returns the round's effort fields. */
   async closeInto(
     tx: Prisma.TransactionClient,
-    c: { jobId: string; apiKeyId: string; round: number; committedAt: Date; prompts: readonly { points?: unknown; box?: unknown }[]; changedFrames: readonly number[] },
+    c: {
+      jobId: string;
+      apiKeyId: string;
+      round: number;
+      committedAt: Date;
+      prompts: readonly { points?: unknown; box?: unknown }[];
+      changedFrames: readonly number[];
+    },
   ): Promise<RoundEffort> {
-    const open = await tx.annotationSession.findUnique({ where: { jobId_apiKeyId_closedByRound: { jobId: c.jobId, apiKeyId: c.apiKeyId, closedByRound: 0 } } });
+    const open = await tx.annotationSession.findUnique({
+      where: { jobId_apiKeyId_closedByRound: { jobId: c.jobId, apiKeyId: c.apiKeyId, closedByRound: 0 } },
+    });
     if (open) await tx.annotationSession.update({ where: { id: open.id }, data: { closedByRound: c.round } });
     return roundEffort(c.prompts, c.changedFrames, open, c.committedAt);
   }

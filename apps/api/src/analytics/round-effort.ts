@@ -16,7 +16,10 @@ export interface RoundEffort {
 
 /** A stored prompt or one about to be: each point is a click, a box is one drag; a mask is drawn, not clicked (0). */
 export function clicksOf(prompts: readonly { points?: unknown; box?: unknown }[]): number {
-  return prompts.reduce((n, p) => n + (Array.isArray(p.points) ? p.points.length : 0) + (Array.isArray(p.box) ? 1 : 0), 0);
+  return prompts.reduce(
+    (n, p) => n + (Array.isArray(p.points) ? p.points.length : 0) + (Array.isArray(p.box) ? 1 : 0),
+    0,
+  );
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -28,7 +31,9 @@ export function roundEffort(
   committedAt: Date,
 ): RoundEffort {
   const framesChanged = new Set(changedFrames).size;
-  const activeSeconds = session ? round3(Math.max(0, committedAt.getTime() - session.firstPreviewAt.getTime()) / 1000) : null;
+  const activeSeconds = session
+    ? round3(Math.max(0, committedAt.getTime() - session.firstPreviewAt.getTime()) / 1000)
+    : null;
   return {
     clicks: clicksOf(prompts),
     previews: session?.previews ?? 0,
@@ -38,7 +43,14 @@ export function roundEffort(
   };
 }
 
-export function sumEffort(rows: readonly { clicks: number | null; previews: number | null; activeSeconds: number | null; framesChanged: number | null }[]): EffortTotals {
+export function sumEffort(
+  rows: readonly {
+    clicks: number | null;
+    previews: number | null;
+    activeSeconds: number | null;
+    framesChanged: number | null;
+  }[],
+): EffortTotals {
   let timedSeconds = 0;
   let timedFrames = 0;
   const t = { rounds: rows.length, clicks: 0, previews: 0, activeSeconds: 0, framesChanged: 0 };
@@ -52,5 +64,9 @@ export function sumEffort(rows: readonly { clicks: number | null; previews: numb
       timedFrames += r.framesChanged;
     }
   }
-  return { ...t, activeSeconds: round3(t.activeSeconds), secondsPerFrame: timedFrames > 0 ? round3(timedSeconds / timedFrames) : null };
+  return {
+    ...t,
+    activeSeconds: round3(t.activeSeconds),
+    secondsPerFrame: timedFrames > 0 ? round3(timedSeconds / timedFrames) : null,
+  };
 }

@@ -1,7 +1,12 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(scryptCb) as (key: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  key: string,
+  salt: Buffer,
+  len: number,
+  opts: { N: number; r: number; p: number },
+) => Promise<Buffer>;
 
 export const SCOPES = ['submit', 'read', 'correct', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -42,9 +47,13 @@ export function verifiedPairId(key: string, stored: string): string {
 }
 
 export function parseScopes(list: string): Scope[] {
-  const scopes = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of scopes) {
-    if (!(SCOPES as readonly string[]).includes(s)) throw new Error(`unknown scope "${s}" (known: ${SCOPES.join(', ')})`);
+    if (!(SCOPES as readonly string[]).includes(s))
+      throw new Error(`unknown scope "${s}" (known: ${SCOPES.join(', ')})`);
   }
   if (scopes.length === 0) throw new Error('at least one scope is required');
   return [...new Set(scopes)] as Scope[];

@@ -20,9 +20,11 @@ export const TENANT_HEADER = 'x-masklet-tenant';
 function withTenantOverride(auth: AuthContext, header: string | string[] | undefined): AuthContext {
   if (header === undefined) return auth;
   const tenantId = Array.isArray(header) ? header[0] : header;
-  if (!tenantId || !z.uuid().safeParse(tenantId).success) throw new ApiError(400, 'INVALID_TENANT', `${TENANT_HEADER} must be a tenant id (uuid)`);
+  if (!tenantId || !z.uuid().safeParse(tenantId).success)
+    throw new ApiError(400, 'INVALID_TENANT', `${TENANT_HEADER} must be a tenant id (uuid)`);
   if (tenantId === auth.homeTenantId) return auth;
-  if (!auth.operator) throw new ApiError(403, 'OPERATOR_ONLY', `only operator keys may act in another tenant through ${TENANT_HEADER}`);
+  if (!auth.operator)
+    throw new ApiError(403, 'OPERATOR_ONLY', `only operator keys may act in another tenant through ${TENANT_HEADER}`);
   return { ...auth, tenantId };
 }
 
@@ -49,16 +51,29 @@ export class ApiKeyGuard implements CanActivate {
     if (!early) assertSameOrigin(req.method, req.headers, auth, this.config);
     const operatorOnly = this.reflector.getAllAndOverride<boolean>(OPERATOR_KEY, targets) ?? false;
     if (operatorOnly && !auth.operator) {
-      throw new ApiError(403, 'OPERATOR_ONLY', 'this route is for platform operators (keys created with `cli key:create --operator`); tenant admin keys do not pass');
+      throw new ApiError(
+        403,
+        'OPERATOR_ONLY',
+        'this route is for platform operators (keys created with `cli key:create --operator`); tenant admin keys do not pass',
+      );
     }
     const needed = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
     if (needed.length > 0 && !auth.scopes.includes('admin') && !needed.some((s) => auth.scopes.includes(s))) {
-      throw new ApiError(403, 'INSUFFICIENT_SCOPE', `this API key lacks the scope ${needed.join(' or ')} (it has: ${auth.scopes.join(', ')})`);
+      throw new ApiError(
+        403,
+        'INSUFFICIENT_SCOPE',
+        `this API key lacks the scope ${needed.join(' or ')} (it has: ${auth.scopes.join(', ')})`,
+      );
     }
     req.auth = withTenantOverride(auth, req.headers[TENANT_HEADER]);
     if (operatorOnly || req.auth.tenantId !== auth.homeTenantId) {
       const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-      await this.audit.record({ auth: req.auth, tenantId: operatorOnly && req.auth.tenantId === auth.homeTenantId ? null : req.auth.tenantId, action: `${req.method} ${route}`, path: req.originalUrl });
+      await this.audit.record({
+        auth: req.auth,
+        tenantId: operatorOnly && req.auth.tenantId === auth.homeTenantId ? null : req.auth.tenantId,
+        action: `${req.method} ${route}`,
+        path: req.originalUrl,
+      });
     }
     return true;
   }

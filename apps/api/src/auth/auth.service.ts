@@ -32,7 +32,8 @@ export class AuthService {
     const id = sessionCookie(headers.cookie);
     if (!id) return this.authenticate(undefined);
     const session = await this.sessions.find(id);
-    if (!session) throw new ApiError(401, 'SESSION_EXPIRED', 'the dashboard session expired or was logged out; log in again');
+    if (!session)
+      throw new ApiError(401, 'SESSION_EXPIRED', 'the dashboard session expired or was logged out; log in again');
     const row = await this.keys.findById(session.apiKeyId);
     if (!row) {
       await this.sessions.destroy(id);
@@ -43,7 +44,12 @@ export class AuthService {
       throw new ApiError(401, 'API_KEY_REVOKED', `API key ${row.prefix} was revoked at ${row.revokedAt.toISOString()}`);
     }
     return {
-      tenantId: row.tenantId, homeTenantId: row.tenantId, apiKeyId: row.id, keyPrefix: row.prefix, scopes: row.scopes as Scope[], operator: row.operator,
+      tenantId: row.tenantId,
+      homeTenantId: row.tenantId,
+      apiKeyId: row.id,
+      keyPrefix: row.prefix,
+      scopes: row.scopes as Scope[],
+      operator: row.operator,
       session: { id, expiresAt: session.expiresAt },
     };
   }
@@ -72,11 +78,19 @@ export class AuthService {
       if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
       this.verified.add(pair);
     }
-    if (row.revokedAt) throw new ApiError(401, 'API_KEY_REVOKED', `API key ${row.prefix} was revoked at ${row.revokedAt.toISOString()}`);
+    if (row.revokedAt)
+      throw new ApiError(401, 'API_KEY_REVOKED', `API key ${row.prefix} was revoked at ${row.revokedAt.toISOString()}`);
     const now = new Date();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       this.keys.touch(row.id, now).catch((err: unknown) => this.log.warn({ err }, 'lastUsedAt update failed'));
     }
-    return { tenantId: row.tenantId, homeTenantId: row.tenantId, apiKeyId: row.id, keyPrefix: row.prefix, scopes: row.scopes as Scope[], operator: row.operator };
+    return {
+      tenantId: row.tenantId,
+      homeTenantId: row.tenantId,
+      apiKeyId: row.id,
+      keyPrefix: row.prefix,
+      scopes: row.scopes as Scope[],
+      operator: row.operator,
+    };
   }
 }

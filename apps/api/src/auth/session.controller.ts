@@ -9,7 +9,13 @@ import { Auth, type AuthContext } from './auth-context';
 import { SESSION_COOKIE, SessionStore } from './session-store';
 
 function view(auth: AuthContext, expiresAt: string | null): SessionView {
-  return { keyPrefix: auth.keyPrefix, tenantId: auth.homeTenantId, scopes: auth.scopes, operator: auth.operator, expiresAt };
+  return {
+    keyPrefix: auth.keyPrefix,
+    tenantId: auth.homeTenantId,
+    scopes: auth.scopes,
+    operator: auth.operator,
+    expiresAt,
+  };
 }
 
 /**
@@ -33,8 +39,13 @@ export class SessionController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Log in: exchanges the API key of the Authorization header for a session cookie' })
-  async create(@Auth() auth: AuthContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
-    if (!req.headers.authorization) throw new ApiError(401, 'MISSING_API_KEY', 'log in with the API key in an Authorization: Bearer header');
+  async create(
+    @Auth() auth: AuthContext,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionView> {
+    if (!req.headers.authorization)
+      throw new ApiError(401, 'MISSING_API_KEY', 'log in with the API key in an Authorization: Bearer header');
     const { id, session } = await this.sessions.create(auth.apiKeyId);
     res.cookie(SESSION_COOKIE, id, { ...this.cookieOptions(), maxAge: this.sessions.ttlSeconds * 1000 });
     return view(auth, session.expiresAt);

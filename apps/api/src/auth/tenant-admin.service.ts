@@ -42,17 +42,24 @@ export class TenantAdminService {
   }
 
   /** `operator` keys may act in every tenant: only the CLI (and tests) create them, never the HTTP API. */
-  async createKey(tenantIdOrName: string, scopes: Scope[], name = 'default', opts: { operator?: boolean } = {}): Promise<CreatedKey> {
+  async createKey(
+    tenantIdOrName: string,
+    scopes: Scope[],
+    name = 'default',
+    opts: { operator?: boolean } = {},
+  ): Promise<CreatedKey> {
     const tenant = await this.findTenant(tenantIdOrName);
     const { key, prefix } = generateApiKey();
     const hash = await hashApiKey(key);
     const operator = opts.operator ?? false;
-    const row = await this.prisma.apiKey.create({ data: { tenantId: tenant.id, name, prefix, hash, scopes, operator } });
+    const row = await this.prisma.apiKey.create({
+      data: { tenantId: tenant.id, name, prefix, hash, scopes, operator },
+    });
     return { id: row.id, tenantId: tenant.id, prefix, key, scopes, operator };
   }
 
   async revokeKey(prefix: string): Promise<{ prefix: string; revokedAt: Date }> {
-    const clean = prefix.startsWith('mk_') ? prefix.split('_')[1] ?? prefix : prefix;
+    const clean = prefix.startsWith('mk_') ? (prefix.split('_')[1] ?? prefix) : prefix;
     const row = await this.prisma.apiKey.findUnique({ where: { prefix: clean } });
     if (!row) throw new Error(`no API key with prefix ${clean}`);
     const revokedAt = row.revokedAt ?? new Date();

@@ -17,7 +17,11 @@ export class BatchesService {
   async create(auth: AuthContext, raw: unknown): Promise<BatchCreated> {
     const jobsField = (raw as { jobs?: unknown } | null)?.jobs;
     if (Array.isArray(jobsField) && jobsField.length > MAX_BATCH_JOBS) {
-      throw new ApiError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_BATCH_JOBS} jobs; got ${jobsField.length}`);
+      throw new ApiError(
+        413,
+        'BATCH_TOO_LARGE',
+        `a batch holds at most ${MAX_BATCH_JOBS} jobs; got ${jobsField.length}`,
+      );
     }
     const body = parseOrThrow(BatchBodySchema, raw);
     const bodies = this.submission.parse(body.jobs, true);
@@ -31,6 +35,13 @@ export class BatchesService {
     const b = await this.batches.findForTenant(tenantId, id);
     if (!b) throw notFound('batch', id);
     const agg = await this.batches.aggregate(b.id);
-    return { id: b.id, name: b.name, jobCount: b.jobCount, counts: agg.counts, meanProgress: agg.meanProgress, createdAt: b.createdAt.toISOString() };
+    return {
+      id: b.id,
+      name: b.name,
+      jobCount: b.jobCount,
+      counts: agg.counts,
+      meanProgress: agg.meanProgress,
+      createdAt: b.createdAt.toISOString(),
+    };
   }
 }

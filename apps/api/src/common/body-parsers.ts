@@ -12,7 +12,12 @@ export function jsonLimitFor(req: Request): number {
 }
 
 function tooLarge(res: Response, req: Request, limit: number): void {
-  refuseAndClose(res, 413, 'BODY_TOO_LARGE', `the request body exceeds the limit of ${limit} bytes for ${req.method} ${req.path}`);
+  refuseAndClose(
+    res,
+    413,
+    'BODY_TOO_LARGE',
+    `the request body exceeds the limit of ${limit} bytes for ${req.method} ${req.path}`,
+  );
 }
 
 /**
@@ -34,10 +39,17 @@ export function jsonBodyParser(): (req: Request, res: Response, next: NextFuncti
     parser(req, res, (err?: unknown) => {
       if (!err) return next();
       const e = err as { type?: string; status?: number; message?: string; limit?: number };
-      if (e.type === 'entity.parse.failed') return sendError(res, 400, 'MALFORMED_JSON', `the request body is not valid JSON: ${e.message}`);
+      if (e.type === 'entity.parse.failed')
+        return sendError(res, 400, 'MALFORMED_JSON', `the request body is not valid JSON: ${e.message}`);
       if (e.type === 'entity.too.large') return tooLarge(res, req, limit);
-      if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
-      return sendError(res, e.status && e.status < 500 ? e.status : 400, 'BAD_REQUEST_BODY', e.message ?? 'unreadable request body');
+      if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+        return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
+      return sendError(
+        res,
+        e.status && e.status < 500 ? e.status : 400,
+        'BAD_REQUEST_BODY',
+        e.message ?? 'unreadable request body',
+      );
     });
   };
 }

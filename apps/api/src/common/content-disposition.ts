@@ -9,12 +9,18 @@ export function contentDisposition(type: 'attachment' | 'inline', filename: stri
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]|["\\%]/g, '_');
   if (fallback === filename) return `${type}; filename="${filename}"`;
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** A download's name: the video's file name without its extension, else the fallback (the job id). */
 export function downloadStem(videoFilename: string | null | undefined, fallback: string): string {
-  const base = (videoFilename ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').trim();
+  const base = (videoFilename ?? '')
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.[^.]*$/, '')
+    .trim();
   return base || fallback;
 }

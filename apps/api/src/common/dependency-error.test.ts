@@ -5,14 +5,34 @@ import { unavailableDependency } from './dependency-error';
 test('unavailableDependency names the dependency of driver errors and leaves application errors alone', () => {
   assert.equal(unavailableDependency(new Error('Command timed out')), 'redis');
   assert.equal(unavailableDependency(Object.assign(new Error('x'), { name: 'MaxRetriesPerRequestError' })), 'redis');
-  const pgDown = Object.assign(new Error("Can't reach database server"), { name: 'PrismaClientKnownRequestError', code: 'P1001' });
+  const pgDown = Object.assign(new Error("Can't reach database server"), {
+    name: 'PrismaClientKnownRequestError',
+    code: 'P1001',
+  });
   assert.equal(unavailableDependency(pgDown), 'postgres');
-  const adapter = Object.assign(new Error('raw'), { name: 'PrismaClientKnownRequestError', code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } });
+  const adapter = Object.assign(new Error('raw'), {
+    name: 'PrismaClientKnownRequestError',
+    code: 'P2010',
+    meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } },
+  });
   assert.equal(unavailableDependency(adapter), 'postgres');
-  const unique = Object.assign(new Error('Unique constraint failed'), { name: 'PrismaClientKnownRequestError', code: 'P2002' });
+  const unique = Object.assign(new Error('Unique constraint failed'), {
+    name: 'PrismaClientKnownRequestError',
+    code: 'P2002',
+  });
   assert.equal(unavailableDependency(unique), null, 'a constraint violation is not an outage');
-  assert.equal(unavailableDependency(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', $metadata: { attempts: 3 } })), 's3');
-  assert.equal(unavailableDependency(Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } })), null);
+  assert.equal(
+    unavailableDependency(
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', $metadata: { attempts: 3 } }),
+    ),
+    's3',
+  );
+  assert.equal(
+    unavailableDependency(
+      Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }),
+    ),
+    null,
+  );
   assert.equal(unavailableDependency(new Error('wrapped', { cause: new Error('Command timed out') })), 'redis');
   assert.equal(unavailableDependency(new TypeError('x is undefined')), null);
 });

@@ -7,10 +7,23 @@ export type Dependency = 'postgres' | 'redis' | 's3' | 'network';
 /** Seconds a client should wait before retrying a request that met an unavailable dependency. */
 export const DEPENDENCY_RETRY_AFTER_S = 5;
 
-const ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-const REDIS_MESSAGE = /^(Command timed out|Connection is closed\.?|Stream isn't writeable.*|Reached the max retries per request limit.*)$/;
-const PG_ADAPTER_KIND = /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|TlsConnectionError|ConnectionError/;
-const PG_MESSAGE = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|canceling statement due to statement timeout|Query read timeout|terminating connection/i;
+const ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
+const REDIS_MESSAGE =
+  /^(Command timed out|Connection is closed\.?|Stream isn't writeable.*|Reached the max retries per request limit.*)$/;
+const PG_ADAPTER_KIND =
+  /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|TlsConnectionError|ConnectionError/;
+const PG_MESSAGE =
+  /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|canceling statement due to statement timeout|Query read timeout|terminating connection/i;
 
 interface ErrorLike {
   name?: unknown;

@@ -13,5 +13,8 @@ export function sendError(res: Response, status: number, code: string, message: 
     res.end();
     return;
   }
-  res.status(status).type('application/json').send(JSON.stringify(errorBody(code, message)));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify(errorBody(code, message)));
 }

@@ -31,7 +31,10 @@ export function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
 
 export function validationError(issues: Issue[]): ApiError {
   const unknown = issues.every((i) => i.message.startsWith('unknown field'));
-  const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  const summary = issues
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
   const code = issues[0]?.code ?? (unknown ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED');
   return new ApiError(400, code, summary + more, issues.slice(0, 100));

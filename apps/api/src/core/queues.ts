@@ -10,7 +10,10 @@ import { deploymentQueueNames, QUEUES, queueKind, segmentQueueName, type QueueNa
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(private readonly connection: Redis, readonly models: ModelRegistry) {
+  constructor(
+    private readonly connection: Redis,
+    readonly models: ModelRegistry,
+  ) {
     for (const name of deploymentQueueNames(models.names)) this.get(name);
   }
 

@@ -34,9 +34,16 @@ export function serveDashboard(app: NestExpressApplication, dist = DASHBOARD_DIS
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(DASHBOARD_PATH, express.static(dist, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => {
-    if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
-  } }));
+  app.use(
+    DASHBOARD_PATH,
+    express.static(dist, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, path) => {
+        if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   app.use((req: Request, res: Response, next: () => void) => {
     if (req.method === 'GET' && req.path === '/') res.redirect(302, `${DASHBOARD_PATH}/`);
     else next();

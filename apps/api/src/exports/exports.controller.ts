@@ -1,6 +1,12 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ExportDownloadQuerySchema, ExportListQuerySchema, ExportRequestSchema, type ExportList, type ExportView } from '@masklet/contract';
+import {
+  ExportDownloadQuerySchema,
+  ExportListQuerySchema,
+  ExportRequestSchema,
+  type ExportList,
+  type ExportView,
+} from '@masklet/contract';
 import { Auth, type AuthContext } from '../auth/auth-context';
 import { Scopes } from '../auth/scopes.decorator';
 import { notFound } from '../common/api-error';
@@ -25,7 +31,12 @@ export class ExportsController {
 
   @Post(':id/exports')
   @Scopes('submit')
-  async request(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<ExportView> {
+  async request(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ExportView> {
     const job = await this.job(auth, id);
     const { view, queued } = await this.exports.request(job, parseOrThrow(ExportRequestSchema, body ?? {}));
     res.status(queued ? 202 : 200);
@@ -34,13 +45,24 @@ export class ExportsController {
 
   @Get(':id/exports/:exportId')
   @Scopes('read')
-  async get(@Auth() auth: AuthContext, @Param('id') id: string, @Param('exportId') exportId: string): Promise<ExportView> {
+  async get(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Param('exportId') exportId: string,
+  ): Promise<ExportView> {
     return this.exports.get(await this.job(auth, id), exportId);
   }
 
   @Get(':id/exports/:exportId/download')
   @Scopes('read')
-  async download(@Auth() auth: AuthContext, @Param('id') id: string, @Param('exportId') exportId: string, @Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async download(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Param('exportId') exportId: string,
+    @Query() query: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const q = parseOrThrow(ExportDownloadQuerySchema, query);
     await this.exports.download(await this.job(auth, id), exportId, q.redirect, req, res);
   }

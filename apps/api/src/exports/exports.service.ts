@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { pipeline } from 'node:stream/promises';
-import { EXPORT_FORMAT_NAMES, exportFormat, exportFormatOfKind, toExportView, type ExportList, type ExportRequest, type ExportView } from '@masklet/contract';
+import {
+  EXPORT_FORMAT_NAMES,
+  exportFormat,
+  exportFormatOfKind,
+  toExportView,
+  type ExportList,
+  type ExportRequest,
+  type ExportView,
+} from '@masklet/contract';
 import type { Export, Job } from '@masklet/db';
 import { exportJobId, exportJobOptions, QUEUES, type ExportPayload } from '@masklet/queue';
 import type { ObjectStore } from '@masklet/storage';
@@ -49,11 +57,20 @@ export class ExportsService {
   /** `queued`: the export is not done yet (new, a failed one retried, or still in the queue: 202); false: it exists and is done (200). */
   async request(job: Job, body: ExportRequest): Promise<{ view: ExportView; queued: boolean }> {
     const format = exportFormat(body.format);
-    if (!format) throw unprocessable('UNKNOWN_FORMAT', `unknown export format "${body.format}"; known formats: ${EXPORT_FORMAT_NAMES.join(', ')}`, { known: EXPORT_FORMAT_NAMES });
+    if (!format)
+      throw unprocessable(
+        'UNKNOWN_FORMAT',
+        `unknown export format "${body.format}"; known formats: ${EXPORT_FORMAT_NAMES.join(', ')}`,
+        { known: EXPORT_FORMAT_NAMES },
+      );
     const round = body.round ?? (await this.latestSucceeded(job));
     if (body.round !== undefined) {
       const r = await this.mustHaveRound(job, body.round);
-      if (r.status !== 'SUCCEEDED') throw conflict('ROUND_NOT_READY', `round ${body.round} of job ${job.id} is ${r.status}; only a SUCCEEDED round can be exported`);
+      if (r.status !== 'SUCCEEDED')
+        throw conflict(
+          'ROUND_NOT_READY',
+          `round ${body.round} of job ${job.id} is ${r.status}; only a SUCCEEDED round can be exported`,
+        );
     }
     const { row, fresh } = await this.exports.claim(job.id, round, format.kind);
     if (row.status === 'QUEUED') await this.enqueue(job, row, fresh);
@@ -62,8 +79,13 @@ export class ExportsService {
 
   async download(job: Job, exportId: string, redirect: boolean, req: Request, res: Response): Promise<void> {
     const row = await this.mustFind(job, exportId);
-    if (row.status === 'FAILED') throw conflict('EXPORT_FAILED', `export ${row.id} failed: ${row.error ?? 'unknown error'}; request it again with POST /v1/jobs/${job.id}/exports`);
-    if (row.status !== 'SUCCEEDED' || !row.s3Key) throw conflict('EXPORT_NOT_READY', `export ${row.id} is ${row.status}; download it once it is SUCCEEDED`);
+    if (row.status === 'FAILED')
+      throw conflict(
+        'EXPORT_FAILED',
+        `export ${row.id} failed: ${row.error ?? 'unknown error'}; request it again with POST /v1/jobs/${job.id}/exports`,
+      );
+    if (row.status !== 'SUCCEEDED' || !row.s3Key)
+      throw conflict('EXPORT_NOT_READY', `export ${row.id} is ${row.status}; download it once it is SUCCEEDED`);
     const format = exportFormatOfKind(row.kind);
     if (redirect) {
       res.redirect(302, await this.store.presignGet(row.s3Key, PRESIGN_SECONDS));
@@ -100,12 +122,20 @@ export class ExportsService {
     const id = exportJobId(row.id);
     // A failed export's queue entry is kept for a while; it must go before the id can be queued again.
     if (replaceOld) await queue.remove(id).catch(() => undefined);
-    const payload: ExportPayload = { exportId: row.id, jobId: job.id, tenantId: job.tenantId, round: row.round, kind: row.kind };
+    const payload: ExportPayload = {
+      exportId: row.id,
+      jobId: job.id,
+      tenantId: job.tenantId,
+      round: row.round,
+      kind: row.kind,
+    };
     try {
       await queue.add(row.kind, payload, exportJobOptions(id));
     } catch (err) {
       this.log.error({ err, exportId: row.id }, 'enqueue of an export failed');
-      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; the export was not queued', { dependency: 'redis' });
+      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; the export was not queued', {
+        dependency: 'redis',
+      });
     }
   }
 
@@ -118,14 +148,16 @@ export class ExportsService {
   private async mustHaveRound(job: Job, round: number): Promise<{ number: number; status: string }> {
     const rounds = await this.exports.rounds(job.id);
     const r = rounds.find((x) => x.number === round);
-    if (!r) throw new ApiError(404, 'ROUND_NOT_FOUND', `job ${job.id} has no round ${round} (rounds: 1..${rounds.length})`);
+    if (!r)
+      throw new ApiError(404, 'ROUND_NOT_FOUND', `job ${job.id} has no round ${round} (rounds: 1..${rounds.length})`);
     return r;
   }
 
   private async latestSucceeded(job: Job): Promise<number> {
     const done = (await this.exports.rounds(job.id)).filter((r) => r.status === 'SUCCEEDED');
     const last = done[done.length - 1];
-    if (!last) throw conflict('JOB_NOT_SUCCEEDED', `job ${job.id} has no SUCCEEDED round to export yet (status ${job.status})`);
+    if (!last)
+      throw conflict('JOB_NOT_SUCCEEDED', `job ${job.id} has no SUCCEEDED round to export yet (status ${job.status})`);
     return last.number;
   }
 }

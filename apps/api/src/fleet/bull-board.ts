@@ -30,17 +30,27 @@ export function mountBullBoard(app: INestApplication): void {
       .authenticateRequest(req.headers)
       .then((ctx) => {
         assertSameOrigin(req.method, req.headers, ctx, config);
-        if (!ctx.operator) throw new ApiError(403, 'OPERATOR_ONLY', 'bull-board shows every tenant\'s jobs: it needs an operator key');
+        if (!ctx.operator)
+          throw new ApiError(403, 'OPERATOR_ONLY', "bull-board shows every tenant's jobs: it needs an operator key");
         // Reads are fleet-wide views like /v1/admin/fleet; every change (retry, clean, promote) is recorded.
         if (req.method === 'GET') return next();
-        return audit.record({ auth: ctx, tenantId: null, action: `${req.method} ${BULL_BOARD_PATH}`, path: req.originalUrl }).then(() => next());
+        return audit
+          .record({ auth: ctx, tenantId: null, action: `${req.method} ${BULL_BOARD_PATH}`, path: req.originalUrl })
+          .then(() => next());
       })
       .catch((err: unknown) => {
         if (!(err instanceof ApiError)) {
-          res.status(503).setHeader('Retry-After', '5').json({ error: { code: 'SERVICE_UNAVAILABLE', message: 'bull-board is unavailable for a moment; retry shortly' } });
+          res
+            .status(503)
+            .setHeader('Retry-After', '5')
+            .json({
+              error: { code: 'SERVICE_UNAVAILABLE', message: 'bull-board is unavailable for a moment; retry shortly' },
+            });
           return;
         }
-        res.status(err.status).json({ error: { code: err.code, message: `${err.message} (log in on the dashboard first)` } });
+        res
+          .status(err.status)
+          .json({ error: { code: err.code, message: `${err.message} (log in on the dashboard first)` } });
       });
   };
   app.use(BULL_BOARD_PATH, guard, adapter.getRouter());

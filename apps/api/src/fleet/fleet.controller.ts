@@ -1,6 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AdminJobsQuerySchema, type AdminJobList, type FleetSnapshot, type RetriedJob, type TenantSummary } from '@masklet/contract';
+import {
+  AdminJobsQuerySchema,
+  type AdminJobList,
+  type FleetSnapshot,
+  type RetriedJob,
+  type TenantSummary,
+} from '@masklet/contract';
 import { Operator } from '../security/operator';
 import { parseOrThrow } from '../common/zod-validation.pipe';
 import { FleetService } from './fleet.service';
@@ -36,7 +42,9 @@ export class FleetController {
       try {
         res.write(`event: fleet\ndata: ${JSON.stringify(await this.fleet.snapshot())}\n\n`);
       } catch (err) {
-        res.write(`event: error\ndata: ${JSON.stringify({ code: 'FLEET_UNAVAILABLE', message: (err as Error).message })}\n\n`);
+        res.write(
+          `event: error\ndata: ${JSON.stringify({ code: 'FLEET_UNAVAILABLE', message: (err as Error).message })}\n\n`,
+        );
       }
       if (!closed) timer = setTimeout(() => void tick(), FLEET_PUSH_MS);
     };

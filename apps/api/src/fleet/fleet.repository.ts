@@ -39,7 +39,12 @@ export class FleetRepository {
   }
 
   failedJobs(limit: number): Promise<(Job & { tenant: { name: string } })[]> {
-    return this.prisma.job.findMany({ where: { status: 'FAILED' }, orderBy: { finishedAt: 'desc' }, take: limit, include: { tenant: { select: { name: true } } } });
+    return this.prisma.job.findMany({
+      where: { status: 'FAILED' },
+      orderBy: { finishedAt: 'desc' },
+      take: limit,
+      include: { tenant: { select: { name: true } } },
+    });
   }
 
   jobs(filter: AdminJobFilter): Promise<(Job & { tenant: { name: string } })[]> {
@@ -62,8 +67,14 @@ export class FleetRepository {
   /** FAILED -> QUEUED for the job and its current round; false when the job was not FAILED. */
   async requeueFailed(id: string, round: number): Promise<boolean> {
     const [job] = await this.prisma.$transaction([
-      this.prisma.job.updateMany({ where: { id, status: 'FAILED' }, data: { status: 'QUEUED', errorCode: null, error: null, finishedAt: null, progress: 0, framesDone: 0 } }),
-      this.prisma.round.updateMany({ where: { jobId: id, number: round, status: 'FAILED' }, data: { status: 'QUEUED', error: null, finishedAt: null } }),
+      this.prisma.job.updateMany({
+        where: { id, status: 'FAILED' },
+        data: { status: 'QUEUED', errorCode: null, error: null, finishedAt: null, progress: 0, framesDone: 0 },
+      }),
+      this.prisma.round.updateMany({
+        where: { jobId: id, number: round, status: 'FAILED' },
+        data: { status: 'QUEUED', error: null, finishedAt: null },
+      }),
     ]);
     return job.count === 1;
   }

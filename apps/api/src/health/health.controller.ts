@@ -48,12 +48,21 @@ export class HealthController {
     const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
     if (failed.length) {
       res.status(503).setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_S));
-      return { error: { code: 'NOT_READY', message: `not ready: ${failed.join(', ')} failed`, details: Object.fromEntries(results) } };
+      return {
+        error: {
+          code: 'NOT_READY',
+          message: `not ready: ${failed.join(', ')} failed`,
+          details: Object.fromEntries(results),
+        },
+      };
     }
     return { status: 'ready', checks: { postgres: 'ok', redis: 'ok', s3: 'ok' } };
   }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
 }

@@ -47,7 +47,13 @@ export class JobEventsService {
           return;
         }
         const current = j.rounds[0];
-        const progress = { progress: j.progress, framesDone: j.framesDone, framesTotal: j.framesTotal, round: j.currentRound, ...(current ? { roundProgress: toRoundProgress(current) } : {}) };
+        const progress = {
+          progress: j.progress,
+          framesDone: j.framesDone,
+          framesTotal: j.framesTotal,
+          round: j.currentRound,
+          ...(current ? { roundProgress: toRoundProgress(current) } : {}),
+        };
         const p = JSON.stringify(progress);
         if (p !== lastProgress) {
           send('progress', progress);
@@ -55,7 +61,10 @@ export class JobEventsService {
           lastBeat = Date.now();
         }
         if (j.status !== lastStatus) {
-          send('status', { status: j.status, ...(j.errorCode || j.error ? { error: { code: j.errorCode ?? 'ERROR', message: j.error ?? '' } } : {}) });
+          send('status', {
+            status: j.status,
+            ...(j.errorCode || j.error ? { error: { code: j.errorCode ?? 'ERROR', message: j.error ?? '' } } : {}),
+          });
           lastStatus = j.status;
           lastBeat = Date.now();
         }

@@ -37,7 +37,9 @@ export function requestHash(body: unknown): string {
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -78,9 +80,25 @@ export function buildJobRows(
     webhookUrl: body.webhookUrl ?? null,
     currentRound: 1,
   };
-  const objects = body.objects.map((o) => ({ id: randomUUID(), jobId: id, objectId: o.id, label: o.label ?? null, createdInRound: 1 }));
+  const objects = body.objects.map((o) => ({
+    id: randomUUID(),
+    jobId: id,
+    objectId: o.id,
+    label: o.label ?? null,
+    createdInRound: 1,
+  }));
   const prompts = body.objects.flatMap((o) => o.prompts.map((p) => promptRow(id, o.id, p)));
-  const round: Prisma.RoundCreateManyInput = { id: randomUUID(), jobId: id, number: 1, status: 'QUEUED', direction, apiKeyId: ctx.apiKeyId, changedFrames: [], changedObjects: body.objects.map((o) => o.id), removedObjects: [] };
+  const round: Prisma.RoundCreateManyInput = {
+    id: randomUUID(),
+    jobId: id,
+    number: 1,
+    status: 'QUEUED',
+    direction,
+    apiKeyId: ctx.apiKeyId,
+    changedFrames: [],
+    changedObjects: body.objects.map((o) => o.id),
+    removedObjects: [],
+  };
   return { job, objects, prompts, round };
 }
 

@@ -51,7 +51,9 @@ export class JobSubmissionService {
   /** Checks every job against its video (all-or-nothing) and builds the rows. */
   async plan(bodies: JobBody[], ctx: SubmitContext, indexed: boolean, batchId?: string): Promise<JobRows[]> {
     const ids = [...new Set(bodies.map((b) => b.videoId))];
-    const found = new Map<string, Video>((await this.videos.findManyForTenant(ctx.tenantId, ids)).map((v) => [v.id, v]));
+    const found = new Map<string, Video>(
+      (await this.videos.findManyForTenant(ctx.tenantId, ids)).map((v) => [v.id, v]),
+    );
     const issues: Issue[] = [];
     const rows: JobRows[] = [];
     const models = this.queues.models;
@@ -59,13 +61,21 @@ export class JobSubmissionService {
     bodies.forEach((b, i) => {
       const where = indexed ? `jobs[${i}].` : '';
       if (b.model !== undefined && !models.get(b.model)) {
-        issues.push({ path: `${where}model`, code: 'UNKNOWN_MODEL', message: `model ${b.model} is not installed; installed: ${models.names.join(', ')}` });
+        issues.push({
+          path: `${where}model`,
+          code: 'UNKNOWN_MODEL',
+          message: `model ${b.model} is not installed; installed: ${models.names.join(', ')}`,
+        });
         return;
       }
       const video = found.get(b.videoId);
       if (!video) throw new ApiError(404, 'VIDEO_NOT_FOUND', `${where}videoId: video ${b.videoId} not found`);
       if (video.status !== 'READY') {
-        throw new ApiError(409, 'VIDEO_NOT_READY', `${where}videoId: video ${b.videoId} is ${video.status}${video.error ? ` (${video.error})` : ''}, not READY`);
+        throw new ApiError(
+          409,
+          'VIDEO_NOT_READY',
+          `${where}videoId: video ${b.videoId} is ${video.status}${video.error ? ` (${video.error})` : ''}, not READY`,
+        );
       }
       const problems = checkJobAgainstVideo(b, video, where);
       if (problems.length) issues.push(...problems);
@@ -79,14 +89,23 @@ export class JobSubmissionService {
   }
 
   /** Inserts then queues; if queueing fails the rows are marked FAILED (ENQUEUE_FAILED) and 503 answers. */
-  async insertAndQueue(tenantId: string, rows: JobRows[], batch?: { id: string; name: string | null }): Promise<InsertedJob[]> {
+  async insertAndQueue(
+    tenantId: string,
+    rows: JobRows[],
+    batch?: { id: string; name: string | null },
+  ): Promise<InsertedJob[]> {
     const inserted = await this.jobs.insertJobs(tenantId, rows, batch);
     try {
       await this.enqueue(tenantId, inserted);
     } catch (err) {
       this.log.error({ err, tenantId, jobs: inserted.length }, 'enqueue failed');
-      await this.jobs.markEnqueueFailed(inserted.map((j) => j.id), 'queueing failed: the job queue was unavailable');
-      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; nothing was queued', { dependency: 'redis' });
+      await this.jobs.markEnqueueFailed(
+        inserted.map((j) => j.id),
+        'queueing failed: the job queue was unavailable',
+      );
+      throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the job queue is unavailable; nothing was queued', {
+        dependency: 'redis',
+      });
     }
     return inserted;
   }
@@ -111,7 +130,11 @@ export class JobSubmissionService {
       await queue.addBulk(
         jobs.slice(i, i + ADD_BULK_CHUNK).map((j) => {
           const data: SegmentPayload = { jobId: j.id, tenantId, round: 1 };
-          return { name: QUEUES.segment, data, opts: segmentJobOptions(segmentJobId(j.id, 1), fairPriority(j.rank, j.priority)) };
+          return {
+            name: QUEUES.segment,
+            data,
+            opts: segmentJobOptions(segmentJobId(j.id, 1), fairPriority(j.rank, j.priority)),
+          };
         }),
       );
     }

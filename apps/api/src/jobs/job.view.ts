@@ -9,7 +9,10 @@ export function toRoundProgress(r: Pick<Round, 'number' | 'status' | 'framesDone
   return { number: r.number, status: r.status, framesDone: r.framesDone, framesTotal: r.framesTotal, progress };
 }
 
-export function toJobView(job: Job, extra: { cancelRequested?: boolean; objects?: ObjectStatsView[]; round?: Round | null } = {}): JobView {
+export function toJobView(
+  job: Job,
+  extra: { cancelRequested?: boolean; objects?: ObjectStatsView[]; round?: Round | null } = {},
+): JobView {
   const { requestSha256: _hidden, ...options } = (job.options ?? {}) as Record<string, unknown>;
   return {
     id: job.id,
@@ -45,7 +48,10 @@ export function objectStats(objects: JobObject[], tracks: ObjectTrackChunk[]): O
     const a = { present: 0, area: 0 };
     for (const seg of resolveFrameSources(list, 0, end)) {
       const t = seg.chunk;
-      const stats = unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, t.endFrame - t.startFrame);
+      const stats = unpackTrackStats(
+        { presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) },
+        t.endFrame - t.startFrame,
+      );
       for (let f = seg.from; f < seg.to; f++) {
         const s = stats[f - t.startFrame]!;
         if (s.present) {
@@ -58,6 +64,11 @@ export function objectStats(objects: JobObject[], tracks: ObjectTrackChunk[]): O
   }
   return objects.map((o) => {
     const a = acc.get(o.objectId);
-    return { id: o.objectId, label: o.label, framesPresent: a?.present ?? 0, meanArea: a && a.present > 0 ? a.area / a.present : null };
+    return {
+      id: o.objectId,
+      label: o.label,
+      framesPresent: a?.present ?? 0,
+      meanArea: a && a.present > 0 ? a.area / a.present : null,
+    };
   });
 }

@@ -50,14 +50,23 @@ export class JobsController {
 
   @Get(':id/events')
   @Scopes('read')
-  async eventStream(@Auth() auth: AuthContext, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async eventStream(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const job = await this.jobs.mustFind(auth.tenantId, id);
     this.events.stream(job.id, req, res);
   }
 
   @Post(':id/cancel')
   @Scopes('submit')
-  async cancel(@Auth() auth: AuthContext, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobView> {
+  async cancel(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JobView> {
     const { job, immediate } = await this.jobs.cancel(auth.tenantId, id);
     res.status(immediate ? 200 : 202);
     return job;
@@ -65,7 +74,12 @@ export class JobsController {
 
   @Get(':id/masklets')
   @Scopes('read')
-  async masks(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+  async masks(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const job = await this.jobs.mustFind(auth.tenantId, id);
     const q = parseOrThrow(MaskletQuerySchema, query);
     await this.masklets.send(job, q, res);

@@ -16,7 +16,16 @@ import { VideoPreviewService } from './video-preview.service';
 @Module({
   imports: [VideosModule, AnalyticsModule],
   controllers: [JobsController, RoundsController, VideoPreviewController],
-  providers: [JobsRepository, JobSubmissionService, JobsService, JobEventsService, MaskletsService, RoundsService, PreviewService, VideoPreviewService],
+  providers: [
+    JobsRepository,
+    JobSubmissionService,
+    JobsService,
+    JobEventsService,
+    MaskletsService,
+    RoundsService,
+    PreviewService,
+    VideoPreviewService,
+  ],
   exports: [JobsRepository, JobSubmissionService],
 })
 export class JobsModule {}

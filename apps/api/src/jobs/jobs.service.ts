@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Job, JobStatus } from '@masklet/db';
-import { isCancelled, QUEUES, segmentJobId, signalCancel } from '@masklet/queue';
+import { isCancelled, segmentJobId, signalCancel } from '@masklet/queue';
 import { ApiError, badRequest, notFound } from '../common/api-error';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import type { QueueRegistry } from '../core/queues';
@@ -28,16 +28,26 @@ export class JobsService {
   ) {}
 
   /** `created` is false when an Idempotency-Key replay returned the existing job. */
-  async create(auth: AuthContext, raw: unknown, idempotencyKey: string | undefined): Promise<{ job: JobView; created: boolean }> {
+  async create(
+    auth: AuthContext,
+    raw: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<{ job: JobView; created: boolean }> {
     let hash: string | undefined;
     if (idempotencyKey !== undefined) {
-      if (!/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1..200 visible ASCII characters');
+      if (!/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))
+        throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1..200 visible ASCII characters');
       hash = requestHash(raw);
       const existing = await this.jobs.findByIdempotencyKey(auth.tenantId, idempotencyKey);
       if (existing) return { job: this.replay(existing, hash, idempotencyKey), created: false };
     }
     const bodies = this.submission.parse([raw], false);
-    const ctx = { tenantId: auth.tenantId, apiKeyId: auth.apiKeyId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(hash ? { requestSha256: hash } : {}) };
+    const ctx = {
+      tenantId: auth.tenantId,
+      apiKeyId: auth.apiKeyId,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(hash ? { requestSha256: hash } : {}),
+    };
     const rows = await this.submission.plan(bodies, ctx, false);
     try {
       await this.submission.insertAndQueue(auth.tenantId, rows);
@@ -66,15 +76,25 @@ export class JobsService {
   /** Swim lanes as of the latest SUCCEEDED round (or the current one while round 1 runs). */
   async tracks(tenantId: string, id: string): Promise<TracksView> {
     const job = await this.mustFind(tenantId, id);
-    const [objects, tracks, prompts] = await Promise.all([this.jobs.objects(job.id), this.jobs.trackChunksAsOf(job.id, job.currentRound), this.jobs.promptMarkers(job.id)]);
+    const [objects, tracks, prompts] = await Promise.all([
+      this.jobs.objects(job.id),
+      this.jobs.trackChunksAsOf(job.id, job.currentRound),
+      this.jobs.promptMarkers(job.id),
+    ]);
     return toTracksView(job.currentRound, { start: job.frameStart, end: job.frameEnd }, objects, tracks, prompts);
   }
 
-  async list(tenantId: string, q: { status?: JobStatus; batchId?: string; limit: number; cursor?: string }): Promise<{ items: JobView[]; nextCursor: string | null }> {
+  async list(
+    tenantId: string,
+    q: { status?: JobStatus; batchId?: string; limit: number; cursor?: string },
+  ): Promise<{ items: JobView[]; nextCursor: string | null }> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.jobs.list(tenantId, { ...q, ...(after ? { after } : {}) });
     const last = rows[rows.length - 1];
-    return { items: rows.map((j) => toJobView(j)), nextCursor: rows.length === q.limit && last ? encodeCursor(last) : null };
+    return {
+      items: rows.map((j) => toJobView(j)),
+      nextCursor: rows.length === q.limit && last ? encodeCursor(last) : null,
+    };
   }
 
   /**
@@ -83,7 +103,8 @@ export class JobsService {
    */
   async cancel(tenantId: string, id: string): Promise<{ job: JobView; immediate: boolean }> {
     const job = await this.mustFind(tenantId, id);
-    if (TERMINAL.includes(job.status)) throw new ApiError(409, 'JOB_ALREADY_FINISHED', `job ${id} is already ${job.status}`);
+    if (TERMINAL.includes(job.status))
+      throw new ApiError(409, 'JOB_ALREADY_FINISHED', `job ${id} is already ${job.status}`);
     if (job.status === 'QUEUED') {
       const entry = await this.queues.segmentFor(job.model).getJob(segmentJobId(job.id, job.currentRound));
       let removed = !entry;
@@ -102,7 +123,10 @@ export class JobsService {
     }
     await signalCancel(this.redis, job.id);
     const now = (await this.jobs.findForTenant(tenantId, id))!;
-    return { job: toJobView(now, { cancelRequested: !TERMINAL.includes(now.status) }), immediate: TERMINAL.includes(now.status) };
+    return {
+      job: toJobView(now, { cancelRequested: !TERMINAL.includes(now.status) }),
+      immediate: TERMINAL.includes(now.status),
+    };
   }
 
   async mustFind(tenantId: string, id: string): Promise<Job> {
@@ -114,7 +138,11 @@ export class JobsService {
   private replay(existing: Job, hash: string, key: string): JobView {
     const stored = (existing.options as { requestSha256?: string } | null)?.requestSha256;
     if (stored !== hash) {
-      throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}" was already used for job ${existing.id} with a different body`);
+      throw new ApiError(
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        `Idempotency-Key "${key}" was already used for job ${existing.id} with a different body`,
+      );
     }
     return toJobView(existing);
   }

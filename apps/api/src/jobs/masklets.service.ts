@@ -39,15 +39,20 @@ export class MaskletsService {
     const width = video.width ?? 0;
     const height = video.height ?? 0;
     const frameCount = video.frameCount ?? 0;
-    if (q.round !== undefined && q.round > job.currentRound) throw new ApiError(404, 'ROUND_NOT_FOUND', `job ${job.id} has no round ${q.round} (latest: ${job.currentRound})`);
+    if (q.round !== undefined && q.round > job.currentRound)
+      throw new ApiError(404, 'ROUND_NOT_FOUND', `job ${job.id} has no round ${q.round} (latest: ${job.currentRound})`);
     const view = await this.view(job, q.round);
     const round = view.round;
-    if (q.from >= frameCount) throw badRequest('INVALID_RANGE', `from=${q.from} is outside the video (frames 0..${frameCount - 1})`);
+    if (q.from >= frameCount)
+      throw badRequest('INVALID_RANGE', `from=${q.from} is outside the video (frames 0..${frameCount - 1})`);
     const wanted = q.object ? new Set(q.object) : null;
     const keep = (objectId: number): boolean => (!wanted || wanted.has(objectId)) && !view.removed.has(objectId);
     if (q.format === 'png') {
       if (q.to !== undefined && q.to !== q.from + 1) {
-        throw badRequest('PNG_SINGLE_FRAME', 'format=png returns one frame: omit "to" or set to=from+1 (use format=rle for ranges)');
+        throw badRequest(
+          'PNG_SINGLE_FRAME',
+          'format=png returns one frame: omit "to" or set to=from+1 (use format=rle for ranges)',
+        );
       }
       const png = await this.framePng(job, view, q.from, width, height, keep);
       const name = `${downloadStem(video.filename, job.id)}-${String(q.from).padStart(5, '0')}.png`;
@@ -67,18 +72,33 @@ export class MaskletsService {
    * that is not FAILED or CANCELLED. Objects removed in a round <= R are left out.
    */
   private async view(job: Job, requested: number | undefined): Promise<RoundView> {
-    const rounds = await this.prisma.round.findMany({ where: { jobId: job.id }, select: { number: true, status: true }, orderBy: { number: 'asc' } });
+    const rounds = await this.prisma.round.findMany({
+      where: { jobId: job.id },
+      select: { number: true, status: true },
+      orderBy: { number: 'asc' },
+    });
     let round = requested ?? job.currentRound;
     if (requested === undefined) {
       const usable = rounds.filter((r) => r.status !== 'FAILED' && r.status !== 'CANCELLED');
       if (usable.length) round = usable[usable.length - 1]!.number;
     }
-    const included = [round, ...rounds.filter((r) => r.number < round && r.status === 'SUCCEEDED').map((r) => r.number)];
-    const removedRows = await this.prisma.jobObject.findMany({ where: { jobId: job.id, removedInRound: { lte: round } }, select: { objectId: true } });
+    const included = [
+      round,
+      ...rounds.filter((r) => r.number < round && r.status === 'SUCCEEDED').map((r) => r.number),
+    ];
+    const removedRows = await this.prisma.jobObject.findMany({
+      where: { jobId: job.id, removedInRound: { lte: round } },
+      select: { objectId: true },
+    });
     return { round, included, removed: new Set(removedRows.map((o) => o.objectId)) };
   }
 
-  private async segments(jobId: string, view: RoundView, from: number, to: number): Promise<FrameSegment<MaskletChunk>[]> {
+  private async segments(
+    jobId: string,
+    view: RoundView,
+    from: number,
+    to: number,
+  ): Promise<FrameSegment<MaskletChunk>[]> {
     const chunks = await this.prisma.maskletChunk.findMany({
       where: { jobId, round: { in: view.included }, startFrame: { lt: to }, endFrame: { gt: from } },
       orderBy: [{ startFrame: 'asc' }, { round: 'asc' }],
@@ -86,22 +106,44 @@ export class MaskletsService {
     return resolveFrameSources(chunks, from, to);
   }
 
-  private async streamRle(res: Response, segments: FrameSegment<MaskletChunk>[], head: Omit<MaskletFrames, 'frames'>, keep: (objectId: number) => boolean): Promise<void> {
+  private async streamRle(
+    res: Response,
+    segments: FrameSegment<MaskletChunk>[],
+    head: Omit<MaskletFrames, 'frames'>,
+    keep: (objectId: number) => boolean,
+  ): Promise<void> {
     const load = (c: MaskletChunk): Promise<ChunkData> => this.load(c);
     const first = segments[0] ? await load(segments[0].chunk) : undefined;
     res.status(200).type('application/json');
     await writeRleBody(res, rleBody(segments, head, keep, load, first));
   }
 
-  private async framePng(job: Job, view: RoundView, frame: number, width: number, height: number, keep: (objectId: number) => boolean): Promise<Buffer> {
+  private async framePng(
+    job: Job,
+    view: RoundView,
+    frame: number,
+    width: number,
+    height: number,
+    keep: (objectId: number) => boolean,
+  ): Promise<Buffer> {
     const [seg] = await this.segments(job.id, view, frame, frame + 1);
     const data = seg ? await this.load(seg.chunk) : undefined;
     const f = data?.frames.find((x) => x.frame === frame);
-    if (!f) throw new ApiError(404, 'FRAME_NOT_AVAILABLE', `no masks for frame ${frame} of job ${job.id} round ${view.round} yet`);
+    if (!f)
+      throw new ApiError(
+        404,
+        'FRAME_NOT_AVAILABLE',
+        `no masks for frame ${frame} of job ${job.id} round ${view.round} yet`,
+      );
     const labels = new Uint8Array(width * height);
     for (const o of f.objects) {
       if (!keep(o.objectId)) continue;
-      if (o.objectId > 255) throw new ApiError(422, 'OBJECT_ID_TOO_LARGE_FOR_PNG', `object ${o.objectId} cannot be a palette index (max 255); use format=rle`);
+      if (o.objectId > 255)
+        throw new ApiError(
+          422,
+          'OBJECT_ID_TOO_LARGE_FOR_PNG',
+          `object ${o.objectId} cannot be a palette index (max 255); use format=rle`,
+        );
       if (o.area === 0) continue;
       const mask = fromCocoRle({ size: [o.rle.size[0], o.rle.size[1]], counts: o.rle.counts });
       const d = mask.data;

@@ -34,7 +34,12 @@ export class PreviewSessionCache<Tag> {
     private readonly prefix: string,
   ) {}
 
-  async get(key: string, tag: Tag, video: StoredVideo, makeSession: (source: FrameSource) => Promise<VideoSession>): Promise<CachedSession<Tag>> {
+  async get(
+    key: string,
+    tag: Tag,
+    video: StoredVideo,
+    makeSession: (source: FrameSource) => Promise<VideoSession>,
+  ): Promise<CachedSession<Tag>> {
     const current = this.entries.get(key);
     if (current) {
       const e = await current.catch(() => null);
@@ -64,7 +69,11 @@ export class PreviewSessionCache<Tag> {
     return run;
   }
 
-  private async open(tag: Tag, video: StoredVideo, makeSession: (source: FrameSource) => Promise<VideoSession>): Promise<CachedSession<Tag>> {
+  private async open(
+    tag: Tag,
+    video: StoredVideo,
+    makeSession: (source: FrameSource) => Promise<VideoSession>,
+  ): Promise<CachedSession<Tag>> {
     const dir = await mkdtemp(join(tmpdir(), this.prefix));
     let source: FrameSource | null = null;
     try {

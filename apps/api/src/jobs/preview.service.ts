@@ -3,7 +3,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { modelManifestPath, type MaskletConfig } from '@masklet/config';
 import type { Job, PrismaClient } from '@masklet/db';
-import { EngineInputError, parseProviders, restoreSession, SamModel, VideoSession, type FrameResult } from '@masklet/engine';
+import {
+  EngineInputError,
+  parseProviders,
+  restoreSession,
+  SamModel,
+  VideoSession,
+  type FrameResult,
+} from '@masklet/engine';
 import { fromCocoRle, rleToString, writeIndexedPng } from '@masklet/masks';
 import { CheckpointStore, jobSessionOptions } from '@masklet/masklets';
 import type { ObjectStore } from '@masklet/storage';
@@ -42,7 +49,10 @@ export class PreviewService implements OnModuleDestroy {
   /** The API process's one model, shared with the video preview (VideoPreviewService). */
   loadModel(): Promise<SamModel> {
     if (!this.model) {
-      this.model = (async () => SamModel.load(modelManifestPath(this.config), { runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) } }))();
+      this.model = (async () =>
+        SamModel.load(modelManifestPath(this.config), {
+          runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) },
+        }))();
       this.model.catch(() => (this.model = null));
     }
     return this.model;
@@ -55,20 +65,53 @@ export class PreviewService implements OnModuleDestroy {
     const frames = video.frameCount ?? 0;
     const w = video.width ?? 0;
     const h = video.height ?? 0;
-    if (body.frame >= frames) issues.push({ path: 'frame', code: 'FRAME_OUT_OF_RANGE', message: `frame ${body.frame} is outside the video (frames 0..${frames - 1})` });
+    if (body.frame >= frames)
+      issues.push({
+        path: 'frame',
+        code: 'FRAME_OUT_OF_RANGE',
+        message: `frame ${body.frame} is outside the video (frames 0..${frames - 1})`,
+      });
     (body.points ?? []).forEach((p, k) => {
-      if (p.x < 0 || p.y < 0 || p.x >= w || p.y >= h) issues.push({ path: `points[${k}]`, code: 'POINT_OUTSIDE_FRAME', message: `point (${p.x}, ${p.y}) is outside the ${w}x${h} frame` });
+      if (p.x < 0 || p.y < 0 || p.x >= w || p.y >= h)
+        issues.push({
+          path: `points[${k}]`,
+          code: 'POINT_OUTSIDE_FRAME',
+          message: `point (${p.x}, ${p.y}) is outside the ${w}x${h} frame`,
+        });
     });
-    const obj = await this.prisma.jobObject.findUnique({ where: { jobId_objectId: { jobId: job.id, objectId: body.objectId } } });
-    if (obj?.removedInRound != null) issues.push({ path: 'objectId', code: 'UNKNOWN_OBJECT', message: `object ${body.objectId} was removed in round ${obj.removedInRound}` });
-    if (body.box && (body.box.x0 < 0 || body.box.y0 < 0 || body.box.x1 > w || body.box.y1 > h || body.box.x1 <= body.box.x0 || body.box.y1 <= body.box.y0)) {
-      issues.push({ path: 'box', code: 'BOX_OUTSIDE_FRAME', message: `box (${body.box.x0}, ${body.box.y0}, ${body.box.x1}, ${body.box.y1}) must lie inside the ${w}x${h} frame with x1 > x0 and y1 > y0` });
+    const obj = await this.prisma.jobObject.findUnique({
+      where: { jobId_objectId: { jobId: job.id, objectId: body.objectId } },
+    });
+    if (obj?.removedInRound != null)
+      issues.push({
+        path: 'objectId',
+        code: 'UNKNOWN_OBJECT',
+        message: `object ${body.objectId} was removed in round ${obj.removedInRound}`,
+      });
+    if (
+      body.box &&
+      (body.box.x0 < 0 ||
+        body.box.y0 < 0 ||
+        body.box.x1 > w ||
+        body.box.y1 > h ||
+        body.box.x1 <= body.box.x0 ||
+        body.box.y1 <= body.box.y0)
+    ) {
+      issues.push({
+        path: 'box',
+        code: 'BOX_OUTSIDE_FRAME',
+        message: `box (${body.box.x0}, ${body.box.y0}, ${body.box.x1}, ${body.box.y1}) must lie inside the ${w}x${h} frame with x1 > x0 and y1 > y0`,
+      });
     }
     if (issues.length) {
       const err = validationError(issues);
       throw new ApiError(422, err.code, err.message, err.details);
     }
-    const latest = await this.prisma.round.findFirst({ where: { jobId: job.id, status: 'SUCCEEDED' }, orderBy: { number: 'desc' }, select: { number: true } });
+    const latest = await this.prisma.round.findFirst({
+      where: { jobId: job.id, status: 'SUCCEEDED' },
+      orderBy: { number: 'desc' },
+      select: { number: true },
+    });
     const round = latest?.number ?? null;
     const entry = await this.sessions.get(job.id, round, video, (source) => this.openSession(job, source, round));
     const result = await this.sessions.run(entry, (session) => this.click(session, body));

@@ -6,7 +6,13 @@ import { Scopes } from '../auth/scopes.decorator';
 import { AnnotationSessionsService } from '../analytics/annotation-sessions.service';
 import { JobsService } from './jobs.service';
 import { PreviewService } from './preview.service';
-import { PreviewBodySchema, PreviewQuerySchema, type PreviewResult, type RoundList, type RoundView } from '@masklet/contract';
+import {
+  PreviewBodySchema,
+  PreviewQuerySchema,
+  type PreviewResult,
+  type RoundList,
+  type RoundView,
+} from '@masklet/contract';
 import { RoundsService } from './rounds.service';
 
 @Controller('v1/jobs')
@@ -20,7 +26,12 @@ export class RoundsController {
 
   @Post(':id/rounds')
   @Scopes('correct')
-  async create(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<RoundView> {
+  async create(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RoundView> {
     const round = await this.rounds.create(auth, id, body);
     res.status(202);
     return round;
@@ -34,7 +45,13 @@ export class RoundsController {
 
   @Post(':id/preview')
   @Scopes('correct')
-  async preview(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown, @Query() query: unknown, @Res() res: Response): Promise<void> {
+  async preview(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const job = await this.jobs.mustFind(auth.tenantId, id);
     const b = parseOrThrow(PreviewBodySchema, body);
     const q = parseOrThrow(PreviewQuerySchema, query);

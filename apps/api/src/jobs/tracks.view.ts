@@ -18,7 +18,10 @@ export function toTracksView(
     const end = Math.max(...list.map((t) => t.endFrame));
     for (const seg of resolveFrameSources(list, 0, end)) {
       const t = seg.chunk;
-      const stats = unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, t.endFrame - t.startFrame);
+      const stats = unpackTrackStats(
+        { presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) },
+        t.endFrame - t.startFrame,
+      );
       for (let f = seg.from; f < seg.to; f++) {
         if (!stats[f - t.startFrame]!.present) continue;
         const last = out[out.length - 1];
@@ -36,7 +39,9 @@ export function toTracksView(
       id: o.objectId,
       label: o.label,
       present: runs.get(o.objectId) ?? [],
-      prompts: prompts.filter((p) => p.objectId === o.objectId).map((p) => ({ frame: p.frame, round: p.round, kind: p.kind })),
+      prompts: prompts
+        .filter((p) => p.objectId === o.objectId)
+        .map((p) => ({ frame: p.frame, round: p.round, kind: p.kind })),
       removedInRound: o.removedInRound,
     })),
   };

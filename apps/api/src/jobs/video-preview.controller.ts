@@ -17,7 +17,11 @@ export class VideoPreviewController {
   @Post(':id/preview')
   @HttpCode(200)
   @Scopes('submit', 'correct')
-  async preview(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<VideoPreviewResult> {
+  async preview(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<VideoPreviewResult> {
     const video = await this.videos.findForTenant(auth.tenantId, id);
     if (!video) throw notFound('video', id);
     return this.previews.preview(video, parseOrThrow(VideoPreviewBodySchema, body));

@@ -13,7 +13,6 @@ import { PreviewService } from './preview.service';
 import { PreviewSessionCache } from './preview-session-cache';
 import type { VideoPreviewBody, VideoPreviewResult } from '@masklet/contract';
 
-
 /**
  * The instant preview before a job exists: the mask a prompt gives on one frame of a video. One engine
  * session per video in a small LRU (PREVIEW_SESSIONS; the image features of frames already looked at
@@ -37,7 +36,8 @@ export class VideoPreviewService implements OnModuleDestroy {
 
   async preview(video: Video, body: VideoPreviewBody): Promise<VideoPreviewResult> {
     const t0 = performance.now();
-    if (video.status !== 'READY' || !video.frameCount) throw new ApiError(409, 'VIDEO_NOT_READY', `video ${video.id} is ${video.status}`);
+    if (video.status !== 'READY' || !video.frameCount)
+      throw new ApiError(409, 'VIDEO_NOT_READY', `video ${video.id} is ${video.status}`);
     const { objectId, ...prompt } = body;
     const issues = checkPromptAgainstVideo(prompt, video, '');
     if (issues.length) {
@@ -66,7 +66,10 @@ export class VideoPreviewService implements OnModuleDestroy {
     // A leftover object (a request that failed half-way) would make this prompt a refinement.
     if (session.tracks.has(body.objectId)) await session.removeObject(body.objectId);
     try {
-      return await session.addPoints(body.frame, body.objectId, body.points ?? [], { clearOld: true, ...(body.box ? { box: body.box } : {}) });
+      return await session.addPoints(body.frame, body.objectId, body.points ?? [], {
+        clearOld: true,
+        ...(body.box ? { box: body.box } : {}),
+      });
     } catch (err) {
       if (err instanceof EngineInputError) throw new ApiError(422, 'PREVIEW_REJECTED', `${err.code}: ${err.message}`);
       throw err;

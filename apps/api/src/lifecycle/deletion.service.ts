@@ -35,10 +35,23 @@ export class DeletionService {
   async deleteVideo(tenantId: string, videoId: string, cascade: boolean): Promise<void> {
     const video = isUuid(videoId) ? await this.prisma.video.findFirst({ where: { id: videoId, tenantId } }) : null;
     if (!video) throw notFound('video', videoId);
-    const jobs = await this.prisma.job.findMany({ where: { videoId }, select: { id: true }, orderBy: { createdAt: 'asc' } });
+    const jobs = await this.prisma.job.findMany({
+      where: { videoId },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+    });
     if (jobs.length && !cascade) {
-      const named = jobs.slice(0, 20).map((j) => j.id).join(', ') + (jobs.length > 20 ? ` and ${jobs.length - 20} more` : '');
-      throw new ApiError(409, 'VIDEO_IN_USE', `video ${videoId} is used by ${jobs.length} job(s): ${named}; delete them or pass ?cascade=true`, { jobIds: jobs.map((j) => j.id) });
+      const named =
+        jobs
+          .slice(0, 20)
+          .map((j) => j.id)
+          .join(', ') + (jobs.length > 20 ? ` and ${jobs.length - 20} more` : '');
+      throw new ApiError(
+        409,
+        'VIDEO_IN_USE',
+        `video ${videoId} is used by ${jobs.length} job(s): ${named}; delete them or pass ?cascade=true`,
+        { jobIds: jobs.map((j) => j.id) },
+      );
     }
     await stopping(this.purger.purgeVideo(tenantId, videoId));
     this.log.info({ videoId, tenantId, jobs: jobs.length }, 'video deleted');
@@ -57,7 +70,8 @@ async function stopping<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof JobStillRunningError) throw new ApiError(409, 'JOB_STOPPING', `${err.message}; repeat the DELETE`);
+    if (err instanceof JobStillRunningError)
+      throw new ApiError(409, 'JOB_STOPPING', `${err.message}; repeat the DELETE`);
     throw err;
   }
 }

@@ -67,7 +67,8 @@ export class MetricsService {
           SELECT 'QUEUED' AS status, min("createdAt") AS oldest FROM "Job" WHERE status = 'QUEUED'
           UNION ALL SELECT 'RUNNING', min("updatedAt") FROM "Job" WHERE status = 'RUNNING'`;
         const now = Date.now();
-        for (const r of rows) this.set({ status: r.status }, r.oldest ? Math.max(0, (now - r.oldest.getTime()) / 1000) : 0);
+        for (const r of rows)
+          this.set({ status: r.status }, r.oldest ? Math.max(0, (now - r.oldest.getTime()) / 1000) : 0);
       },
     });
     new Gauge({

@@ -6,9 +6,17 @@ import { ROUTES, type RouteSpec } from './routes';
 type Json = Record<string, unknown>;
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'bad input', 401: 'missing or invalid API key', 403: 'key lacks the scope', 404: 'not found in this tenant',
-  409: 'conflict with the current state', 413: 'too large', 415: 'unsupported media type', 416: 'range not satisfiable',
-  422: 'well-formed but impossible', 500: 'internal error', 503: 'a dependency is down (Retry-After)',
+  400: 'bad input',
+  401: 'missing or invalid API key',
+  403: 'key lacks the scope',
+  404: 'not found in this tenant',
+  409: 'conflict with the current state',
+  413: 'too large',
+  415: 'unsupported media type',
+  416: 'range not satisfiable',
+  422: 'well-formed but impossible',
+  500: 'internal error',
+  503: 'a dependency is down (Retry-After)',
 };
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
@@ -33,7 +41,8 @@ class Components {
     if (!name) throw new Error('every JSON body of the route table must be a schema exported by @masklet/contract');
     const json = schemaOf(schema, io);
     const known = this.schemas[name];
-    if (known && JSON.stringify(known) !== JSON.stringify(json)) throw new Error(`${name} is used as a request and as a response body`);
+    if (known && JSON.stringify(known) !== JSON.stringify(json))
+      throw new Error(`${name} is used as a request and as a response body`);
     this.schemas[name] = json;
     return { $ref: `#/components/schemas/${name}` };
   }
@@ -45,7 +54,12 @@ export function openApiPath(path: string): string {
 }
 
 function parameters(route: RouteSpec): Json[] {
-  const params: Json[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params: Json[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   if (route.query) {
     const q = schemaOf(route.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(q.properties ?? {})) {
@@ -61,7 +75,9 @@ function operation(route: RouteSpec, components: Components): Json {
     const content: Json = {};
     if (spec.schema) content['application/json'] = { schema: components.ref(spec.schema, 'output') };
     for (const media of [spec.mediaType, ...(spec.alsoAs ?? [])]) if (media) content[media] = { schema: {} };
-    responses[status] = Object.keys(content).length ? { description: spec.description, content } : { description: spec.description };
+    responses[status] = Object.keys(content).length
+      ? { description: spec.description, content }
+      : { description: spec.description };
   }
   const auth = route.auth !== false;
   const errors = [...new Set([...(auth ? [401, 403] : []), ...route.errors, 500])].sort((a, b) => a - b);
@@ -76,7 +92,11 @@ function operation(route: RouteSpec, components: Components): Json {
     const content: Json = { 'application/json': { schema: components.ref(route.body, 'input') } };
     if (route.multipartFile) {
       content['multipart/form-data'] = {
-        schema: { type: 'object', properties: { [route.multipartFile]: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: [route.multipartFile] },
+        schema: {
+          type: 'object',
+          properties: { [route.multipartFile]: { type: 'string', contentMediaType: 'application/octet-stream' } },
+          required: [route.multipartFile],
+        },
       };
     }
     op.requestBody = { required: true, content };
@@ -96,11 +116,18 @@ export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Json {
   }
   const errorResponses: Json = {};
   for (const [status, text] of Object.entries(ERROR_TEXT)) {
-    errorResponses[`Error${status}`] = { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
+    errorResponses[`Error${status}`] = {
+      description: text,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+    };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Masklet API', version: '1', description: 'SAM 2 video object segmentation. Generated from the zod schemas by `npm run openapi`.' },
+    info: {
+      title: 'Masklet API',
+      version: '1',
+      description: 'SAM 2 video object segmentation. Generated from the zod schemas by `npm run openapi`.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),

@@ -26,11 +26,25 @@ export class AuditLog {
 
   async record(e: AuditEntry): Promise<void> {
     this.log.info(
-      { audit: true, operatorKeyId: e.auth.apiKeyId, operatorKeyPrefix: e.auth.keyPrefix, operatorTenantId: e.auth.homeTenantId, tenantId: e.tenantId, action: e.action, path: e.path },
+      {
+        audit: true,
+        operatorKeyId: e.auth.apiKeyId,
+        operatorKeyPrefix: e.auth.keyPrefix,
+        operatorTenantId: e.auth.homeTenantId,
+        tenantId: e.tenantId,
+        action: e.action,
+        path: e.path,
+      },
       'operator action',
     );
     await this.prisma.auditEvent.create({
-      data: { apiKeyId: e.auth.apiKeyId, keyPrefix: e.auth.keyPrefix, tenantId: e.tenantId, action: e.action, path: e.path },
+      data: {
+        apiKeyId: e.auth.apiKeyId,
+        keyPrefix: e.auth.keyPrefix,
+        tenantId: e.tenantId,
+        action: e.action,
+        path: e.path,
+      },
     });
   }
 }

@@ -18,14 +18,22 @@ export type EarlyAuthedRequest = Request & { authenticated?: AuthContext };
  * Answers an error without reading the rest of the request: `Connection: close` makes Node drop the
  * socket once the answer is written, so an unauthenticated (or oversized) body is never consumed.
  */
-export function refuseAndClose(res: Response, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+export function refuseAndClose(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   res.setHeader('Connection', 'close');
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   sendError(res, status, code, message);
 }
 
 function tooMany(res: Response, d: LimitDecision, what: string): void {
-  refuseAndClose(res, 429, 'RATE_LIMITED', `${what}; retry in ${d.retryAfterSeconds} s`, { 'Retry-After': String(d.retryAfterSeconds) });
+  refuseAndClose(res, 429, 'RATE_LIMITED', `${what}; retry in ${d.retryAfterSeconds} s`, {
+    'Retry-After': String(d.retryAfterSeconds),
+  });
 }
 
 /**
@@ -36,7 +44,11 @@ function tooMany(res: Response, d: LimitDecision, what: string): void {
  * origin (security/origin-check). The Nest guard reuses the verified context (scopes and the tenant
  * override are checked there).
  */
-export function earlyAuth(auth: AuthService, config: MaskletConfig, log: Logger): (req: Request, res: Response, next: NextFunction) => void {
+export function earlyAuth(
+  auth: AuthService,
+  config: MaskletConfig,
+  log: Logger,
+): (req: Request, res: Response, next: NextFunction) => void {
   const perIp = new FixedWindowLimiter(config.RATE_LIMIT_PER_IP);
   const failures = new FixedWindowLimiter(config.AUTH_FAILURES_PER_IP);
   const perKey = new FixedWindowLimiter(config.RATE_LIMIT_PER_KEY);
@@ -46,11 +58,21 @@ export function earlyAuth(auth: AuthService, config: MaskletConfig, log: Logger)
     const byIp = perIp.hit(ip);
     if (!byIp.ok) return tooMany(res, byIp, `more than ${config.RATE_LIMIT_PER_IP} requests per minute from ${ip}`);
     const failed = failures.peek(ip);
-    if (!failed.ok) return tooMany(res, failed, `more than ${config.AUTH_FAILURES_PER_IP} failed API key checks per minute from ${ip}`);
+    if (!failed.ok)
+      return tooMany(
+        res,
+        failed,
+        `more than ${config.AUTH_FAILURES_PER_IP} failed API key checks per minute from ${ip}`,
+      );
     auth.authenticateRequest(req.headers).then(
       (ctx) => {
         const byKey = perKey.hit(ctx.apiKeyId);
-        if (!byKey.ok) return tooMany(res, byKey, `more than ${config.RATE_LIMIT_PER_KEY} requests per minute with API key ${ctx.keyPrefix}`);
+        if (!byKey.ok)
+          return tooMany(
+            res,
+            byKey,
+            `more than ${config.RATE_LIMIT_PER_KEY} requests per minute with API key ${ctx.keyPrefix}`,
+          );
         try {
           assertSameOrigin(req.method, req.headers, ctx, config);
         } catch (err) {

@@ -50,10 +50,18 @@ export function resolveIngestUri(uri: string, config: MaskletConfig, tenantId: s
   const unsafe = unsafeKeyReason(key);
   if (unsafe) throw new ApiError(400, 'INVALID_S3_KEY', `the key of ${uri} ${unsafe}; give the object's plain key`);
   if (!config.allowedBuckets.includes(bucket)) {
-    throw new ApiError(403, 'BUCKET_NOT_ALLOWED', `bucket "${bucket}" is not allowed (allowed: ${config.allowedBuckets.join(', ')})`);
+    throw new ApiError(
+      403,
+      'BUCKET_NOT_ALLOWED',
+      `bucket "${bucket}" is not allowed (allowed: ${config.allowedBuckets.join(', ')})`,
+    );
   }
   if (bucket === config.S3_BUCKET && PLATFORM_PREFIXES.some((p) => key.startsWith(p))) {
-    throw new ApiError(403, 'S3_KEY_NOT_ALLOWED', `keys under ${PLATFORM_PREFIXES.join(', ')} of bucket "${bucket}" belong to the platform and cannot be registered`);
+    throw new ApiError(
+      403,
+      'S3_KEY_NOT_ALLOWED',
+      `keys under ${PLATFORM_PREFIXES.join(', ')} of bucket "${bucket}" belong to the platform and cannot be registered`,
+    );
   }
   const prefixes = ingestPrefixesFor(config, tenantId);
   if (prefixes.length > 0 && !prefixes.some((p) => p.bucket === bucket && key.startsWith(p.prefix))) {

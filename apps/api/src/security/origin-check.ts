@@ -21,11 +21,27 @@ function originOf(headers: IncomingHttpHeaders): string | null {
  * serves) or a DASHBOARD_ORIGINS entry, as its Origin (or Referer) says. Key-header callers are
  * exempt: a browser never adds that header on its own.
  */
-export function assertSameOrigin(method: string, headers: IncomingHttpHeaders, auth: AuthContext, config: MaskletConfig): void {
+export function assertSameOrigin(
+  method: string,
+  headers: IncomingHttpHeaders,
+  auth: AuthContext,
+  config: MaskletConfig,
+): void {
   if (!auth.session || SAFE_METHODS.has(method.toUpperCase())) return;
   const origin = originOf(headers);
-  if (!origin) throw new ApiError(403, 'ORIGIN_REQUIRED', `${method} with the session cookie needs an Origin header (browsers send one)`);
-  const allowed = config.DASHBOARD_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  if (!origin)
+    throw new ApiError(
+      403,
+      'ORIGIN_REQUIRED',
+      `${method} with the session cookie needs an Origin header (browsers send one)`,
+    );
+  const allowed = config.DASHBOARD_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (new URL(origin).host === headers.host || allowed.includes(origin)) return;
-  throw new ApiError(403, 'ORIGIN_MISMATCH', `${method} with the session cookie from origin ${origin} is refused: only the dashboard's own origin may make changes`);
+  throw new ApiError(
+    403,
+    'ORIGIN_MISMATCH',
+    `${method} with the session cookie from origin ${origin} is refused: only the dashboard's own origin may make changes`,
+  );
 }

@@ -51,7 +51,10 @@ function recheckWhileOpen(auth: AuthService, req: Request, res: Response, everyM
  * Per-tenant caps on concurrent event streams and previews (per API process; 429 with Retry-After
  * over the cap), and key re-checks on open streams. Runs after `earlyAuth`.
  */
-export function streamSlots(auth: AuthService, config: MaskletConfig): (req: Request, res: Response, next: NextFunction) => void {
+export function streamSlots(
+  auth: AuthService,
+  config: MaskletConfig,
+): (req: Request, res: Response, next: NextFunction) => void {
   const streams = new TenantSlots(config.MAX_SSE_STREAMS_PER_TENANT);
   const previews = new TenantSlots(config.MAX_PREVIEWS_PER_TENANT);
   return (req, res, next) => {
@@ -59,12 +62,24 @@ export function streamSlots(auth: AuthService, config: MaskletConfig): (req: Req
     if (!ctx) return next();
     if (req.method === 'GET' && SSE_ROUTES.some((r) => r.test(req.path))) {
       if (!streams.take(ctx.tenantId, res)) {
-        return refuseAndClose(res, 429, 'TOO_MANY_STREAMS', `this tenant already has ${streams.cap} open event streams (MAX_SSE_STREAMS_PER_TENANT); close one first`, { 'Retry-After': '5' });
+        return refuseAndClose(
+          res,
+          429,
+          'TOO_MANY_STREAMS',
+          `this tenant already has ${streams.cap} open event streams (MAX_SSE_STREAMS_PER_TENANT); close one first`,
+          { 'Retry-After': '5' },
+        );
       }
       recheckWhileOpen(auth, req, res, config.KEY_RECHECK_MS);
     } else if (req.method === 'POST' && PREVIEW_ROUTES.some((r) => r.test(req.path))) {
       if (!previews.take(ctx.tenantId, res)) {
-        return refuseAndClose(res, 429, 'TOO_MANY_PREVIEWS', `this tenant already has ${previews.cap} previews running (MAX_PREVIEWS_PER_TENANT)`, { 'Retry-After': '1' });
+        return refuseAndClose(
+          res,
+          429,
+          'TOO_MANY_PREVIEWS',
+          `this tenant already has ${previews.cap} previews running (MAX_PREVIEWS_PER_TENANT)`,
+          { 'Retry-After': '1' },
+        );
       }
     }
     next();

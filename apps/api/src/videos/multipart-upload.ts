@@ -13,7 +13,12 @@ export interface ReceivedFile extends StoredObject {
  * sha256 and byte count on the fly; never the whole file in memory). Past `maxBytes` the upload is
  * aborted and the rest of the request body is drained and discarded.
  */
-export function receiveMultipartFile(req: Request, store: ObjectStore, key: string, maxBytes: number): Promise<ReceivedFile> {
+export function receiveMultipartFile(
+  req: Request,
+  store: ObjectStore,
+  key: string,
+  maxBytes: number,
+): Promise<ReceivedFile> {
   return new Promise<ReceivedFile>((resolve, reject) => {
     let settled = false;
     const finish = (err: unknown, value?: ReceivedFile): void => {
@@ -29,7 +34,11 @@ export function receiveMultipartFile(req: Request, store: ObjectStore, key: stri
     let bb: busboy.Busboy;
     try {
       // Browsers and fetch send a UTF-8 filename raw inside quotes; busboy's default reads it as latin1 (mojibake).
-      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
+      bb = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
+      });
     } catch (err) {
       reject(new ApiError(400, 'INVALID_MULTIPART', `malformed multipart request: ${(err as Error).message}`));
       return;
@@ -55,14 +64,19 @@ export function receiveMultipartFile(req: Request, store: ObjectStore, key: stri
       );
     });
     let parsed = false;
-    bb.on('error', (err: Error) => finish(new ApiError(400, 'INVALID_MULTIPART', `malformed multipart request: ${err.message}`)));
+    bb.on('error', (err: Error) =>
+      finish(new ApiError(400, 'INVALID_MULTIPART', `malformed multipart request: ${err.message}`)),
+    );
     bb.on('close', () => {
       parsed = true;
       if (!upload) {
         finish(new ApiError(400, 'MISSING_FILE', 'multipart request has no field named "file"'));
         return;
       }
-      upload.then((file) => finish(null, file), () => undefined);
+      upload.then(
+        (file) => finish(null, file),
+        () => undefined,
+      );
     });
     req.on('aborted', () => finish(new ApiError(400, 'UPLOAD_ABORTED', 'the client aborted the upload')));
     req.pipe(bb);

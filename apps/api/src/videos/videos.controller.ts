@@ -25,7 +25,11 @@ export class VideosController {
       const body = parseOrThrow(RegisterVideoBodySchema, req.body);
       return this.videos.register(auth.tenantId, body.uri);
     }
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the video as multipart/form-data (field "file") or JSON {"uri": "s3://..."}');
+    throw new ApiError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'send the video as multipart/form-data (field "file") or JSON {"uri": "s3://..."}',
+    );
   }
 
   @Get()
@@ -36,7 +40,13 @@ export class VideosController {
 
   @Get(':id/frames/:frame')
   @Scopes('read')
-  async frame(@Auth() auth: AuthContext, @Param('id') id: string, @Param('frame') frame: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+  async frame(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Param('frame') frame: string,
+    @Query() query: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const n = parseOrThrow(FrameParam, frame, 'frame');
     const q = parseOrThrow(FrameQuery, query);
     const jpeg = await this.videos.frame(auth.tenantId, id, n, q.maxWidth);

@@ -17,7 +17,14 @@ export interface VideoFacts {
 export class VideosRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  createPending(data: { id: string; tenantId: string; s3Key: string; sourceUri?: string; filename?: string; contentType?: string }): Promise<Video> {
+  createPending(data: {
+    id: string;
+    tenantId: string;
+    s3Key: string;
+    sourceUri?: string;
+    filename?: string;
+    contentType?: string;
+  }): Promise<Video> {
     return this.prisma.video.create({ data: { ...data, status: 'PENDING' } });
   }
 
@@ -31,7 +38,12 @@ export class VideosRepository {
   async markFailed(id: string, error: string, extra: { sizeBytes?: number; sha256?: string } = {}): Promise<void> {
     await this.prisma.video.update({
       where: { id },
-      data: { status: 'FAILED', error, ...(extra.sizeBytes !== undefined ? { sizeBytes: BigInt(extra.sizeBytes) } : {}), ...(extra.sha256 ? { sha256: extra.sha256 } : {}) },
+      data: {
+        status: 'FAILED',
+        error,
+        ...(extra.sizeBytes !== undefined ? { sizeBytes: BigInt(extra.sizeBytes) } : {}),
+        ...(extra.sha256 ? { sha256: extra.sha256 } : {}),
+      },
     });
   }
 
@@ -46,11 +58,16 @@ export class VideosRepository {
   }
 
   /** Keyset pagination, newest first; the cursor is the last row's (createdAt, id). */
-  listForTenant(tenantId: string, q: { status?: VideoStatus; limit: number; after?: { createdAt: Date; id: string } }): Promise<Video[]> {
+  listForTenant(
+    tenantId: string,
+    q: { status?: VideoStatus; limit: number; after?: { createdAt: Date; id: string } },
+  ): Promise<Video[]> {
     const where: Prisma.VideoWhereInput = {
       tenantId,
       ...(q.status ? { status: q.status } : {}),
-      ...(q.after ? { OR: [{ createdAt: { lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { lt: q.after.id } }] } : {}),
+      ...(q.after
+        ? { OR: [{ createdAt: { lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { lt: q.after.id } }] }
+        : {}),
     };
     return this.prisma.video.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit });
   }

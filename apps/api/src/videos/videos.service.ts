@@ -38,9 +38,15 @@ export class VideosService {
     } catch (err) {
       const apiErr =
         err instanceof UploadTooLargeError
-          ? new ApiError(413, 'UPLOAD_TOO_LARGE', `the upload exceeds MAX_UPLOAD_BYTES (${this.config.MAX_UPLOAD_BYTES} bytes)`)
+          ? new ApiError(
+              413,
+              'UPLOAD_TOO_LARGE',
+              `the upload exceeds MAX_UPLOAD_BYTES (${this.config.MAX_UPLOAD_BYTES} bytes)`,
+            )
           : err;
-      await this.videos.markFailed(id, apiErr instanceof Error ? apiErr.message : String(apiErr)).catch(() => undefined);
+      await this.videos
+        .markFailed(id, apiErr instanceof Error ? apiErr.message : String(apiErr))
+        .catch(() => undefined);
       await this.store.delete(key).catch(() => undefined);
       throw apiErr;
     }
@@ -50,11 +56,18 @@ export class VideosService {
       probe = await probeStoredVideo(await this.store.presignGet(key, 900), what);
       checkVideoLimits(probe, this.config, what);
     } catch (err) {
-      await this.videos.markFailed(id, (err as Error).message, { sizeBytes: stored.bytes, sha256: stored.sha256 }).catch(() => undefined);
-      await this.store.delete(key).catch((e: unknown) => this.log.warn({ err: e, key }, 'could not delete a rejected upload'));
+      await this.videos
+        .markFailed(id, (err as Error).message, { sizeBytes: stored.bytes, sha256: stored.sha256 })
+        .catch(() => undefined);
+      await this.store
+        .delete(key)
+        .catch((e: unknown) => this.log.warn({ err: e, key }, 'could not delete a rejected upload'));
       throw err;
     }
-    return this.accept(tenantId, id, stored.bytes, stored.sha256, probe, { filename: stored.filename, contentType: stored.contentType });
+    return this.accept(tenantId, id, stored.bytes, stored.sha256, probe, {
+      filename: stored.filename,
+      contentType: stored.contentType,
+    });
   }
 
   /** Registers an object that already lies in an ingest bucket/prefix (security/ingest-uri); nothing is copied. */
@@ -64,10 +77,20 @@ export class VideosService {
     const head = await bucket.head(loc.key);
     if (!head) throw new ApiError(422, 'SOURCE_OBJECT_NOT_FOUND', `no object at ${uri}`);
     if (head.bytes > this.config.MAX_UPLOAD_BYTES) {
-      throw new ApiError(413, 'UPLOAD_TOO_LARGE', `${uri} has ${head.bytes} bytes; the limit is ${this.config.MAX_UPLOAD_BYTES}`);
+      throw new ApiError(
+        413,
+        'UPLOAD_TOO_LARGE',
+        `${uri} has ${head.bytes} bytes; the limit is ${this.config.MAX_UPLOAD_BYTES}`,
+      );
     }
     const id = randomUUID();
-    await this.videos.createPending({ id, tenantId, s3Key: loc.key, sourceUri: uri, filename: loc.key.split('/').pop() ?? loc.key });
+    await this.videos.createPending({
+      id,
+      tenantId,
+      s3Key: loc.key,
+      sourceUri: uri,
+      filename: loc.key.split('/').pop() ?? loc.key,
+    });
     try {
       const what = uri;
       const [probe, sha256] = await Promise.all([
@@ -86,16 +109,28 @@ export class VideosService {
   async frame(tenantId: string, id: string, frame: number, maxWidth: number): Promise<Buffer> {
     const v = await this.videos.findForTenant(tenantId, id);
     if (!v) throw notFound('video', id);
-    if (v.status !== 'READY' || !v.fps || !v.frameCount) throw new ApiError(409, 'VIDEO_NOT_READY', `video ${id} is ${v.status}`);
-    if (frame >= v.frameCount) throw new ApiError(404, 'FRAME_NOT_AVAILABLE', `frame ${frame} is past the video's last frame ${v.frameCount - 1}`);
+    if (v.status !== 'READY' || !v.fps || !v.frameCount)
+      throw new ApiError(409, 'VIDEO_NOT_READY', `video ${id} is ${v.status}`);
+    if (frame >= v.frameCount)
+      throw new ApiError(
+        404,
+        'FRAME_NOT_AVAILABLE',
+        `frame ${frame} is past the video's last frame ${v.frameCount - 1}`,
+      );
     const loc = v.sourceUri ? parseS3Uri(v.sourceUri) : null;
-    const url = loc ? await this.store.forBucket(loc.bucket).presignGet(loc.key, 300) : await this.store.presignGet(v.s3Key, 300);
+    const url = loc
+      ? await this.store.forBucket(loc.bucket).presignGet(loc.key, 300)
+      : await this.store.presignGet(v.s3Key, 300);
     return frameJpeg(url, frame, { fps: v.fps, maxWidth });
   }
 
   async list(tenantId: string, q: VideoListQuery): Promise<{ items: VideoView[]; nextCursor: string | null }> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const rows = await this.videos.listForTenant(tenantId, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(after ? { after } : {}) });
+    const rows = await this.videos.listForTenant(tenantId, {
+      limit: q.limit,
+      ...(q.status ? { status: q.status } : {}),
+      ...(after ? { after } : {}),
+    });
     const last = rows[rows.length - 1];
     return { items: rows.map(toVideoView), nextCursor: rows.length === q.limit && last ? encodeCursor(last) : null };
   }

@@ -24,19 +24,41 @@ export function JobObjects({ objects, added, hidden, selected, onToggle, onSelec
       <ul className="objects" data-testid="objects">
         {rows.map((o) => (
           <li key={o.id} data-object={o.id}>
-            <input type="checkbox" data-testid={`toggle-${o.id}`} checked={!hidden.has(o.id)} onChange={() => onToggle(o.id)} title="show / hide" />
+            <input
+              type="checkbox"
+              data-testid={`toggle-${o.id}`}
+              checked={!hidden.has(o.id)}
+              onChange={() => onToggle(o.id)}
+              title="show / hide"
+            />
             <label>
-              <input type="radio" name="object" data-testid={`select-${o.id}`} checked={selected === o.id} onChange={() => onSelect(o.id)} />
+              <input
+                type="radio"
+                name="object"
+                data-testid={`select-${o.id}`}
+                checked={selected === o.id}
+                onChange={() => onSelect(o.id)}
+              />
               <span className="swatch" style={{ background: cssColour(o.id) }} />
-              {o.isNew
-                ? <input className="object-name" data-testid={`name-${o.id}`} placeholder={`object ${o.id}`} value={o.label ?? ''} onChange={(e) => onRename(o.id, e.target.value)} />
-                : <span data-testid={`object-label-${o.id}`}>{o.label || `object ${o.id}`}</span>}
+              {o.isNew ? (
+                <input
+                  className="object-name"
+                  data-testid={`name-${o.id}`}
+                  placeholder={`object ${o.id}`}
+                  value={o.label ?? ''}
+                  onChange={(e) => onRename(o.id, e.target.value)}
+                />
+              ) : (
+                <span data-testid={`object-label-${o.id}`}>{o.label || `object ${o.id}`}</span>
+              )}
               <small>{o.note}</small>
             </label>
           </li>
         ))}
       </ul>
-      <button data-testid="add-object" onClick={onAdd}>Add object</button>
+      <button data-testid="add-object" onClick={onAdd}>
+        Add object
+      </button>
     </>
   );
 }

@@ -10,16 +10,38 @@ export function JobProgress({ job, range, rounds }: { job: JobView; range: Frame
   const total = rangeSize(range);
   const legacyDone = rounds.some((r) => r.status === 'SUCCEEDED') ? total : Math.min(job.framesDone, total);
   const done = job.round ? job.framesDone : legacyDone;
-  const round = job.round ?? { number: job.currentRound, status: job.status, framesDone: job.framesDone, framesTotal: job.framesTotal, progress: job.progress };
+  const round = job.round ?? {
+    number: job.currentRound,
+    status: job.status,
+    framesDone: job.framesDone,
+    framesTotal: job.framesTotal,
+    progress: job.progress,
+  };
   return (
     <div className="progress-row">
       <progress data-testid="job-progress" value={total ? done / total : 0} max={1} />{' '}
-      <span data-testid="job-frames">{done}/{total}</span> frames (<span data-testid="job-range">{range.start}-{range.end}</span>)
-      <span className="round-progress">
-        round <span data-testid="job-round">{job.currentRound}</span>: <span className={`badge ${round.status.toLowerCase()}`}>{round.status}</span>{' '}
-        <span data-testid="round-frames">{round.framesDone}/{round.framesTotal}</span> frames
+      <span data-testid="job-frames">
+        {done}/{total}
+      </span>{' '}
+      frames (
+      <span data-testid="job-range">
+        {range.start}-{range.end}
       </span>
-      {job.error && <span className="error"> {job.error.code}: {job.error.message}</span>}
+      )
+      <span className="round-progress">
+        round <span data-testid="job-round">{job.currentRound}</span>:{' '}
+        <span className={`badge ${round.status.toLowerCase()}`}>{round.status}</span>{' '}
+        <span data-testid="round-frames">
+          {round.framesDone}/{round.framesTotal}
+        </span>{' '}
+        frames
+      </span>
+      {job.error && (
+        <span className="error">
+          {' '}
+          {job.error.code}: {job.error.message}
+        </span>
+      )}
     </div>
   );
 }

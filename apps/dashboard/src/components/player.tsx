@@ -27,7 +27,18 @@ const DRAG_PX = 5;
  * The frame (a canvas), the mask overlay (a second canvas at video resolution, read pixel by pixel by
  * the browser tests) and the prompts (SVG) stacked; CSS scales all three to fit.
  */
-export function Player({ width, height, image, imageFrame = null, layers, layersFrame = null, onClick, onBox, points = [], boxes = [] }: PlayerProps) {
+export function Player({
+  width,
+  height,
+  image,
+  imageFrame = null,
+  layers,
+  layersFrame = null,
+  onClick,
+  onBox,
+  points = [],
+  boxes = [],
+}: PlayerProps) {
   const root = useRef<HTMLDivElement>(null);
   const frameCanvas = useRef<HTMLCanvasElement>(null);
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
@@ -110,15 +121,46 @@ export function Player({ width, height, image, imageFrame = null, layers, layers
       onPointerDown={down}
       onPointerMove={move}
       onPointerUp={up}
-      onPointerCancel={() => { press.current = null; setDrag(null); }}
+      onPointerCancel={() => {
+        press.current = null;
+        setDrag(null);
+      }}
       onContextMenu={(e) => e.preventDefault()}
     >
       <canvas ref={frameCanvas} width={width} height={height} />
       <canvas ref={overlayCanvas} data-testid="player-overlay" width={width} height={height} />
       <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none">
-        {boxes.map((b, i) => <rect key={i} data-testid="prompt-box" x={b.x0} y={b.y0} width={b.x1 - b.x0} height={b.y1 - b.y0} className="prompt-box" />)}
-        {drag && <rect data-testid="drag-box" x={drag.x0} y={drag.y0} width={drag.x1 - drag.x0} height={drag.y1 - drag.y0} className="prompt-box dragging" />}
-        {points.map((p, i) => <circle key={i} data-testid="prompt-point" cx={p.x} cy={p.y} r={r} className={p.label === 1 ? 'point positive' : 'point negative'} />)}
+        {boxes.map((b, i) => (
+          <rect
+            key={i}
+            data-testid="prompt-box"
+            x={b.x0}
+            y={b.y0}
+            width={b.x1 - b.x0}
+            height={b.y1 - b.y0}
+            className="prompt-box"
+          />
+        ))}
+        {drag && (
+          <rect
+            data-testid="drag-box"
+            x={drag.x0}
+            y={drag.y0}
+            width={drag.x1 - drag.x0}
+            height={drag.y1 - drag.y0}
+            className="prompt-box dragging"
+          />
+        )}
+        {points.map((p, i) => (
+          <circle
+            key={i}
+            data-testid="prompt-point"
+            cx={p.x}
+            cy={p.y}
+            r={r}
+            className={p.label === 1 ? 'point positive' : 'point negative'}
+          />
+        ))}
       </svg>
     </div>
   );

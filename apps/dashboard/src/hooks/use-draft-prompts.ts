@@ -28,7 +28,12 @@ export function useDraftPrompts(api: Api, videoId: string) {
     const seq = (asked.current.get(k) ?? 0) + 1;
     asked.current.set(k, seq);
     try {
-      const result = await api.post<PreviewResult>(`/v1/videos/${videoId}/preview`, { frame, objectId, ...(prompt.points.length ? { points: prompt.points } : {}), ...(prompt.box ? { box: prompt.box } : {}) });
+      const result = await api.post<PreviewResult>(`/v1/videos/${videoId}/preview`, {
+        frame,
+        objectId,
+        ...(prompt.points.length ? { points: prompt.points } : {}),
+        ...(prompt.box ? { box: prompt.box } : {}),
+      });
       if (asked.current.get(k) !== seq) return;
       setPreviews((p) => ({ ...p, [k]: result }));
       setMessage(`preview of object ${objectId} on frame ${frame}: ${result.area} px in ${Math.round(result.ms)} ms`);
@@ -51,7 +56,10 @@ export function useDraftPrompts(api: Api, videoId: string) {
     },
     /** Drops the object's prompts on `frame`, or on every frame when `frame` is null. */
     clear(objectId: number, frame: number | null) {
-      const keep = (k: string) => { const [f, o] = parseKey(k); return o !== objectId || (frame !== null && f !== frame); };
+      const keep = (k: string) => {
+        const [f, o] = parseKey(k);
+        return o !== objectId || (frame !== null && f !== frame);
+      };
       for (const k of Object.keys(prompts)) if (!keep(k)) asked.current.set(k, (asked.current.get(k) ?? 0) + 1);
       setPrompts((p) => Object.fromEntries(Object.entries(p).filter(([k]) => keep(k))));
       setPreviews((p) => Object.fromEntries(Object.entries(p).filter(([k]) => keep(k))));

@@ -7,13 +7,21 @@ const FRAME_CACHE = 48;
  * A video frame's JPEG as an object URL. The last FRAME_CACHE frames stay cached: scrubbing back is
  * instant, and the frame on screen is never revoked while the next one loads (no black flash).
  */
-export function useFrameImage(api: Api, videoId: string | null, frame: number, maxWidth: number): { frame: number; url: string } | null {
+export function useFrameImage(
+  api: Api,
+  videoId: string | null,
+  frame: number,
+  maxWidth: number,
+): { frame: number; url: string } | null {
   const [image, setImage] = useState<{ frame: number; url: string } | null>(null);
   const cache = useRef(new Map<number, string>());
-  useEffect(() => () => {
-    for (const url of cache.current.values()) URL.revokeObjectURL(url);
-    cache.current.clear();
-  }, [videoId]);
+  useEffect(
+    () => () => {
+      for (const url of cache.current.values()) URL.revokeObjectURL(url);
+      cache.current.clear();
+    },
+    [videoId],
+  );
   useEffect(() => {
     if (!videoId) return;
     const hit = cache.current.get(frame);

@@ -9,7 +9,13 @@ export type FrameMaskSet = FrameMasks['frames'][number];
  * that has it, a running round's frames as they arrive); a number is that round's view; null: none.
  * `epoch` refetches (a round ended, or progress moved on).
  */
-export function useFrameMasks(api: Api, jobId: string, frame: number, round: number | 'latest' | null, epoch: number): FrameMaskSet | null {
+export function useFrameMasks(
+  api: Api,
+  jobId: string,
+  frame: number,
+  round: number | 'latest' | null,
+  epoch: number,
+): FrameMaskSet | null {
   const [masks, setMasks] = useState<FrameMaskSet | null>(null);
   useEffect(() => {
     if (round === null) return setMasks(null);

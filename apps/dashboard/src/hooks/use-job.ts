@@ -58,18 +58,25 @@ export function useJob(api: Api, id: string): JobData {
     // Progress events come per chunk; reloading on each would flood the API on a long job.
     const refresh = () => {
       if (timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        last = Date.now();
-        void reload().catch(() => undefined);
-      }, Math.max(0, LIVE_REFRESH_MS - (Date.now() - last)));
+      timer = setTimeout(
+        () => {
+          timer = null;
+          last = Date.now();
+          void reload().catch(() => undefined);
+        },
+        Math.max(0, LIVE_REFRESH_MS - (Date.now() - last)),
+      );
     };
     void api
-      .events(`/v1/jobs/${id}/events`, (event, data) => {
-        const status = (data as { status?: string }).status;
-        if (event === 'status' && status && TERMINAL.includes(status)) void reload();
-        else refresh();
-      }, abort.signal)
+      .events(
+        `/v1/jobs/${id}/events`,
+        (event, data) => {
+          const status = (data as { status?: string }).status;
+          if (event === 'status' && status && TERMINAL.includes(status)) void reload();
+          else refresh();
+        },
+        abort.signal,
+      )
       .catch(() => undefined);
     return () => {
       abort.abort();

@@ -25,7 +25,9 @@ const COMPARE_COLOUR: [number, number, number] = [255, 230, 0];
 function comparedRounds(rounds: RoundView[]): { latest: number | null; before: number | null } {
   const usable = rounds.filter((r) => r.status !== 'FAILED' && r.status !== 'CANCELLED').map((r) => r.number);
   const latest = usable.length ? Math.max(...usable) : null;
-  const older = rounds.filter((r) => r.status === 'SUCCEEDED' && latest !== null && r.number < latest).map((r) => r.number);
+  const older = rounds
+    .filter((r) => r.status === 'SUCCEEDED' && latest !== null && r.number < latest)
+    .map((r) => r.number);
   return { latest, before: older.length ? Math.max(...older) : null };
 }
 
@@ -40,7 +42,10 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
-  const range = useMemo(() => (job ? jobFrameRange(job, video?.frameCount ?? null, tracks) : { start: 0, end: 0 }), [job, video, tracks]);
+  const range = useMemo(
+    () => (job ? jobFrameRange(job, video?.frameCount ?? null, tracks) : { start: 0, end: 0 }),
+    [job, video, tracks],
+  );
   const frame = clampToRange(wanted ?? range.start, range);
   const image = useFrameImage(api, video?.id ?? null, frame, video?.width ?? 960);
   const { latest, before } = comparedRounds(rounds);
@@ -55,16 +60,35 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
       if (hidden.has(o.objectId) || previewHere?.objectId === o.objectId) continue;
       out.push({ rle: o.rle, colour: objectColour(o.objectId), alpha: 110 });
     }
-    if (previous?.frame === frame) for (const o of previous.objects) if (!hidden.has(o.objectId)) out.push({ rle: o.rle, colour: COMPARE_COLOUR, alpha: 0, dashed: true });
-    if (previewHere) out.push({ rle: previewHere.rle, colour: objectColour(previewHere.objectId), alpha: 150, outline: true });
+    if (previous?.frame === frame)
+      for (const o of previous.objects)
+        if (!hidden.has(o.objectId)) out.push({ rle: o.rle, colour: COMPARE_COLOUR, alpha: 0, dashed: true });
+    if (previewHere)
+      out.push({ rle: previewHere.rle, colour: objectColour(previewHere.objectId), alpha: 150, outline: true });
     return out;
   }, [current, previous, hidden, preview, frame]);
 
-  const pointsHere = useMemo(() => Object.entries(pending).filter(([k]) => k.startsWith(`${frame}:`)).flatMap(([, p]) => p), [pending, frame]);
-  const pendingMarkers = useMemo(() => Object.keys(pending).map((k) => k.split(':').map(Number) as [number, number]).map(([f, o]) => ({ frame: f, objectId: o })), [pending]);
+  const pointsHere = useMemo(
+    () =>
+      Object.entries(pending)
+        .filter(([k]) => k.startsWith(`${frame}:`))
+        .flatMap(([, p]) => p),
+    [pending, frame],
+  );
+  const pendingMarkers = useMemo(
+    () =>
+      Object.keys(pending)
+        .map((k) => k.split(':').map(Number) as [number, number])
+        .map(([f, o]) => ({ frame: f, objectId: o })),
+    [pending],
+  );
   const prompted = useMemo(() => {
     const out = new Map<number, number[]>();
-    for (const p of (tracks?.objects ?? []).flatMap((o) => o.prompts)) out.set(p.round, [...new Set([...(out.get(p.round) ?? []), p.frame])].sort((a, b) => a - b));
+    for (const p of (tracks?.objects ?? []).flatMap((o) => o.prompts))
+      out.set(
+        p.round,
+        [...new Set([...(out.get(p.round) ?? []), p.frame])].sort((a, b) => a - b),
+      );
     return out;
   }, [tracks]);
   const labels = useMemo(() => new Map(added.filter((a) => a.label).map((a) => [a.id, a.label])), [added]);
@@ -97,7 +121,9 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
       if (isNew.has(o)) prompts.set(o, [...(prompts.get(o) ?? []), { frame: f, points }]);
       else corrections.push({ frame: f, objectId: o, points });
     }
-    const addObjects = added.filter((a) => prompts.has(a.id)).map((a) => ({ id: a.id, ...(a.label ? { label: a.label } : {}), prompts: prompts.get(a.id)! }));
+    const addObjects = added
+      .filter((a) => prompts.has(a.id))
+      .map((a) => ({ id: a.id, ...(a.label ? { label: a.label } : {}), prompts: prompts.get(a.id)! }));
     try {
       const round = await api.post<RoundView>(`/v1/jobs/${id}/rounds`, { corrections, addObjects });
       setPending({});
@@ -118,13 +144,35 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const objectIds = [...(job.objects ?? []).map((o) => o.id), ...added.map((a) => a.id)];
   return (
     <div className="page job">
-      <h2>Job <code>{job.id}</code> <span className={`badge ${job.status.toLowerCase()}`} data-testid="job-status">{job.status}</span></h2>
+      <h2>
+        Job <code>{job.id}</code>{' '}
+        <span className={`badge ${job.status.toLowerCase()}`} data-testid="job-status">
+          {job.status}
+        </span>
+      </h2>
       <JobProgress job={job} range={range} rounds={rounds} />
       <div className="job-grid">
         <div>
-          <Player key={`${width}x${height}`} width={width} height={height} image={image?.url ?? null} imageFrame={image?.frame ?? null} layers={layers} layersFrame={current?.frame ?? null} onClick={(x, y, pos) => void click(x, y, pos)} points={pointsHere} />
+          <Player
+            key={`${width}x${height}`}
+            width={width}
+            height={height}
+            image={image?.url ?? null}
+            imageFrame={image?.frame ?? null}
+            layers={layers}
+            layersFrame={current?.frame ?? null}
+            onClick={(x, y, pos) => void click(x, y, pos)}
+            points={pointsHere}
+          />
           <FrameScrubber range={range} frame={frame} onFrame={setFrame} ready={image?.frame === frame} />
-          <SwimLanes tracks={tracks} range={range} frame={frame} onSeek={setFrame} pending={pendingMarkers} labels={labels} />
+          <SwimLanes
+            tracks={tracks}
+            range={range}
+            frame={frame}
+            onSeek={setFrame}
+            pending={pendingMarkers}
+            labels={labels}
+          />
         </div>
         <aside>
           <h3>Objects</h3>
@@ -133,23 +181,68 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
             added={added}
             hidden={hidden}
             selected={selected}
-            onToggle={(oid) => setHidden((h) => { const n = new Set(h); if (n.has(oid)) n.delete(oid); else n.add(oid); return n; })}
+            onToggle={(oid) =>
+              setHidden((h) => {
+                const n = new Set(h);
+                if (n.has(oid)) n.delete(oid);
+                else n.add(oid);
+                return n;
+              })
+            }
             onSelect={setSelected}
-            onAdd={() => { const next = Math.max(0, ...objectIds) + 1; setAdded((a) => [...a, { id: next, label: '' }]); setSelected(next); }}
+            onAdd={() => {
+              const next = Math.max(0, ...objectIds) + 1;
+              setAdded((a) => [...a, { id: next, label: '' }]);
+              setSelected(next);
+            }}
             onRename={(oid, label) => setAdded((a) => a.map((o) => (o.id === oid ? { ...o, label } : o)))}
           />
           <h3>Correct</h3>
-          <p className="hint">Click the frame to add a positive point, shift-click (or right-click) for a negative one. The preview shows at once; commit to re-propagate.</p>
-          <p data-testid="correction-message" className="message">{message ?? ''}</p>
-          <button data-testid="commit-round" disabled={pendingCount === 0 || running} onClick={() => void commit()}>Commit round ({pendingCount} points)</button>
-          <button disabled={pendingCount === 0} onClick={() => { setPending({}); setPreview(null); }}>Discard</button>
+          <p className="hint">
+            Click the frame to add a positive point, shift-click (or right-click) for a negative one. The preview shows
+            at once; commit to re-propagate.
+          </p>
+          <p data-testid="correction-message" className="message">
+            {message ?? ''}
+          </p>
+          <button data-testid="commit-round" disabled={pendingCount === 0 || running} onClick={() => void commit()}>
+            Commit round ({pendingCount} points)
+          </button>
+          <button
+            disabled={pendingCount === 0}
+            onClick={() => {
+              setPending({});
+              setPreview(null);
+            }}
+          >
+            Discard
+          </button>
           <label className="compare">
-            <input type="checkbox" data-testid="compare" checked={compare} disabled={before === null} onChange={(e) => setCompare(e.target.checked)} /> compare with round {before ?? '-'}{' '}
-            <span className="compare-key">(dashed outline)</span>
+            <input
+              type="checkbox"
+              data-testid="compare"
+              checked={compare}
+              disabled={before === null}
+              onChange={(e) => setCompare(e.target.checked)}
+            />{' '}
+            compare with round {before ?? '-'} <span className="compare-key">(dashed outline)</span>
           </label>
           <h3>Rounds</h3>
           <RoundsTable rounds={rounds} prompted={prompted} onSeek={setFrame} />
-          <SuggestionsPanel api={api} jobId={id} epoch={epoch} onOpen={(f, o) => { setFrame(f); setSelected(o); setHidden((h) => { const n = new Set(h); n.delete(o); return n; }); }} />
+          <SuggestionsPanel
+            api={api}
+            jobId={id}
+            epoch={epoch}
+            onOpen={(f, o) => {
+              setFrame(f);
+              setSelected(o);
+              setHidden((h) => {
+                const n = new Set(h);
+                n.delete(o);
+                return n;
+              });
+            }}
+          />
           <AnalyticsPanel api={api} jobId={id} epoch={epoch} />
         </aside>
       </div>

@@ -22,7 +22,10 @@ export function JobsPage({ api, query }: { api: Api; query: URLSearchParams }) {
       try {
         if (tenant) q.set('tenant', tenant);
         if (batch) q.set('batch', batch);
-        const [list, ts] = await Promise.all([api.get<{ items: AdminJobRow[] }>(`/v1/admin/jobs?${q}`), api.get<{ id: string; name: string }[]>('/v1/admin/tenants')]);
+        const [list, ts] = await Promise.all([
+          api.get<{ items: AdminJobRow[] }>(`/v1/admin/jobs?${q}`),
+          api.get<{ id: string; name: string }[]>('/v1/admin/tenants'),
+        ]);
         if (!live) return;
         setRows(list.items);
         setTenants(ts);
@@ -59,32 +62,66 @@ export function JobsPage({ api, query }: { api: Api; query: URLSearchParams }) {
       <h2>Jobs</h2>
       <div className="filters">
         {tenants && (
-          <label>Tenant
+          <label>
+            Tenant
             <select data-testid="filter-tenant" value={tenant} onChange={(e) => setFilter('tenant', e.target.value)}>
               <option value="">all</option>
-              {tenants.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+              {tenants.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
             </select>
           </label>
         )}
-        <label>Status
+        <label>
+          Status
           <select data-testid="filter-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">all</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
-        <label>Batch <input placeholder="batch id" value={batch} onChange={(e) => setFilter('batch', e.target.value.trim())} /></label>
+        <label>
+          Batch{' '}
+          <input placeholder="batch id" value={batch} onChange={(e) => setFilter('batch', e.target.value.trim())} />
+        </label>
       </div>
       {error && <p className="error">{error}</p>}
       <table data-testid="jobs">
-        <thead><tr><th>Job</th><th>Tenant</th><th>Status</th><th>Progress</th><th>Round</th><th>Batch</th><th>Created</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Job</th>
+            <th>Tenant</th>
+            <th>Status</th>
+            <th>Progress</th>
+            <th>Round</th>
+            <th>Batch</th>
+            <th>Created</th>
+          </tr>
+        </thead>
         <tbody>
-          {rows?.length === 0 && <tr><td colSpan={7}>No jobs match.</td></tr>}
+          {rows?.length === 0 && (
+            <tr>
+              <td colSpan={7}>No jobs match.</td>
+            </tr>
+          )}
           {rows?.map((j) => (
             <tr key={j.id} data-testid="job-row">
-              <td><a href={jobHref(j.id, j.tenantId || undefined)}>{j.id.slice(0, 8)}</a></td>
+              <td>
+                <a href={jobHref(j.id, j.tenantId || undefined)}>{j.id.slice(0, 8)}</a>
+              </td>
               <td>{j.tenantName}</td>
-              <td><span className={`badge ${j.status.toLowerCase()}`}>{j.status}</span>{j.errorCode && <small> {j.errorCode}</small>}</td>
-              <td><progress value={j.progress} max={1} /> {j.framesDone}/{j.framesTotal}</td>
+              <td>
+                <span className={`badge ${j.status.toLowerCase()}`}>{j.status}</span>
+                {j.errorCode && <small> {j.errorCode}</small>}
+              </td>
+              <td>
+                <progress value={j.progress} max={1} /> {j.framesDone}/{j.framesTotal}
+              </td>
               <td>{j.currentRound}</td>
               <td>{j.batchId ? <a href={`#/jobs?batch=${j.batchId}`}>{j.batchId.slice(0, 8)}</a> : '-'}</td>
               <td>{new Date(j.createdAt).toLocaleString()}</td>

@@ -24,10 +24,27 @@ export function LoginPage({ onLogin }: { onLogin: (session: SessionView) => void
     <div className="login">
       <form onSubmit={submit}>
         <h1>Masklet</h1>
-        <p>Log in with an API key (<code>npm run cli -- key:create --tenant &lt;id|name&gt; --scopes read,submit,correct,admin</code>; the fleet views need an operator key: <code>key:create --operator</code>).</p>
-        <input data-testid="api-key" type="password" placeholder="mk_..." value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
-        <button data-testid="login" type="submit" disabled={busy || key.trim() === ''}>Log in</button>
-        {error && <p className="error" data-testid="login-error">{error}</p>}
+        <p>
+          Log in with an API key (
+          <code>npm run cli -- key:create --tenant &lt;id|name&gt; --scopes read,submit,correct,admin</code>; the fleet
+          views need an operator key: <code>key:create --operator</code>).
+        </p>
+        <input
+          data-testid="api-key"
+          type="password"
+          placeholder="mk_..."
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          autoFocus
+        />
+        <button data-testid="login" type="submit" disabled={busy || key.trim() === ''}>
+          Log in
+        </button>
+        {error && (
+          <p className="error" data-testid="login-error">
+            {error}
+          </p>
+        )}
       </form>
     </div>
   );

@@ -18,9 +18,19 @@ export function NewJobPage({ api, videoId }: { api: Api; videoId?: string | unde
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!videoId) return;
-    api.get<VideoView>(`/v1/videos/${videoId}`).then(setVideo, (err: unknown) => setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)));
+    api
+      .get<VideoView>(`/v1/videos/${videoId}`)
+      .then(setVideo, (err: unknown) =>
+        setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)),
+      );
   }, [api, videoId]);
-  if (!videoId) return <div className="page"><h2>New job</h2><VideoPicker api={api} /></div>;
+  if (!videoId)
+    return (
+      <div className="page">
+        <h2>New job</h2>
+        <VideoPicker api={api} />
+      </div>
+    );
   if (error) return <p className="error">{error}</p>;
   if (!video) return <p>Loading video...</p>;
   return <PromptEditor api={api} video={video} />;
@@ -46,10 +56,20 @@ function PromptEditor({ api, video }: { api: Api; video: VideoView }) {
 
   const here = Object.entries(draft.prompts).filter(([k]) => parseKey(k)[0] === frame);
   const layers = useMemo<Layer[]>(
-    () => Object.values(draft.previews).filter((p) => p.frame === frame).map((p) => ({ rle: p.rle, colour: objectColour(p.objectId), alpha: 140, outline: true })),
+    () =>
+      Object.values(draft.previews)
+        .filter((p) => p.frame === frame)
+        .map((p) => ({ rle: p.rle, colour: objectColour(p.objectId), alpha: 140, outline: true })),
     [draft.previews, frame],
   );
-  const drafts: DraftObject[] = objects.map((o) => ({ ...o, frames: Object.keys(draft.prompts).map(parseKey).filter(([, id]) => id === o.id).map(([f]) => f).sort((a, b) => a - b) }));
+  const drafts: DraftObject[] = objects.map((o) => ({
+    ...o,
+    frames: Object.keys(draft.prompts)
+      .map(parseKey)
+      .filter(([, id]) => id === o.id)
+      .map(([f]) => f)
+      .sort((a, b) => a - b),
+  }));
   const prompted = drafts.filter((o) => o.frames.length > 0);
 
   const start = async () => {
@@ -78,10 +98,16 @@ function PromptEditor({ api, video }: { api: Api; video: VideoView }) {
     }
   };
 
-  const need = (then: (objectId: number) => void) => (selected === null ? draft.setMessage('Pick an object (or add one) first.') : then(selected));
+  const need = (then: (objectId: number) => void) =>
+    selected === null ? draft.setMessage('Pick an object (or add one) first.') : then(selected);
   return (
     <div className="page job">
-      <h2>New job <small>{video.filename ?? video.id} · {video.frameCount} frames · {width}x{height}</small></h2>
+      <h2>
+        New job{' '}
+        <small>
+          {video.filename ?? video.id} · {video.frameCount} frames · {width}x{height}
+        </small>
+      </h2>
       <div className="job-grid">
         <div>
           <Player
@@ -97,7 +123,12 @@ function PromptEditor({ api, video }: { api: Api; video: VideoView }) {
             points={here.flatMap(([, p]) => p.points)}
             boxes={here.flatMap(([, p]) => (p.box ? [p.box] : []))}
           />
-          <FrameScrubber range={{ start: 0, end: last }} frame={frame} onFrame={setFrame} ready={image?.frame === frame} />
+          <FrameScrubber
+            range={{ start: 0, end: last }}
+            frame={frame}
+            onFrame={setFrame}
+            ready={image?.frame === frame}
+          />
         </div>
         <aside>
           <h3>Objects</h3>
@@ -106,24 +137,62 @@ function PromptEditor({ api, video }: { api: Api; video: VideoView }) {
             selected={selected}
             onSelect={setSelected}
             onRename={(id, label) => setObjects((os) => os.map((o) => (o.id === id ? { ...o, label } : o)))}
-            onAdd={() => { const next = Math.max(0, ...objects.map((o) => o.id)) + 1; setObjects((os) => [...os, { id: next, label: '' }]); setSelected(next); }}
-            onRemove={(id) => { draft.clear(id, null); setObjects((os) => os.filter((o) => o.id !== id)); if (selected === id) setSelected(null); }}
+            onAdd={() => {
+              const next = Math.max(0, ...objects.map((o) => o.id)) + 1;
+              setObjects((os) => [...os, { id: next, label: '' }]);
+              setSelected(next);
+            }}
+            onRemove={(id) => {
+              draft.clear(id, null);
+              setObjects((os) => os.filter((o) => o.id !== id));
+              if (selected === id) setSelected(null);
+            }}
             onSeek={setFrame}
           />
-          <p className="hint">Click an object for a positive point, shift-click (or right-click) for a negative one, drag for a box. Each mask shows at once; prompt as many frames and objects as you like.</p>
-          <p data-testid="prompt-message" className="message">{draft.message ?? ''}</p>
-          <button disabled={selected === null || !here.some(([k]) => parseKey(k)[1] === selected)} onClick={() => selected !== null && draft.clear(selected, frame)}>Clear this frame</button>
+          <p className="hint">
+            Click an object for a positive point, shift-click (or right-click) for a negative one, drag for a box. Each
+            mask shows at once; prompt as many frames and objects as you like.
+          </p>
+          <p data-testid="prompt-message" className="message">
+            {draft.message ?? ''}
+          </p>
+          <button
+            disabled={selected === null || !here.some(([k]) => parseKey(k)[1] === selected)}
+            onClick={() => selected !== null && draft.clear(selected, frame)}
+          >
+            Clear this frame
+          </button>
           <h3>Propagate</h3>
-          <label className="option">Direction{' '}
-            <select data-testid="direction" value={direction} onChange={(e) => setDirection(e.target.value as Direction)}>
+          <label className="option">
+            Direction{' '}
+            <select
+              data-testid="direction"
+              value={direction}
+              onChange={(e) => setDirection(e.target.value as Direction)}
+            >
               <option value="auto">auto (both ways from the first prompt)</option>
               <option value="forward">forward</option>
               <option value="backward">backward</option>
               <option value="both">both</option>
             </select>
           </label>
-          <label className="option">Max frames <input data-testid="max-frames" type="number" min={1} placeholder="all" value={maxFrames} onChange={(e) => setMaxFrames(e.target.value)} /></label>
-          <button data-testid="start-job" className="primary" disabled={busy || prompted.length === 0} onClick={() => void start()}>
+          <label className="option">
+            Max frames{' '}
+            <input
+              data-testid="max-frames"
+              type="number"
+              min={1}
+              placeholder="all"
+              value={maxFrames}
+              onChange={(e) => setMaxFrames(e.target.value)}
+            />
+          </label>
+          <button
+            data-testid="start-job"
+            className="primary"
+            disabled={busy || prompted.length === 0}
+            onClick={() => void start()}
+          >
             Start propagation ({prompted.length} object{prompted.length === 1 ? '' : 's'})
           </button>
         </aside>

@@ -15,8 +15,26 @@ export interface EngineThreadData {
 
 export type EngineRequest =
   | { op: 'open'; id: number; sid: number; info: VideoInfo; options: EngineSessionOptions; chain: Uint8Array[] | null }
-  | { op: 'points'; id: number; sid: number; frame: number; objectId: number; points: Point[]; clearOld: boolean; box: Box | null }
-  | { op: 'mask'; id: number; sid: number; frame: number; objectId: number; width: number; height: number; data: Uint8Array }
+  | {
+      op: 'points';
+      id: number;
+      sid: number;
+      frame: number;
+      objectId: number;
+      points: Point[];
+      clearOld: boolean;
+      box: Box | null;
+    }
+  | {
+      op: 'mask';
+      id: number;
+      sid: number;
+      frame: number;
+      objectId: number;
+      width: number;
+      height: number;
+      data: Uint8Array;
+    }
   | { op: 'remove'; id: number; sid: number; objectIds: number[] }
   | { op: 'propagate'; id: number; sid: number; options: RunOptions }
   /** Answers the run's latest boundary frame (the reply holds the capture, or null). */
@@ -56,6 +74,7 @@ export type FromEngine =
  * transferring a slice of Node's shared pool would detach every other buffer in it.
  */
 export function ownedBytes(view: Uint8Array): Uint8Array<ArrayBuffer> {
-  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+  const whole =
+    view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
   return whole ? (view as Uint8Array<ArrayBuffer>) : new Uint8Array(view);
 }

@@ -4,7 +4,15 @@
  * loaded model). Frames come from a FrameSource the caller owns; results and checkpoint captures come
  * back as plain data.
  */
-import type { Box, CapturedCheckpoint, FrameResult, MaskPrompt, Point, RoleTiming, VideoSessionOptions } from '@masklet/engine';
+import type {
+  Box,
+  CapturedCheckpoint,
+  FrameResult,
+  MaskPrompt,
+  Point,
+  RoleTiming,
+  VideoSessionOptions,
+} from '@masklet/engine';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 
 export type RoleTimingsSnapshot = Record<string, RoleTiming & { meanMs: number }>;

@@ -5,7 +5,14 @@
  * beside it instead of between its graph calls.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { captureCheckpoint, restoreSession, SamModel, VideoSession, type CapturedCheckpoint, type EngineLogger } from '@masklet/engine';
+import {
+  captureCheckpoint,
+  restoreSession,
+  SamModel,
+  VideoSession,
+  type CapturedCheckpoint,
+  type EngineLogger,
+} from '@masklet/engine';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import { isChunkBoundary } from './chunk-boundary';
 import type { EngineRequest, EngineThreadData, FromEngine, ToEngine, WireCapture } from './engine-messages';
@@ -22,7 +29,10 @@ const logger: EngineLogger = {
 
 /** Frames come from the main thread, which owns the decoder; the pixels arrive transferred. */
 class RemoteFrameSource implements FrameSource {
-  constructor(private readonly sid: number, readonly info: VideoInfo) {}
+  constructor(
+    private readonly sid: number,
+    readonly info: VideoInfo,
+  ) {}
 
   readSquare(index: number, size: number): Promise<Uint8Array> {
     const rid = nextReadId++;
@@ -87,12 +97,21 @@ function opened(sid: number): Open {
 }
 
 /** Streams the pass's frames; at each boundary waits for the main thread's answer (capture or not) before the next frame. */
-async function propagate(model: SamModel, req: Extract<EngineRequest, { op: 'propagate' }>, entry: Open, run: Run): Promise<number> {
+async function propagate(
+  model: SamModel,
+  req: Extract<EngineRequest, { op: 'propagate' }>,
+  entry: Open,
+  run: Run,
+): Promise<number> {
   const { options } = req;
   const step = options.direction === 'backward' ? -1 : 1;
   let frames = 0;
   try {
-    const it = entry.session.propagate({ startFrame: options.startFrame, direction: options.direction, maxFrames: options.maxFrames });
+    const it = entry.session.propagate({
+      startFrame: options.startFrame,
+      direction: options.direction,
+      maxFrames: options.maxFrames,
+    });
     for await (const result of it) {
       frames++;
       const boundary = isChunkBoundary(result.frame, step, options.end, options.chunkFrames);
@@ -115,19 +134,36 @@ async function propagate(model: SamModel, req: Extract<EngineRequest, { op: 'pro
   return frames;
 }
 
-async function handle(model: SamModel, req: EngineRequest): Promise<{ value: unknown; transfer?: ArrayBuffer[] } | undefined> {
+async function handle(
+  model: SamModel,
+  req: EngineRequest,
+): Promise<{ value: unknown; transfer?: ArrayBuffer[] } | undefined> {
   switch (req.op) {
     case 'open': {
       const source = new RemoteFrameSource(req.sid, req.info);
-      const session = req.chain ? await restoreSession(model, source, req.chain.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)), req.options) : new VideoSession(model, source, req.options);
+      const session = req.chain
+        ? await restoreSession(
+            model,
+            source,
+            req.chain.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+            req.options,
+          )
+        : new VideoSession(model, source, req.options);
       sessions.set(req.sid, { session, run: null });
       return { value: null };
     }
     case 'points':
-      await opened(req.sid).session.addPoints(req.frame, req.objectId, req.points, { clearOld: req.clearOld, ...(req.box ? { box: req.box } : {}) });
+      await opened(req.sid).session.addPoints(req.frame, req.objectId, req.points, {
+        clearOld: req.clearOld,
+        ...(req.box ? { box: req.box } : {}),
+      });
       return { value: null };
     case 'mask':
-      await opened(req.sid).session.addMask(req.frame, req.objectId, { width: req.width, height: req.height, data: req.data });
+      await opened(req.sid).session.addMask(req.frame, req.objectId, {
+        width: req.width,
+        height: req.height,
+        data: req.data,
+      });
       return { value: null };
     case 'remove': {
       const { session } = opened(req.sid);
@@ -152,7 +188,9 @@ async function handle(model: SamModel, req: EngineRequest): Promise<{ value: unk
       return undefined; // answered by the run
     }
     case 'capture': {
-      const { capture, transfer } = wireCapture(await captureCheckpoint(opened(req.sid).session, { incremental: !req.whole }));
+      const { capture, transfer } = wireCapture(
+        await captureCheckpoint(opened(req.sid).session, { incremental: !req.whole }),
+      );
       return { value: capture, transfer };
     }
     case 'close': {

@@ -3,10 +3,24 @@
  * loaded model (tests share one across workers). The session's generator is lazy, so a boundary needs
  * no pause: nothing runs until the next frame is asked for.
  */
-import { captureCheckpoint, restoreSession, VideoSession, type CapturedCheckpoint, type SamModel } from '@masklet/engine';
+import {
+  captureCheckpoint,
+  restoreSession,
+  VideoSession,
+  type CapturedCheckpoint,
+  type SamModel,
+} from '@masklet/engine';
 import { openVideoFile, type FrameSource } from '@masklet/video';
 import { isChunkBoundary } from './chunk-boundary';
-import { deviceOf, type Engine, type EngineRun, type EngineSession, type EngineSessionOptions, type RunFrame, type RunOptions } from './engine-port';
+import {
+  deviceOf,
+  type Engine,
+  type EngineRun,
+  type EngineSession,
+  type EngineSessionOptions,
+  type RunFrame,
+  type RunOptions,
+} from './engine-port';
 
 export class InlineEngine implements Engine {
   readonly kind = 'inline';
@@ -30,7 +44,9 @@ export class InlineEngine implements Engine {
   }
 
   async open(source: FrameSource, options: EngineSessionOptions, chain?: readonly Buffer[]): Promise<EngineSession> {
-    const session = chain ? await restoreSession(this.model, source, chain, options) : new VideoSession(this.model, source, options);
+    const session = chain
+      ? await restoreSession(this.model, source, chain, options)
+      : new VideoSession(this.model, source, options);
     return new InlineSession(session);
   }
 
@@ -68,11 +84,17 @@ class InlineSession implements EngineSession {
     const session = this.session;
     const step = options.direction === 'backward' ? -1 : 1;
     async function* frames(): AsyncGenerator<RunFrame> {
-      const it = session.propagate({ startFrame: options.startFrame, direction: options.direction, maxFrames: options.maxFrames });
-      for await (const result of it) yield { result, boundary: isChunkBoundary(result.frame, step, options.end, options.chunkFrames) };
+      const it = session.propagate({
+        startFrame: options.startFrame,
+        direction: options.direction,
+        maxFrames: options.maxFrames,
+      });
+      for await (const result of it)
+        yield { result, boundary: isChunkBoundary(result.frame, step, options.end, options.chunkFrames) };
     }
     return Object.assign(frames(), {
-      boundary: (capture: boolean): Promise<CapturedCheckpoint | null> => (capture ? captureCheckpoint(session, { incremental: true }) : Promise.resolve(null)),
+      boundary: (capture: boolean): Promise<CapturedCheckpoint | null> =>
+        capture ? captureCheckpoint(session, { incremental: true }) : Promise.resolve(null),
     });
   }
 

@@ -14,8 +14,24 @@ import type { Box, CapturedCheckpoint, MaskPrompt, Point, RuntimeConfig } from '
 import { openVideoFile, type FrameSource, type VideoInfo } from '@masklet/video';
 import { TransientJobError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
-import { deviceOf, type Engine, type EngineRun, type EngineSession, type EngineSessionOptions, type RoleTimingsSnapshot, type RunFrame, type RunOptions } from './engine-port';
-import { ownedBytes, type EngineNotice, type EngineRequest, type EngineThreadData, type FromEngine, type WireCapture } from './engine-messages';
+import {
+  deviceOf,
+  type Engine,
+  type EngineRun,
+  type EngineSession,
+  type EngineSessionOptions,
+  type RoleTimingsSnapshot,
+  type RunFrame,
+  type RunOptions,
+} from './engine-port';
+import {
+  ownedBytes,
+  type EngineNotice,
+  type EngineRequest,
+  type EngineThreadData,
+  type FromEngine,
+  type WireCapture,
+} from './engine-messages';
 import { fromWireError, toWireError } from './wire-error';
 
 export interface ThreadEngineOptions {
@@ -39,7 +55,11 @@ function threadEntry(): string {
 type Request = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 function fromWireCapture(c: WireCapture): CapturedCheckpoint {
-  return { header: JSON.parse(c.headerJson) as CapturedCheckpoint['header'], blobs: [Buffer.from(c.blobs.buffer, c.blobs.byteOffset, c.blobs.byteLength)], perObject: c.perObject };
+  return {
+    header: JSON.parse(c.headerJson) as CapturedCheckpoint['header'],
+    blobs: [Buffer.from(c.blobs.buffer, c.blobs.byteOffset, c.blobs.byteLength)],
+    perObject: c.perObject,
+  };
 }
 
 /** One running thread: requests and their replies, frame reads, runs in progress. */
@@ -51,7 +71,12 @@ class EngineThread {
   failure: Error | null = null;
   timings: RoleTimingsSnapshot = {};
 
-  private constructor(private readonly worker: Worker, private readonly log: Logger, readonly modelName: string, readonly provider: string) {}
+  private constructor(
+    private readonly worker: Worker,
+    private readonly log: Logger,
+    readonly modelName: string,
+    readonly provider: string,
+  ) {}
 
   static start(options: ThreadEngineOptions): Promise<EngineThread> {
     const data: EngineThreadData = { manifestPath: options.manifestPath, runtime: options.runtime };
@@ -59,7 +84,8 @@ class EngineThread {
     worker.unref();
     return new Promise<EngineThread>((resolve, reject) => {
       const early = (err: Error) => reject(err);
-      const earlyExit = (code: number) => reject(new Error(`engine thread exited with code ${code} while loading the model`));
+      const earlyExit = (code: number) =>
+        reject(new Error(`engine thread exited with code ${code} while loading the model`));
       const loading = (msg: FromEngine) => {
         if (msg.type === 'log') {
           options.log[msg.level]({ component: 'engine', ...msg.obj }, msg.msg);
@@ -70,14 +96,20 @@ class EngineThread {
         worker.off('exit', earlyExit);
         if (msg.type !== 'ready') {
           void worker.terminate();
-          reject(msg.type === 'failed' ? fromWireError(msg.error) : new Error(`engine thread sent ${msg.type} before ready`));
+          reject(
+            msg.type === 'failed' ? fromWireError(msg.error) : new Error(`engine thread sent ${msg.type} before ready`),
+          );
           return;
         }
         const thread = new EngineThread(worker, options.log, msg.modelName, msg.provider);
         thread.timings = msg.timings;
         worker.on('message', (m: FromEngine) => thread.receive(m));
-        worker.on('error', (err) => thread.fail(new TransientJobError(`engine thread failed: ${err.message}`, 'engine_error')));
-        worker.on('exit', (code) => thread.fail(new TransientJobError(`engine thread exited (code ${code})`, 'engine_error')));
+        worker.on('error', (err) =>
+          thread.fail(new TransientJobError(`engine thread failed: ${err.message}`, 'engine_error')),
+        );
+        worker.on('exit', (code) =>
+          thread.fail(new TransientJobError(`engine thread exited (code ${code})`, 'engine_error')),
+        );
         // Idle until asked (after the listeners: adding a 'message' listener refs the thread's port again).
         worker.unref();
         resolve(thread);
@@ -95,7 +127,7 @@ class EngineThread {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...req, id } as EngineRequest, transfer);
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
@@ -140,7 +172,9 @@ class EngineThread {
 
   private serveRead(rid: number, sid: number, index: number, size: number): void {
     const source = this.sources.get(sid);
-    const read = source ? source.readSquare(index, size) : Promise.reject(new Error(`engine session ${sid} has no video`));
+    const read = source
+      ? source.readSquare(index, size)
+      : Promise.reject(new Error(`engine session ${sid} has no video`));
     read.then(
       (pixels) => {
         const owned = ownedBytes(pixels);
@@ -172,7 +206,10 @@ export class ThreadEngine implements Engine {
   private nextSid = 1;
   private closed = false;
 
-  private constructor(private readonly options: ThreadEngineOptions, private thread: EngineThread) {}
+  private constructor(
+    private readonly options: ThreadEngineOptions,
+    private thread: EngineThread,
+  ) {}
 
   /** Starts the thread and waits for its model to load. */
   static async start(options: ThreadEngineOptions): Promise<ThreadEngine> {
@@ -211,7 +248,10 @@ export class ThreadEngine implements Engine {
     // Copies: the caller keeps its chain (restoring happens once per attempt, never per frame).
     const copies = chain?.map((c) => new Uint8Array(c)) ?? null;
     try {
-      await thread.request({ op: 'open', sid, info: source.info, options, chain: copies }, copies?.map((c) => c.buffer) ?? []);
+      await thread.request(
+        { op: 'open', sid, info: source.info, options, chain: copies },
+        copies?.map((c) => c.buffer) ?? [],
+      );
     } catch (err) {
       thread.sources.delete(sid);
       throw err;
@@ -226,10 +266,22 @@ export class ThreadEngine implements Engine {
 }
 
 class RemoteSession implements EngineSession {
-  constructor(private readonly thread: EngineThread, private readonly sid: number, readonly info: VideoInfo) {}
+  constructor(
+    private readonly thread: EngineThread,
+    private readonly sid: number,
+    readonly info: VideoInfo,
+  ) {}
 
   async addPoints(frame: number, objectId: number, points: Point[], opts: { clearOld?: boolean } = {}): Promise<void> {
-    await this.thread.request({ op: 'points', sid: this.sid, frame, objectId, points, clearOld: opts.clearOld ?? true, box: null });
+    await this.thread.request({
+      op: 'points',
+      sid: this.sid,
+      frame,
+      objectId,
+      points,
+      clearOld: opts.clearOld ?? true,
+      box: null,
+    });
   }
 
   async addBox(frame: number, objectId: number, box: Box, points: Point[] = []): Promise<void> {
@@ -239,7 +291,10 @@ class RemoteSession implements EngineSession {
   /** The mask's pixels are handed over to the engine thread when they fill their buffer. */
   async addMask(frame: number, objectId: number, mask: MaskPrompt): Promise<void> {
     const data = ownedBytes(mask.data);
-    await this.thread.request({ op: 'mask', sid: this.sid, frame, objectId, width: mask.width, height: mask.height, data }, [data.buffer]);
+    await this.thread.request(
+      { op: 'mask', sid: this.sid, frame, objectId, width: mask.width, height: mask.height, data },
+      [data.buffer],
+    );
   }
 
   removeObjects(objectIds: readonly number[]): Promise<number[]> {
@@ -257,7 +312,9 @@ class RemoteSession implements EngineSession {
   }
 
   async capture(options: { whole?: boolean } = {}): Promise<CapturedCheckpoint> {
-    return fromWireCapture(await this.thread.request<WireCapture>({ op: 'capture', sid: this.sid, whole: options.whole === true }));
+    return fromWireCapture(
+      await this.thread.request<WireCapture>({ op: 'capture', sid: this.sid, whole: options.whole === true }),
+    );
   }
 
   async close(): Promise<void> {
@@ -280,7 +337,11 @@ class RemoteRun implements EngineRun {
   /** A boundary frame was handed out and not answered yet: the thread is waiting. */
   private unanswered = false;
 
-  constructor(private readonly thread: EngineThread, private readonly sid: number, readonly id: number) {
+  constructor(
+    private readonly thread: EngineThread,
+    private readonly sid: number,
+    readonly id: number,
+  ) {
     this.finished = new Promise((resolve) => (this.markFinished = resolve));
   }
 

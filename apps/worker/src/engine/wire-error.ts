@@ -29,8 +29,10 @@ export function toWireError(err: unknown): WireError {
 export function fromWireError(w: WireError): Error {
   let err: Error;
   if (w.name === 'EngineInputError') err = new EngineInputError(w.code ?? 'unknown', w.message);
-  else if (w.name === 'VideoDecodeError') err = new VideoDecodeError((w.code ?? 'decoder_failed') as VideoDecodeErrorCode, w.message, w.detail);
-  else if (w.name === 'VideoProbeError') err = new VideoProbeError((w.code ?? 'probe_failed') as VideoProbeErrorCode, w.message, w.detail);
+  else if (w.name === 'VideoDecodeError')
+    err = new VideoDecodeError((w.code ?? 'decoder_failed') as VideoDecodeErrorCode, w.message, w.detail);
+  else if (w.name === 'VideoProbeError')
+    err = new VideoProbeError((w.code ?? 'probe_failed') as VideoProbeErrorCode, w.message, w.detail);
   else {
     err = Object.assign(new Error(w.message), w.code === undefined ? {} : { code: w.code });
     err.name = w.name;

@@ -17,7 +17,8 @@ export async function writeCvatXml({ masks, meta, store, key, contentType }: Exp
     yield '<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n  <version>1.1</version>\n  <meta>\n    <task>\n';
     yield `      <name>${esc(meta.videoName ?? meta.videoId)}</name>\n      <size>${frames}</size>\n      <mode>interpolation</mode>\n      <overlap>0</overlap>\n`;
     yield `      <start_frame>0</start_frame>\n      <stop_frame>${Math.max(0, frames - 1)}</stop_frame>\n      <labels>\n`;
-    for (const c of categories.list) yield `        <label>\n          <name>${esc(c.name)}</name>\n          <type>polygon</type>\n          <attributes>\n          </attributes>\n        </label>\n`;
+    for (const c of categories.list)
+      yield `        <label>\n          <name>${esc(c.name)}</name>\n          <type>polygon</type>\n          <attributes>\n          </attributes>\n        </label>\n`;
     yield `      </labels>\n      <original_size>\n        <width>${masks.width}</width>\n        <height>${masks.height}</height>\n      </original_size>\n    </task>\n`;
     yield `    <source>masklet job ${esc(meta.jobId)} round ${meta.round}</source>\n  </meta>\n`;
     let trackId = 0;

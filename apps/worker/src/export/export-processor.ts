@@ -23,9 +23,18 @@ export function exportProcessor(ctx: WorkerContext) {
     } catch (err) {
       throw new UnrecoverableError((err as Error).message);
     }
-    const log = ctx.log.child({ queue: QUEUES.export, exportId: payload.exportId, jobId: payload.jobId, kind: payload.kind });
-    const row = await ctx.prisma.export.findUnique({ where: { id: payload.exportId }, include: { job: { include: { video: true, objects: true } } } });
-    if (!row || row.jobId !== payload.jobId || row.job.tenantId !== payload.tenantId) throw new UnrecoverableError(`export ${payload.exportId} does not exist`);
+    const log = ctx.log.child({
+      queue: QUEUES.export,
+      exportId: payload.exportId,
+      jobId: payload.jobId,
+      kind: payload.kind,
+    });
+    const row = await ctx.prisma.export.findUnique({
+      where: { id: payload.exportId },
+      include: { job: { include: { video: true, objects: true } } },
+    });
+    if (!row || row.jobId !== payload.jobId || row.job.tenantId !== payload.tenantId)
+      throw new UnrecoverableError(`export ${payload.exportId} does not exist`);
     await ctx.prisma.export.update({ where: { id: row.id }, data: { status: 'RUNNING', error: null } });
     const format = exportFormatOfKind(payload.kind);
     const key = exportKey(payload.tenantId, payload.jobId, payload.round, format.fileName);
@@ -33,7 +42,9 @@ export function exportProcessor(ctx: WorkerContext) {
     try {
       const masks = await RoundMasks.open(ctx.prisma, ctx.store, payload.jobId, payload.round);
       // The round's objects: created by then and not removed by then.
-      const objects = row.job.objects.filter((o) => o.createdInRound <= payload.round && (o.removedInRound === null || o.removedInRound > payload.round));
+      const objects = row.job.objects.filter(
+        (o) => o.createdInRound <= payload.round && (o.removedInRound === null || o.removedInRound > payload.round),
+      );
       const stored = await EXPORT_WRITERS[payload.kind]({
         masks,
         meta: {
@@ -51,7 +62,17 @@ export function exportProcessor(ctx: WorkerContext) {
         openVideo: () => ctx.videos.acquire(row.job.video),
         scratchDir: join(ctx.config.WORKER_SCRATCH_DIR, 'exports'),
       });
-      await ctx.prisma.export.update({ where: { id: row.id }, data: { status: 'SUCCEEDED', s3Key: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, finishedAt: new Date(), error: null } });
+      await ctx.prisma.export.update({
+        where: { id: row.id },
+        data: {
+          status: 'SUCCEEDED',
+          s3Key: stored.key,
+          bytes: BigInt(stored.bytes),
+          sha256: stored.sha256,
+          finishedAt: new Date(),
+          error: null,
+        },
+      });
       log.info({ key, bytes: stored.bytes, ms: Math.round(performance.now() - started) }, 'export written');
       await announceRoundWhenExported(ctx, payload.jobId, payload.round);
       return { key, bytes: stored.bytes };
@@ -59,9 +80,18 @@ export function exportProcessor(ctx: WorkerContext) {
       const c = classifyError(err, 'setup');
       const last = !c.retryable || bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
       log.error({ err, code: c.code, last }, 'export failed');
-      await ctx.prisma.export.update({ where: { id: row.id }, data: { status: last ? 'FAILED' : 'QUEUED', error: `${c.code}: ${c.message}`.slice(0, 2000), ...(last ? { finishedAt: new Date() } : {}) } });
+      await ctx.prisma.export.update({
+        where: { id: row.id },
+        data: {
+          status: last ? 'FAILED' : 'QUEUED',
+          error: `${c.code}: ${c.message}`.slice(0, 2000),
+          ...(last ? { finishedAt: new Date() } : {}),
+        },
+      });
       if (last) {
-        await announceRoundWhenExported(ctx, payload.jobId, payload.round).catch((e: unknown) => log.warn({ err: e }, 'round webhook not queued'));
+        await announceRoundWhenExported(ctx, payload.jobId, payload.round).catch((e: unknown) =>
+          log.warn({ err: e }, 'round webhook not queued'),
+        );
         throw new UnrecoverableError(`${c.code}: ${c.message}`);
       }
       throw err;

@@ -14,7 +14,14 @@ const PALETTE = davisPalette();
 const ALPHA = 0.5;
 
 /** Blends each labelled pixel halfway to its object's DAVIS colour, in place. */
-function blend(rgb: Uint8Array, labels: Uint8Array, srcWidth: number, width: number, height: number, out: Uint8Array): void {
+function blend(
+  rgb: Uint8Array,
+  labels: Uint8Array,
+  srcWidth: number,
+  width: number,
+  height: number,
+  out: Uint8Array,
+): void {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const si = y * srcWidth + x;
@@ -54,7 +61,14 @@ async function nextFrame(frames: AsyncIterator<ChunkFrame>): Promise<ChunkFrame 
   return r.done ? undefined : r.value;
 }
 
-async function renderOverlay(masks: RoundMasks, videoPath: string, scratchDir: string, store: ObjectStore, key: string, contentType: string): Promise<StoredObject & { frames: number }> {
+async function renderOverlay(
+  masks: RoundMasks,
+  videoPath: string,
+  scratchDir: string,
+  store: ObjectStore,
+  key: string,
+  contentType: string,
+): Promise<StoredObject & { frames: number }> {
   const probe = await probeVideo(videoPath);
   const width = probe.width & ~1;
   const height = probe.height & ~1;

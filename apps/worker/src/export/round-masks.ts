@@ -19,14 +19,31 @@ export class RoundMasks {
   ) {}
 
   static async open(prisma: PrismaClient, store: ObjectStore, jobId: string, round: number): Promise<RoundMasks> {
-    const earlier = await prisma.round.findMany({ where: { jobId, number: { lt: round }, status: 'SUCCEEDED' }, select: { number: true } });
-    const rows = await prisma.maskletChunk.findMany({ where: { jobId, round: { in: [round, ...earlier.map((r) => r.number)] } }, orderBy: [{ startFrame: 'asc' }, { round: 'asc' }] });
-    if (!rows.some((r) => r.round === round) && round === 1) throw new PermanentJobError('no_masks', `job ${jobId} round ${round} has no mask chunks`);
-    if (rows.length === 0) throw new PermanentJobError('no_masks', `job ${jobId} has no mask chunks up to round ${round}`);
+    const earlier = await prisma.round.findMany({
+      where: { jobId, number: { lt: round }, status: 'SUCCEEDED' },
+      select: { number: true },
+    });
+    const rows = await prisma.maskletChunk.findMany({
+      where: { jobId, round: { in: [round, ...earlier.map((r) => r.number)] } },
+      orderBy: [{ startFrame: 'asc' }, { round: 'asc' }],
+    });
+    if (!rows.some((r) => r.round === round) && round === 1)
+      throw new PermanentJobError('no_masks', `job ${jobId} round ${round} has no mask chunks`);
+    if (rows.length === 0)
+      throw new PermanentJobError('no_masks', `job ${jobId} has no mask chunks up to round ${round}`);
     const end = Math.max(...rows.map((r) => r.endFrame));
-    const removed = await prisma.jobObject.findMany({ where: { jobId, removedInRound: { lte: round } }, select: { objectId: true } });
+    const removed = await prisma.jobObject.findMany({
+      where: { jobId, removedInRound: { lte: round } },
+      select: { objectId: true },
+    });
     const first = decodeChunk(await store.getBuffer(rows[0]!.s3Key));
-    return new RoundMasks(store, resolveFrameSources(rows, 0, end), new Set(removed.map((o) => o.objectId)), first.width, first.height);
+    return new RoundMasks(
+      store,
+      resolveFrameSources(rows, 0, end),
+      new Set(removed.map((o) => o.objectId)),
+      first.width,
+      first.height,
+    );
   }
 
   /** Frames with masks. */
@@ -47,7 +64,9 @@ export class RoundMasks {
       for (let f = seg.from; f < seg.to; f++) {
         const frame = cached.get(f);
         if (!frame) continue;
-        yield this.removed.size ? { ...frame, objects: frame.objects.filter((o) => !this.removed.has(o.objectId)) } : frame;
+        yield this.removed.size
+          ? { ...frame, objects: frame.objects.filter((o) => !this.removed.has(o.objectId)) }
+          : frame;
       }
     }
   }

@@ -21,9 +21,13 @@ export async function writeYoloZip({ masks, meta, store, key, contentType }: Exp
       for (const o of f.objects) {
         if (o.area === 0) continue;
         const cls = meta.categories.of(o.objectId).id - 1;
-        for (const ring of outerContours(fromCocoRle(o.rle))) lines.push(`${cls} ${normalise(ring.points, width, height)}`);
+        for (const ring of outerContours(fromCocoRle(o.rle)))
+          lines.push(`${cls} ${normalise(ring.points, width, height)}`);
       }
-      yield { name: `labels/${String(f.frame).padStart(5, '0')}.txt`, data: lines.length ? `${lines.join('\n')}\n` : '' };
+      yield {
+        name: `labels/${String(f.frame).padStart(5, '0')}.txt`,
+        data: lines.length ? `${lines.join('\n')}\n` : '',
+      };
     }
   }
   return writeZipStream(store, key, contentType, entries());
@@ -41,5 +45,14 @@ function fmt(v: number): string {
 
 function dataYaml(categories: Categories): string {
   const names = categories.list.map((c) => `  ${c.id - 1}: ${JSON.stringify(c.name)}`);
-  return ['# Masklet export: labels/<frame>.txt, one line per object outline (class x y ...).', 'path: .', 'train: images', 'val: images', `nc: ${categories.list.length}`, 'names:', ...names, ''].join('\n');
+  return [
+    '# Masklet export: labels/<frame>.txt, one line per object outline (class x y ...).',
+    'path: .',
+    'train: images',
+    'val: images',
+    `nc: ${categories.list.length}`,
+    'names:',
+    ...names,
+    '',
+  ].join('\n');
 }

@@ -13,7 +13,12 @@ export interface ZipEntryBody {
  * Streams a zip straight into a multipart upload. One entry is in flight at a time (each append
  * waits for archiver to take the previous one), so memory does not grow with the video.
  */
-export async function writeZipStream(store: ObjectStore, key: string, contentType: string, entries: AsyncIterable<ZipEntryBody>): Promise<StoredObject> {
+export async function writeZipStream(
+  store: ObjectStore,
+  key: string,
+  contentType: string,
+  entries: AsyncIterable<ZipEntryBody>,
+): Promise<StoredObject> {
   const zip = new ZipArchive({ zlib: { level: 1 } });
   const upload = store.putStream(key, zip, { contentType });
   // Set by the listener: declared wide so the checks below are not narrowed to the initial null.

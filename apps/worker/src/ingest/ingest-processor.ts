@@ -66,7 +66,16 @@ export function ingestProcessor(ctx: WorkerContext) {
       await ctx.store.putBuffer(key, Buffer.from(JSON.stringify(doc)), 'application/json');
       await ctx.prisma.video.update({
         where: { id: video.id },
-        data: { status: 'READY', error: null, fps: probe.fps, width: probe.width, height: probe.height, frameCount: index.count, durationSec: probe.durationSec, codec: probe.codec },
+        data: {
+          status: 'READY',
+          error: null,
+          fps: probe.fps,
+          width: probe.width,
+          height: probe.height,
+          frameCount: index.count,
+          durationSec: probe.durationSec,
+          codec: probe.codec,
+        },
       });
       log.info({ frames: index.count, keyframes: doc.keyframes.length }, 'video indexed');
       return { frames: index.count, indexKey: key };
@@ -75,7 +84,10 @@ export function ingestProcessor(ctx: WorkerContext) {
       const last = !c.retryable || bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
       log.error({ err, code: c.code, last }, 'ingest failed');
       if (last) {
-        await ctx.prisma.video.update({ where: { id: video.id }, data: { status: 'FAILED', error: `${c.code}: ${c.message}`.slice(0, 2000) } });
+        await ctx.prisma.video.update({
+          where: { id: video.id },
+          data: { status: 'FAILED', error: `${c.code}: ${c.message}`.slice(0, 2000) },
+        });
         throw new UnrecoverableError(`${c.code}: ${c.message}`);
       }
       throw err;

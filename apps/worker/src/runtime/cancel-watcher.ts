@@ -11,7 +11,10 @@ import type { Logger } from './logger';
 export class CancelWatcher {
   private readonly cancelled = new Set<string>();
 
-  private constructor(private readonly subscriber: Redis, private readonly commands: Redis) {}
+  private constructor(
+    private readonly subscriber: Redis,
+    private readonly commands: Redis,
+  ) {}
 
   static async start(subscriber: Redis, commands: Redis, log: Logger): Promise<CancelWatcher> {
     const watcher = new CancelWatcher(subscriber, commands);

@@ -1,5 +1,13 @@
 import type { ExportKind, PrismaClient } from '@masklet/db';
-import { exportJobId, exportJobOptions, webhookJobId, webhookJobOptions, type ExportPayload, type WebhookEvent, type WebhookPayload } from '@masklet/queue';
+import {
+  exportJobId,
+  exportJobOptions,
+  webhookJobId,
+  webhookJobOptions,
+  type ExportPayload,
+  type WebhookEvent,
+  type WebhookPayload,
+} from '@masklet/queue';
 import type { WorkerContext } from './context';
 
 /**
@@ -7,7 +15,12 @@ import type { WorkerContext } from './context';
  * unique per job and event and the queue entry is keyed by its id, so a retried job, or the API and
  * a worker both reporting a cancel, never deliver the same event twice.
  */
-export async function enqueueWebhook(ctx: Pick<WorkerContext, 'prisma' | 'queues' | 'config'>, jobId: string, url: string | null, event: WebhookEvent): Promise<string | null> {
+export async function enqueueWebhook(
+  ctx: Pick<WorkerContext, 'prisma' | 'queues' | 'config'>,
+  jobId: string,
+  url: string | null,
+  event: WebhookEvent,
+): Promise<string | null> {
   if (!url) return null;
   const row = await ctx.prisma.webhookDelivery.upsert({
     where: { jobId_event: { jobId, event } },
@@ -16,12 +29,21 @@ export async function enqueueWebhook(ctx: Pick<WorkerContext, 'prisma' | 'queues
   });
   if (row.status !== 'PENDING') return row.id;
   const payload: WebhookPayload = { deliveryId: row.id };
-  await ctx.queues.webhook.add(event, payload, webhookJobOptions(webhookJobId(row.id), ctx.config.WEBHOOK_ATTEMPTS, ctx.config.WEBHOOK_BACKOFF_MS));
+  await ctx.queues.webhook.add(
+    event,
+    payload,
+    webhookJobOptions(webhookJobId(row.id), ctx.config.WEBHOOK_ATTEMPTS, ctx.config.WEBHOOK_BACKOFF_MS),
+  );
   return row.id;
 }
 
 /** Export rows (unique per job, round, kind) in QUEUED state and one queue entry each. */
-export async function enqueueExports(ctx: Pick<WorkerContext, 'prisma' | 'queues'>, job: { id: string; tenantId: string }, round: number, kinds: readonly ExportKind[]): Promise<string[]> {
+export async function enqueueExports(
+  ctx: Pick<WorkerContext, 'prisma' | 'queues'>,
+  job: { id: string; tenantId: string },
+  round: number,
+  kinds: readonly ExportKind[],
+): Promise<string[]> {
   const ids: string[] = [];
   for (const kind of kinds) {
     const row = await upsertExport(ctx.prisma, job.id, round, kind);

@@ -4,7 +4,10 @@ import { VideoDecodeError, VideoProbeError } from '@masklet/video';
 /** A failure that retrying cannot fix: the job is FAILED at once with this code. */
 export class PermanentJobError extends Error {
   override readonly name = 'PermanentJobError';
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -13,7 +16,10 @@ export class PermanentJobError extends Error {
 export class TransientJobError extends Error {
   override readonly name = 'TransientJobError';
   /** The code the job fails with if its attempts run out. */
-  constructor(message: string, readonly code = 'infrastructure') {
+  constructor(
+    message: string,
+    readonly code = 'infrastructure',
+  ) {
     super(message);
   }
 }
@@ -44,7 +50,8 @@ export function asQueueEntryLost(err: unknown): QueueEntryLostError | null {
 }
 
 /** What tenants see in a job's error field for an infrastructure failure: never the raw driver message. */
-export const INFRASTRUCTURE_MESSAGE = 'a platform dependency (database, queue or object storage) was unavailable; the job is retried';
+export const INFRASTRUCTURE_MESSAGE =
+  'a platform dependency (database, queue or object storage) was unavailable; the job is retried';
 
 export interface Classified {
   /** true: let BullMQ retry (infrastructure). false: fail now. */
@@ -54,14 +61,26 @@ export interface Classified {
 }
 
 const TRANSIENT_ERRNO = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOSPC', 'EMFILE', 'ENFILE', 'EBUSY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOSPC',
+  'EMFILE',
+  'ENFILE',
+  'EBUSY',
 ]);
 
 function isInfrastructure(err: Error & { code?: unknown; $metadata?: unknown }): boolean {
   if (typeof err.code === 'string' && TRANSIENT_ERRNO.has(err.code)) return true;
   if (err.$metadata !== undefined) return true; // AWS SDK (S3) error
   if (/^PrismaClient|^DriverAdapterError/.test(err.name)) return true;
-  if (/ReplyError|MaxRetriesPerRequestError|Connection is closed|ioredis/i.test(`${err.name} ${err.message}`)) return true;
+  if (/ReplyError|MaxRetriesPerRequestError|Connection is closed|ioredis/i.test(`${err.name} ${err.message}`))
+    return true;
   return false;
 }
 
@@ -77,7 +96,9 @@ export function classifyError(err: unknown, phase: 'setup' | 'engine' | 'io'): C
   if (err instanceof TransientJobError) return { retryable: true, code: err.code, message: err.message };
   if (err instanceof EngineInputError) return { retryable: false, code: `bad_input.${err.code}`, message: err.message };
   if (err instanceof VideoProbeError) {
-    return err.code === 'probe_failed' ? { retryable: true, code: 'video.probe_failed', message: err.message } : { retryable: false, code: `bad_video.${err.code}`, message: err.message };
+    return err.code === 'probe_failed'
+      ? { retryable: true, code: 'video.probe_failed', message: err.message }
+      : { retryable: false, code: `bad_video.${err.code}`, message: err.message };
   }
   if (err instanceof VideoDecodeError) return { retryable: false, code: `bad_video.${err.code}`, message: err.message };
   if (isInfrastructure(err)) return { retryable: true, code: 'infrastructure', message: err.message };

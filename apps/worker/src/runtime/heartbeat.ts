@@ -26,7 +26,10 @@ export class Heartbeat {
   private lastAttemptAt = performance.now();
   private lastWrittenAt = performance.now();
 
-  constructor(private readonly deps: HeartbeatDeps, private readonly intervalMs: number) {}
+  constructor(
+    private readonly deps: HeartbeatDeps,
+    private readonly intervalMs: number,
+  ) {}
 
   async start(): Promise<void> {
     await this.beat();
@@ -66,7 +69,12 @@ export class Heartbeat {
       jobsFailed: stats.jobsFailed,
       stats: {
         activeJobs: current,
-        inferenceMsPerRole: Object.fromEntries(Object.entries(roles).map(([r, t]) => [r, { calls: t.calls, totalMs: Math.round(t.totalMs), meanMs: Number(t.meanMs.toFixed(2)) }])),
+        inferenceMsPerRole: Object.fromEntries(
+          Object.entries(roles).map(([r, t]) => [
+            r,
+            { calls: t.calls, totalMs: Math.round(t.totalMs), meanMs: Number(t.meanMs.toFixed(2)) },
+          ]),
+        ),
         heapUsedBytes: process.memoryUsage().heapUsed,
         cpuUtilisation: Number(this.cpuUtilisation().toFixed(3)),
         systemMemory: { totalBytes: totalmem(), freeBytes: freemem() },

@@ -9,7 +9,11 @@ test('the metrics port answers the kubelet probes from the worker health it is g
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const status = async (path: string) => (await fetch(base + path)).status;
   try {
-    assert.deepEqual([await status('/healthz'), await status('/readyz')], [200, 503], 'not ready before the worker says so');
+    assert.deepEqual(
+      [await status('/healthz'), await status('/readyz')],
+      [200, 503],
+      'not ready before the worker says so',
+    );
     let live = true;
     let ready = true;
     metrics.setHealth({ live: () => live, ready: () => ready });

@@ -14,7 +14,11 @@ export interface WorkerHealth {
 /** Prometheus metrics of one worker process, on its own registry (several workers may share a test process). */
 export class WorkerMetrics {
   readonly registry = new Registry();
-  readonly framesProcessed = new Counter({ name: 'masklet_worker_frames_processed_total', help: 'Frames propagated by the engine', registers: [this.registry] });
+  readonly framesProcessed = new Counter({
+    name: 'masklet_worker_frames_processed_total',
+    help: 'Frames propagated by the engine',
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'masklet_worker_job_duration_seconds',
     help: 'Wall time of segment jobs by outcome',
@@ -22,10 +26,29 @@ export class WorkerMetrics {
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
     registers: [this.registry],
   });
-  readonly inferenceMs = new Counter({ name: 'masklet_worker_inference_ms_total', help: 'Engine inference wall time per model role (ms)', labelNames: ['role'], registers: [this.registry] });
-  readonly inferenceCalls = new Counter({ name: 'masklet_worker_inference_calls_total', help: 'Engine inference calls per model role', labelNames: ['role'], registers: [this.registry] });
-  readonly inferenceMeanMs = new Gauge({ name: 'masklet_worker_inference_mean_ms', help: 'Mean ms per call per model role since start', labelNames: ['role'], registers: [this.registry] });
-  readonly heartbeats = new Counter({ name: 'masklet_worker_heartbeats_total', help: 'Heartbeats written to the Worker table', registers: [this.registry] });
+  readonly inferenceMs = new Counter({
+    name: 'masklet_worker_inference_ms_total',
+    help: 'Engine inference wall time per model role (ms)',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly inferenceCalls = new Counter({
+    name: 'masklet_worker_inference_calls_total',
+    help: 'Engine inference calls per model role',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly inferenceMeanMs = new Gauge({
+    name: 'masklet_worker_inference_mean_ms',
+    help: 'Mean ms per call per model role since start',
+    labelNames: ['role'],
+    registers: [this.registry],
+  });
+  readonly heartbeats = new Counter({
+    name: 'masklet_worker_heartbeats_total',
+    help: 'Heartbeats written to the Worker table',
+    registers: [this.registry],
+  });
   private readonly lastTimings = new Map<string, RoleTiming>();
   private health: WorkerHealth = { live: () => true, ready: () => false };
 

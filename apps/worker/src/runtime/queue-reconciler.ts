@@ -1,7 +1,14 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@masklet/db';
-import { fairPriority, QUEUES, segmentJobId, segmentJobOptions, segmentQueueName, type SegmentPayload } from '@masklet/queue';
+import {
+  fairPriority,
+  QUEUES,
+  segmentJobId,
+  segmentJobOptions,
+  segmentQueueName,
+  type SegmentPayload,
+} from '@masklet/queue';
 import type { Logger } from './logger';
 
 export interface ReconcilerOptions {
@@ -32,12 +39,25 @@ export class QueueReconciler {
   private queue(model: string): Queue {
     const name = segmentQueueName(model);
     let q = this.queues.get(name);
-    if (!q) this.queues.set(name, (q = new Queue(name, { connection: this.opts.connection, ...(this.opts.prefix ? { prefix: this.opts.prefix } : {}) })));
+    if (!q)
+      this.queues.set(
+        name,
+        (q = new Queue(name, {
+          connection: this.opts.connection,
+          ...(this.opts.prefix ? { prefix: this.opts.prefix } : {}),
+        })),
+      );
     return q;
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.reconcileOnce().catch((err: unknown) => this.opts.log.warn({ err }, 'queue reconcile failed; next interval retries')), this.opts.intervalMs);
+    this.timer = setInterval(
+      () =>
+        void this.reconcileOnce().catch((err: unknown) =>
+          this.opts.log.warn({ err }, 'queue reconcile failed; next interval retries'),
+        ),
+      this.opts.intervalMs,
+    );
     this.timer.unref();
   }
 

@@ -29,7 +29,14 @@ export class RetentionSweeper {
   /** Opened on first use: a purged job's segment queue is its model's, whichever models this worker serves. */
   private queue(name: QueueName): Queue {
     let q = this.queues.get(name);
-    if (!q) this.queues.set(name, (q = new Queue(name, { connection: this.deps.redis, ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}) })));
+    if (!q)
+      this.queues.set(
+        name,
+        (q = new Queue(name, {
+          connection: this.deps.redis,
+          ...(this.deps.prefix ? { prefix: this.deps.prefix } : {}),
+        })),
+      );
     return q;
   }
 

@@ -36,7 +36,12 @@ export class VideoCache {
   private readonly entries = new Map<string, Entry>();
   private readonly dir: string;
 
-  constructor(private readonly store: ObjectStore, scratchDir: string, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly keep = 3) {
+  constructor(
+    private readonly store: ObjectStore,
+    scratchDir: string,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+    private readonly keep = 3,
+  ) {
     this.dir = join(scratchDir, 'videos');
   }
 
@@ -88,7 +93,11 @@ export class VideoCache {
     const path = entry.path;
     const { store, key } = this.storeFor(video);
     const head = await store.head(key);
-    if (!head) throw new PermanentJobError('bad_video.missing', `video ${video.id} has no object at s3://${store.bucket}/${key}`);
+    if (!head)
+      throw new PermanentJobError(
+        'bad_video.missing',
+        `video ${video.id} has no object at s3://${store.bucket}/${key}`,
+      );
     await this.reserve(entry, head.bytes, video.id);
     await mkdir(this.dir, { recursive: true });
     const part = `${path}.part-${randomUUID()}`;
@@ -96,11 +105,13 @@ export class VideoCache {
       try {
         await store.downloadToFile(key, part);
       } catch (err) {
-        if ((err as { code?: unknown }).code === 'ENOSPC') throw new TransientJobError(`scratch disk full while downloading video ${video.id}`, 'scratch_full');
+        if ((err as { code?: unknown }).code === 'ENOSPC')
+          throw new TransientJobError(`scratch disk full while downloading video ${video.id}`, 'scratch_full');
         throw new TransientJobError(`downloading video ${video.id}: ${(err as Error).message}`);
       }
       const s = await stat(part);
-      if (s.size !== head.bytes) throw new TransientJobError(`downloaded ${s.size} of ${head.bytes} bytes of video ${video.id}`);
+      if (s.size !== head.bytes)
+        throw new TransientJobError(`downloaded ${s.size} of ${head.bytes} bytes of video ${video.id}`);
       await rename(part, path);
     } catch (err) {
       await rm(part, { force: true });
@@ -110,10 +121,17 @@ export class VideoCache {
 
   /** Claims `bytes` of the scratch budget for `entry`, evicting idle videos first if that makes room. */
   private async reserve(entry: Entry, bytes: number, videoId: string): Promise<void> {
-    if (bytes > this.maxBytes) throw new PermanentJobError('scratch_full', `video ${videoId} needs ${bytes} bytes of scratch; WORKER_SCRATCH_MAX_BYTES is ${this.maxBytes}`);
+    if (bytes > this.maxBytes)
+      throw new PermanentJobError(
+        'scratch_full',
+        `video ${videoId} needs ${bytes} bytes of scratch; WORKER_SCRATCH_MAX_BYTES is ${this.maxBytes}`,
+      );
     if (this.usedBytes() + bytes > this.maxBytes) await this.evict(0);
     if (this.usedBytes() + bytes > this.maxBytes) {
-      throw new TransientJobError(`video ${videoId} needs ${bytes} bytes of scratch; ${this.usedBytes()} of ${this.maxBytes} are in use by running jobs`, 'scratch_full');
+      throw new TransientJobError(
+        `video ${videoId} needs ${bytes} bytes of scratch; ${this.usedBytes()} of ${this.maxBytes} are in use by running jobs`,
+        'scratch_full',
+      );
     }
     entry.bytes = bytes;
   }
@@ -125,7 +143,9 @@ export class VideoCache {
   }
 
   private async evict(keep = this.keep): Promise<void> {
-    const idle = [...this.entries.entries()].filter(([, e]) => e.users === 0).sort((a, b) => b[1].lastUsed - a[1].lastUsed);
+    const idle = [...this.entries.entries()]
+      .filter(([, e]) => e.users === 0)
+      .sort((a, b) => b[1].lastUsed - a[1].lastUsed);
     for (const [id, e] of idle.slice(keep)) {
       this.entries.delete(id);
       await rm(e.path, { force: true }).catch(() => undefined);

@@ -1,7 +1,16 @@
 import type { PrismaClient } from '@masklet/db';
 import type { FrameResult } from '@masklet/engine';
 import { rleToString } from '@masklet/masks';
-import { CHUNK_FORMAT, chunkKey, encodeChunk, packTrackSignals, packTrackStats, type ChunkFrame, type FrameSignals, type FrameTrackStat } from '@masklet/masklets';
+import {
+  CHUNK_FORMAT,
+  chunkKey,
+  encodeChunk,
+  packTrackSignals,
+  packTrackStats,
+  type ChunkFrame,
+  type FrameSignals,
+  type FrameTrackStat,
+} from '@masklet/masklets';
 import type { ObjectStore } from '@masklet/storage';
 
 /** Prisma's Bytes fields want a Uint8Array over a plain ArrayBuffer. */
@@ -46,7 +55,11 @@ export class ChunkWriter {
   private readonly seen = new Set<number>();
   framesWritten = 0;
 
-  constructor(private readonly prisma: PrismaClient, private readonly store: ObjectStore, private readonly target: ChunkTarget) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: ObjectStore,
+    private readonly target: ChunkTarget,
+  ) {}
 
   private block(frame: number): number {
     return Math.floor(frame / this.target.chunkFrames);
@@ -57,14 +70,24 @@ export class ChunkWriter {
     if (this.seen.has(result.frame)) return null;
     let written: WrittenChunk | null = null;
     const last = this.pending[this.pending.length - 1];
-    if (last && (Math.abs(result.frame - last.frame) !== 1 || this.block(result.frame) !== this.block(last.frame))) written = await this.flush();
+    if (last && (Math.abs(result.frame - last.frame) !== 1 || this.block(result.frame) !== this.block(last.frame)))
+      written = await this.flush();
     this.seen.add(result.frame);
-    this.signals.set(result.frame, new Map(result.objects.map((o) => [o.objectId, { score: o.objectScore, iou: o.predictedIou }])));
+    this.signals.set(
+      result.frame,
+      new Map(result.objects.map((o) => [o.objectId, { score: o.objectScore, iou: o.predictedIou }])),
+    );
     this.pending.push({
       frame: result.frame,
       objects: [...result.objects]
         .sort((a, b) => a.objectId - b.objectId)
-        .map((o) => ({ objectId: o.objectId, rle: { size: o.rle.size, counts: rleToString(o.rle.counts) }, area: o.area, bbox: o.bbox, score: Number(o.objectScore.toFixed(4)) })),
+        .map((o) => ({
+          objectId: o.objectId,
+          rle: { size: o.rle.size, counts: rleToString(o.rle.counts) },
+          area: o.area,
+          bbox: o.bbox,
+          score: Number(o.objectScore.toFixed(4)),
+        })),
     });
     return written;
   }
@@ -97,7 +120,16 @@ export class ChunkWriter {
     const { jobId, tenantId, round, width, height } = this.target;
     const startFrame = frames[0]!.frame;
     const endFrame = frames[frames.length - 1]!.frame + 1;
-    const { body, sha256 } = encodeChunk({ format: CHUNK_FORMAT, jobId, round, width, height, startFrame, endFrame, frames });
+    const { body, sha256 } = encodeChunk({
+      format: CHUNK_FORMAT,
+      jobId,
+      round,
+      width,
+      height,
+      startFrame,
+      endFrame,
+      frames,
+    });
     const key = chunkKey(tenantId, jobId, round, startFrame);
     await this.store.putBuffer(key, body, 'application/gzip');
     const objectIds = [...new Set(frames.flatMap((f) => f.objects.map((o) => o.objectId)))].sort((a, b) => a - b);
@@ -110,7 +142,13 @@ export class ChunkWriter {
       });
       const packed = packTrackStats(stats);
       const frameSignals = frames.map((f) => signals.get(f.frame)?.get(objectId) ?? { score: null, iou: null });
-      return { objectId, presence: bytes(packed.presence), areas: bytes(packed.areas), boxes: bytes(packed.boxes), signals: bytes(packTrackSignals(frameSignals)) };
+      return {
+        objectId,
+        presence: bytes(packed.presence),
+        areas: bytes(packed.areas),
+        boxes: bytes(packed.boxes),
+        signals: bytes(packTrackSignals(frameSignals)),
+      };
     });
     await this.prisma.$transaction([
       this.prisma.maskletChunk.upsert({
@@ -121,7 +159,17 @@ export class ChunkWriter {
       ...tracks.map((t) =>
         this.prisma.objectTrackChunk.upsert({
           where: { jobId_round_objectId_startFrame: { jobId, round, objectId: t.objectId, startFrame } },
-          create: { jobId, round, objectId: t.objectId, startFrame, endFrame, presence: t.presence, areas: t.areas, boxes: t.boxes, signals: t.signals },
+          create: {
+            jobId,
+            round,
+            objectId: t.objectId,
+            startFrame,
+            endFrame,
+            presence: t.presence,
+            areas: t.areas,
+            boxes: t.boxes,
+            signals: t.signals,
+          },
           update: { endFrame, presence: t.presence, areas: t.areas, boxes: t.boxes, signals: t.signals },
         }),
       ),

@@ -8,10 +8,20 @@ import type { ObjectStore } from '@masklet/storage';
  * the mean of (1 - IoU) between the new mask and the mask of the state before the round (every earlier
  * SUCCEEDED round, newest per frame). 0 = nothing changed. Null for round 1 or when nothing compares.
  */
-export async function meanIouDelta(prisma: PrismaClient, store: ObjectStore, jobId: string, round: number): Promise<number | null> {
+export async function meanIouDelta(
+  prisma: PrismaClient,
+  store: ObjectStore,
+  jobId: string,
+  round: number,
+): Promise<number | null> {
   if (round <= 1) return null;
-  const earlier = await prisma.round.findMany({ where: { jobId, number: { lt: round }, status: 'SUCCEEDED' }, select: { number: true } });
-  const prevChunks = await prisma.maskletChunk.findMany({ where: { jobId, round: { in: earlier.map((r) => r.number) } } });
+  const earlier = await prisma.round.findMany({
+    where: { jobId, number: { lt: round }, status: 'SUCCEEDED' },
+    select: { number: true },
+  });
+  const prevChunks = await prisma.maskletChunk.findMany({
+    where: { jobId, round: { in: earlier.map((r) => r.number) } },
+  });
   const newChunks = await prisma.maskletChunk.findMany({ where: { jobId, round }, orderBy: { startFrame: 'asc' } });
   const cache = new Map<string, Promise<ChunkData>>();
   const load = (c: MaskletChunk): Promise<ChunkData> => {
@@ -32,7 +42,10 @@ export async function meanIouDelta(prisma: PrismaClient, store: ObjectStore, job
         for (const ob of b.objects) {
           const oa = a.objects.find((x) => x.objectId === ob.objectId);
           if (!oa) continue;
-          const iou = rleIou(decompressRle({ size: oa.rle.size, counts: oa.rle.counts }), decompressRle({ size: ob.rle.size, counts: ob.rle.counts }));
+          const iou = rleIou(
+            decompressRle({ size: oa.rle.size, counts: oa.rle.counts }),
+            decompressRle({ size: ob.rle.size, counts: ob.rle.counts }),
+          );
           sum += 1 - iou;
           n++;
         }

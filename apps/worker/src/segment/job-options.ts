@@ -40,6 +40,10 @@ export interface WorkerJobOptions {
 
 export function readJobOptions(options: unknown): WorkerJobOptions {
   const r = Schema.safeParse(options ?? {});
-  if (!r.success) throw new PermanentJobError('bad_input.options', `invalid job options: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new PermanentJobError(
+      'bad_input.options',
+      `invalid job options: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }

@@ -11,7 +11,11 @@ type Json = Record<string, unknown>;
  * like a 20-frame one.
  */
 export class JobState {
-  constructor(private readonly prisma: PrismaClient, private readonly jobId: string, private readonly round: number) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly jobId: string,
+    private readonly round: number,
+  ) {}
 
   private roundWhere() {
     return { jobId_number: { jobId: this.jobId, number: this.round } };
@@ -26,7 +30,16 @@ export class JobState {
     await this.prisma.$transaction([
       this.prisma.job.update({
         where: { id: this.jobId },
-        data: { status: 'RUNNING', startedAt: now, workerId, attempts: { increment: 1 }, errorCode: null, error: null, finishedAt: null, ...(this.initial ? { framesDone: 0, progress: 0 } : {}) },
+        data: {
+          status: 'RUNNING',
+          startedAt: now,
+          workerId,
+          attempts: { increment: 1 },
+          errorCode: null,
+          error: null,
+          finishedAt: null,
+          ...(this.initial ? { framesDone: 0, progress: 0 } : {}),
+        },
       }),
       this.prisma.round.upsert({
         where: this.roundWhere(),
@@ -39,7 +52,14 @@ export class JobState {
   /** The round's frame count; round 1 also fixes the job's range from the decoded video (the API's came from ffprobe). */
   async setTotal(framesTotal: number, range: FrameRange): Promise<void> {
     await this.prisma.$transaction([
-      ...(this.initial ? [this.prisma.job.update({ where: { id: this.jobId }, data: { framesTotal: frameRangeSize(range), frameStart: range.start, frameEnd: range.end } })] : []),
+      ...(this.initial
+        ? [
+            this.prisma.job.update({
+              where: { id: this.jobId },
+              data: { framesTotal: frameRangeSize(range), frameStart: range.start, frameEnd: range.end },
+            }),
+          ]
+        : []),
       this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round }, data: { framesTotal } }),
     ]);
   }
@@ -47,9 +67,17 @@ export class JobState {
   async progress(framesDone: number, framesTotal: number): Promise<void> {
     await this.prisma.$transaction([
       ...(this.initial
-        ? [this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { framesDone, progress: framesTotal > 0 ? Math.min(1, framesDone / framesTotal) : 0 } })]
+        ? [
+            this.prisma.job.updateMany({
+              where: { id: this.jobId, status: 'RUNNING' },
+              data: { framesDone, progress: framesTotal > 0 ? Math.min(1, framesDone / framesTotal) : 0 },
+            }),
+          ]
         : []),
-      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { framesDone } }),
+      this.prisma.round.updateMany({
+        where: { jobId: this.jobId, number: this.round, status: 'RUNNING' },
+        data: { framesDone },
+      }),
     ]);
   }
 
@@ -57,8 +85,14 @@ export class JobState {
   async markSucceeded(framesDone: number): Promise<boolean> {
     const now = new Date();
     const [job] = await this.prisma.$transaction([
-      this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { status: 'SUCCEEDED', finishedAt: now, ...(this.initial ? { progress: 1, framesDone } : {}) } }),
-      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { status: 'SUCCEEDED', finishedAt: now, framesRecomputed: framesDone, framesDone } }),
+      this.prisma.job.updateMany({
+        where: { id: this.jobId, status: 'RUNNING' },
+        data: { status: 'SUCCEEDED', finishedAt: now, ...(this.initial ? { progress: 1, framesDone } : {}) },
+      }),
+      this.prisma.round.updateMany({
+        where: { jobId: this.jobId, number: this.round, status: 'RUNNING' },
+        data: { status: 'SUCCEEDED', finishedAt: now, framesRecomputed: framesDone, framesDone },
+      }),
     ]);
     return job.count === 1;
   }
@@ -66,8 +100,14 @@ export class JobState {
   async markCancelled(): Promise<void> {
     const now = new Date();
     await this.prisma.$transaction([
-      this.prisma.job.updateMany({ where: { id: this.jobId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'CANCELLED', finishedAt: now } }),
-      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'CANCELLED', finishedAt: now } }),
+      this.prisma.job.updateMany({
+        where: { id: this.jobId, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'CANCELLED', finishedAt: now },
+      }),
+      this.prisma.round.updateMany({
+        where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'CANCELLED', finishedAt: now },
+      }),
     ]);
   }
 
@@ -75,16 +115,28 @@ export class JobState {
     const now = new Date();
     const error = message.slice(0, 2000);
     const [job] = await this.prisma.$transaction([
-      this.prisma.job.updateMany({ where: { id: this.jobId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'FAILED', finishedAt: now, errorCode, error } }),
-      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'FAILED', finishedAt: now, error } }),
+      this.prisma.job.updateMany({
+        where: { id: this.jobId, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'FAILED', finishedAt: now, errorCode, error },
+      }),
+      this.prisma.round.updateMany({
+        where: { jobId: this.jobId, number: this.round, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'FAILED', finishedAt: now, error },
+      }),
     ]);
     return job.count === 1;
   }
 
-  private async mergeStats(patch: (stats: Json) => Json, extra: Prisma.RoundUpdateManyMutationInput = {}): Promise<void> {
+  private async mergeStats(
+    patch: (stats: Json) => Json,
+    extra: Prisma.RoundUpdateManyMutationInput = {},
+  ): Promise<void> {
     const row = await this.prisma.round.findUnique({ where: this.roundWhere(), select: { stats: true } });
     const stats = patch({ ...((row?.stats as Json | null) ?? {}) });
-    await this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round }, data: { ...extra, stats: stats as Prisma.InputJsonValue } });
+    await this.prisma.round.updateMany({
+      where: { jobId: this.jobId, number: this.round },
+      data: { ...extra, stats: stats as Prisma.InputJsonValue },
+    });
   }
 
   /** Round.stats.attempts gets one entry per attempt: where it started (resume frame, checkpoint source). */
@@ -100,16 +152,28 @@ export class JobState {
   /** An attempt failed and BullMQ will retry: back to QUEUED with the last error visible. */
   async markRetrying(errorCode: string, message: string): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { status: 'QUEUED', errorCode, error: message.slice(0, 2000), workerId: null } }),
-      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { status: 'QUEUED' } }),
+      this.prisma.job.updateMany({
+        where: { id: this.jobId, status: 'RUNNING' },
+        data: { status: 'QUEUED', errorCode, error: message.slice(0, 2000), workerId: null },
+      }),
+      this.prisma.round.updateMany({
+        where: { jobId: this.jobId, number: this.round, status: 'RUNNING' },
+        data: { status: 'QUEUED' },
+      }),
     ]);
   }
 
   /** Graceful shutdown gave the job back; no attempt is consumed. */
   async markReleased(): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.job.updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null } }),
-      this.prisma.round.updateMany({ where: { jobId: this.jobId, number: this.round, status: 'RUNNING' }, data: { status: 'QUEUED' } }),
+      this.prisma.job.updateMany({
+        where: { id: this.jobId, status: 'RUNNING' },
+        data: { status: 'QUEUED', workerId: null },
+      }),
+      this.prisma.round.updateMany({
+        where: { jobId: this.jobId, number: this.round, status: 'RUNNING' },
+        data: { status: 'QUEUED' },
+      }),
     ]);
   }
 }

@@ -1,5 +1,15 @@
 import type { CapturedCheckpoint, CheckpointSummary, EncodedCheckpoint } from '@masklet/engine';
-import { CheckpointStore, correctionPasses, initialPasses, jobFrameRange, jobSessionOptions, plannedFrames, type CheckpointMeta, type FrameRange, type Pass } from '@masklet/masklets';
+import {
+  CheckpointStore,
+  correctionPasses,
+  initialPasses,
+  jobFrameRange,
+  jobSessionOptions,
+  plannedFrames,
+  type CheckpointMeta,
+  type FrameRange,
+  type Pass,
+} from '@masklet/masklets';
 import type { FrameSource } from '@masklet/video';
 import type { EngineSession } from '../engine/engine-port';
 import { PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
@@ -7,7 +17,6 @@ import type { WorkerContext } from '../runtime/context';
 import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
 import type { RoundPlan } from './round-plan';
-
 
 export interface RoundProgress {
   framesDone: number;
@@ -30,16 +39,32 @@ export interface RoundHooks {
 }
 
 export type RoundOutcome =
-  | { status: 'succeeded'; framesDone: number; framesTotal: number; chunks: number; engineMs: number; passes: Pass[]; checkpoint: CheckpointSummary; checkpointsSaved: number }
+  | {
+      status: 'succeeded';
+      framesDone: number;
+      framesTotal: number;
+      chunks: number;
+      engineMs: number;
+      passes: Pass[];
+      checkpoint: CheckpointSummary;
+      checkpointsSaved: number;
+    }
   | { status: 'cancelled'; framesDone: number; framesTotal: number };
 
 /** The passes of a round inside the job's frame range (see @masklet/masklets frame-range). */
-export function planPasses(plan: Pick<RoundPlan, 'round' | 'options' | 'prompts' | 'direction'>, range: FrameRange): Pass[] {
+export function planPasses(
+  plan: Pick<RoundPlan, 'round' | 'options' | 'prompts' | 'direction'>,
+  range: FrameRange,
+): Pass[] {
   if (plan.round === 1) {
     const startFrame = plan.options.startFrame ?? Math.min(...plan.prompts.map((p) => p.frame));
     return initialPasses({ direction: plan.direction, startFrame, maxFrames: plan.options.maxFrames }, range);
   }
-  return correctionPasses(plan.direction, plan.prompts.map((p) => p.frame), range);
+  return correctionPasses(
+    plan.direction,
+    plan.prompts.map((p) => p.frame),
+    range,
+  );
 }
 
 /** The job's frames, from its options and the decoded video's length. */
@@ -75,14 +100,23 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
   try {
     source = await engine.openVideo(cached.path);
     const { numFrames, width, height } = source.info;
-    if (plan.round === 1 && plan.prompts.length === 0) throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
+    if (plan.round === 1 && plan.prompts.length === 0)
+      throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
     const range = roundFrameRange(plan, numFrames);
-    if (range.end < range.start) throw new PermanentJobError('bad_input.start_frame', `startFrame ${range.start} is outside the video (0..${numFrames - 1})`);
+    if (range.end < range.start)
+      throw new PermanentJobError(
+        'bad_input.start_frame',
+        `startFrame ${range.start} is outside the video (0..${numFrames - 1})`,
+      );
     const passes = planPasses(plan, range);
     const framesTotal = plannedFrames(passes).size;
 
     const writer = new ChunkWriter(ctx.prisma, ctx.store, {
-      jobId, tenantId, round: plan.round, width, height,
+      jobId,
+      tenantId,
+      round: plan.round,
+      width,
+      height,
       chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
     });
 
@@ -93,18 +127,31 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     const chain: string[] = [];
     let start: AttemptStart = { resumedFrom: null, checkpointSource: null, baseRound: plan.baseRound };
     const progress = await checkpoints.load(tenantId, jobId, plan.round, 'progress');
-    if (progress && progress.meta.pass !== undefined && progress.meta.nextFrame !== undefined && progress.meta.pass < passes.length) {
+    if (
+      progress &&
+      progress.meta.pass !== undefined &&
+      progress.meta.nextFrame !== undefined &&
+      progress.meta.pass < passes.length
+    ) {
       session = await engine.open(source, sessionOptions, progress.chain);
       chain.push(...progress.segments);
       firstPass = progress.meta.pass;
       firstFrame = progress.meta.nextFrame;
-      start = { resumedFrom: { pass: firstPass, frame: firstFrame, framesWritten: progress.meta.framesWritten }, checkpointSource: progress.source, baseRound: plan.baseRound };
+      start = {
+        resumedFrom: { pass: firstPass, frame: firstFrame, framesWritten: progress.meta.framesWritten },
+        checkpointSource: progress.source,
+        baseRound: plan.baseRound,
+      };
       ctx.stats.checkpoints.resumes++;
       countRestore(ctx, progress.source);
     } else {
       if (plan.baseRound !== null) {
         const base = await checkpoints.load(tenantId, jobId, plan.baseRound, 'end');
-        if (!base) throw new PermanentJobError('checkpoint_missing', `round ${plan.round}: the end checkpoint of round ${plan.baseRound} is gone from Redis and S3`);
+        if (!base)
+          throw new PermanentJobError(
+            'checkpoint_missing',
+            `round ${plan.round}: the end checkpoint of round ${plan.baseRound} is gone from Redis and S3`,
+          );
         session = await engine.open(source, sessionOptions, base.chain);
         chain.push(...base.segments);
         start.checkpointSource = base.source;
@@ -117,7 +164,10 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       }
     }
     // Frames an earlier attempt wrote (their chunks exist) are not written again.
-    const existing = await ctx.prisma.maskletChunk.findMany({ where: { jobId, round: plan.round }, select: { startFrame: true, endFrame: true } });
+    const existing = await ctx.prisma.maskletChunk.findMany({
+      where: { jobId, round: plan.round },
+      select: { startFrame: true, endFrame: true },
+    });
     const done: number[] = [];
     for (const c of existing) for (let f = c.startFrame; f < c.endFrame; f++) done.push(f);
     writer.seed(done);
@@ -127,10 +177,18 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     let engineMs = 0;
     let checkpointsSaved = 0;
     const last: { summary: CheckpointSummary | null } = { summary: null };
-    const saveCheckpoint = async (meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>, framesWritten: number, snapshot?: EncodedCheckpoint): Promise<void> => {
+    const saveCheckpoint = async (
+      meta: Omit<CheckpointMeta, 'jobId' | 'round' | 'savedAt' | 'framesWritten'>,
+      framesWritten: number,
+      snapshot?: EncodedCheckpoint,
+    ): Promise<void> => {
       const { data, summary } = snapshot ?? (await ctx.checkpointEncoder.encode(await session!.capture()));
       chain.push(await checkpoints.saveSegment(tenantId, jobId, plan.round, data));
-      await checkpoints.save(tenantId, { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta }, chain);
+      await checkpoints.save(
+        tenantId,
+        { jobId, round: plan.round, savedAt: new Date().toISOString(), framesWritten, ...meta },
+        chain,
+      );
       last.summary = summary;
       checkpointsSaved++;
       ctx.stats.checkpoints.saved++;
@@ -160,7 +218,10 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       const from = pi === firstPass ? firstFrame : pass.start;
       const step = pass.reverse ? -1 : 1;
       const it = session.propagate({
-        startFrame: from, direction: pass.reverse ? 'backward' : 'forward', maxFrames: Math.abs(pass.end - from), end: pass.end,
+        startFrame: from,
+        direction: pass.reverse ? 'backward' : 'forward',
+        maxFrames: Math.abs(pass.end - from),
+        end: pass.end,
         chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
       });
       let t0 = performance.now();
@@ -184,17 +245,28 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         // exactly the frames written so far. The engine waits at a boundary until answered.
         if (boundary) {
           const passEnd = f === pass.end;
-          const next = passEnd ? (pi + 1 < passes.length ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start } : null) : { pass: pi, nextFrame: f + step };
+          const next = passEnd
+            ? pi + 1 < passes.length
+              ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start }
+              : null
+            : { pass: pi, nextFrame: f + step };
           // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
           const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-          const captured: CapturedCheckpoint | null = await it.boundary(writer.buffered > 0 && next !== null && resumable === true);
+          const captured: CapturedCheckpoint | null = await it.boundary(
+            writer.buffered > 0 && next !== null && resumable === true,
+          );
           await settle();
           const framesAfter = writer.framesWritten + writer.buffered;
           const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
           durable = (async () => {
             const chunk = await flushing;
             // An incremental capture is saved whenever taken: the next one leaves out what it holds.
-            if (next && captured) await saveCheckpoint({ kind: 'progress', ...next }, framesAfter, await ctx.checkpointEncoder.encode(captured));
+            if (next && captured)
+              await saveCheckpoint(
+                { kind: 'progress', ...next },
+                framesAfter,
+                await ctx.checkpointEncoder.encode(captured),
+              );
             await report(chunk);
           })();
           durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
@@ -210,7 +282,16 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
     chain.length = 0;
     await saveCheckpoint({ kind: 'end' }, writer.framesWritten, whole);
     await checkpoints.delete(tenantId, jobId, plan.round, 'progress');
-    return { status: 'succeeded', framesDone: writer.framesWritten, framesTotal, chunks, engineMs, passes, checkpoint: last.summary!, checkpointsSaved };
+    return {
+      status: 'succeeded',
+      framesDone: writer.framesWritten,
+      framesTotal,
+      chunks,
+      engineMs,
+      passes,
+      checkpoint: last.summary!,
+      checkpointsSaved,
+    };
   } finally {
     await session?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);

@@ -27,27 +27,50 @@ export interface RoundPlan {
  * Round 1 reads the job's initial prompts. A correction round (> 1) reads only its own prompts: the
  * earlier rounds' state comes from the end checkpoint of its base round (the latest SUCCEEDED one).
  */
-export async function loadRoundPlan(prisma: PrismaClient, jobId: string, tenantId: string, round: number): Promise<RoundPlan> {
+export async function loadRoundPlan(
+  prisma: PrismaClient,
+  jobId: string,
+  tenantId: string,
+  round: number,
+): Promise<RoundPlan> {
   const job = await prisma.job.findUnique({
     where: { id: jobId },
-    include: { video: { select: { id: true, s3Key: true, sourceUri: true, width: true, height: true, frameCount: true } }, tenant: { select: { webhookSecret: true } } },
+    include: {
+      video: { select: { id: true, s3Key: true, sourceUri: true, width: true, height: true, frameCount: true } },
+      tenant: { select: { webhookSecret: true } },
+    },
   });
   // Missing: retried (an API that enqueues before its transaction commits must not lose the job; a deleted
   // job fails after the last attempt). Another tenant's job: refused at once and never touched.
   if (!job) throw new TransientJobError(`job ${jobId} not found (yet)`);
-  if (job.tenantId !== tenantId) throw new PermanentJobError('not_found', `job ${jobId} of tenant ${tenantId} does not exist`);
+  if (job.tenantId !== tenantId)
+    throw new PermanentJobError('not_found', `job ${jobId} of tenant ${tenantId} does not exist`);
   const roundRow = await prisma.round.findUnique({ where: { jobId_number: { jobId, number: round } } });
   let baseRound: number | null = null;
   if (round > 1) {
     if (!roundRow) throw new TransientJobError(`round ${round} of job ${jobId} not found (yet)`);
-    const base = await prisma.round.findFirst({ where: { jobId, number: { lt: round }, status: 'SUCCEEDED' }, orderBy: { number: 'desc' } });
-    if (!base) throw new PermanentJobError('bad_input.no_base_round', `round ${round} of job ${jobId} has no earlier SUCCEEDED round to correct`);
+    const base = await prisma.round.findFirst({
+      where: { jobId, number: { lt: round }, status: 'SUCCEEDED' },
+      orderBy: { number: 'desc' },
+    });
+    if (!base)
+      throw new PermanentJobError(
+        'bad_input.no_base_round',
+        `round ${round} of job ${jobId} has no earlier SUCCEEDED round to correct`,
+      );
     baseRound = base.number;
   }
-  const objects = await prisma.jobObject.findMany({ where: { jobId, createdInRound: { lte: round }, OR: [{ removedInRound: null }, { removedInRound: { gt: round } }] }, orderBy: { objectId: 'asc' } });
+  const objects = await prisma.jobObject.findMany({
+    where: { jobId, createdInRound: { lte: round }, OR: [{ removedInRound: null }, { removedInRound: { gt: round } }] },
+    orderBy: { objectId: 'asc' },
+  });
   const options = readJobOptions(job.options);
-  const direction = round > 1 && roundRow ? readJobOptions({ direction: roundRow.direction }).direction : options.direction;
-  const prompts = await prisma.prompt.findMany({ where: { jobId, round }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const direction =
+    round > 1 && roundRow ? readJobOptions({ direction: roundRow.direction }).direction : options.direction;
+  const prompts = await prisma.prompt.findMany({
+    where: { jobId, round },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
   const { video, tenant, ...jobRow } = job;
   return {
     job: jobRow,
@@ -58,7 +81,7 @@ export async function loadRoundPlan(prisma: PrismaClient, jobId: string, tenantI
     prompts,
     tenantWebhookSecret: tenant.webhookSecret,
     baseRound,
-    removedObjects: round > 1 ? roundRow?.removedObjects ?? [] : [],
+    removedObjects: round > 1 ? (roundRow?.removedObjects ?? []) : [],
     direction,
     roundStatus: roundRow?.status ?? null,
   };

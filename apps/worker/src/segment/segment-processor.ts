@@ -2,7 +2,13 @@ import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import { parsePayload, SEGMENT_BACKOFF_MS, SegmentPayload } from '@masklet/queue';
 import type { WorkerContext } from '../runtime/context';
 import { enqueueExports, enqueueWebhook } from '../runtime/enqueue';
-import { asQueueEntryLost, classifyError, INFRASTRUCTURE_MESSAGE, PermanentJobError, ReleasedForShutdown } from '../runtime/errors';
+import {
+  asQueueEntryLost,
+  classifyError,
+  INFRASTRUCTURE_MESSAGE,
+  PermanentJobError,
+  ReleasedForShutdown,
+} from '../runtime/errors';
 import { CheckpointStore } from '@masklet/masklets';
 import { JobState } from './job-state';
 import { meanIouDelta } from './iou-delta';
@@ -26,7 +32,12 @@ export function segmentProcessor(ctx: WorkerContext) {
     } catch (err) {
       throw new UnrecoverableError((err as Error).message);
     }
-    const log = ctx.log.child({ queue: bull.queueName, jobId: payload.jobId, round: payload.round, attempt: bull.attemptsMade + 1 });
+    const log = ctx.log.child({
+      queue: bull.queueName,
+      jobId: payload.jobId,
+      round: payload.round,
+      attempt: bull.attemptsMade + 1,
+    });
     const state = new JobState(ctx.prisma, payload.jobId, payload.round);
     const started = performance.now();
 
@@ -39,7 +50,13 @@ export function segmentProcessor(ctx: WorkerContext) {
     const job = plan.job;
     // Queues are per model, so this only trips on an entry added to the wrong queue by hand or by a bug.
     if (job.model !== ctx.engine?.modelName) {
-      return fail(new PermanentJobError('model_not_served', `job ${job.id} runs model ${job.model}; this queue's worker serves ${ctx.engine?.modelName ?? 'no model'}`), 'setup');
+      return fail(
+        new PermanentJobError(
+          'model_not_served',
+          `job ${job.id} runs model ${job.model}; this queue's worker serves ${ctx.engine?.modelName ?? 'no model'}`,
+        ),
+        'setup',
+      );
     }
     if (job.status === 'CANCELLED' || (await ctx.cancels.check(job.id))) {
       await state.markCancelled();
@@ -50,23 +67,44 @@ export function segmentProcessor(ctx: WorkerContext) {
     }
     // The Job row mirrors its current round; an older round's queue entry (a late redelivery) has nothing left to do.
     if (job.status === 'SUCCEEDED' || job.status === 'FAILED' || plan.round < job.currentRound) {
-      log.info({ status: job.status, round: plan.round, roundStatus: plan.roundStatus, currentRound: job.currentRound }, 'round already finished or superseded; nothing to do');
+      log.info(
+        { status: job.status, round: plan.round, roundStatus: plan.roundStatus, currentRound: job.currentRound },
+        'round already finished or superseded; nothing to do',
+      );
       return { status: 'skipped' };
     }
 
     ctx.stats.activeJobs.add(job.id);
     try {
       await state.markRunning(ctx.workerId, plan.direction);
-      log.info({ videoId: plan.video.id, objects: plan.objectIds.length, prompts: plan.prompts.length, options: plan.options }, 'job started');
+      log.info(
+        { videoId: plan.video.id, objects: plan.objectIds.length, prompts: plan.prompts.length, options: plan.options },
+        'job started',
+      );
       const outcome = await propagateRound(ctx, plan, {
         onStart: async (framesTotal, start, range) => {
           await state.setTotal(framesTotal, range);
-          await state.recordAttempt({ attempt: bull.attemptsMade + 1, workerId: ctx.workerId, at: new Date().toISOString(), framesTotal, ...start });
-          if (start.resumedFrom) log.info({ resumedFrom: start.resumedFrom, checkpointSource: start.checkpointSource }, 'resuming from checkpoint');
+          await state.recordAttempt({
+            attempt: bull.attemptsMade + 1,
+            workerId: ctx.workerId,
+            at: new Date().toISOString(),
+            framesTotal,
+            ...start,
+          });
+          if (start.resumedFrom)
+            log.info(
+              { resumedFrom: start.resumedFrom, checkpointSource: start.checkpointSource },
+              'resuming from checkpoint',
+            );
         },
         onChunk: async ({ framesDone, framesTotal, chunk }) => {
           await state.progress(framesDone, framesTotal);
-          await bull.updateProgress({ framesDone, framesTotal, progress: framesTotal ? framesDone / framesTotal : 0, lastChunk: chunk.startFrame });
+          await bull.updateProgress({
+            framesDone,
+            framesTotal,
+            progress: framesTotal ? framesDone / framesTotal : 0,
+            lastChunk: chunk.startFrame,
+          });
         },
       });
       const wallMs = performance.now() - started;
@@ -83,8 +121,19 @@ export function segmentProcessor(ctx: WorkerContext) {
         log.warn({ err }, 'meanIouDelta not computed');
         return null;
       });
-      await state.recordResult({ checkpoint: outcome.checkpoint, checkpointsSaved: outcome.checkpointsSaved, passes: outcome.passes, framesRecomputed: outcome.framesDone }, delta);
-      log.info({ checkpointBytes: outcome.checkpoint.bytes, perObject: outcome.checkpoint.perObject, meanIouDelta: delta }, 'round checkpoint');
+      await state.recordResult(
+        {
+          checkpoint: outcome.checkpoint,
+          checkpointsSaved: outcome.checkpointsSaved,
+          passes: outcome.passes,
+          framesRecomputed: outcome.framesDone,
+        },
+        delta,
+      );
+      log.info(
+        { checkpointBytes: outcome.checkpoint.bytes, perObject: outcome.checkpoint.perObject, meanIouDelta: delta },
+        'round checkpoint',
+      );
       if (!(await state.markSucceeded(outcome.framesDone))) {
         log.warn('job left RUNNING while it ran (cancelled?); results kept, status untouched');
         return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
@@ -94,17 +143,35 @@ export function segmentProcessor(ctx: WorkerContext) {
         await new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS)
           .prune(job.tenantId, job.id, plan.round)
           .then((dropped) => log.info({ dropped: dropped.length }, 'checkpoints pruned'))
-          .catch((err: unknown) => log.warn({ err }, 'checkpoint pruning failed; the next accepted round prunes again'));
+          .catch((err: unknown) =>
+            log.warn({ err }, 'checkpoint pruning failed; the next accepted round prunes again'),
+          );
       }
       ctx.stats.jobsCompleted++;
       ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
       // Every round gets the job's exports as of that round; round 1 reports job.succeeded, corrections round.succeeded.
       await enqueueExports(ctx, job, plan.round, plan.options.outputs);
       // With exports, the webhook waits for them (export/announce-round.ts) so its payload can list them.
-      if (plan.options.outputs.length === 0) await enqueueWebhook(ctx, job.id, job.webhookUrl, plan.round === 1 ? 'job.succeeded' : 'round.succeeded');
+      if (plan.options.outputs.length === 0)
+        await enqueueWebhook(ctx, job.id, job.webhookUrl, plan.round === 1 ? 'job.succeeded' : 'round.succeeded');
       const fps = outcome.framesDone / (wallMs / 1000);
-      log.info({ framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs: Math.round(wallMs), engineMs: Math.round(outcome.engineMs), fps: Number(fps.toFixed(2)) }, 'job succeeded');
-      return { status: 'succeeded', framesDone: outcome.framesDone, chunks: outcome.chunks, wallMs, engineMs: outcome.engineMs };
+      log.info(
+        {
+          framesDone: outcome.framesDone,
+          chunks: outcome.chunks,
+          wallMs: Math.round(wallMs),
+          engineMs: Math.round(outcome.engineMs),
+          fps: Number(fps.toFixed(2)),
+        },
+        'job succeeded',
+      );
+      return {
+        status: 'succeeded',
+        framesDone: outcome.framesDone,
+        chunks: outcome.chunks,
+        wallMs,
+        engineMs: outcome.engineMs,
+      };
     } catch (err) {
       if (err instanceof ReleasedForShutdown) {
         await state.markReleased();
@@ -163,7 +230,10 @@ export function segmentProcessor(ctx: WorkerContext) {
         log.warn({ err, cause: c.message }, 'could not delay the job in the queue; BullMQ retries it with an attempt');
         return false;
       }
-      log.warn({ cause: c.message, since: new Date(since).toISOString() }, 'dependency unavailable; job delayed without using an attempt');
+      log.warn(
+        { cause: c.message, since: new Date(since).toISOString() },
+        'dependency unavailable; job delayed without using an attempt',
+      );
       return true;
     }
   };

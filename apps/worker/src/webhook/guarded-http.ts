@@ -35,7 +35,8 @@ export function guardedLookup(guard: TargetGuard): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname)
       .then((found) => {
-        const wanted = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
+        const wanted =
+          options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
         if (wanted.length === 0) throw new Error(`${hostname} has no address`);
         const bad = guard.allowPrivate ? undefined : wanted.find((a) => isPrivateAddress(a.address));
         if (bad) throw new TargetRefusedError(`${hostname} resolves to private/loopback address ${bad.address}`);

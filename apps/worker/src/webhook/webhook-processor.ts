@@ -22,12 +22,25 @@ export function webhookProcessor(ctx: WorkerContext) {
     } catch (err) {
       throw new UnrecoverableError((err as Error).message);
     }
-    const delivery = await ctx.prisma.webhookDelivery.findUnique({ where: { id: payload.deliveryId }, include: { job: { include: { tenant: { select: { webhookSecret: true } } } } } });
+    const delivery = await ctx.prisma.webhookDelivery.findUnique({
+      where: { id: payload.deliveryId },
+      include: { job: { include: { tenant: { select: { webhookSecret: true } } } } },
+    });
     if (!delivery) throw new UnrecoverableError(`webhook delivery ${payload.deliveryId} does not exist`);
     if (delivery.status === 'DELIVERED') return { status: delivery.responseCode ?? 200 };
-    const log = ctx.log.child({ queue: QUEUES.webhook, deliveryId: delivery.id, jobId: delivery.jobId, event: delivery.event });
+    const log = ctx.log.child({
+      queue: QUEUES.webhook,
+      deliveryId: delivery.id,
+      jobId: delivery.jobId,
+      event: delivery.event,
+    });
     const last = bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
-    const record = (data: { responseCode?: number | null; lastError?: string | null; status?: 'PENDING' | 'DELIVERED' | 'FAILED'; deliveredAt?: Date }) =>
+    const record = (data: {
+      responseCode?: number | null;
+      lastError?: string | null;
+      status?: 'PENDING' | 'DELIVERED' | 'FAILED';
+      deliveredAt?: Date;
+    }) =>
       ctx.prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { attempts: { increment: 1 }, ...data } });
 
     const job = delivery.job;

@@ -49,7 +49,11 @@ export class CheckpointEncoder {
         if (!p) return;
         this.pending.delete(reply.id);
         if ('error' in reply) p.reject(new Error(`checkpoint encoder: ${reply.error}`));
-        else p.resolve({ data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength), rawBytes: reply.rawBytes });
+        else
+          p.resolve({
+            data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength),
+            rawBytes: reply.rawBytes,
+          });
       });
       const fail = (reason: string) => {
         this.broken = reason;
@@ -86,7 +90,9 @@ export class CheckpointEncoder {
     const id = this.nextId++;
     const { data, rawBytes } = await new Promise<{ data: Buffer; rawBytes: number }>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, headerJson: JSON.stringify(captured.header), blobs } satisfies EncodeRequest, [blobs.buffer]);
+      worker.postMessage({ id, headerJson: JSON.stringify(captured.header), blobs } satisfies EncodeRequest, [
+        blobs.buffer,
+      ]);
     });
     return { data, summary: { bytes: data.length, rawBytes, perObject: captured.perObject } };
   }

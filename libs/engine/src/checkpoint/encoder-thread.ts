@@ -25,7 +25,10 @@ try {
 
 parentPort!.on('message', (req: EncodeRequest) => {
   try {
-    const { data, rawBytes } = encodeSegmentSync(req.headerJson, Buffer.from(req.blobs.buffer, req.blobs.byteOffset, req.blobs.byteLength));
+    const { data, rawBytes } = encodeSegmentSync(
+      req.headerJson,
+      Buffer.from(req.blobs.buffer, req.blobs.byteOffset, req.blobs.byteLength),
+    );
     // A fresh, exactly sized copy so the whole ArrayBuffer can be transferred back.
     const out = new Uint8Array(data.length);
     out.set(data);

@@ -40,7 +40,10 @@ export function segmentPrefix(): Buffer {
 export const zlibChunk = (expectedBytes: number): number => Math.min(8 << 20, Math.max(64 << 10, expectedBytes));
 
 /** The whole segment, synchronously (for a thread of its own). */
-export function encodeSegmentSync(headerJson: string, blobs: Buffer | readonly Buffer[]): { data: Buffer; rawBytes: number } {
+export function encodeSegmentSync(
+  headerJson: string,
+  blobs: Buffer | readonly Buffer[],
+): { data: Buffer; rawBytes: number } {
   const body = segmentBody(headerJson, blobs);
   const compressed = deflateSync(body, { level: 1, chunkSize: zlibChunk(body.length) });
   return { data: Buffer.concat([segmentPrefix(), compressed]), rawBytes: body.length };

@@ -19,7 +19,13 @@ import { deflate, inflate } from 'node:zlib';
 import type { FrameSource } from '@masklet/video';
 import { SamModel } from '../runtime/sam-model';
 import { fromBytePlanes } from './byte-planes';
-import { FRAME_LAYOUT_OF_VERSION, SEGMENT_MAGIC as MAGIC, segmentBody, segmentPrefix, zlibChunk } from './segment-codec';
+import {
+  FRAME_LAYOUT_OF_VERSION,
+  SEGMENT_MAGIC as MAGIC,
+  segmentBody,
+  segmentPrefix,
+  zlibChunk,
+} from './segment-codec';
 import { decodeFrameOutput, encodeFrameOutput, frameOutputBytes, FrameOutput } from '../state/frame-output';
 import { ObjectTrack } from '../state/object-track';
 import { EngineInputError } from '../session/types';
@@ -44,7 +50,14 @@ interface ObjectHeader {
 }
 
 interface CheckpointHeader {
-  model: { name: string; imageSize: number; hiddenDim: number; memoryDim: number; lowResMaskSize: number; memoryTokens: number };
+  model: {
+    name: string;
+    imageSize: number;
+    hiddenDim: number;
+    memoryDim: number;
+    lowResMaskSize: number;
+    memoryTokens: number;
+  };
   video: { numFrames: number; width: number; height: number };
   lastFrame: number;
   framesTracked: number;
@@ -54,7 +67,14 @@ interface CheckpointHeader {
 
 function modelIdentity(session: VideoSession): CheckpointHeader['model'] {
   const m = session.model.manifest;
-  return { name: m.name, imageSize: m.imageSize, hiddenDim: m.hiddenDim, memoryDim: m.memoryDim, lowResMaskSize: m.lowResMaskSize, memoryTokens: m.memoryFeatureSize[0] * m.memoryFeatureSize[1] };
+  return {
+    name: m.name,
+    imageSize: m.imageSize,
+    hiddenDim: m.hiddenDim,
+    memoryDim: m.memoryDim,
+    lowResMaskSize: m.lowResMaskSize,
+    memoryTokens: m.memoryFeatureSize[0] * m.memoryFeatureSize[1],
+  };
 }
 
 /** Zero bytes after the per-frame tracked flags so every blob stays word-aligned. */
@@ -92,7 +112,10 @@ export interface CapturedCheckpoint {
   perObject: CheckpointSummary['perObject'];
 }
 
-export async function captureCheckpoint(session: VideoSession, options: CheckpointOptions = {}): Promise<CapturedCheckpoint> {
+export async function captureCheckpoint(
+  session: VideoSession,
+  options: CheckpointOptions = {},
+): Promise<CapturedCheckpoint> {
   const blobs: Buffer[] = [];
   const objects: ObjectHeader[] = [];
   const perObject: CheckpointSummary['perObject'] = [];
@@ -100,7 +123,16 @@ export async function captureCheckpoint(session: VideoSession, options: Checkpoi
   const pos = session.conditioning.memoryPosEncChannelsFirst();
   if (pos) blobs.push(Buffer.from(f32Bytes(pos)));
   for (const track of session.tracks.values()) {
-    const header: ObjectHeader = { id: track.id, points: [], maskFrames: [...track.maskFrames], cond: [], tempCond: [], tempNonCond: [], nonCond: [], external: [] };
+    const header: ObjectHeader = {
+      id: track.id,
+      points: [],
+      maskFrames: [...track.maskFrames],
+      cond: [],
+      tempCond: [],
+      tempNonCond: [],
+      nonCond: [],
+      external: [],
+    };
     for (const [frame, prompt] of track.points) {
       header.points.push({ frame, count: prompt.labels.length });
       blobs.push(Buffer.from(f32Bytes(prompt.coords)), Buffer.from(f32Bytes(prompt.labels)));
@@ -146,7 +178,10 @@ export async function encodeCheckpoint(captured: CapturedCheckpoint): Promise<En
   return { data, summary: { bytes: data.length, rawBytes: body.length, perObject: captured.perObject } };
 }
 
-export async function checkpointSession(session: VideoSession, options: CheckpointOptions = {}): Promise<EncodedCheckpoint> {
+export async function checkpointSession(
+  session: VideoSession,
+  options: CheckpointOptions = {},
+): Promise<EncodedCheckpoint> {
   return encodeCheckpoint(await captureCheckpoint(session, options));
 }
 
@@ -159,10 +194,15 @@ interface ParsedSegment {
 }
 
 async function parseSegment(data: Buffer): Promise<ParsedSegment> {
-  if (data.length < 16 || !data.subarray(0, 8).equals(MAGIC)) throw new EngineInputError('bad_checkpoint', 'not a Masklet checkpoint (bad magic)');
+  if (data.length < 16 || !data.subarray(0, 8).equals(MAGIC))
+    throw new EngineInputError('bad_checkpoint', 'not a Masklet checkpoint (bad magic)');
   const version = data.readUInt32LE(8);
   const layout = FRAME_LAYOUT_OF_VERSION.get(version);
-  if (layout === undefined) throw new EngineInputError('bad_checkpoint', `checkpoint version ${version} is not supported (expected ${[...FRAME_LAYOUT_OF_VERSION.keys()].join(' or ')})`);
+  if (layout === undefined)
+    throw new EngineInputError(
+      'bad_checkpoint',
+      `checkpoint version ${version} is not supported (expected ${[...FRAME_LAYOUT_OF_VERSION.keys()].join(' or ')})`,
+    );
   let body: Buffer;
   try {
     body = await inflateAsync(data.subarray(16), { chunkSize: zlibChunk(data.length * 2) });
@@ -176,7 +216,10 @@ async function parseSegment(data: Buffer): Promise<ParsedSegment> {
 
 /** Reads a segment's blobs in the order `checkpointSession` wrote them. */
 class BlobReader {
-  constructor(private readonly body: Buffer, private offset: number) {}
+  constructor(
+    private readonly body: Buffer,
+    private offset: number,
+  ) {}
 
   take(bytes: number): Buffer {
     const slice = this.body.subarray(this.offset, this.offset + bytes);
@@ -193,7 +236,12 @@ class BlobReader {
 }
 
 /** Skips one object's prompts, tracked flags and prompt outputs; returns its inline non-conditioning outputs by frame. */
-function inlineNonCond(reader: BlobReader, obj: ObjectHeader, numFrames: number, outputBytes: number): Map<number, Buffer> {
+function inlineNonCond(
+  reader: BlobReader,
+  obj: ObjectHeader,
+  numFrames: number,
+  outputBytes: number,
+): Map<number, Buffer> {
   for (const p of obj.points) reader.take(p.count * 12);
   reader.take(numFrames + trackedPadding(numFrames));
   reader.take((obj.cond.length + obj.tempCond.length + obj.tempNonCond.length) * outputBytes);
@@ -206,7 +254,12 @@ function inlineNonCond(reader: BlobReader, obj: ObjectHeader, numFrames: number,
  * Restores a session from one checkpoint, or from a chain of incremental ones (oldest first; the last
  * one is the state, earlier ones supply the outputs it lists as external).
  */
-export async function restoreSession(model: SamModel, source: FrameSource, chain: Buffer | readonly Buffer[], options: VideoSessionOptions = {}): Promise<VideoSession> {
+export async function restoreSession(
+  model: SamModel,
+  source: FrameSource,
+  chain: Buffer | readonly Buffer[],
+  options: VideoSessionOptions = {},
+): Promise<VideoSession> {
   const segments = Buffer.isBuffer(chain) ? [chain] : chain;
   if (segments.length === 0) throw new EngineInputError('bad_checkpoint', 'empty checkpoint chain');
   const head = await parseSegment(segments[segments.length - 1]!);
@@ -214,11 +267,21 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
   const session = new VideoSession(model, source, options);
   const expectedModel = modelIdentity(session);
   if (JSON.stringify(expectedModel) !== JSON.stringify(header.model)) {
-    throw new EngineInputError('checkpoint_model_mismatch', `checkpoint was made with model ${JSON.stringify(header.model)}, this session runs ${JSON.stringify(expectedModel)}`);
+    throw new EngineInputError(
+      'checkpoint_model_mismatch',
+      `checkpoint was made with model ${JSON.stringify(header.model)}, this session runs ${JSON.stringify(expectedModel)}`,
+    );
   }
   const info = source.info;
-  if (header.video.numFrames !== info.numFrames || header.video.width !== info.width || header.video.height !== info.height) {
-    throw new EngineInputError('checkpoint_video_mismatch', `checkpoint is for a ${header.video.width}x${header.video.height} video of ${header.video.numFrames} frames`);
+  if (
+    header.video.numFrames !== info.numFrames ||
+    header.video.width !== info.width ||
+    header.video.height !== info.height
+  ) {
+    throw new EngineInputError(
+      'checkpoint_video_mismatch',
+      `checkpoint is for a ${header.video.width}x${header.video.height} video of ${header.video.numFrames} frames`,
+    );
   }
   const reader = new BlobReader(head.blobs, 0);
   const m = model.manifest;
@@ -229,9 +292,12 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
   for (const obj of header.objects) {
     const track = new ObjectTrack(obj.id, info.numFrames, session.archive);
     session.tracks.set(obj.id, track);
-    for (const p of obj.points) track.points.set(p.frame, { coords: reader.floats(p.count * 2), labels: reader.floats(p.count) });
+    for (const p of obj.points)
+      track.points.set(p.frame, { coords: reader.floats(p.count * 2), labels: reader.floats(p.count) });
     for (const f of obj.maskFrames) track.maskFrames.add(f);
-    reader.take(info.numFrames + trackedPadding(info.numFrames)).copy(Buffer.from(track.tracked.buffer), 0, 0, info.numFrames);
+    reader
+      .take(info.numFrames + trackedPadding(info.numFrames))
+      .copy(Buffer.from(track.tracked.buffer), 0, 0, info.numFrames);
     const read = () => decodeFrameOutput(reader.take(outputBytes), session.sizes, head.layout);
     for (const f of obj.cond) track.cond.set(f, read());
     for (const f of obj.tempCond) track.tempCond.set(f, read());
@@ -246,7 +312,10 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
   // External outputs: newest earlier segment first, one segment inflated at a time.
   for (let i = segments.length - 2; i >= 0 && [...missing.values()].some((s) => s.size > 0); i--) {
     const seg = await parseSegment(segments[i]!);
-    if (seg.header.video.numFrames !== info.numFrames || JSON.stringify(seg.header.model) !== JSON.stringify(header.model)) {
+    if (
+      seg.header.video.numFrames !== info.numFrames ||
+      JSON.stringify(seg.header.model) !== JSON.stringify(header.model)
+    ) {
       throw new EngineInputError('bad_checkpoint', `checkpoint chain segment ${i} belongs to another model or video`);
     }
     const segReader = new BlobReader(seg.blobs, 0);
@@ -265,7 +334,11 @@ export async function restoreSession(model: SamModel, source: FrameSource, chain
     }
   }
   for (const [id, want] of missing) {
-    if (want.size > 0) throw new EngineInputError('bad_checkpoint', `checkpoint chain lacks ${want.size} outputs of object ${id} (first: frame ${[...want][0]})`);
+    if (want.size > 0)
+      throw new EngineInputError(
+        'bad_checkpoint',
+        `checkpoint chain lacks ${want.size} outputs of object ${id} (first: frame ${[...want][0]})`,
+      );
   }
   session.lastFrame = header.lastFrame;
   session.framesTracked = header.framesTracked;

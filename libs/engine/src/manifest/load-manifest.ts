@@ -6,7 +6,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { manifestSchema, ModelManifest, RoleName, ROLE_IO } from './manifest-schema';
 
 export class ManifestError extends Error {
-  constructor(readonly manifestPath: string, message: string) {
+  constructor(
+    readonly manifestPath: string,
+    message: string,
+  ) {
     super(`${manifestPath}: ${message}`);
     this.name = 'ManifestError';
   }

@@ -132,17 +132,33 @@ export const manifestSchema = z
   .strict()
   .superRefine((m, ctx) => {
     if (m.hiddenDim % m.memoryDim !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['memoryDim'], message: `hiddenDim ${m.hiddenDim} must be a multiple of memoryDim ${m.memoryDim}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memoryDim'],
+        message: `hiddenDim ${m.hiddenDim} must be a multiple of memoryDim ${m.memoryDim}`,
+      });
     }
     const [h, w] = m.featureSize;
     if (m.lowResMaskSize !== 4 * h || h !== w) {
-      ctx.addIssue({ code: 'custom', path: ['lowResMaskSize'], message: `lowResMaskSize must be 4 x featureSize (square grid); got ${m.lowResMaskSize} for ${h}x${w}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lowResMaskSize'],
+        message: `lowResMaskSize must be 4 x featureSize (square grid); got ${m.lowResMaskSize} for ${h}x${w}`,
+      });
     }
     if (m.imageSize % h !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['featureSize'], message: `imageSize ${m.imageSize} is not a multiple of featureSize ${h}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['featureSize'],
+        message: `imageSize ${m.imageSize} is not a multiple of featureSize ${h}`,
+      });
     }
     if (m.tracking.projTposEncInObjPtrs && m.tracking.addTposEncToObjPtrs && !m.roles.objPtrTposProj) {
-      ctx.addIssue({ code: 'custom', path: ['roles', 'objPtrTposProj'], message: 'projTposEncInObjPtrs is set but the objPtrTposProj role is missing' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', 'objPtrTposProj'],
+        message: 'projTposEncInObjPtrs is set but the objPtrTposProj role is missing',
+      });
     }
   });
 

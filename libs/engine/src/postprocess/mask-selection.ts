@@ -36,14 +36,20 @@ export function stabilityScore(masks: Float32Array, offset: number, area: number
 }
 
 /** `b` is the object's index in the batch; masks is [B, 4, L, L], iou [B, 4]. */
-export function chooseMask(masks: Float32Array, iou: Float32Array, b: number, maskArea: number, cfg: SelectionConfig): MaskChoice {
+export function chooseMask(
+  masks: Float32Array,
+  iou: Float32Array,
+  b: number,
+  maskArea: number,
+  cfg: SelectionConfig,
+): MaskChoice {
   const iouBase = b * 4;
   if (cfg.multimask) {
     const t = bestMultimaskToken(iou, iouBase);
     return { maskToken: t, ptrToken: cfg.useMultimaskTokenForObjPtr ? t : 0, iou: iou[iouBase + t]! };
   }
   if (cfg.dynamicMultimaskViaStability) {
-    const stable = stabilityScore(masks, (b * 4) * maskArea, maskArea, cfg.stabilityDelta) >= cfg.stabilityThresh;
+    const stable = stabilityScore(masks, b * 4 * maskArea, maskArea, cfg.stabilityDelta) >= cfg.stabilityThresh;
     if (!stable) {
       const t = bestMultimaskToken(iou, iouBase);
       return { maskToken: t, ptrToken: 0, iou: iou[iouBase + t]! };

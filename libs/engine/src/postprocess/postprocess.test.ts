@@ -9,10 +9,16 @@ test('holes of <= maxArea background pixels are filled with 0.1, larger ones and
   const logits = new Float32Array(size * size).fill(-5);
   // A foreground square 2..8 with a 2x2 hole (4 px) and a 3x3 hole (9 px).
   for (let y = 1; y < 9; y++) for (let x = 1; x < 9; x++) logits[y * size + x] = 5;
-  for (const [x, y] of [[2, 2], [3, 2], [2, 3], [3, 3]]) logits[y! * size + x!] = -1;
+  for (const [x, y] of [
+    [2, 2],
+    [3, 2],
+    [2, 3],
+    [3, 3],
+  ])
+    logits[y! * size + x!] = -1;
   for (let y = 5; y < 8; y++) for (let x = 5; x < 8; x++) logits[y * size + x] = -1;
   new HoleFiller().fill(logits, 0, size, 8);
-  assert.equal(logits[2 * size + 2], Math.fround(0.1), "4-pixel hole is filled");
+  assert.equal(logits[2 * size + 2], Math.fround(0.1), '4-pixel hole is filled');
   assert.equal(logits[6 * size + 6], -1, '9-pixel hole is larger than 8 and stays');
   assert.equal(logits[0], -5, 'outer background stays');
 });
@@ -21,7 +27,17 @@ test('8-connectivity: diagonal background pixels form one component', () => {
   const size = 6;
   const logits = new Float32Array(size * size).fill(3);
   // 9 background pixels connected only diagonally: too large together.
-  const diag = [[1, 1], [2, 2], [3, 3], [4, 4], [1, 2], [2, 3], [3, 4], [2, 1], [4, 3]];
+  const diag = [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+    [1, 2],
+    [2, 3],
+    [3, 4],
+    [2, 1],
+    [4, 3],
+  ];
   for (const [x, y] of diag) logits[y! * size + x!] = -1;
   new HoleFiller().fill(logits, 0, size, 8);
   for (const [x, y] of diag) assert.equal(logits[y! * size + x!], -1);
@@ -31,7 +47,13 @@ test('multimask picks the best IoU among tokens 1..3 and its pointer token', () 
   const area = 4;
   const masks = new Float32Array(4 * area);
   const iou = Float32Array.from([0.99, 0.2, 0.7, 0.5]);
-  const cfg = { multimask: true, useMultimaskTokenForObjPtr: true, dynamicMultimaskViaStability: true, stabilityDelta: 0.05, stabilityThresh: 0.98 };
+  const cfg = {
+    multimask: true,
+    useMultimaskTokenForObjPtr: true,
+    dynamicMultimaskViaStability: true,
+    stabilityDelta: 0.05,
+    stabilityThresh: 0.98,
+  };
   assert.deepEqual(chooseMask(masks, iou, 0, area, cfg), { maskToken: 2, ptrToken: 2, iou: iou[2] });
   assert.equal(chooseMask(masks, iou, 0, area, { ...cfg, useMultimaskTokenForObjPtr: false }).ptrToken, 0);
 });
@@ -41,7 +63,13 @@ test('single mask falls back to the best multimask token when token 0 is unstabl
   const stable = Float32Array.from([5, 5, -5, -5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   const unstable = Float32Array.from([5, 0.01, -5, -5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   const iou = Float32Array.from([0.5, 0.1, 0.3, 0.9]);
-  const cfg = { multimask: false, useMultimaskTokenForObjPtr: true, dynamicMultimaskViaStability: true, stabilityDelta: 0.05, stabilityThresh: 0.98 };
+  const cfg = {
+    multimask: false,
+    useMultimaskTokenForObjPtr: true,
+    dynamicMultimaskViaStability: true,
+    stabilityDelta: 0.05,
+    stabilityThresh: 0.98,
+  };
   assert.equal(stabilityScore(unstable, 0, area, 0.05), 0.5);
   assert.deepEqual(chooseMask(stable, iou, 0, area, cfg), { maskToken: 0, ptrToken: 0, iou: 0.5 });
   assert.deepEqual(chooseMask(unstable, iou, 0, area, cfg), { maskToken: 3, ptrToken: 0, iou: iou[3] });
@@ -62,7 +90,9 @@ function naiveBilinear(src: Float32Array, L: number, w: number, h: number): Uint
       const x0 = Math.floor(fx);
       const x1 = Math.min(x0 + 1, L - 1);
       const lx = fx - x0;
-      const v = (1 - ly) * ((1 - lx) * src[y0 * L + x0]! + lx * src[y0 * L + x1]!) + ly * ((1 - lx) * src[y1 * L + x0]! + lx * src[y1 * L + x1]!);
+      const v =
+        (1 - ly) * ((1 - lx) * src[y0 * L + x0]! + lx * src[y0 * L + x1]!) +
+        ly * ((1 - lx) * src[y1 * L + x0]! + lx * src[y1 * L + x1]!);
       out[y * w + x] = v > 0 ? 1 : 0;
     }
   }
@@ -90,7 +120,10 @@ test('video-resolution RLE equals naive bilinear upsampling + threshold, with ar
   let mismatches = 0;
   for (let i = 0; i < expected.length; i++) if (expected[i] !== got[i]) mismatches++;
   assert.equal(mismatches, 0);
-  assert.equal(mask!.area, expected.reduce((a, b) => a + b, 0));
+  assert.equal(
+    mask!.area,
+    expected.reduce((a, b) => a + b, 0),
+  );
 });
 
 test('non-overlap keeps each pixel for the highest-logit object only', () => {
@@ -115,7 +148,8 @@ test('partial regions of several objects match the naive reference, with and wit
     // Each object positive only inside its own (overlapping) blob.
     const cx = 6 + k * 6;
     const cy = 8 + k * 4;
-    for (let j = 0; j < L; j++) for (let i = 0; i < L; i++) src[j * L + i] = 4 - Math.hypot(i - cx, j - cy) + Math.sin(i * j + k) * 0.3;
+    for (let j = 0; j < L; j++)
+      for (let i = 0; i < L; i++) src[j * L + i] = 4 - Math.hypot(i - cx, j - cy) + Math.sin(i * j + k) * 0.3;
     return src;
   });
   const renderer = new VideoResolutionRenderer(L, w, h);
@@ -135,7 +169,9 @@ test('partial regions of several objects match the naive reference, with and wit
           const x0 = Math.floor(fx);
           const x1 = Math.min(x0 + 1, L - 1);
           const lx = fx - x0;
-          out[y * w + x] = (1 - ly) * ((1 - lx) * src[y0 * L + x0]! + lx * src[y0 * L + x1]!) + ly * ((1 - lx) * src[y1 * L + x0]! + lx * src[y1 * L + x1]!);
+          out[y * w + x] =
+            (1 - ly) * ((1 - lx) * src[y0 * L + x0]! + lx * src[y0 * L + x1]!) +
+            ly * ((1 - lx) * src[y1 * L + x0]! + lx * src[y1 * L + x1]!);
         }
       }
       return out;
@@ -158,7 +194,8 @@ test('the bounding-box search fills exactly what a whole-grid search fills', () 
     const logits = new Float32Array(size * size).fill(-2);
     // A blob with random pinholes, placed away from and touching the border in turn.
     const cx = seed % 2 ? 16 : 5;
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (Math.hypot(x - cx, y - 12) < 9) logits[y * size + x] = 1;
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) if (Math.hypot(x - cx, y - 12) < 9) logits[y * size + x] = 1;
     for (let k = 0; k < 12; k++) logits[((seed * 131 + k * 977) % 200) + 8 * size] = -1;
     const expected = logits.slice();
     wholeGridFill(expected, size, 8);
@@ -178,16 +215,17 @@ function wholeGridFill(logits: Float32Array, size: number, maxArea: number): voi
       const p = members[i]!;
       const y = Math.floor(p / size);
       const x = p % size;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        const yy = y + dy;
-        if (xx < 0 || yy < 0 || xx >= size || yy >= size) continue;
-        const q = yy * size + xx;
-        if (label[q]! < 0 && logits[q]! <= 0) {
-          label[q] = s;
-          members.push(q);
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= size || yy >= size) continue;
+          const q = yy * size + xx;
+          if (label[q]! < 0 && logits[q]! <= 0) {
+            label[q] = s;
+            members.push(q);
+          }
         }
-      }
     }
     if (members.length <= maxArea) for (const p of members) logits[p] = 0.1;
   }

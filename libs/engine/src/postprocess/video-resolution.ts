@@ -85,7 +85,11 @@ class RunWriter {
   finish(total: number): VideoMask {
     if (this.counts.length === 0) return { counts: [total], area: 0, bbox: null };
     if (this.end < total) this.counts.push(total - this.end);
-    return { counts: this.counts, area: this.area, bbox: [this.minX, this.minY, this.maxX - this.minX + 1, this.maxY - this.minY + 1] };
+    return {
+      counts: this.counts,
+      area: this.area,
+      bbox: [this.minX, this.minY, this.maxX - this.minX + 1, this.maxY - this.minY + 1],
+    };
   }
 }
 
@@ -100,7 +104,11 @@ export class VideoResolutionRenderer {
   private readonly xs: AxisSampling;
   private readonly ys: AxisSampling;
 
-  constructor(readonly lowRes: number, readonly width: number, readonly height: number) {
+  constructor(
+    readonly lowRes: number,
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.xs = axisSampling(width, lowRes);
     this.ys = axisSampling(height, lowRes);
   }
@@ -147,7 +155,8 @@ export class VideoResolutionRenderer {
         const src = logits[k]!;
         const base = offsets[k]!;
         const col = column[k]!;
-        for (let j = r.rows[0]; j <= r.rows[1]; j++) col[j] = wx0 * src[base + j * L + x0]! + wx1 * src[base + j * L + x1]!;
+        for (let j = r.rows[0]; j <= r.rows[1]; j++)
+          col[j] = wx0 * src[base + j * L + x0]! + wx1 * src[base + j * L + x1]!;
         yStart = Math.min(yStart, r.y[0]);
         yEnd = Math.max(yEnd, r.y[1]);
       }

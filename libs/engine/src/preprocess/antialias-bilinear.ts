@@ -41,7 +41,8 @@ export function antialiasWeights(inSize: number, outSize: number): AxisWeights {
       weights[i * stride + j] = w;
       total = f(total + w);
     }
-    if (total !== 0) for (let j = 0; j < xmax - xmin; j++) weights[i * stride + j] = f(weights[i * stride + j]! / total);
+    if (total !== 0)
+      for (let j = 0; j < xmax - xmin; j++) weights[i * stride + j] = f(weights[i * stride + j]! / total);
     start[i] = xmin;
     size[i] = xmax - xmin;
   }
@@ -49,7 +50,16 @@ export function antialiasWeights(inSize: number, outSize: number): AxisWeights {
 }
 
 /** One axis: `count` lines of `inSize` values, `step` apart within a line and `lineStep` between lines. */
-function resampleAxis(src: Float32Array, dst: Float32Array, axis: AxisWeights, lines: number, step: number, lineStep: number, outStep: number, outLineStep: number): void {
+function resampleAxis(
+  src: Float32Array,
+  dst: Float32Array,
+  axis: AxisWeights,
+  lines: number,
+  step: number,
+  lineStep: number,
+  outStep: number,
+  outLineStep: number,
+): void {
   const { start, size, weights, stride } = axis;
   for (let line = 0; line < lines; line++) {
     const base = line * lineStep;
@@ -68,8 +78,15 @@ function resampleAxis(src: Float32Array, dst: Float32Array, axis: AxisWeights, l
 }
 
 /** `src` is [height, width] row-major; returns [outHeight, outWidth]. */
-export function resizeAntialiasedBilinear(src: Float32Array, height: number, width: number, outHeight: number, outWidth: number): Float32Array {
-  if (src.length !== height * width) throw new Error(`expected ${height * width} values for ${height}x${width}, got ${src.length}`);
+export function resizeAntialiasedBilinear(
+  src: Float32Array,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+): Float32Array {
+  if (src.length !== height * width)
+    throw new Error(`expected ${height * width} values for ${height}x${width}, got ${src.length}`);
   let cur = src;
   let w = width;
   if (outWidth !== width) {

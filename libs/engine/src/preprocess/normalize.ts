@@ -2,9 +2,16 @@
  * SAM 2 preprocessing after the square resize: RGB/255, then (x - mean) / std, laid out CHW.
  * Each output value is computed in float32 steps, like torchvision's Normalize on a float tensor.
  */
-export function normalizeSquareRgb(rgb: Uint8Array, size: number, mean: readonly number[], std: readonly number[], out?: Float32Array): Float32Array {
+export function normalizeSquareRgb(
+  rgb: Uint8Array,
+  size: number,
+  mean: readonly number[],
+  std: readonly number[],
+  out?: Float32Array,
+): Float32Array {
   const plane = size * size;
-  if (rgb.length !== plane * 3) throw new Error(`expected ${plane * 3} RGB bytes for a ${size}x${size} frame, got ${rgb.length}`);
+  if (rgb.length !== plane * 3)
+    throw new Error(`expected ${plane * 3} RGB bytes for a ${size}x${size} frame, got ${rgb.length}`);
   const dst = out ?? new Float32Array(plane * 3);
   for (let c = 0; c < 3; c++) {
     // Per-byte lookup table: 256 values instead of a divide per pixel.

@@ -25,9 +25,13 @@ export interface RuntimeConfig {
 
 export function parseProviders(value: string | undefined): ProviderName[] {
   if (!value) return ['cpu'];
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const name of names) {
-    if (name !== 'cuda' && name !== 'cpu') throw new Error(`unknown execution provider "${name}" (expected cuda or cpu)`);
+    if (name !== 'cuda' && name !== 'cpu')
+      throw new Error(`unknown execution provider "${name}" (expected cuda or cpu)`);
   }
   return names as ProviderName[];
 }
@@ -43,7 +47,11 @@ export interface SessionThreading {
   spin: boolean;
 }
 
-export function sessionOptions(config: RuntimeConfig, provider: ProviderName, threading: SessionThreading = { threads: config.intraOpThreads, spin: true }): ort.InferenceSession.SessionOptions {
+export function sessionOptions(
+  config: RuntimeConfig,
+  provider: ProviderName,
+  threading: SessionThreading = { threads: config.intraOpThreads, spin: true },
+): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [providerOption(provider, config)],
     graphOptimizationLevel: 'all',
@@ -65,7 +73,8 @@ export function missingProviderLibrary(provider: ProviderName): string | undefin
   if (provider !== 'cuda' || process.platform !== 'linux') return undefined;
   const dir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', 'linux', process.arch);
   for (const lib of ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so']) {
-    if (!existsSync(join(dir, lib))) return `${lib} is not installed in ${dir} (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)`;
+    if (!existsSync(join(dir, lib)))
+      return `${lib} is not installed in ${dir} (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)`;
   }
   return undefined;
 }
@@ -94,7 +103,10 @@ export async function createSessionWithFallback(
     } catch (err) {
       lastError = err;
       if (provider !== 'cpu') {
-        logger.warn({ file, provider, reason: (err as Error).message }, `execution provider ${provider} failed to load; falling back`);
+        logger.warn(
+          { file, provider, reason: (err as Error).message },
+          `execution provider ${provider} failed to load; falling back`,
+        );
       }
     }
   }

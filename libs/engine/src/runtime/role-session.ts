@@ -22,15 +22,24 @@ export class RoleSession {
     const graphOutputs = new Set(session.outputNames);
     for (const logical of ROLE_IO[role].inputs) {
       const actual = this.inputNames[logical] ?? logical;
-      if (!graphInputs.has(actual)) throw new Error(`role ${role}: graph has no input "${actual}" (logical ${logical}); it has ${[...graphInputs].join(', ')}`);
+      if (!graphInputs.has(actual))
+        throw new Error(
+          `role ${role}: graph has no input "${actual}" (logical ${logical}); it has ${[...graphInputs].join(', ')}`,
+        );
     }
     for (const logical of ROLE_IO[role].outputs) {
       const actual = this.outputNames[logical] ?? logical;
-      if (!graphOutputs.has(actual)) throw new Error(`role ${role}: graph has no output "${actual}" (logical ${logical}); it has ${[...graphOutputs].join(', ')}`);
+      if (!graphOutputs.has(actual))
+        throw new Error(
+          `role ${role}: graph has no output "${actual}" (logical ${logical}); it has ${[...graphOutputs].join(', ')}`,
+        );
     }
   }
 
-  async run<K extends string>(feeds: Record<string, ort.Tensor>, outputs: readonly K[]): Promise<Record<K, ort.Tensor>> {
+  async run<K extends string>(
+    feeds: Record<string, ort.Tensor>,
+    outputs: readonly K[],
+  ): Promise<Record<K, ort.Tensor>> {
     const graphFeeds: Record<string, ort.Tensor> = {};
     for (const [logical, tensor] of Object.entries(feeds)) graphFeeds[this.inputNames[logical] ?? logical] = tensor;
     const started = performance.now();

@@ -13,14 +13,16 @@ export function roleThreadsVariable(role: RoleName): string {
 function threadCount(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`${name} must be an integer from 1 to 1024 (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1 || n > 1024)
+    throw new Error(`${name} must be an integer from 1 to 1024 (got "${value}")`);
   return n;
 }
 
 function budget(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`MASKLET_ATTENTION_BUDGET_MB must be a positive number of megabytes (got "${value}")`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`MASKLET_ATTENTION_BUDGET_MB must be a positive number of megabytes (got "${value}")`);
   return n;
 }
 

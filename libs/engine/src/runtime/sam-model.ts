@@ -66,7 +66,12 @@ export function roleThreading(role: RoleName, runtime: RuntimeConfig): SessionTh
   return { threads: override ?? runtime.intraOpThreads, spin: role === 'memoryAttention' };
 }
 
-const SMALL_ROLES: ReadonlySet<RoleName> = new Set<RoleName>(['memoryEncoder', 'maskPrompt', 'objPtrTposProj', 'constants']);
+const SMALL_ROLES: ReadonlySet<RoleName> = new Set<RoleName>([
+  'memoryEncoder',
+  'maskPrompt',
+  'objPtrTposProj',
+  'constants',
+]);
 
 export class SamModel {
   private constructor(
@@ -102,7 +107,8 @@ export class SamModel {
       }
       roles.set(role, new RoleSession(role, created.session, spec, timings));
     }
-    for (const role of REQUIRED_ROLES) if (!roles.has(role)) throw new Error(`model ${loaded.path}: role ${role} missing`);
+    for (const role of REQUIRED_ROLES)
+      if (!roles.has(role)) throw new Error(`model ${loaded.path}: role ${role} missing`);
     const constantsOut = await roles.get('constants')!.run({}, ['maskmemTposEnc', 'noMemEmbed', 'noObjPtr'] as const);
     const m = loaded.manifest;
     const constants: ModelConstants = {
@@ -110,13 +116,27 @@ export class SamModel {
       noMemEmbed: constantsOut.noMemEmbed.data as Float32Array,
       noObjPtr: constantsOut.noObjPtr.data as Float32Array,
     };
-    if (constants.maskmemTposEnc.length !== m.numMaskmem * m.memoryDim) throw new Error(`constants.maskmemTposEnc has ${constants.maskmemTposEnc.length} values, expected ${m.numMaskmem}x${m.memoryDim}`);
-    if (constants.noMemEmbed.length !== m.hiddenDim || constants.noObjPtr.length !== m.hiddenDim) throw new Error(`constants noMemEmbed/noObjPtr must have hiddenDim=${m.hiddenDim} values`);
+    if (constants.maskmemTposEnc.length !== m.numMaskmem * m.memoryDim)
+      throw new Error(
+        `constants.maskmemTposEnc has ${constants.maskmemTposEnc.length} values, expected ${m.numMaskmem}x${m.memoryDim}`,
+      );
+    if (constants.noMemEmbed.length !== m.hiddenDim || constants.noObjPtr.length !== m.hiddenDim)
+      throw new Error(`constants noMemEmbed/noObjPtr must have hiddenDim=${m.hiddenDim} values`);
     // The constants call is load-time work, not inference: callers start from clean timings.
     timings.reset();
-    logger.info({ model: m.name, family: m.family, provider: provider ?? 'cpu', imageSize: m.imageSize }, 'model loaded');
+    logger.info(
+      { model: m.name, family: m.family, provider: provider ?? 'cpu', imageSize: m.imageSize },
+      'model loaded',
+    );
     const chosen = provider ?? 'cpu';
-    return new SamModel(loaded, roles, constants, chosen, timings, runtime.attentionBudgetMb ?? DEFAULT_ATTENTION_BUDGET_MB[chosen]);
+    return new SamModel(
+      loaded,
+      roles,
+      constants,
+      chosen,
+      timings,
+      runtime.attentionBudgetMb ?? DEFAULT_ATTENTION_BUDGET_MB[chosen],
+    );
   }
 
   private role(name: RoleName): RoleSession {
@@ -132,7 +152,12 @@ export class SamModel {
   /** `image` is the normalised [1, 3, S, S] tensor. */
   async encodeImage(image: Float32Array): Promise<ImageFeatures> {
     const s = this.manifest.imageSize;
-    return this.role('imageEncoder').run({ image: f32(image, [1, 3, s, s]) }, ['visionFeatures', 'visionPosEnc', 'highRes0', 'highRes1'] as const);
+    return this.role('imageEncoder').run({ image: f32(image, [1, 3, s, s]) }, [
+      'visionFeatures',
+      'visionPosEnc',
+      'highRes0',
+      'highRes1',
+    ] as const);
   }
 
   async attendMemory(
@@ -157,7 +182,8 @@ export class SamModel {
     const parts: Float32Array[] = [];
     for (const [start, end] of ranges) {
       const b = end - start;
-      const cut = (data: Float32Array, perObject: number) => (ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject));
+      const cut = (data: Float32Array, perObject: number) =>
+        ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject);
       const out = await this.role('memoryAttention').run(
         {
           currFeatures: features.visionFeatures,
@@ -201,7 +227,8 @@ export class SamModel {
     const parts: DecoderOutput[] = [];
     for (const [start, end] of ranges) {
       const b = end - start;
-      const cut = (data: Float32Array, perObject: number) => (ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject));
+      const cut = (data: Float32Array, perObject: number) =>
+        ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject);
       const out = await this.role('maskDecoder').run(
         {
           features: f32(cut(features, m.hiddenDim * h * w), [b, m.hiddenDim, h, w]),
@@ -237,12 +264,16 @@ export class SamModel {
     binarize: Float32Array,
   ): Promise<{ memoryFeatures: Float32Array; memoryPosEnc: Float32Array }> {
     const l = this.manifest.lowResMaskSize;
-    const ranges = batchRanges(batch, objectBatchSize(this.attentionBudgetMb, memoryEncoderBytesPerObject(this.mapShape)));
+    const ranges = batchRanges(
+      batch,
+      objectBatchSize(this.attentionBudgetMb, memoryEncoderBytesPerObject(this.mapShape)),
+    );
     const features: Float32Array[] = [];
     let memoryPosEnc: Float32Array | undefined;
     for (const [start, end] of ranges) {
       const b = end - start;
-      const cut = (data: Float32Array, perObject: number) => (ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject));
+      const cut = (data: Float32Array, perObject: number) =>
+        ranges.length === 1 ? data : data.subarray(start * perObject, end * perObject);
       const out = await this.role('memoryEncoder').run(
         {
           visionFeatures: image.visionFeatures,
@@ -262,8 +293,14 @@ export class SamModel {
   /** `mask` is [1, 1, S, S] with values 0/1: the prompt mask already brought to the input square (see session/mask-prompt). */
   async encodeMaskPrompt(mask: Float32Array): Promise<{ lowResLogits: Float32Array; maskForPointer: Float32Array }> {
     const s = this.manifest.imageSize;
-    const out = await this.role('maskPrompt').run({ mask: f32(mask, [1, 1, s, s]) }, ['lowResLogits', 'maskForPointer'] as const);
-    return { lowResLogits: out.lowResLogits.data as Float32Array, maskForPointer: out.maskForPointer.data as Float32Array };
+    const out = await this.role('maskPrompt').run({ mask: f32(mask, [1, 1, s, s]) }, [
+      'lowResLogits',
+      'maskForPointer',
+    ] as const);
+    return {
+      lowResLogits: out.lowResLogits.data as Float32Array,
+      maskForPointer: out.maskForPointer.data as Float32Array,
+    };
   }
 
   /** `sinePe` is [n, tposDim]; returns [n, Cm]. */

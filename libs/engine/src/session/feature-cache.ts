@@ -10,7 +10,11 @@ export class FeatureCache {
   private readonly entries = new Map<number, Promise<ImageFeatures>>();
   private readAhead: { frame: number; pixels: Promise<Uint8Array> } | undefined;
 
-  constructor(private readonly model: SamModel, private readonly source: FrameSource, private readonly capacity = 2) {}
+  constructor(
+    private readonly model: SamModel,
+    private readonly source: FrameSource,
+    private readonly capacity = 2,
+  ) {}
 
   get(frame: number): Promise<ImageFeatures> {
     const hit = this.entries.get(frame);
@@ -28,7 +32,8 @@ export class FeatureCache {
 
   /** Starts reading `frame`'s pixels now; its encoding waits until asked for. */
   prefetch(frame: number): void {
-    if (frame < 0 || frame >= this.source.info.numFrames || this.entries.has(frame) || this.readAhead?.frame === frame) return;
+    if (frame < 0 || frame >= this.source.info.numFrames || this.entries.has(frame) || this.readAhead?.frame === frame)
+      return;
     const pixels = this.source.readSquare(frame, this.model.manifest.imageSize);
     pixels.catch(() => undefined);
     this.readAhead = { frame, pixels };

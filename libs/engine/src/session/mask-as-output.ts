@@ -12,10 +12,21 @@ import { MemoryConditioning } from './memory-conditioning';
 import { SquareMask, squareMaskToLowRes } from './mask-prompt';
 import { SamHeads } from './sam-heads';
 
-export async function maskAsOutput(model: SamModel, heads: SamHeads, square: SquareMask, image: ImageFeatures): Promise<FrameOutput> {
+export async function maskAsOutput(
+  model: SamModel,
+  heads: SamHeads,
+  square: SquareMask,
+  image: ImageFeatures,
+): Promise<FrameOutput> {
   const { lowResLogits, maskForPointer } = await model.encodeMaskPrompt(square.values);
   const { outputs } = await heads.decode(
-    { features: image.visionFeatures.data as Float32Array, points: [null], maskInputs: [maskForPointer], multimask: false, clampMaskInputs: false },
+    {
+      features: image.visionFeatures.data as Float32Array,
+      points: [null],
+      maskInputs: [maskForPointer],
+      multimask: false,
+      clampMaskInputs: false,
+    },
     image,
   );
   // The decoder step already blended the pointer by its own object score; the mask's presence blends it again.
@@ -30,7 +41,13 @@ export async function maskAsOutput(model: SamModel, heads: SamHeads, square: Squ
     }
   }
   // The annotator drew this mask: it is the answer, not an estimate (iou 1).
-  return { memory: null, predMasks: heads.fillHoles(lowResLogits), objPtr: ptr, objectScore: square.present ? 10 : -10, iou: 1 };
+  return {
+    memory: null,
+    predMasks: heads.fillHoles(lowResLogits),
+    objPtr: ptr,
+    objectScore: square.present ? 10 : -10,
+    iou: 1,
+  };
 }
 
 export interface DecoderDeps {
@@ -44,12 +61,28 @@ export interface DecoderDeps {
  * memory-conditioned features (SAM2Base._track_step), resized to L x L with the same antialiased
  * bilinear; the output is an ordinary decoder output.
  */
-export async function maskThroughDecoder(deps: DecoderDeps, track: ObjectTrack, frame: number, isInit: boolean, reverse: boolean, square: SquareMask, image: ImageFeatures): Promise<FrameOutput> {
+export async function maskThroughDecoder(
+  deps: DecoderDeps,
+  track: ObjectTrack,
+  frame: number,
+  isInit: boolean,
+  reverse: boolean,
+  square: SquareMask,
+  image: ImageFeatures,
+): Promise<FrameOutput> {
   const m = deps.model.manifest;
-  const conditioned = isInit ? deps.conditioning.withoutMemory(image, 1) : await deps.conditioning.condition([track], frame, reverse, image);
+  const conditioned = isInit
+    ? deps.conditioning.withoutMemory(image, 1)
+    : await deps.conditioning.condition([track], frame, reverse, image);
   const maskInput = squareMaskToLowRes(square.values, m.imageSize, m.lowResMaskSize);
   const { outputs } = await deps.heads.decode(
-    { features: conditioned, points: [null], maskInputs: [maskInput], multimask: deps.heads.useMultimask(isInit, 0), clampMaskInputs: false },
+    {
+      features: conditioned,
+      points: [null],
+      maskInputs: [maskInput],
+      multimask: deps.heads.useMultimask(isInit, 0),
+      clampMaskInputs: false,
+    },
     image,
   );
   return outputs[0]!;

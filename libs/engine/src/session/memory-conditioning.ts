@@ -22,7 +22,10 @@ export class MemoryConditioning {
   private memoryPosCache: { key: string; values: Float32Array } | undefined;
   private readonly tokensPerFrame: number;
 
-  constructor(private readonly model: SamModel, private readonly numFrames: number) {
+  constructor(
+    private readonly model: SamModel,
+    private readonly numFrames: number,
+  ) {
     const m = model.manifest;
     const t = m.tracking;
     this.rules = {
@@ -77,14 +80,22 @@ export class MemoryConditioning {
     if (!t.addTposEncToObjPtrs) return offsets.map(() => new Float32Array(cm));
     // A conditioning frame's offset grows by one per tracked frame; projecting the next block of
     // offsets in the same call saves a graph call on almost every frame.
-    const missing = [...new Set(offsets.filter((o) => !this.ptrPosCache.has(o)).flatMap((o) => Array.from({ length: PTR_POS_BLOCK }, (_, k) => o + Math.sign(o || 1) * k)))].filter((o) => !this.ptrPosCache.has(o));
+    const missing = [
+      ...new Set(
+        offsets
+          .filter((o) => !this.ptrPosCache.has(o))
+          .flatMap((o) => Array.from({ length: PTR_POS_BLOCK }, (_, k) => o + Math.sign(o || 1) * k)),
+      ),
+    ].filter((o) => !this.ptrPosCache.has(o));
     if (missing.length) {
       const maxPtrs = Math.min(this.numFrames, m.maxObjPtrsInEncoder);
       const tDiffMax = Math.max(maxPtrs - 1, 1);
       const tposDim = t.projTposEncInObjPtrs ? m.hiddenDim : cm;
       const sine = new Float32Array(missing.length * tposDim);
       missing.forEach((o, i) => sine.set(sinePositionalEncoding(Math.fround(o / tDiffMax), tposDim), i * tposDim));
-      const projected = t.projTposEncInObjPtrs ? await this.model.projectPointerTpos(sine, missing.length, tposDim) : sine;
+      const projected = t.projTposEncInObjPtrs
+        ? await this.model.projectPointerTpos(sine, missing.length, tposDim)
+        : sine;
       missing.forEach((o, i) => this.ptrPosCache.set(o, projected.slice(i * cm, (i + 1) * cm)));
     }
     return offsets.map((o) => this.ptrPosCache.get(o)!);
@@ -97,7 +108,12 @@ export class MemoryConditioning {
   }
 
   /** Returns conditioned features [B, C, H, W] in the order of `tracks`. */
-  async condition(tracks: readonly ObjectTrack[], frame: number, reverse: boolean, features: ImageFeatures): Promise<Float32Array> {
+  async condition(
+    tracks: readonly ObjectTrack[],
+    frame: number,
+    reverse: boolean,
+    features: ImageFeatures,
+  ): Promise<Float32Array> {
     const m = this.manifest;
     const featureValues = m.hiddenDim * m.featureSize[0] * m.featureSize[1];
     let result: Float32Array | undefined;
@@ -119,7 +135,10 @@ export class MemoryConditioning {
       const nPtrs = first.pointers.length;
       const b = members.length;
       const memory = new Float32Array(b * nFrames * frameValues);
-      const memoryPos = this.memoryPosFor(members.map((index) => selections[index]!.memory.map((ref) => ref.tPos)), frameValues);
+      const memoryPos = this.memoryPosFor(
+        members.map((index) => selections[index]!.memory.map((ref) => ref.tPos)),
+        frameValues,
+      );
       const ptrs = new Float32Array(b * nPtrs * c);
       const ptrPos = new Float32Array(b * nPtrs * cm);
       for (let k = 0; k < b; k++) {
@@ -141,12 +160,22 @@ export class MemoryConditioning {
           ptrPos.set(positions[j]!, (k * nPtrs + j) * cm);
         }
       }
-      const conditioned = await this.model.attendMemory(features, b, memory, memoryPos, nFrames * this.tokensPerFrame, ptrs, ptrPos, nPtrs);
+      const conditioned = await this.model.attendMemory(
+        features,
+        b,
+        memory,
+        memoryPos,
+        nFrames * this.tokensPerFrame,
+        ptrs,
+        ptrPos,
+        nPtrs,
+      );
       // One group holding every object in order (the usual case) is the result as it is: no copy of
       // B x C x H x W values.
       if (b === tracks.length) return conditioned;
       result ??= new Float32Array(tracks.length * featureValues);
-      for (let k = 0; k < b; k++) result.set(conditioned.subarray(k * featureValues, (k + 1) * featureValues), members[k]! * featureValues);
+      for (let k = 0; k < b; k++)
+        result.set(conditioned.subarray(k * featureValues, (k + 1) * featureValues), members[k]! * featureValues);
     }
     return result ?? new Float32Array(0);
   }

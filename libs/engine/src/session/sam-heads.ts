@@ -45,7 +45,12 @@ export class SamHeads {
 
   useMultimask(isInitCondFrame: boolean, numPoints: number): boolean {
     const t = this.model.manifest.tracking;
-    return t.multimaskOutputInSam && (isInitCondFrame || t.multimaskOutputForTracking) && t.multimaskMinPtNum <= numPoints && numPoints <= t.multimaskMaxPtNum;
+    return (
+      t.multimaskOutputInSam &&
+      (isInitCondFrame || t.multimaskOutputForTracking) &&
+      t.multimaskMinPtNum <= numPoints &&
+      numPoints <= t.multimaskMaxPtNum
+    );
   }
 
   async decode(request: HeadsRequest, image: ImageFeatures): Promise<HeadsResult> {
@@ -58,7 +63,8 @@ export class SamHeads {
     const labels = new Float32Array(b * numPoints).fill(-1);
     request.points.forEach((p, i) => {
       if (!p) return;
-      if (p.labels.length !== numPoints) throw new Error('objects decoded together must have the same number of points');
+      if (p.labels.length !== numPoints)
+        throw new Error('objects decoded together must have the same number of points');
       coords.set(p.coords, i * numPoints * 2);
       labels.set(p.labels, i * numPoints);
     });
@@ -74,7 +80,8 @@ export class SamHeads {
       }
       for (let j = 0; j < area; j++) {
         const v = prev[j]!;
-        maskInput[i * area + j] = v > PREV_LOGIT_CLAMP ? PREV_LOGIT_CLAMP : v < -PREV_LOGIT_CLAMP ? -PREV_LOGIT_CLAMP : v;
+        maskInput[i * area + j] =
+          v > PREV_LOGIT_CLAMP ? PREV_LOGIT_CLAMP : v < -PREV_LOGIT_CLAMP ? -PREV_LOGIT_CLAMP : v;
       }
     });
     const out = await this.model.decodeMasks(request.features, image, b, coords, labels, numPoints, maskInput, hasMask);
@@ -93,11 +100,24 @@ export class SamHeads {
       const score = out.objectScores[i]!;
       const present = !t.predObjScores || score > 0;
       const logits = chosenLogits.subarray(i * area, (i + 1) * area);
-      if (present) logits.set(out.masks.subarray((i * 4 + choice.maskToken) * area, (i * 4 + choice.maskToken + 1) * area));
+      if (present)
+        logits.set(out.masks.subarray((i * 4 + choice.maskToken) * area, (i * 4 + choice.maskToken + 1) * area));
       else logits.fill(NO_OBJ_SCORE);
       const ptr = out.objPtrs.slice((i * 4 + choice.ptrToken) * c, (i * 4 + choice.ptrToken + 1) * c);
-      if (t.predObjScores) blendNoObjectPointer(ptr, noObjPtr, t.softNoObjPtr ? 1 / (1 + Math.exp(-score)) : present ? 1 : 0, t.fixedNoObjPtr);
-      outputs.push({ memory: null, predMasks: this.fillHoles(logits), objPtr: ptr, objectScore: score, iou: choice.iou });
+      if (t.predObjScores)
+        blendNoObjectPointer(
+          ptr,
+          noObjPtr,
+          t.softNoObjPtr ? 1 / (1 + Math.exp(-score)) : present ? 1 : 0,
+          t.fixedNoObjPtr,
+        );
+      outputs.push({
+        memory: null,
+        predMasks: this.fillHoles(logits),
+        objPtr: ptr,
+        objectScore: score,
+        iou: choice.iou,
+      });
     }
     return { outputs, chosenLogits, objectScores: out.objectScores };
   }
@@ -110,14 +130,20 @@ export class SamHeads {
   }
 
   /** Encodes memories for B objects of one frame; returns bfloat16 token-major memories and the pos enc. */
-  async encodeMemories(image: ImageFeatures, logits: Float32Array, objectScores: Float32Array, binarize: boolean): Promise<{ memories: Uint16Array[]; posEnc: Float32Array }> {
+  async encodeMemories(
+    image: ImageFeatures,
+    logits: Float32Array,
+    objectScores: Float32Array,
+    binarize: boolean,
+  ): Promise<{ memories: Uint16Array[]; posEnc: Float32Array }> {
     const m = this.model.manifest;
     const b = objectScores.length;
     const flags = new Float32Array(b).fill(binarize ? 1 : 0);
     const { memoryFeatures, memoryPosEnc } = await this.model.encodeMemory(image, b, logits, objectScores, flags);
     const perObject = m.memoryDim * m.memoryFeatureSize[0] * m.memoryFeatureSize[1];
     const memories: Uint16Array[] = [];
-    for (let i = 0; i < b; i++) memories.push(bfloat16TokenMajor(memoryFeatures.subarray(i * perObject, (i + 1) * perObject), m.memoryDim));
+    for (let i = 0; i < b; i++)
+      memories.push(bfloat16TokenMajor(memoryFeatures.subarray(i * perObject, (i + 1) * perObject), m.memoryDim));
     return { memories, posEnc: memoryPosEnc.subarray(0, perObject) };
   }
 }

@@ -52,7 +52,10 @@ export interface FrameResult {
 }
 
 export class EngineInputError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'EngineInputError';
   }

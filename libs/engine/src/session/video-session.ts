@@ -53,7 +53,11 @@ export class VideoSession {
   framesTracked = 0;
   private busy = false;
 
-  constructor(readonly model: SamModel, readonly source: FrameSource, readonly options: VideoSessionOptions = {}) {
+  constructor(
+    readonly model: SamModel,
+    readonly source: FrameSource,
+    readonly options: VideoSessionOptions = {},
+  ) {
     const m = model.manifest;
     this.sizes = {
       memoryValues: m.memoryDim * m.memoryFeatureSize[0] * m.memoryFeatureSize[1],
@@ -75,12 +79,16 @@ export class VideoSession {
 
   private checkFrame(frame: number): void {
     if (!Number.isInteger(frame) || frame < 0 || frame >= this.numFrames) {
-      throw new EngineInputError('frame_out_of_range', `frame ${frame} is outside the video (0..${this.numFrames - 1})`);
+      throw new EngineInputError(
+        'frame_out_of_range',
+        `frame ${frame} is outside the video (0..${this.numFrames - 1})`,
+      );
     }
   }
 
   private checkObjectId(objectId: number): void {
-    if (!Number.isSafeInteger(objectId)) throw new EngineInputError('bad_object_id', `object id ${objectId} must be an integer`);
+    if (!Number.isSafeInteger(objectId))
+      throw new EngineInputError('bad_object_id', `object id ${objectId} must be an integer`);
   }
 
   private track(objectId: number): ObjectTrack {
@@ -107,7 +115,8 @@ export class VideoSession {
   private toInputSpace(x: number, y: number): [number, number] {
     const { width, height } = this.source.info;
     const s = this.model.manifest.imageSize;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new EngineInputError('bad_point', `point (${x}, ${y}) is not finite`);
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      throw new EngineInputError('bad_point', `point (${x}, ${y}) is not finite`);
     return [Math.fround(Math.fround(x / width) * s), Math.fround(Math.fround(y / height) * s)];
   }
 
@@ -126,23 +135,31 @@ export class VideoSession {
     );
   }
 
-  addPoints(frame: number, objectId: number, points: Point[], opts: { clearOld?: boolean; box?: Box } = {}): Promise<FrameResult> {
+  addPoints(
+    frame: number,
+    objectId: number,
+    points: Point[],
+    opts: { clearOld?: boolean; box?: Box } = {},
+  ): Promise<FrameResult> {
     return this.exclusive(async () => {
       this.checkFrame(frame);
       if (points.length === 0 && !opts.box) throw new EngineInputError('no_prompt', 'give at least one point or a box');
       const clearOld = opts.clearOld ?? true;
-      if (opts.box && !clearOld) throw new EngineInputError('box_without_clear', 'a box must come first: it cannot be added to earlier points');
+      if (opts.box && !clearOld)
+        throw new EngineInputError('box_without_clear', 'a box must come first: it cannot be added to earlier points');
       const track = this.track(objectId);
       const coords: number[] = [];
       const labels: number[] = [];
       if (opts.box) {
         const { x0, y0, x1, y1 } = opts.box;
-        if (!(x1 > x0 && y1 > y0)) throw new EngineInputError('bad_box', `box (${x0}, ${y0}, ${x1}, ${y1}) must have x1 > x0 and y1 > y0`);
+        if (!(x1 > x0 && y1 > y0))
+          throw new EngineInputError('bad_box', `box (${x0}, ${y0}, ${x1}, ${y1}) must have x1 > x0 and y1 > y0`);
         coords.push(...this.toInputSpace(x0, y0), ...this.toInputSpace(x1, y1));
         labels.push(2, 3);
       }
       for (const p of points) {
-        if (p.label !== 0 && p.label !== 1) throw new EngineInputError('bad_label', `point label ${String(p.label)} must be 0 or 1`);
+        if (p.label !== 0 && p.label !== 1)
+          throw new EngineInputError('bad_label', `point label ${String(p.label)} must be 0 or 1`);
         coords.push(...this.toInputSpace(p.x, p.y));
         labels.push(p.label);
       }
@@ -159,9 +176,16 @@ export class VideoSession {
       const temp = isCond ? track.tempCond : track.tempNonCond;
       const prev = temp.get(frame) ?? track.cond.get(frame) ?? (await track.getNonCond(frame));
       const image = await this.features.get(frame);
-      const conditioned = isInit ? this.conditioning.withoutMemory(image, 1) : await this.conditioning.condition([track], frame, reverse, image);
+      const conditioned = isInit
+        ? this.conditioning.withoutMemory(image, 1)
+        : await this.conditioning.condition([track], frame, reverse, image);
       const { outputs } = await this.heads.decode(
-        { features: conditioned, points: [prompt], maskInputs: [prev?.predMasks ?? null], multimask: this.heads.useMultimask(isInit, prompt.labels.length) },
+        {
+          features: conditioned,
+          points: [prompt],
+          maskInputs: [prev?.predMasks ?? null],
+          multimask: this.heads.useMultimask(isInit, prompt.labels.length),
+        },
         image,
       );
       temp.set(frame, outputs[0]!);
@@ -191,7 +215,15 @@ export class VideoSession {
       const image = await this.features.get(frame);
       const output = m.tracking.useMaskInputAsOutputWithoutSam
         ? await maskAsOutput(this.model, this.heads, square, image)
-        : await maskThroughDecoder({ model: this.model, heads: this.heads, conditioning: this.conditioning }, track, frame, isInit, reverse, square, image);
+        : await maskThroughDecoder(
+            { model: this.model, heads: this.heads, conditioning: this.conditioning },
+            track,
+            frame,
+            isInit,
+            reverse,
+            square,
+            image,
+          );
       (isCond ? track.tempCond : track.tempNonCond).set(frame, output);
       return this.frameResult(frame, 'prompt');
     });
@@ -230,7 +262,11 @@ export class VideoSession {
       for (const [frame, output] of track.tempCond) track.cond.set(frame, output);
       track.tempNonCond.clear();
       track.tempCond.clear();
-      if (track.cond.size === 0) throw new EngineInputError('object_without_prompt', `object ${track.id} has no prompt; add points, a box or a mask first`);
+      if (track.cond.size === 0)
+        throw new EngineInputError(
+          'object_without_prompt',
+          `object ${track.id} has no prompt; add points, a box or a mask first`,
+        );
       for (const frame of track.cond.keys()) await track.deleteNonCond(frame);
     }
   }
@@ -242,12 +278,17 @@ export class VideoSession {
     try {
       await this.preflight();
       const direction = options.direction ?? 'forward';
-      if (!['forward', 'backward', 'both'].includes(direction)) throw new EngineInputError('bad_direction', `direction must be forward, backward or both, got ${String(direction)}`);
+      if (!['forward', 'backward', 'both'].includes(direction))
+        throw new EngineInputError(
+          'bad_direction',
+          `direction must be forward, backward or both, got ${String(direction)}`,
+        );
       let start = options.startFrame;
       if (start === undefined) start = Math.min(...[...this.tracks.values()].flatMap((t) => [...t.cond.keys()]));
       this.checkFrame(start);
       const maxFrames = options.maxFrames ?? this.numFrames;
-      if (!Number.isInteger(maxFrames) || maxFrames < 0) throw new EngineInputError('bad_max_frames', `maxFrames must be a non-negative integer, got ${maxFrames}`);
+      if (!Number.isInteger(maxFrames) || maxFrames < 0)
+        throw new EngineInputError('bad_max_frames', `maxFrames must be a non-negative integer, got ${maxFrames}`);
       const passes = direction === 'both' ? [false, true] : [direction === 'backward'];
       for (const reverse of passes) {
         const order: number[] = [];
@@ -274,10 +315,20 @@ export class VideoSession {
       const image = await pending;
       const conditioned = await this.conditioning.condition(toTrack, frame, reverse, image);
       const decoded = await this.heads.decode(
-        { features: conditioned, points: toTrack.map(() => null), maskInputs: toTrack.map(() => null), multimask: this.heads.useMultimask(false, 0) },
+        {
+          features: conditioned,
+          points: toTrack.map(() => null),
+          maskInputs: toTrack.map(() => null),
+          multimask: this.heads.useMultimask(false, 0),
+        },
         image,
       );
-      const { memories, posEnc } = await this.heads.encodeMemories(image, decoded.chosenLogits, decoded.objectScores, false);
+      const { memories, posEnc } = await this.heads.encodeMemories(
+        image,
+        decoded.chosenLogits,
+        decoded.objectScores,
+        false,
+      );
       this.conditioning.setMemoryPosEnc(posEnc);
       toTrack.forEach((track, i) => {
         const output = decoded.outputs[i]!;
@@ -306,7 +357,11 @@ export class VideoSession {
       scores.push(out?.objectScore ?? NO_OBJ_SCORE);
       ious.push(out && Number.isFinite(out.iou) ? out.iou : null);
     }
-    const masks = this.renderer.render(logits, logits.map(() => 0), this.options.nonOverlap ?? false);
+    const masks = this.renderer.render(
+      logits,
+      logits.map(() => 0),
+      this.options.nonOverlap ?? false,
+    );
     const { width, height } = this.source.info;
     return {
       frame,
@@ -362,7 +417,11 @@ export class VideoSession {
   }
 
   stats(): SessionStats {
-    return { framesTracked: this.framesTracked, framesEncoded: this.model.timings.snapshot().imageEncoder?.calls ?? 0, objects: this.tracks.size };
+    return {
+      framesTracked: this.framesTracked,
+      framesEncoded: this.model.timings.snapshot().imageEncoder?.calls ?? 0,
+      objects: this.tracks.size,
+    };
   }
 
   async close(): Promise<void> {

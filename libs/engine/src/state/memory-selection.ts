@@ -34,14 +34,20 @@ export interface MemorySelection {
 }
 
 /** select_closest_cond_frames: the closest before, the closest at/after, then nearest by distance. */
-export function selectConditioningFrames(frame: number, condFrames: readonly number[], max: number): { selected: number[]; unselected: Set<number> } {
+export function selectConditioningFrames(
+  frame: number,
+  condFrames: readonly number[],
+  max: number,
+): { selected: number[]; unselected: Set<number> } {
   if (max === -1 || condFrames.length <= max) return { selected: [...condFrames], unselected: new Set() };
   const selected: number[] = [];
   const before = condFrames.filter((t) => t < frame);
   if (before.length) selected.push(Math.max(...before));
   const after = condFrames.filter((t) => t >= frame);
   if (after.length) selected.push(Math.min(...after));
-  const rest = condFrames.filter((t) => !selected.includes(t)).sort((a, b) => Math.abs(a - frame) - Math.abs(b - frame));
+  const rest = condFrames
+    .filter((t) => !selected.includes(t))
+    .sort((a, b) => Math.abs(a - frame) - Math.abs(b - frame));
   selected.push(...rest.slice(0, Math.max(0, max - selected.length)));
   return { selected, unselected: new Set(condFrames.filter((t) => !selected.includes(t))) };
 }

@@ -33,7 +33,11 @@ export class ObjectTrack {
   private readonly persisted: Uint8Array;
   readonly tracked: Uint8Array;
 
-  constructor(readonly id: number, numFrames: number, private readonly archive: OutputArchive) {
+  constructor(
+    readonly id: number,
+    numFrames: number,
+    private readonly archive: OutputArchive,
+  ) {
     this.nonCondWhere = new Uint8Array(numFrames);
     this.persisted = new Uint8Array(numFrames);
     this.tracked = new Uint8Array(numFrames);
@@ -119,7 +123,9 @@ export class ObjectTrack {
 
   /** Any output for a frame, newest first: temp, conditioning, then non-conditioning. */
   async latestOutput(frame: number): Promise<FrameOutput | undefined> {
-    return this.tempCond.get(frame) ?? this.tempNonCond.get(frame) ?? this.cond.get(frame) ?? (await this.getNonCond(frame));
+    return (
+      this.tempCond.get(frame) ?? this.tempNonCond.get(frame) ?? this.cond.get(frame) ?? (await this.getNonCond(frame))
+    );
   }
 
   clearAll(): void {

@@ -9,7 +9,12 @@ const BLOB_CELL = 48;
 const NEUTRAL_CHROMA = 0.12;
 
 /** Renders the W*H*3 RGB background once per scene; frames copy it and draw objects on top. */
-export function renderBackground(width: number, height: number, seed: number, kind: BackgroundKind = 'blobs'): Uint8Array {
+export function renderBackground(
+  width: number,
+  height: number,
+  seed: number,
+  kind: BackgroundKind = 'blobs',
+): Uint8Array {
   const rng = makeRng(seed ^ 0x5bd1e995);
   const corner = () => [40 + rng() * 170, 40 + rng() * 170, 40 + rng() * 170] as const;
   const [c00, c10, c01, c11] = [corner(), corner(), corner(), corner()];

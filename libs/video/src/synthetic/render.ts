@@ -36,7 +36,8 @@ function grainOf(obj: SceneObject): Float64Array {
   let tile = grainCache.get(obj);
   if (!tile) {
     tile = new Float64Array(GRAIN_TILE * GRAIN_TILE);
-    for (let i = 0; i < tile.length; i++) tile[i] = (hash3(obj.textureSeed, i % GRAIN_TILE, Math.floor(i / GRAIN_TILE)) - 0.5) * 20;
+    for (let i = 0; i < tile.length; i++)
+      tile[i] = (hash3(obj.textureSeed, i % GRAIN_TILE, Math.floor(i / GRAIN_TILE)) - 0.5) * 20;
     grainCache.set(obj, tile);
   }
   return tile;
@@ -61,7 +62,8 @@ function drawObject(scene: Scene, obj: SceneObject, f: number, rgb: Uint8Clamped
   if (!pose) return null;
   const { width, height } = scene;
   // Radius containing the shape under any rotation: a tight box matters, every pixel in it is tested.
-  const bound = (obj.shape === 'roundedRect' ? Math.hypot(obj.halfW, obj.halfH) : Math.max(obj.halfW, obj.halfH)) * pose.scale + 1;
+  const bound =
+    (obj.shape === 'roundedRect' ? Math.hypot(obj.halfW, obj.halfH) : Math.max(obj.halfW, obj.halfH)) * pose.scale + 1;
   const x0 = Math.max(0, Math.floor(pose.cx - bound));
   const x1 = Math.min(width - 1, Math.ceil(pose.cx + bound));
   const y0 = Math.max(0, Math.floor(pose.cy - bound));
@@ -104,7 +106,8 @@ function drawObject(scene: Scene, obj: SceneObject, f: number, rgb: Uint8Clamped
       // Mild texture: top-lit shading, soft stripes and 3-px grain, so the object is not a flat colour.
       const shade = 1 - ly * shadeK;
       const tex =
-        grain[(Math.floor(lx / 3) & tileMask) + (Math.floor(ly / 3) & tileMask) * GRAIN_TILE]! + STRIPE[Math.floor(lx) & stripeMask]!;
+        grain[(Math.floor(lx / 3) & tileMask) + (Math.floor(ly / 3) & tileMask) * GRAIN_TILE]! +
+        STRIPE[Math.floor(lx) & stripeMask]!;
       const p = y * width + x;
       rgb[p * 3] = r * shade + tex;
       rgb[p * 3 + 1] = g * shade + tex;
@@ -129,7 +132,10 @@ function pasteOccluder(scene: Scene, rgb: Uint8Array, labels: Uint8Array): void 
     const px = new Uint8ClampedArray(pixels.buffer);
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        const v = 95 + 4 * STRIPE[(x - rect.x) & (STRIPE_PERIOD - 1)]! + (hash3(scene.seed ^ 0x7f4a7c15, x >> 2, y >> 2) - 0.5) * 24;
+        const v =
+          95 +
+          4 * STRIPE[(x - rect.x) & (STRIPE_PERIOD - 1)]! +
+          (hash3(scene.seed ^ 0x7f4a7c15, x >> 2, y >> 2) - 0.5) * 24;
         const o = ((y - y0) * (x1 - x0) + (x - x0)) * 3;
         px[o] = v;
         px[o + 1] = v * 0.95;
@@ -154,7 +160,12 @@ export function maskOf(labels: Uint8Array, id: number): Uint8Array {
  * Binary masks (0/255) of several objects. With `width` and `boxes` (from RenderedFrame, same order as
  * ids) only each object's box is scanned, which is most of the speed of writing a clip.
  */
-export function masksOf(labels: Uint8Array, ids: readonly number[], width?: number, boxes?: readonly (Box | null)[]): Uint8Array[] {
+export function masksOf(
+  labels: Uint8Array,
+  ids: readonly number[],
+  width?: number,
+  boxes?: readonly (Box | null)[],
+): Uint8Array[] {
   return ids.map((id, k) => {
     const mask = new Uint8Array(labels.length);
     const box = boxes?.[k];

@@ -159,7 +159,8 @@ export function buildScene(opts: SceneOptions = {}): Scene {
   for (let i = 0; i < count; i++) {
     const shape = shapes[i % shapes.length]!;
     const base = Math.min(width, height) * between(0.09, 0.13);
-    const [halfW, halfH] = shape === 'disc' ? [base, base] : shape === 'ellipse' ? [base * 1.3, base * 0.75] : [base * 1.15, base * 0.8];
+    const [halfW, halfH] =
+      shape === 'disc' ? [base, base] : shape === 'ellipse' ? [base * 1.3, base * 0.75] : [base * 1.15, base * 0.8];
     const corner = shape === 'roundedRect' ? 0.3 * Math.min(halfW, halfH) : 0;
     const maxRadius = (shape === 'roundedRect' ? Math.hypot(halfW, halfH) : Math.max(halfW, halfH)) * (1 + scaleAmp);
     const laneW = scenario.lanes ? width / count : width;
@@ -206,7 +207,9 @@ export function buildScene(opts: SceneOptions = {}): Scene {
     const target = objects[object];
     if (!target) throw new RangeError(`occlusion.object ${object} does not exist`);
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 1 && start <= end && end <= frames - 3)) {
-      throw new RangeError(`occlusion span [${start}, ${end}] must satisfy 1 <= start <= end <= frames-3 (${frames - 3})`);
+      throw new RangeError(
+        `occlusion span [${start}, ${end}] must satisfy 1 <= start <= end <= frames-3 (${frames - 3})`,
+      );
     }
     const r = target.maxRadius;
     const left = r + EDGE_MARGIN;
@@ -237,15 +240,24 @@ export function buildScene(opts: SceneOptions = {}): Scene {
     const frame = l.frame ?? Math.max(1, Math.round(frames * 0.3));
     const target = objects[object];
     if (!target) throw new RangeError(`lateObject.object ${object} does not exist`);
-    if (!Number.isInteger(frame) || frame < 1 || frame >= frames) throw new RangeError(`lateObject.frame ${frame} must be in 1..${frames - 1}`);
+    if (!Number.isInteger(frame) || frame < 1 || frame >= frames)
+      throw new RangeError(`lateObject.frame ${frame} must be in 1..${frames - 1}`);
     target.appearsAt = frame;
     lateObject = { object, frame };
   }
 
   return {
-    width, height, frames, fps, seed, background: scenario.background ?? 'blobs', objects,
+    width,
+    height,
+    frames,
+    fps,
+    seed,
+    background: scenario.background ?? 'blobs',
+    objects,
     drawOrder: resolveDrawOrder(count, scenario.zOrder, [occlusion?.object, lateObject?.object]),
-    occluder, occlusion, lateObject,
+    occluder,
+    occlusion,
+    lateObject,
   };
 }
 

@@ -76,7 +76,9 @@ export async function writeSyntheticClip(opts: SyntheticClipOptions): Promise<Sy
   const quality = opts.jpegQuality ?? 95;
   const ids = scene.objects.map((o) => o.id);
 
-  await Promise.all([framesDir, masksDir, metaPath, join(opts.outDir, 'clip.mp4')].map((p) => rm(p, { recursive: true, force: true })));
+  await Promise.all(
+    [framesDir, masksDir, metaPath, join(opts.outDir, 'clip.mp4')].map((p) => rm(p, { recursive: true, force: true })),
+  );
   if (writeJpegs) await mkdir(framesDir, { recursive: true });
   await Promise.all(ids.map((id) => mkdir(join(masksDir, String(id)), { recursive: true })));
 
@@ -91,7 +93,9 @@ export async function writeSyntheticClip(opts: SyntheticClipOptions): Promise<Sy
     clicks: [],
   }));
 
-  const mp4 = mp4Path ? new Mp4Writer(mp4Path, { width, height, fps: scene.fps, ...(opts.mp4 === true ? {} : opts.mp4) }) : null;
+  const mp4 = mp4Path
+    ? new Mp4Writer(mp4Path, { width, height, fps: scene.fps, ...(opts.mp4 === true ? {} : opts.mp4) })
+    : null;
   const inFlight: Promise<unknown>[] = [];
   try {
     for (let f = 0; f < frames; f++) {
@@ -142,7 +146,11 @@ export async function writeSyntheticClip(opts: SyntheticClipOptions): Promise<Sy
     lateObject: scene.lateObject,
     occluder: scene.occluder,
     objects,
-    files: { frames: writeJpegs ? 'frames/%05d.jpg' : null, masks: 'masks/<id>/%05d.png', mp4: mp4Path ? 'clip.mp4' : null },
+    files: {
+      frames: writeJpegs ? 'frames/%05d.jpg' : null,
+      masks: 'masks/<id>/%05d.png',
+      mp4: mp4Path ? 'clip.mp4' : null,
+    },
   };
   await writeFile(metaPath, JSON.stringify(meta));
   return { meta, framesDir, masksDir, metaPath, mp4Path };
