@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** The environment variables of API and worker processes (README's configuration table). */
 const EnvSchema = z.object({
@@ -32,9 +30,19 @@ const EnvSchema = z.object({
   S3_INGEST_PREFIXES: z.string().default(''),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   MAX_VIDEO_SECONDS: z.coerce.number().positive().default(3600),
   MAX_VIDEO_FRAMES: z.coerce.number().int().positive().default(200_000),
+  /** Width x height a video may have (default 8K UHD): decoding and previews hold whole frames in memory. */
+  MAX_VIDEO_PIXELS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7680 * 4320),
   MASKLET_MODEL: z.string().optional(),
   /** Comma-separated manifest paths of the installed models (the job `model` choices); unset: MASKLET_MODEL alone. */
   MASKLET_MODELS: z.string().optional(),
@@ -55,7 +63,11 @@ const EnvSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
   WORKER_SCRATCH_DIR: z.string().default('.tmp/worker'),
   /** Bytes of cached videos one worker keeps in its scratch dir; a video that cannot fit fails with scratch_full. */
-  WORKER_SCRATCH_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
+  WORKER_SCRATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 ** 3),
   /** BullMQ job lock: a worker that dies (SIGKILL, node lost) loses its job to another after about this long. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
@@ -64,10 +76,18 @@ const EnvSchema = z.object({
   /** A job is only re-added once its row is this old unchanged, so one being enqueued right now is not doubled. */
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Infrastructure errors (Redis/Postgres/S3 unreachable) are retried this long without using the job's attempts. */
-  INFRA_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+  INFRA_RETRY_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
   CHUNK_FRAMES: z.coerce.number().int().positive().default(32),
   /** Lifetime of engine session checkpoints in Redis (the fast path); S3 keeps the durable copy. */
-  CHECKPOINT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  CHECKPOINT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   /** Drop what an accepted round no longer needs (CheckpointStore.prune); false keeps every chain (debugging). */
   CHECKPOINT_PRUNE: bool.default(true),
   CHECKPOINT_ENCODER_NICE: z.coerce.number().int().min(0).max(19).default(10),
@@ -82,7 +102,11 @@ const EnvSchema = z.object({
   /** How often a worker runs the retention sweep (ms); 0 disables the sweeper in that process. */
   RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** A video still PENDING (upload cut) this long after creation is deleted with its multipart upload parts. */
-  UPLOAD_PENDING_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  UPLOAD_PENDING_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
   /** Address the worker metrics endpoint binds: loopback unless a scraper must reach it (containers: 0.0.0.0). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
@@ -101,7 +125,11 @@ const EnvSchema = z.object({
   MAX_PREVIEWS_PER_TENANT: z.coerce.number().int().positive().default(4),
   /** How often an open event stream re-checks its key: a revoked key's streams end within this time. */
   /** Dashboard sessions (POST /v1/session): lifetime in Redis and of the cookie. */
-  SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3600),
   /** The session cookie's Secure flag; false only for a dashboard served over plain http off localhost. */
   SESSION_COOKIE_SECURE: bool.default(true),
   /** Origins allowed to send cookie-authenticated changes besides the API's own host (comma-separated). */
@@ -120,6 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MaskletConfig 
     throw new Error(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
-  const allowedBuckets = [c.S3_BUCKET, ...c.S3_ALLOWED_BUCKETS.split(',').map((s) => s.trim()).filter(Boolean)];
+  const allowedBuckets = [
+    c.S3_BUCKET,
+    ...c.S3_ALLOWED_BUCKETS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
   return { ...c, allowedBuckets };
 }

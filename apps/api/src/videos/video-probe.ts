@@ -16,22 +16,46 @@ export async function probeStoredVideo(url: string, what: string): Promise<Video
         case 'no_frames':
           throw new ApiError(422, 'NO_FRAMES', `${what} has no decodable frames`);
         default:
-          throw new ApiError(502, 'PROBE_FAILED', `could not probe ${what}: ${err.message.replace(/https?:\/\/\S+/g, '<object>')}`);
+          throw new ApiError(
+            502,
+            'PROBE_FAILED',
+            `could not probe ${what}: ${err.message.replace(/https?:\/\/\S+/g, '<object>')}`,
+          );
       }
     }
     throw err;
   }
 }
 
-/** MAX_VIDEO_SECONDS / MAX_VIDEO_FRAMES. */
+/** MAX_VIDEO_SECONDS / MAX_VIDEO_FRAMES / MAX_VIDEO_PIXELS. */
 export function checkVideoLimits(probe: VideoProbe, config: MaskletConfig, what: string): void {
   if (probe.durationSec > config.MAX_VIDEO_SECONDS) {
-    throw new ApiError(422, 'VIDEO_TOO_LONG', `${what} lasts ${probe.durationSec.toFixed(1)} s; the limit is ${config.MAX_VIDEO_SECONDS} s`);
+    throw new ApiError(
+      422,
+      'VIDEO_TOO_LONG',
+      `${what} lasts ${probe.durationSec.toFixed(1)} s; the limit is ${config.MAX_VIDEO_SECONDS} s`,
+    );
   }
   if (probe.numFrames > config.MAX_VIDEO_FRAMES) {
-    throw new ApiError(422, 'VIDEO_TOO_MANY_FRAMES', `${what} has ${probe.numFrames} frames; the limit is ${config.MAX_VIDEO_FRAMES}`);
+    throw new ApiError(
+      422,
+      'VIDEO_TOO_MANY_FRAMES',
+      `${what} has ${probe.numFrames} frames; the limit is ${config.MAX_VIDEO_FRAMES}`,
+    );
   }
   if (probe.width > 0xffff || probe.height > 0xffff) {
-    throw new ApiError(422, 'VIDEO_TOO_LARGE', `${what} is ${probe.width}x${probe.height}; at most 65535 pixels per side`);
+    throw new ApiError(
+      422,
+      'VIDEO_TOO_LARGE',
+      `${what} is ${probe.width}x${probe.height}; at most 65535 pixels per side`,
+    );
+  }
+  const pixels = probe.width * probe.height;
+  if (pixels > config.MAX_VIDEO_PIXELS) {
+    throw new ApiError(
+      422,
+      'VIDEO_TOO_LARGE',
+      `${what} is ${probe.width}x${probe.height} = ${pixels} pixels per frame; the limit is ${config.MAX_VIDEO_PIXELS}`,
+    );
   }
 }
