@@ -12,6 +12,9 @@ export interface PrivateS3 {
   /** SIGKILL: connections are refused until start(). */
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: connections are accepted but nothing is answered (a hung store) until resume(). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -21,9 +24,16 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
   const endpoint = `http://127.0.0.1:${port}`;
   let proc: ChildProcess | null = null;
   const start = async (): Promise<void> => {
-    proc = spawn(process.execPath, [BIN, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', bucket], { stdio: 'ignore' });
+    proc = spawn(
+      process.execPath,
+      [BIN, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', bucket],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 200; i++) {
-      const ok = await fetch(`${endpoint}/${bucket}`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${endpoint}/${bucket}`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -41,6 +51,8 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
     endpoint,
     kill,
     start,
+    pause: () => void proc?.kill('SIGSTOP'),
+    resume: () => void proc?.kill('SIGCONT'),
     async stop() {
       await kill();
       await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Reads what the platform needs to know about an uploaded video before accepting it, and classifies
 // failures so the API can answer 4xx (bad upload) vs 5xx (our problem).
 import { z } from 'zod';
-import { runTool } from './tool-process';
+import { runTool, type ToolOptions } from './tool-process';
 import { VideoProbeError } from './errors';
 import { scanFrameIndex, type TimeBase } from './frame-index';
 
@@ -55,18 +55,35 @@ const probeSchema = z.object({
 // Formats ffprobe "recognises" for things that are not videos: a text file probes as `tty`, a still image as image2 / *_pipe.
 const NOT_VIDEO_FORMATS = /^(tty|image2|[a-z0-9]+_pipe)$/;
 // Messages meaning "the bytes are not a (complete) media file", as opposed to I/O or environment trouble.
-const NOT_VIDEO_MESSAGES = /Invalid data found|moov atom not found|could not find codec parameters|End of file|unknown format/i;
+const NOT_VIDEO_MESSAGES =
+  /Invalid data found|moov atom not found|could not find codec parameters|End of file|unknown format/i;
 
 /**
  * Probes a file or URL. numFrames is the container's nb_frames only when it agrees with duration x fps;
  * otherwise (missing, as in MKV/WebM, or inflated by an edit list that trims frames) the packets are
  * counted, excluding the ones the edit list discards, so it equals the number of frames ffmpeg decodes.
  */
-export async function probeVideo(pathOrUrl: string): Promise<VideoProbe> {
-  const res = await runTool('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', pathOrUrl]);
+export async function probeVideo(pathOrUrl: string, opts: ToolOptions = {}): Promise<VideoProbe> {
+  const deadline = opts.timeoutMs === undefined ? undefined : Date.now() + opts.timeoutMs;
+  const res = await runTool(
+    'ffprobe',
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', pathOrUrl],
+    undefined,
+    opts,
+  );
+  if (res.timedOut)
+    throw new VideoProbeError(
+      'timeout',
+      `ffprobe did not finish within ${opts.timeoutMs} ms on ${pathOrUrl}`,
+      res.stderr,
+    );
   if (res.code !== 0) {
     const code = NOT_VIDEO_MESSAGES.test(res.stderr) ? 'not_a_video' : 'probe_failed';
-    throw new VideoProbeError(code, code === 'not_a_video' ? `not a video: ${pathOrUrl}` : `ffprobe failed on ${pathOrUrl}`, res.stderr);
+    throw new VideoProbeError(
+      code,
+      code === 'not_a_video' ? `not a video: ${pathOrUrl}` : `ffprobe failed on ${pathOrUrl}`,
+      res.stderr,
+    );
   }
   let parsed: z.infer<typeof probeSchema>;
   try {
@@ -97,7 +114,8 @@ export async function probeVideo(pathOrUrl: string): Promise<VideoProbe> {
   if (nbFrames !== undefined && expected !== undefined && Math.abs(nbFrames - expected) <= 1.5) {
     numFrames = nbFrames;
   } else {
-    numFrames = (await scanFrameIndex(pathOrUrl, timeBase, startTimeSec)).count;
+    const left = deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) };
+    numFrames = (await scanFrameIndex(pathOrUrl, timeBase, startTimeSec, left)).count;
   }
   if (numFrames <= 0) throw new VideoProbeError('no_frames', `video stream of ${pathOrUrl} has no frames`);
   if (fps <= 0) fps = durationSec > 0 ? numFrames / durationSec : 0;

@@ -2,10 +2,13 @@ import type { MaskletConfig } from '@masklet/config';
 import { probeVideo, VideoProbeError, type VideoProbe } from '@masklet/video';
 import { ApiError } from '../common/api-error';
 
-/** ffprobe over a (presigned) URL; failures become 4xx naming the problem, or 502 when the probe itself broke. */
-export async function probeStoredVideo(url: string, what: string): Promise<VideoProbe> {
+/**
+ * ffprobe over a (presigned) URL; failures become 4xx naming the problem, 503 when the object did not
+ * arrive within `timeoutMs` (FFPROBE_TIMEOUT_MS), or 502 when the probe itself broke.
+ */
+export async function probeStoredVideo(url: string, what: string, timeoutMs: number): Promise<VideoProbe> {
   try {
-    return await probeVideo(url);
+    return await probeVideo(url, { timeoutMs });
   } catch (err) {
     if (err instanceof VideoProbeError) {
       switch (err.code) {
@@ -15,6 +18,12 @@ export async function probeStoredVideo(url: string, what: string): Promise<Video
           throw new ApiError(422, 'NO_VIDEO_STREAM', `${what} has no video stream`);
         case 'no_frames':
           throw new ApiError(422, 'NO_FRAMES', `${what} has no decodable frames`);
+        case 'timeout':
+          throw new ApiError(
+            503,
+            'PROBE_TIMEOUT',
+            `probing ${what} took longer than FFPROBE_TIMEOUT_MS (${timeoutMs} ms); retry later`,
+          );
         default:
           throw new ApiError(
             502,
