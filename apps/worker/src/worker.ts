@@ -5,7 +5,14 @@ import type { Redis } from 'ioredis';
 import { loadModelRegistry, workerModels, type MaskletConfig } from '@masklet/config';
 import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { CheckpointEncoder, type SamModel } from '@masklet/engine';
-import { createRedisConnection, parseQueueKinds, QUEUES, segmentQueueName, workerQueueNames, type QueueKind } from '@masklet/queue';
+import {
+  createRedisConnection,
+  parseQueueKinds,
+  QUEUES,
+  segmentQueueName,
+  workerQueueNames,
+  type QueueKind,
+} from '@masklet/queue';
 import { createObjectStoreFromEnv } from '@masklet/storage';
 import type { Engine } from './engine/engine-port';
 import { InlineEngine } from './engine/inline-engine';
@@ -69,15 +76,25 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     return c;
   };
 
-  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  const prisma: PrismaClient = createPrismaClient(config.DATABASE_URL, {
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  });
   const store = createObjectStoreFromEnv(config);
   const givenModels = opts.models ?? (opts.model ? [opts.model] : null);
-  const given: Engine[] | null = opts.engine ? [opts.engine] : givenModels ? givenModels.map((m) => new InlineEngine(m)) : null;
+  const given: Engine[] | null = opts.engine
+    ? [opts.engine]
+    : givenModels
+      ? givenModels.map((m) => new InlineEngine(m))
+      : null;
   const serves = kinds.includes(QUEUES.segment);
   // Installed models are checked before anything loads: a WORKER_MODELS typo fails at once, naming the installed ones.
-  const engines: Engine[] = !serves ? [] : given ?? (await startServedEngines(config, log));
+  const engines: Engine[] = !serves ? [] : (given ?? (await startServedEngines(config, log)));
   const ownEngines = serves && !given;
-  const queues = workerQueueNames(kinds, engines.map((e) => e.modelName));
+  const queues = workerQueueNames(
+    kinds,
+    engines.map((e) => e.modelName),
+  );
   const scratch = `${config.WORKER_SCRATCH_DIR}/${workerId}`;
   await mkdir(scratch, { recursive: true });
   const videos = new VideoCache(store, scratch, config.WORKER_SCRATCH_MAX_BYTES);
@@ -95,7 +112,10 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     store,
     redis,
     engine: null,
-    checkpointEncoder: new CheckpointEncoder({ nice: config.CHECKPOINT_ENCODER_NICE, onFallback: (reason) => log.warn({ reason }, 'checkpoint encoder thread unavailable; encoding on the libuv pool') }),
+    checkpointEncoder: new CheckpointEncoder({
+      nice: config.CHECKPOINT_ENCODER_NICE,
+      onFallback: (reason) => log.warn({ reason }, 'checkpoint encoder thread unavailable; encoding on the libuv pool'),
+    }),
     videos,
     cancels,
     stats,
@@ -107,16 +127,34 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     isStopping: () => stopping,
   };
 
-  const heartbeat = new Heartbeat({ prisma, workerId, startedAt, engines, queues, stats, metrics, log }, config.WORKER_HEARTBEAT_MS);
+  const heartbeat = new Heartbeat(
+    { prisma, workerId, startedAt, engines, queues, stats, metrics, log },
+    config.WORKER_HEARTBEAT_MS,
+  );
   await heartbeat.start();
-  const reconciler = new QueueReconciler({ prisma, connection: connect(), ...prefix, intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS, log: log.child({ component: 'reconciler' }) });
+  const reconciler = new QueueReconciler({
+    prisma,
+    connection: connect(),
+    ...prefix,
+    intervalMs: config.RECONCILE_INTERVAL_MS,
+    graceMs: config.RECONCILE_GRACE_MS,
+    webhook: { attempts: config.WEBHOOK_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS },
+    log: log.child({ component: 'reconciler' }),
+  });
   if (serves) reconciler.start();
-  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
+  const metricsServer =
+    config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
   // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
   // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
   const processors = new Map<string, { processor: Processor; concurrency: number }>([
-    ...engines.map((e) => [segmentQueueName(e.modelName), { processor: segmentProcessor({ ...ctx, engine: e }), concurrency: config.WORKER_CONCURRENCY }] as const),
+    ...engines.map(
+      (e) =>
+        [
+          segmentQueueName(e.modelName),
+          { processor: segmentProcessor({ ...ctx, engine: e }), concurrency: config.WORKER_CONCURRENCY },
+        ] as const,
+    ),
     [QUEUES.ingest, { processor: ingestProcessor(ctx), concurrency: 2 }],
     [QUEUES.export, { processor: exportProcessor(ctx), concurrency: 1 }],
     [QUEUES.webhook, { processor: webhookProcessor(ctx), concurrency: 8 }],
@@ -139,9 +177,24 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     live: () => heartbeat.lastAttemptAgeMs() < MISSED_HEARTBEATS * config.WORKER_HEARTBEAT_MS,
     ready: () => !stopping && heartbeat.lastWrittenAgeMs() < MISSED_HEARTBEATS * config.WORKER_HEARTBEAT_MS,
   });
-  const sweeper = new RetentionSweeper(config, { prisma, redis: connect(), store, log: log.child({ component: 'retention' }), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+  const sweeper = new RetentionSweeper(config, {
+    prisma,
+    redis: connect(),
+    store,
+    log: log.child({ component: 'retention' }),
+    ...(opts.prefix ? { prefix: opts.prefix } : {}),
+  });
   sweeper.start();
-  log.info({ queues, device: engines[0]?.device ?? null, models: engines.map((e) => e.modelName), engine: engines[0]?.kind ?? null, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  log.info(
+    {
+      queues,
+      device: engines[0]?.device ?? null,
+      models: engines.map((e) => e.modelName),
+      engine: engines[0]?.kind ?? null,
+      concurrency: config.WORKER_CONCURRENCY,
+    },
+    'worker started',
+  );
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
