@@ -1,5 +1,6 @@
 // Operator endpoints: operator keys only, fleet snapshot shape, cross-tenant job list, retry of FAILED jobs,
 // the tenant override header, frame JPEGs, swim lanes.
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, jobBody, startApi, uploadClip, type TestApi } from './helpers';
@@ -21,29 +22,71 @@ test('fleet, admin job list and tenants need an operator key', async () => {
   }
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   assert.equal(fleet.status, 200);
-  assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), ['export', 'ingest', 'segment.masklet-reference', 'webhook']);
+  assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), [
+    'export',
+    'ingest',
+    'segment.masklet-reference',
+    'webhook',
+  ]);
   assert.equal(fleet.body.throughput.length, 60, 'one point per minute of the last hour');
   assert.ok(Array.isArray(fleet.body.workers) && Array.isArray(fleet.body.failedJobs));
 });
 
-test('a seeded stale worker shows as STALE; a FAILED job is listed and retried once, then 409', async () => {
+test('a seeded stale worker shows as STALE holding no job, one dead for an hour is forgotten; a FAILED job is listed and retried once, then 409', async () => {
   const staleId = `stale-${Date.now()}`;
   after(() => api.prisma.worker.delete({ where: { id: staleId } }).then(() => undefined));
-  await api.prisma.worker.create({ data: { id: staleId, host: 'gpu-node-7', pid: 42, device: 'cuda:0 (NVIDIA H200)', model: 'sam2.1-tiny', state: 'BUSY', heartbeatAt: new Date(Date.now() - 60_000) } });
+  await api.prisma.worker.create({
+    data: {
+      id: staleId,
+      host: 'gpu-node-7',
+      pid: 42,
+      device: 'cuda:0 (NVIDIA H200)',
+      model: 'sam2.1-tiny',
+      state: 'BUSY',
+      currentJobId: randomUUID(),
+      heartbeatAt: new Date(Date.now() - 60_000),
+    },
+  });
+  // Dead for two hours: gone from the fleet.
+  const deadId = `dead-${Date.now()}`;
+  after(() => api.prisma.worker.deleteMany({ where: { id: deadId } }).then(() => undefined));
+  await api.prisma.worker.create({
+    data: {
+      id: deadId,
+      host: 'gpu-node-8',
+      pid: 43,
+      device: 'cpu',
+      model: 'sam2.1-tiny',
+      state: 'BUSY',
+      currentJobId: randomUUID(),
+      heartbeatAt: new Date(Date.now() - 2 * 3600_000),
+    },
+  });
   const video = await uploadClip(api);
   const job = await call(api, 'POST', '/v1/jobs', { json: jobBody(video.id) });
   assert.equal(job.status, 201);
-  await api.prisma.job.update({ where: { id: job.body.id }, data: { status: 'FAILED', errorCode: 'engine.oom', error: 'out of memory on frame 12', finishedAt: new Date() } });
+  await api.prisma.job.update({
+    where: { id: job.body.id },
+    data: { status: 'FAILED', errorCode: 'engine.oom', error: 'out of memory on frame 12', finishedAt: new Date() },
+  });
   await api.prisma.round.updateMany({ where: { jobId: job.body.id }, data: { status: 'FAILED' } });
 
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   const stale = fleet.body.workers.find((w: { host: string }) => w.host === 'gpu-node-7');
   assert.equal(stale.state, 'STALE');
+  assert.equal(stale.currentJobId, null, 'a dead worker holds no job');
+  assert.equal(
+    fleet.body.workers.find((w: { host: string }) => w.host === 'gpu-node-8'),
+    undefined,
+    'forgotten after an hour',
+  );
   const failed = fleet.body.failedJobs.find((j: { id: string }) => j.id === job.body.id);
   assert.equal(failed.errorCode, 'engine.oom');
   assert.equal(failed.tenantId, api.tenant.id);
 
-  const listed = await call(api, 'GET', `/v1/admin/jobs?tenant=${api.tenant.id}&status=FAILED`, { key: api.operator.key });
+  const listed = await call(api, 'GET', `/v1/admin/jobs?tenant=${api.tenant.id}&status=FAILED`, {
+    key: api.operator.key,
+  });
   assert.ok(listed.body.items.some((j: { id: string }) => j.id === job.body.id));
   const other = await api.newTenant('admin-other');
   const none = await call(api, 'GET', `/v1/admin/jobs?tenant=${other.tenant.id}`, { key: api.operator.key });
@@ -64,21 +107,32 @@ test('a seeded stale worker shows as STALE; a FAILED job is listed and retried o
 test('x-masklet-tenant: operators act inside another tenant, other keys are refused, bad ids are 400', async () => {
   const other = await api.newTenant('admin-target');
   const video = await uploadClip(api, other.key.key);
-  const asOperator = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: { 'x-masklet-tenant': other.tenant.id } });
+  const asOperator = await call(api, 'GET', `/v1/videos/${video.id}`, {
+    key: api.operator.key,
+    headers: { 'x-masklet-tenant': other.tenant.id },
+  });
   assert.equal(asOperator.status, 200);
   const withoutHeader = await call(api, 'GET', `/v1/videos/${video.id}`);
   assert.equal(withoutHeader.status, 404);
   const reader = await api.admin.createKey(api.tenant.id, ['read'], 'reader2');
-  const refused = await call(api, 'GET', `/v1/videos/${video.id}`, { key: reader.key, headers: { 'x-masklet-tenant': other.tenant.id } });
+  const refused = await call(api, 'GET', `/v1/videos/${video.id}`, {
+    key: reader.key,
+    headers: { 'x-masklet-tenant': other.tenant.id },
+  });
   assert.equal(refused.status, 403);
-  const bad = await call(api, 'GET', `/v1/videos/${video.id}`, { key: api.operator.key, headers: { 'x-masklet-tenant': 'nope' } });
+  const bad = await call(api, 'GET', `/v1/videos/${video.id}`, {
+    key: api.operator.key,
+    headers: { 'x-masklet-tenant': 'nope' },
+  });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'INVALID_TENANT');
 });
 
 test('frame JPEGs: the right size, 404 past the end, 400 for a bad index', async () => {
   const video = await uploadClip(api);
-  const res = await fetch(`${api.base}/v1/videos/${video.id}/frames/3?maxWidth=160`, { headers: { authorization: `Bearer ${api.key.key}` } });
+  const res = await fetch(`${api.base}/v1/videos/${video.id}/frames/3?maxWidth=160`, {
+    headers: { authorization: `Bearer ${api.key.key}` },
+  });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'image/jpeg');
   const jpeg = Buffer.from(await res.arrayBuffer());

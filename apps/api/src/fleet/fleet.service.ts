@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { QUEUE_STATES, type AdminJobList, type FleetSnapshot, type RetriedJob, type TenantSummary, type WorkerView } from '@masklet/contract';
+import {
+  QUEUE_STATES,
+  type AdminJobList,
+  type FleetSnapshot,
+  type RetriedJob,
+  type TenantSummary,
+  type WorkerView,
+} from '@masklet/contract';
 import type { Worker } from '@masklet/db';
 import type { MaskletConfig } from '@masklet/config';
 import { QUEUES, fairPriority, segmentJobId, segmentJobOptions, type SegmentPayload } from '@masklet/queue';
@@ -9,9 +16,13 @@ import { CONFIG, QUEUES_TOKEN } from '../core/tokens';
 import type { QueueRegistry } from '../core/queues';
 import { FleetRepository, type AdminJobFilter } from './fleet.repository';
 
-/** A worker is stale after missing this many heartbeats; forgotten after FORGET_AFTER_MS. */
+/**
+ * A worker is stale after missing this many heartbeats, and holds no job from then on (BullMQ hands its
+ * job to another worker once the lock lapses). Stale rows are forgotten after FORGET_AFTER_MS: a dead
+ * process never comes back under the same id (host + pid + start time).
+ */
 export const STALE_HEARTBEATS = 3;
-const FORGET_AFTER_MS = 24 * 3600_000;
+const FORGET_AFTER_MS = 3600_000;
 
 @Injectable()
 export class FleetService {
@@ -26,7 +37,14 @@ export class FleetService {
     await this.repo.forgetWorkers(new Date(now - FORGET_AFTER_MS));
     const [workers, queues, throughput, failed] = await Promise.all([
       this.repo.workers(),
-      Promise.all(this.queues.all().map(async ([name, q]) => ({ name, counts: (await q.getJobCounts(...QUEUE_STATES)) as FleetSnapshot['queues'][number]['counts'] }))),
+      Promise.all(
+        this.queues
+          .all()
+          .map(async ([name, q]) => ({
+            name,
+            counts: (await q.getJobCounts(...QUEUE_STATES)) as FleetSnapshot['queues'][number]['counts'],
+          })),
+      ),
       this.repo.throughput(new Date(now - 3600_000)),
       this.repo.failedJobs(50),
     ]);
@@ -35,19 +53,35 @@ export class FleetService {
     const series: FleetSnapshot['throughput'] = [];
     for (let t = lastMinute - 59 * 60_000; t <= lastMinute; t += 60_000) {
       const r = perMinute.get(t);
-      series.push({ minute: new Date(t).toISOString(), jobsPerMin: r?.jobs ?? 0, framesPerSec: r ? Number((r.frames / 60).toFixed(2)) : 0 });
+      series.push({
+        minute: new Date(t).toISOString(),
+        jobsPerMin: r?.jobs ?? 0,
+        framesPerSec: r ? Number((r.frames / 60).toFixed(2)) : 0,
+      });
     }
     return {
       at: new Date(now).toISOString(),
       workers: workers.map((w) => this.workerView(w, now)),
       queues,
       throughput: series,
-      failedJobs: failed.map((j) => ({ id: j.id, tenantId: j.tenantId, tenantName: j.tenant.name, errorCode: j.errorCode, error: j.error, finishedAt: j.finishedAt?.toISOString() ?? null, attempts: j.attempts })),
+      failedJobs: failed.map((j) => ({
+        id: j.id,
+        tenantId: j.tenantId,
+        tenantName: j.tenant.name,
+        errorCode: j.errorCode,
+        error: j.error,
+        finishedAt: j.finishedAt?.toISOString() ?? null,
+        attempts: j.attempts,
+      })),
     };
   }
 
   private workerView(w: Worker, now: number): WorkerView {
-    const stats = (w.stats ?? {}) as { cpuUtilisation?: number; systemMemory?: WorkerView['systemMemory']; inferenceMsPerRole?: WorkerView['inferenceMsPerRole'] };
+    const stats = (w.stats ?? {}) as {
+      cpuUtilisation?: number;
+      systemMemory?: WorkerView['systemMemory'];
+      inferenceMsPerRole?: WorkerView['inferenceMsPerRole'];
+    };
     const age = now - w.heartbeatAt.getTime();
     const stale = age > STALE_HEARTBEATS * this.config.WORKER_HEARTBEAT_MS;
     return {
@@ -59,7 +93,7 @@ export class FleetService {
       models: w.models,
       queues: w.queues,
       state: w.state === 'STOPPED' ? 'STOPPED' : stale ? 'STALE' : w.state,
-      currentJobId: w.currentJobId,
+      currentJobId: stale ? null : w.currentJobId,
       fps: w.fps,
       cpuUtilisation: stats.cpuUtilisation ?? null,
       rssBytes: Number(w.rssBytes),
@@ -67,7 +101,9 @@ export class FleetService {
       framesProcessed: Number(w.framesProcessed),
       jobsCompleted: w.jobsCompleted,
       jobsFailed: w.jobsFailed,
-      inferenceMsPerRole: Object.fromEntries(Object.entries(stats.inferenceMsPerRole ?? {}).map(([role, t]) => [role, { calls: t.calls, meanMs: t.meanMs }])),
+      inferenceMsPerRole: Object.fromEntries(
+        Object.entries(stats.inferenceMsPerRole ?? {}).map(([role, t]) => [role, { calls: t.calls, meanMs: t.meanMs }]),
+      ),
       startedAt: w.startedAt.toISOString(),
       heartbeatAt: w.heartbeatAt.toISOString(),
       heartbeatAgeMs: age,
@@ -78,9 +114,18 @@ export class FleetService {
     const rows = await this.repo.jobs(filter);
     return {
       items: rows.map((j) => ({
-        id: j.id, tenantId: j.tenantId, tenantName: j.tenant.name, batchId: j.batchId, status: j.status, progress: j.progress,
-        framesDone: j.framesDone, framesTotal: j.framesTotal, currentRound: j.currentRound, errorCode: j.errorCode,
-        createdAt: j.createdAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null,
+        id: j.id,
+        tenantId: j.tenantId,
+        tenantName: j.tenant.name,
+        batchId: j.batchId,
+        status: j.status,
+        progress: j.progress,
+        framesDone: j.framesDone,
+        framesTotal: j.framesTotal,
+        currentRound: j.currentRound,
+        errorCode: j.errorCode,
+        createdAt: j.createdAt.toISOString(),
+        finishedAt: j.finishedAt?.toISOString() ?? null,
       })),
     };
   }
@@ -93,8 +138,10 @@ export class FleetService {
   async retry(jobId: string): Promise<RetriedJob> {
     const job = z.uuid().safeParse(jobId).success ? await this.repo.findJob(jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
-    if (job.status !== 'FAILED') throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} is ${job.status}; only FAILED jobs can be retried`);
-    if (!(await this.repo.requeueFailed(job.id, job.currentRound))) throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} changed state while retrying`);
+    if (job.status !== 'FAILED')
+      throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} is ${job.status}; only FAILED jobs can be retried`);
+    if (!(await this.repo.requeueFailed(job.id, job.currentRound)))
+      throw new ApiError(409, 'JOB_NOT_FAILED', `job ${jobId} changed state while retrying`);
     const queue = this.queues.segmentFor(job.model);
     const id = segmentJobId(job.id, job.currentRound);
     const existing = await queue.getJob(id);
