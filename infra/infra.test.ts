@@ -51,11 +51,13 @@ function schemaVariables(): Map<string, { required: boolean }> {
   assert.ok(end > start, 'end of EnvSchema not found');
   const body = src.slice(start, end);
   const vars = new Map<string, { required: boolean }>();
-  // One variable per line: `  NAME: z....,` (comments are skipped by the anchored pattern).
-  for (const m of body.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):\s*(.*)$/gm)) {
-    const decl = m[2] ?? '';
+  // `  NAME: z....,` at two spaces (comments are skipped by the anchored pattern); a declaration runs to the
+  // next variable, as prettier may spread its chain over several lines.
+  const starts = [...body.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):/gm)];
+  starts.forEach((m, i) => {
+    const decl = body.slice(m.index, starts[i + 1]?.index ?? body.length);
     vars.set(m[1]!, { required: !/\.default\(|\.optional\(\)/.test(decl) });
-  }
+  });
   assert.ok(vars.size >= 10, `suspiciously few schema variables parsed: ${[...vars.keys()].join(', ')}`);
   return vars;
 }
@@ -160,7 +162,10 @@ test('worker chart settings: GPU limit, GPU placement, grace period, model volum
   const gpu = worker.gpu as Yaml;
   assert.equal(gpu.resourceName, 'nvidia.com/gpu');
   assert.ok(isMap(worker.nodeSelector) && Array.isArray(worker.tolerations));
-  assert.ok(Number(worker.terminationGracePeriodSeconds) >= 60, 'worker grace period must leave time for a frame hand-back');
+  assert.ok(
+    Number(worker.terminationGracePeriodSeconds) >= 60,
+    'worker grace period must leave time for a frame hand-back',
+  );
   const model = values.model as Yaml;
   assert.equal(model.mountPath, '/models');
   const workerTpl = read(join(TEMPLATES, 'worker-deployment.yaml'));
@@ -187,17 +192,31 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
   const names = pools.map((p) => String(p.name));
   assert.equal(new Set(names).size, names.length, `pool names repeat: ${names.join(', ')}`);
   for (const pool of pools) {
-    assert.match(String(pool.name), /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'pool names are short DNS labels');
+    const name = String(pool.name);
+    assert.match(name, /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'pool names are short DNS labels');
     const queues = pool.queues as string[];
-    assert.ok(Array.isArray(queues) && queues.length > 0, `pool ${pool.name} has queues`);
-    for (const q of queues) assert.ok((QUEUE_KINDS as readonly string[]).includes(q), `pool ${pool.name}: ${q} is not a queue kind of libs/queue`);
+    assert.ok(Array.isArray(queues) && queues.length > 0, `pool ${name} has queues`);
+    for (const q of queues)
+      assert.ok((QUEUE_KINDS as readonly string[]).includes(q), `pool ${name}: ${q} is not a queue kind of libs/queue`);
     const segment = queues.includes('segment');
-    assert.equal(pool.gpu, segment, `pool ${pool.name}: a GPU exactly when it segments`);
-    if (!segment) assert.ok(!pool.models || (pool.models as unknown[]).length === 0, `pool ${pool.name} lists models without segmenting`);
+    assert.equal(pool.gpu, segment, `pool ${name}: a GPU exactly when it segments`);
+    if (!segment)
+      assert.ok(
+        !pool.models || (pool.models as unknown[]).length === 0,
+        `pool ${name} lists models without segmenting`,
+      );
   }
-  assert.deepEqual([...new Set(pools.flatMap((p) => p.queues as string[]))].sort(), [...QUEUE_KINDS].sort(), 'every queue kind has a pool');
+  assert.deepEqual(
+    [...new Set(pools.flatMap((p) => p.queues as string[]))].sort(),
+    [...QUEUE_KINDS].sort(),
+    'every queue kind has a pool',
+  );
   const segmentPools = pools.filter((p) => (p.queues as string[]).includes('segment'));
-  assert.deepEqual(segmentPools.map((p) => p.queues), [['segment']], 'the default segment pool does nothing else');
+  assert.deepEqual(
+    segmentPools.map((p) => p.queues),
+    [['segment']],
+    'the default segment pool does nothing else',
+  );
 
   const tpl = read(join(TEMPLATES, 'worker-deployment.yaml'));
   const helpers = read(join(TEMPLATES, '_helpers.tpl'));
@@ -205,13 +224,19 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
   for (const text of [tpl, helpers]) {
     const kinds = /list ((?:"[a-z]+" ?)+)\)?\)? *(?:\}\}|\))/.exec(text.slice(text.indexOf('"ingest"') - 6));
     assert.ok(kinds, 'a list of queue kinds in the template');
-    assert.deepEqual(kinds[1]!.trim().split(' ').map((k) => JSON.parse(k) as string), [...QUEUE_KINDS]);
+    assert.deepEqual(
+      kinds[1]!
+        .trim()
+        .split(' ')
+        .map((k) => JSON.parse(k) as string),
+      [...QUEUE_KINDS],
+    );
   }
   assert.equal(segmentQueueName('m'), 'segment.m');
   assert.match(helpers, /printf "segment\.%s" \./, 'segment queue names as segmentQueueName spells them');
   assert.match(tpl, /\{\{- range \$pool := \.Values\.worker\.pools \}\}/, 'one Deployment per pool');
   assert.match(tpl, /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}/);
-  assert.match(tpl, /masklet\.io\/pool: \{\{ \$pool\.name \}\}\n  template:/, 'the selector tells pools apart');
+  assert.match(tpl, /masklet\.io\/pool: \{\{ \$pool\.name \}\}\n {2}template:/, 'the selector tells pools apart');
   assert.match(tpl, /- name: WORKER_QUEUES\n\s+value: \{\{ join "," \$pool\.queues \| quote \}\}/);
   assert.match(tpl, /- name: WORKER_MODELS\n\s+value: \{\{ include "masklet\.poolModels" \$ctx \| quote \}\}/);
   assert.match(tpl, /\$gpu := and \$gpuPool \$\.Values\.worker\.gpu\.enabled/);
@@ -220,10 +245,20 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
   for (const f of ['worker-scaledobject.yaml', 'worker-hpa.yaml']) {
     const t = read(join(TEMPLATES, f));
     assert.match(t, /\{\{- range \$pool := \.Values\.worker\.pools \}\}/, `${f}: one autoscaler per pool`);
-    assert.match(t, /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}\n/, `${f} targets the pool's Deployment`);
+    assert.match(
+      t,
+      /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}\n/,
+      `${f} targets the pool's Deployment`,
+    );
   }
-  assert.match(read(join(TEMPLATES, 'worker-scaledobject.yaml')), /masklet_queue_jobs\{queue=~\\"%s\\",state=~\\"waiting\|prioritized\|active\\"\}.*include "masklet\.poolQueueRegex" \$ctx/);
-  assert.match(read(join(TEMPLATES, 'worker-hpa.yaml')), /key: queue\n\s+operator: In[\s\S]*include "masklet\.poolQueueNames" \$ctx/);
+  assert.match(
+    read(join(TEMPLATES, 'worker-scaledobject.yaml')),
+    /masklet_queue_jobs\{queue=~\\"%s\\",state=~\\"waiting\|prioritized\|active\\"\}.*include "masklet\.poolQueueRegex" \$ctx/,
+  );
+  assert.match(
+    read(join(TEMPLATES, 'worker-hpa.yaml')),
+    /key: queue\n\s+operator: In[\s\S]*include "masklet\.poolQueueNames" \$ctx/,
+  );
   assert.ok(!('query' in (worker.keda as Yaml)), 'the KEDA query is built per pool, not a single value');
 });
 
@@ -272,7 +307,11 @@ test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, 
   assert.doesNotMatch(read(join(ROOT, '.npmrc')), /onnxruntime/, 'npm warns about unknown project config keys');
 
   const prod = byName.get('prod-deps')!.lines.join('\n');
-  assert.match(prod, /RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev/, 'prod-deps installs production dependencies only');
+  assert.match(
+    prod,
+    /RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev/,
+    'prod-deps installs production dependencies only',
+  );
   assert.match(prod, /onnxruntime-node\/script\/install/, 'the CUDA EP lands in the production node_modules');
 
   const build = byName.get('build')!.lines.join('\n');
@@ -283,20 +322,27 @@ test('Dockerfile: node:20-bookworm-slim stages deps/build/runtime, WORKER_BASE, 
   assert.match(build, /npm run dashboard:build/);
   assert.ok(existsSync(join(ROOT, 'package.json')));
   const scripts = (JSON.parse(read(join(ROOT, 'package.json'))) as { scripts: Record<string, string> }).scripts;
-  for (const s of ['build', 'db:generate', 'models:reference', 'dashboard:build']) assert.ok(scripts[s], `package.json script ${s}`);
+  for (const s of ['build', 'db:generate', 'models:reference', 'dashboard:build'])
+    assert.ok(scripts[s], `package.json script ${s}`);
 
   const runtime = byName.get('runtime')!.lines;
   const rt = runtime.join('\n');
   // The runtime stage copies named build outputs and production node_modules, never the whole build tree.
   const copies = runtime.filter((l) => /^COPY --from=(build|prod-deps|deps)\s/.test(l));
   assert.ok(!copies.some((l) => /^COPY --from=deps\s/.test(l)), 'runtime copies nothing from deps (devDependencies)');
-  assert.ok(copies.some((l) => l === 'COPY --from=prod-deps /app/node_modules /app/node_modules'), 'production node_modules');
+  assert.ok(
+    copies.some((l) => l === 'COPY --from=prod-deps /app/node_modules /app/node_modules'),
+    'production node_modules',
+  );
   for (const c of copies.filter((l) => l.startsWith('COPY --from=build '))) {
     const src = c.split(/\s+/)[2]!;
     assert.ok(src !== '/app' && src !== '/app/', `runtime copies the whole build tree: ${c}`);
   }
   for (const path of ['/app/dist', '/app/prisma/migrations', '/app/models/reference', '/app/apps/dashboard/dist']) {
-    assert.ok(copies.some((l) => l.startsWith(`COPY --from=build ${path} `)), `runtime copies ${path}`);
+    assert.ok(
+      copies.some((l) => l.startsWith(`COPY --from=build ${path} `)),
+      `runtime copies ${path}`,
+    );
   }
   assert.match(rt, /apt-get install[^\n]*\bffmpeg\b/);
   assert.match(rt, /COPY --from=node \/usr\/local\/bin\/node/);
@@ -316,7 +362,8 @@ test('entrypoint roles api/worker/migrate/cli exec compiled dist/ files whose so
   assert.ok(sh.startsWith('#!/bin/sh'));
   assert.ok((statSync(path).mode & 0o111) !== 0, 'entrypoint.sh is executable');
   const roles = new Map<string, string>();
-  for (const m of sh.matchAll(/^\s{2}(\w+)\)\s*\n(?:\s+shift\s*\n)?\s+exec node (dist\/\S+\.js)/gm)) roles.set(m[1]!, m[2]!);
+  for (const m of sh.matchAll(/^\s{2}(\w+)\)\s*\n(?:\s+shift\s*\n)?\s+exec node (dist\/\S+\.js)/gm))
+    roles.set(m[1]!, m[2]!);
   assert.doesNotMatch(sh, /tsx/, 'the image runs compiled JavaScript');
   for (const role of ['api', 'worker', 'migrate', 'cli']) {
     const file = roles.get(role);
@@ -334,7 +381,17 @@ test('.dockerignore keeps host state out and does not hide what the Dockerfile c
   for (const p of ['.git', '**/node_modules', '.tmp', 'test/artifacts', 'models/*/*.onnx']) {
     assert.ok(patterns.includes(p), `.dockerignore lacks ${p}`);
   }
-  for (const needed of ['package.json', 'package-lock.json', '.npmrc', 'prisma', 'infra', 'apps', 'libs', 'models', 'scripts']) {
+  for (const needed of [
+    'package.json',
+    'package-lock.json',
+    '.npmrc',
+    'prisma',
+    'infra',
+    'apps',
+    'libs',
+    'models',
+    'scripts',
+  ]) {
     assert.ok(!patterns.includes(needed), `.dockerignore hides ${needed}`);
   }
 });
@@ -359,7 +416,8 @@ test('values.yaml satisfies values.schema.json, which rejects unknown keys and w
     ['monitoring.prometheusRule.alerts.failureRatio', 2],
     ['networkPolicy.privateRanges', ['not-a-cidr']],
   ];
-  for (const [path, value] of rejected) assert.equal(validate(variant(path, value)), false, `${path}=${JSON.stringify(value)} must be rejected`);
+  for (const [path, value] of rejected)
+    assert.equal(validate(variant(path, value)), false, `${path}=${JSON.stringify(value)} must be rejected`);
 });
 
 /** Metric names registered in code: prom-client `name:` fields plus the default process metrics of each prefix. */
@@ -372,7 +430,8 @@ function registeredMetrics(): Set<string> {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
         const src = read(full);
         for (const m of src.matchAll(/name: '(masklet_[a-z0-9_]+)'/g)) names.add(m[1]!);
-        for (const m of src.matchAll(/collectDefaultMetrics\(\{[^}]*prefix: '([a-z_]+)'/g)) names.add(`${m[1]}process_resident_memory_bytes`);
+        for (const m of src.matchAll(/collectDefaultMetrics\(\{[^}]*prefix: '([a-z_]+)'/g))
+          names.add(`${m[1]}process_resident_memory_bytes`);
       }
     }
   };
@@ -382,19 +441,32 @@ function registeredMetrics(): Set<string> {
 }
 
 function queriedMetrics(text: string): string[] {
-  return [...new Set([...text.matchAll(/\b(masklet_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, '')))];
+  return [
+    ...new Set([...text.matchAll(/\b(masklet_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, ''))),
+  ];
 }
 
 test('alert rules and the Grafana dashboard query only metrics the code registers', () => {
   const known = registeredMetrics();
   const rules = read(join(TEMPLATES, 'prometheusrule.yaml'));
-  for (const alert of ['QueuedJobsTooOld', 'QueueBacklogTooOld', 'JobStalled', 'JobFailureRate', 'WorkerHeartbeatsMissing']) {
+  for (const alert of [
+    'QueuedJobsTooOld',
+    'QueueBacklogTooOld',
+    'JobStalled',
+    'JobFailureRate',
+    'WorkerHeartbeatsMissing',
+  ]) {
     assert.match(rules, new RegExp(`alert: Masklet${alert}\\b`), `alert ${alert}`);
   }
-  const dashboard = JSON.parse(read(join(CHART, 'dashboards', 'masklet.json'))) as { panels: { targets: { expr: string }[] }[] };
+  const dashboard = JSON.parse(read(join(CHART, 'dashboards', 'masklet.json'))) as {
+    panels: { targets: { expr: string }[] }[];
+  };
   const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
   assert.ok(dashboard.panels.length >= 8, 'dashboard panels');
-  for (const [where, text] of [['prometheusrule.yaml', rules], ['dashboards/masklet.json', exprs]] as const) {
+  for (const [where, text] of [
+    ['prometheusrule.yaml', rules],
+    ['dashboards/masklet.json', exprs],
+  ] as const) {
     const used = queriedMetrics(text);
     assert.ok(used.length >= 4, `${where} queries metrics`);
     const unknown = used.filter((n) => !known.has(n));
@@ -410,14 +482,19 @@ test('probes, PDBs, monitors and network policies name ports and components the 
   const worker = read(join(TEMPLATES, 'worker-deployment.yaml'));
   assert.match(api, /- name: http\b/);
   assert.match(worker, /- name: metrics\b/);
-  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.match(worker, new RegExp(`${probe}:\\s+httpGet:`), `worker ${probe} is an HTTP probe`);
+  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'])
+    assert.match(worker, new RegExp(`${probe}:\\s+httpGet:`), `worker ${probe} is an HTTP probe`);
   assert.match(worker, /readinessProbe:\s+httpGet:\s+path: \/readyz/);
   assert.doesNotMatch(worker, /tcpSocket/, 'no bare TCP liveness');
   const policies = read(join(TEMPLATES, 'networkpolicy.yaml'));
   assert.match(policies, /port: http\b/);
   assert.match(policies, /port: metrics\b/);
   assert.match(policies, /169\.254|privateRanges/);
-  assert.ok((values.networkPolicy as Yaml).privateRanges && ((values.networkPolicy as Yaml).privateRanges as string[]).includes('169.254.0.0/16'), 'metadata endpoint excluded');
+  assert.ok(
+    (values.networkPolicy as Yaml).privateRanges &&
+      ((values.networkPolicy as Yaml).privateRanges as string[]).includes('169.254.0.0/16'),
+    'metadata endpoint excluded',
+  );
   const pdb = read(join(TEMPLATES, 'pdb.yaml'));
   assert.match(pdb, /kind: PodDisruptionBudget/);
   assert.match(pdb, /list "api" "worker"/);
