@@ -38,12 +38,10 @@ export class FleetService {
     const [workers, queues, throughput, failed] = await Promise.all([
       this.repo.workers(),
       Promise.all(
-        this.queues
-          .all()
-          .map(async ([name, q]) => ({
-            name,
-            counts: (await q.getJobCounts(...QUEUE_STATES)) as FleetSnapshot['queues'][number]['counts'],
-          })),
+        this.queues.all().map(async ([name, q]) => ({
+          name,
+          counts: (await q.getJobCounts(...QUEUE_STATES)) as FleetSnapshot['queues'][number]['counts'],
+        })),
       ),
       this.repo.throughput(new Date(now - 3600_000)),
       this.repo.failedJobs(50),
