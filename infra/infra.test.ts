@@ -51,15 +51,11 @@ function schemaVariables(): Map<string, { required: boolean }> {
   assert.ok(end > start, 'end of EnvSchema not found');
   const body = src.slice(start, end);
   const vars = new Map<string, { required: boolean }>();
-  // A variable starts at `  NAME:` (comments are skipped by the anchored pattern); its declaration runs to the next
-  // one, across the lines a long zod chain is wrapped on (comment lines left out).
+  // `  NAME: z....,` at two spaces (comments are skipped by the anchored pattern); a declaration runs to the
+  // next variable, as prettier may spread its chain over several lines.
   const starts = [...body.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):/gm)];
   starts.forEach((m, i) => {
-    const decl = body
-      .slice(m.index, starts[i + 1]?.index ?? body.length)
-      .split('\n')
-      .filter((line) => !/^\s*(\/\*\*|\*|\/\/)/.test(line))
-      .join('\n');
+    const decl = body.slice(m.index, starts[i + 1]?.index ?? body.length);
     vars.set(m[1]!, { required: !/\.default\(|\.optional\(\)/.test(decl) });
   });
   assert.ok(vars.size >= 10, `suspiciously few schema variables parsed: ${[...vars.keys()].join(', ')}`);

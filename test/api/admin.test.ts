@@ -1,5 +1,6 @@
 // Operator endpoints: operator keys only, fleet snapshot shape, cross-tenant job list, retry of FAILED jobs,
 // the tenant override header, frame JPEGs, swim lanes.
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, jobBody, startApi, uploadClip, type TestApi } from './helpers';
@@ -31,7 +32,7 @@ test('fleet, admin job list and tenants need an operator key', async () => {
   assert.ok(Array.isArray(fleet.body.workers) && Array.isArray(fleet.body.failedJobs));
 });
 
-test('a seeded stale worker shows as STALE; a FAILED job is listed and retried once, then 409', async () => {
+test('a seeded stale worker shows as STALE holding no job, one dead for an hour is forgotten; a FAILED job is listed and retried once, then 409', async () => {
   const staleId = `stale-${Date.now()}`;
   after(() => api.prisma.worker.delete({ where: { id: staleId } }).then(() => undefined));
   await api.prisma.worker.create({
@@ -42,7 +43,23 @@ test('a seeded stale worker shows as STALE; a FAILED job is listed and retried o
       device: 'cuda:0 (NVIDIA H200)',
       model: 'sam2.1-tiny',
       state: 'BUSY',
+      currentJobId: randomUUID(),
       heartbeatAt: new Date(Date.now() - 60_000),
+    },
+  });
+  // Dead for two hours: gone from the fleet.
+  const deadId = `dead-${Date.now()}`;
+  after(() => api.prisma.worker.deleteMany({ where: { id: deadId } }).then(() => undefined));
+  await api.prisma.worker.create({
+    data: {
+      id: deadId,
+      host: 'gpu-node-8',
+      pid: 43,
+      device: 'cpu',
+      model: 'sam2.1-tiny',
+      state: 'BUSY',
+      currentJobId: randomUUID(),
+      heartbeatAt: new Date(Date.now() - 2 * 3600_000),
     },
   });
   const video = await uploadClip(api);
@@ -57,6 +74,12 @@ test('a seeded stale worker shows as STALE; a FAILED job is listed and retried o
   const fleet = await call(api, 'GET', '/v1/admin/fleet', { key: api.operator.key });
   const stale = fleet.body.workers.find((w: { host: string }) => w.host === 'gpu-node-7');
   assert.equal(stale.state, 'STALE');
+  assert.equal(stale.currentJobId, null, 'a dead worker holds no job');
+  assert.equal(
+    fleet.body.workers.find((w: { host: string }) => w.host === 'gpu-node-8'),
+    undefined,
+    'forgotten after an hour',
+  );
   const failed = fleet.body.failedJobs.find((j: { id: string }) => j.id === job.body.id);
   assert.equal(failed.errorCode, 'engine.oom');
   assert.equal(failed.tenantId, api.tenant.id);

@@ -12,6 +12,9 @@ export interface PrivateS3 {
   /** SIGKILL: connections are refused until start(). */
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: connections are accepted but nothing is answered (a hung store) until resume(). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,8 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
     endpoint,
     kill,
     start,
+    pause: () => void proc?.kill('SIGSTOP'),
+    resume: () => void proc?.kill('SIGCONT'),
     async stop() {
       await kill();
       await rm(dir, { recursive: true, force: true });

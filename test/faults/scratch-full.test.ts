@@ -2,7 +2,7 @@
 // engine error after retries) and nothing half-written stays on disk; with room, the same job succeeds.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startWorker } from '../../apps/worker/src/worker';
 import {
@@ -26,7 +26,12 @@ describe('faults: scratch disk full', { skip }, () => {
     await env?.close();
   });
 
-  test('a video larger than WORKER_SCRATCH_MAX_BYTES fails the job with scratch_full, leaving no partial file', async () => {
+  test("a video larger than WORKER_SCRATCH_MAX_BYTES fails the job with scratch_full, leaving no partial file; a killed worker's leftovers are removed at start", async () => {
+    // What a SIGKILLed worker leaves in the scratch dir: a cached video and a half-written download.
+    const leftovers = join(env.config.WORKER_SCRATCH_DIR, 'videos');
+    await mkdir(leftovers, { recursive: true });
+    await writeFile(join(leftovers, 'dead.video'), Buffer.alloc(4096));
+    await writeFile(join(leftovers, 'dead.video.part-1'), Buffer.alloc(4096));
     const worker = await startWorker(env.config, {
       model: await sharedModel(),
       prefix: env.prefix,

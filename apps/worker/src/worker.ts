@@ -138,6 +138,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     ...prefix,
     intervalMs: config.RECONCILE_INTERVAL_MS,
     graceMs: config.RECONCILE_GRACE_MS,
+    webhook: { attempts: config.WEBHOOK_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS },
     log: log.child({ component: 'reconciler' }),
   });
   if (serves) reconciler.start();

@@ -37,6 +37,18 @@ const EnvSchema = z.object({
     .default(2 * 1024 ** 3),
   MAX_VIDEO_SECONDS: z.coerce.number().positive().default(3600),
   MAX_VIDEO_FRAMES: z.coerce.number().int().positive().default(200_000),
+  /** Wall-clock limit on the API's ffprobe of an upload or registered object (past it: 503 PROBE_TIMEOUT). */
+  FFPROBE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Wall-clock limit on the ffmpeg of one GET /v1/videos/:id/frames/:n (past it: 503 FRAME_RENDER_TIMEOUT). */
+  FRAME_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** ffmpeg processes rendering frames at once per API process; further requests wait (up to 16 per slot). */
+  FRAME_RENDER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Width x height a video may have (default 8K UHD): decoding and previews hold whole frames in memory. */
+  MAX_VIDEO_PIXELS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7680 * 4320),
   MASKLET_MODEL: z.string().optional(),
   /** Comma-separated manifest paths of the installed models (the job `model` choices); unset: MASKLET_MODEL alone. */
   MASKLET_MODELS: z.string().optional(),

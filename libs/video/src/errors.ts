@@ -1,8 +1,8 @@
 // Typed failures so callers (the API) can map them to HTTP statuses without parsing messages.
 
-export type VideoProbeErrorCode = 'not_a_video' | 'no_video_stream' | 'no_frames' | 'probe_failed';
+export type VideoProbeErrorCode = 'not_a_video' | 'no_video_stream' | 'no_frames' | 'probe_failed' | 'timeout';
 
-/** The input could not be understood as a video. `not_a_video`, `no_video_stream` and `no_frames` are the client's fault (4xx); `probe_failed` is ours or the environment's (5xx). */
+/** The input could not be understood as a video. `not_a_video`, `no_video_stream` and `no_frames` are the client's fault (4xx); `probe_failed` and `timeout` (the input did not arrive in time) are ours or the environment's (5xx). */
 export class VideoProbeError extends Error {
   override readonly name = 'VideoProbeError';
   constructor(
@@ -14,7 +14,7 @@ export class VideoProbeError extends Error {
   }
 }
 
-export type VideoDecodeErrorCode = 'decoder_failed' | 'frame_unavailable' | 'closed';
+export type VideoDecodeErrorCode = 'decoder_failed' | 'frame_unavailable' | 'closed' | 'timeout';
 
 /** Decoding failed after a successful probe (corrupt data, truncated file, source already closed). */
 export class VideoDecodeError extends Error {

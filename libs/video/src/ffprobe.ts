@@ -1,7 +1,7 @@
 // Reads what the platform needs to know about an uploaded video before accepting it, and classifies
 // failures so the API can answer 4xx (bad upload) vs 5xx (our problem).
 import { z } from 'zod';
-import { runTool } from './tool-process';
+import { runTool, type ToolOptions } from './tool-process';
 import { VideoProbeError } from './errors';
 import { scanFrameIndex, type TimeBase } from './frame-index';
 
@@ -63,16 +63,20 @@ const NOT_VIDEO_MESSAGES =
  * otherwise (missing, as in MKV/WebM, or inflated by an edit list that trims frames) the packets are
  * counted, excluding the ones the edit list discards, so it equals the number of frames ffmpeg decodes.
  */
-export async function probeVideo(pathOrUrl: string): Promise<VideoProbe> {
-  const res = await runTool('ffprobe', [
-    '-v',
-    'error',
-    '-print_format',
-    'json',
-    '-show_format',
-    '-show_streams',
-    pathOrUrl,
-  ]);
+export async function probeVideo(pathOrUrl: string, opts: ToolOptions = {}): Promise<VideoProbe> {
+  const deadline = opts.timeoutMs === undefined ? undefined : Date.now() + opts.timeoutMs;
+  const res = await runTool(
+    'ffprobe',
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', pathOrUrl],
+    undefined,
+    opts,
+  );
+  if (res.timedOut)
+    throw new VideoProbeError(
+      'timeout',
+      `ffprobe did not finish within ${opts.timeoutMs} ms on ${pathOrUrl}`,
+      res.stderr,
+    );
   if (res.code !== 0) {
     const code = NOT_VIDEO_MESSAGES.test(res.stderr) ? 'not_a_video' : 'probe_failed';
     throw new VideoProbeError(
@@ -110,7 +114,8 @@ export async function probeVideo(pathOrUrl: string): Promise<VideoProbe> {
   if (nbFrames !== undefined && expected !== undefined && Math.abs(nbFrames - expected) <= 1.5) {
     numFrames = nbFrames;
   } else {
-    numFrames = (await scanFrameIndex(pathOrUrl, timeBase, startTimeSec)).count;
+    const left = deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) };
+    numFrames = (await scanFrameIndex(pathOrUrl, timeBase, startTimeSec, left)).count;
   }
   if (numFrames <= 0) throw new VideoProbeError('no_frames', `video stream of ${pathOrUrl} has no frames`);
   if (fps <= 0) fps = durationSec > 0 ? numFrames / durationSec : 0;

@@ -3,7 +3,7 @@
 // up if we know every frame's timestamp. Packets the container's edit list discards (flag "D") are
 // skipped because the decoder drops them too; that is why this count can be lower than nb_frames.
 import { createInterface } from 'node:readline';
-import { spawnTool } from './tool-process';
+import { spawnTool, type ToolOptions } from './tool-process';
 import { VideoProbeError } from './errors';
 
 export interface FrameIndex {
@@ -21,18 +21,18 @@ export interface TimeBase {
 }
 
 /** Streams the video packet list through ffprobe; memory is a few numbers per frame, never frame data. */
-export async function scanFrameIndex(path: string, timeBase: TimeBase, startTimeSec: number): Promise<FrameIndex> {
-  const proc = spawnTool('ffprobe', [
-    '-v',
-    'error',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'packet=pts,flags',
-    '-of',
-    'csv=p=0',
-    path,
-  ]);
+export async function scanFrameIndex(
+  path: string,
+  timeBase: TimeBase,
+  startTimeSec: number,
+  opts: ToolOptions = {},
+): Promise<FrameIndex> {
+  const proc = spawnTool(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts,flags', '-of', 'csv=p=0', path],
+    'ignore',
+    opts,
+  );
   const pts: number[] = [];
   const keyPts: number[] = [];
   let missingPts = false;
@@ -51,6 +51,12 @@ export async function scanFrameIndex(path: string, timeBase: TimeBase, startTime
     if (flags.includes('K')) keyPts.push(value);
   }
   const exit = await proc.exited;
+  if (exit.timedOut)
+    throw new VideoProbeError(
+      'timeout',
+      `ffprobe did not list the packets of ${path} within ${opts.timeoutMs} ms`,
+      exit.stderr,
+    );
   if (exit.code !== 0) {
     throw new VideoProbeError('probe_failed', `ffprobe could not list packets of ${path}`, exit.stderr);
   }

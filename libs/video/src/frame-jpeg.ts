@@ -8,6 +8,8 @@ export interface FrameJpegOptions {
   /** Downscale so the width is at most this (aspect kept); never upscales. */
   maxWidth?: number;
   quality?: number;
+  /** Wall-clock limit on ffmpeg (reading a remote input included); past it: VideoDecodeError 'timeout'. */
+  timeoutMs?: number;
 }
 
 export async function frameJpeg(input: string, frame: number, opts: FrameJpegOptions): Promise<Buffer> {
@@ -37,10 +39,16 @@ export async function frameJpeg(input: string, frame: number, opts: FrameJpegOpt
     'mjpeg',
     'pipe:1',
   ];
-  const proc = spawnTool('ffmpeg', args);
+  const proc = spawnTool('ffmpeg', args, 'ignore', opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs });
   const parts: Buffer[] = [];
   proc.child.stdout!.on('data', (b: Buffer) => parts.push(b));
   const exit = await proc.exited;
+  if (exit.timedOut)
+    throw new VideoDecodeError(
+      'timeout',
+      `ffmpeg did not extract frame ${frame} within ${opts.timeoutMs} ms`,
+      exit.stderr,
+    );
   const jpeg = Buffer.concat(parts);
   if (exit.code !== 0 || jpeg.length === 0) {
     throw new VideoDecodeError(

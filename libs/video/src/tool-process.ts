@@ -9,6 +9,16 @@ export interface ToolExit {
   signal: NodeJS.Signals | null;
   /** Last few KB of stderr, for error messages. */
   stderr: string;
+  /** Killed because it ran past its `timeoutMs`. */
+  timedOut?: boolean;
+}
+
+export interface ToolOptions {
+  /**
+   * Wall-clock limit: past it the process is SIGKILLed and exits with `timedOut`. A stalled input (an
+   * object store that stopped answering mid-read) would otherwise hold the process, and its caller, forever.
+   */
+  timeoutMs?: number;
 }
 
 export interface ToolProcess {
@@ -29,9 +39,15 @@ interface Refable {
   unref?(): unknown;
 }
 
-export function spawnTool(command: string, args: readonly string[], stdin: 'ignore' | 'pipe' = 'ignore'): ToolProcess {
+export function spawnTool(
+  command: string,
+  args: readonly string[],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+  opts: ToolOptions = {},
+): ToolProcess {
   const child = spawn(command, args, { stdio: [stdin, 'pipe', 'pipe'] });
   let tail = '';
+  let timedOut = false;
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (s: string) => {
     tail = (tail + s).slice(-STDERR_TAIL_BYTES);
@@ -46,8 +62,20 @@ export function spawnTool(command: string, args: readonly string[], stdin: 'igno
       // 'close' does not always follow a failed spawn.
       if (child.pid === undefined) resolve({ code: null, signal: null, stderr: tail });
     });
-    child.once('close', (code, signal) => resolve({ code, signal, stderr: tail.trim() }));
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, stderr: tail.trim(), ...(timedOut ? { timedOut } : {}) }),
+    );
   });
+  if (opts.timeoutMs !== undefined) {
+    const timer = setTimeout(() => {
+      timedOut = true;
+      tail += `${command} ran past its ${opts.timeoutMs} ms limit`;
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) child.kill('SIGKILL');
+      child.stdout?.destroy();
+    }, opts.timeoutMs);
+    timer.unref();
+    void exited.then(() => clearTimeout(timer));
+  }
   const keepAlive = (on: boolean) => {
     for (const h of [child, child.stdin, child.stdout, child.stderr] as (Refable | null)[]) {
       if (on) h?.ref?.();
@@ -73,8 +101,9 @@ export async function runTool(
   command: string,
   args: readonly string[],
   maxStdoutBytes = 8 * 1024 * 1024,
+  opts: ToolOptions = {},
 ): Promise<ToolExit & { stdout: string }> {
-  const proc = spawnTool(command, args);
+  const proc = spawnTool(command, args, 'ignore', opts);
   const chunks: Buffer[] = [];
   let size = 0;
   proc.child.stdout?.on('data', (b: Buffer) => {

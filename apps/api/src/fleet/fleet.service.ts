@@ -16,9 +16,13 @@ import { CONFIG, QUEUES_TOKEN } from '../core/tokens';
 import type { QueueRegistry } from '../core/queues';
 import { FleetRepository, type AdminJobFilter } from './fleet.repository';
 
-/** A worker is stale after missing this many heartbeats; forgotten after FORGET_AFTER_MS. */
+/**
+ * A worker is stale after missing this many heartbeats, and holds no job from then on (BullMQ hands its
+ * job to another worker once the lock lapses). Stale rows are forgotten after FORGET_AFTER_MS: a dead
+ * process never comes back under the same id (host + pid + start time).
+ */
 export const STALE_HEARTBEATS = 3;
-const FORGET_AFTER_MS = 24 * 3600_000;
+const FORGET_AFTER_MS = 3600_000;
 
 @Injectable()
 export class FleetService {
@@ -87,7 +91,7 @@ export class FleetService {
       models: w.models,
       queues: w.queues,
       state: w.state === 'STOPPED' ? 'STOPPED' : stale ? 'STALE' : w.state,
-      currentJobId: w.currentJobId,
+      currentJobId: stale ? null : w.currentJobId,
       fps: w.fps,
       cpuUtilisation: stats.cpuUtilisation ?? null,
       rssBytes: Number(w.rssBytes),

@@ -137,7 +137,7 @@ export const ROUTES: RouteSpec[] = [
     tag: 'videos',
     summary: 'Upload a video (multipart, field "file") or register an s3:// URI (JSON)',
     description: errors(
-      '400 MISSING_FILE / INVALID_S3_URI / INVALID_S3_KEY, 403 BUCKET_NOT_ALLOWED / S3_KEY_NOT_ALLOWED, 413 UPLOAD_TOO_LARGE, 415 NOT_A_VIDEO / UNSUPPORTED_MEDIA_TYPE, 422 NO_VIDEO_STREAM / NO_FRAMES / VIDEO_TOO_LONG / VIDEO_TOO_MANY_FRAMES / SOURCE_OBJECT_NOT_FOUND',
+      '400 MISSING_FILE / INVALID_S3_URI / INVALID_S3_KEY, 403 BUCKET_NOT_ALLOWED / S3_KEY_NOT_ALLOWED, 413 UPLOAD_TOO_LARGE, 415 NOT_A_VIDEO / UNSUPPORTED_MEDIA_TYPE, 422 NO_VIDEO_STREAM / NO_FRAMES / VIDEO_TOO_LONG / VIDEO_TOO_MANY_FRAMES / VIDEO_TOO_LARGE / SOURCE_OBJECT_NOT_FOUND, 503 PROBE_TIMEOUT',
     ),
     body: RegisterVideoBodySchema,
     multipartFile: 'file',
@@ -171,10 +171,12 @@ export const ROUTES: RouteSpec[] = [
     operationId: 'videos.frame',
     tag: 'videos',
     summary: 'One decoded frame as JPEG (width <= maxWidth)',
-    description: errors('400 VALIDATION_FAILED, 404 VIDEO_NOT_FOUND / FRAME_NOT_AVAILABLE, 409 VIDEO_NOT_READY'),
+    description: errors(
+      '400 VALIDATION_FAILED, 404 VIDEO_NOT_FOUND / FRAME_NOT_AVAILABLE, 409 VIDEO_NOT_READY, 503 FRAME_RENDER_TIMEOUT / FRAME_RENDER_BUSY',
+    ),
     query: FrameQuery,
     responses: { 200: { description: 'JPEG', mediaType: 'image/jpeg' } },
-    errors: [400, 404, 409, 422],
+    errors: [400, 404, 409, 422, 503],
   },
   {
     method: 'post',

@@ -2,10 +2,13 @@ import type { MaskletConfig } from '@masklet/config';
 import { probeVideo, VideoProbeError, type VideoProbe } from '@masklet/video';
 import { ApiError } from '../common/api-error';
 
-/** ffprobe over a (presigned) URL; failures become 4xx naming the problem, or 502 when the probe itself broke. */
-export async function probeStoredVideo(url: string, what: string): Promise<VideoProbe> {
+/**
+ * ffprobe over a (presigned) URL; failures become 4xx naming the problem, 503 when the object did not
+ * arrive within `timeoutMs` (FFPROBE_TIMEOUT_MS), or 502 when the probe itself broke.
+ */
+export async function probeStoredVideo(url: string, what: string, timeoutMs: number): Promise<VideoProbe> {
   try {
-    return await probeVideo(url);
+    return await probeVideo(url, { timeoutMs });
   } catch (err) {
     if (err instanceof VideoProbeError) {
       switch (err.code) {
@@ -15,6 +18,12 @@ export async function probeStoredVideo(url: string, what: string): Promise<Video
           throw new ApiError(422, 'NO_VIDEO_STREAM', `${what} has no video stream`);
         case 'no_frames':
           throw new ApiError(422, 'NO_FRAMES', `${what} has no decodable frames`);
+        case 'timeout':
+          throw new ApiError(
+            503,
+            'PROBE_TIMEOUT',
+            `probing ${what} took longer than FFPROBE_TIMEOUT_MS (${timeoutMs} ms); retry later`,
+          );
         default:
           throw new ApiError(
             502,
@@ -27,7 +36,7 @@ export async function probeStoredVideo(url: string, what: string): Promise<Video
   }
 }
 
-/** MAX_VIDEO_SECONDS / MAX_VIDEO_FRAMES. */
+/** MAX_VIDEO_SECONDS / MAX_VIDEO_FRAMES / MAX_VIDEO_PIXELS. */
 export function checkVideoLimits(probe: VideoProbe, config: MaskletConfig, what: string): void {
   if (probe.durationSec > config.MAX_VIDEO_SECONDS) {
     throw new ApiError(
@@ -48,6 +57,14 @@ export function checkVideoLimits(probe: VideoProbe, config: MaskletConfig, what:
       422,
       'VIDEO_TOO_LARGE',
       `${what} is ${probe.width}x${probe.height}; at most 65535 pixels per side`,
+    );
+  }
+  const pixels = probe.width * probe.height;
+  if (pixels > config.MAX_VIDEO_PIXELS) {
+    throw new ApiError(
+      422,
+      'VIDEO_TOO_LARGE',
+      `${what} is ${probe.width}x${probe.height} = ${pixels} pixels per frame; the limit is ${config.MAX_VIDEO_PIXELS}`,
     );
   }
 }

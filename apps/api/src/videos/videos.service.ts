@@ -6,13 +6,14 @@ import type { MaskletConfig } from '@masklet/config';
 import { videoKey } from '@masklet/masklets';
 import { ingestJobId, QUEUES, type IngestPayload } from '@masklet/queue';
 import { parseS3Uri, UploadTooLargeError, type ObjectStore } from '@masklet/storage';
-import { frameJpeg, type VideoProbe } from '@masklet/video';
+import { frameJpeg, VideoDecodeError, type VideoProbe } from '@masklet/video';
 import { ApiError, notFound } from '../common/api-error';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import type { QueueRegistry } from '../core/queues';
 import { CONFIG, LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
 import { resolveIngestUri } from '../security/ingest-uri';
 import { receiveMultipartFile } from './multipart-upload';
+import { FrameRenderSlots } from './frame-render-slots';
 import { checkVideoLimits, probeStoredVideo } from './video-probe';
 import { toVideoView, type VideoView } from './video.view';
 import type { VideoListQuery } from './video-list.schema';
@@ -20,13 +21,17 @@ import { VideosRepository } from './videos.repository';
 
 @Injectable()
 export class VideosService {
+  private readonly renders: FrameRenderSlots;
+
   constructor(
     @Inject(VideosRepository) private readonly videos: VideosRepository,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(QUEUES_TOKEN) private readonly queues: QueueRegistry,
     @Inject(CONFIG) private readonly config: MaskletConfig,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.renders = new FrameRenderSlots(config.FRAME_RENDER_CONCURRENCY, 16 * config.FRAME_RENDER_CONCURRENCY);
+  }
 
   async upload(tenantId: string, req: Request): Promise<VideoView> {
     const id = randomUUID();
@@ -53,7 +58,7 @@ export class VideosService {
     const what = `the uploaded file${stored.filename ? ` "${stored.filename}"` : ''}`;
     let probe: VideoProbe;
     try {
-      probe = await probeStoredVideo(await this.store.presignGet(key, 900), what);
+      probe = await probeStoredVideo(await this.store.presignGet(key, 900), what, this.config.FFPROBE_TIMEOUT_MS);
       checkVideoLimits(probe, this.config, what);
     } catch (err) {
       await this.videos
@@ -94,7 +99,7 @@ export class VideosService {
     try {
       const what = uri;
       const [probe, sha256] = await Promise.all([
-        bucket.presignGet(loc.key, 900).then((url) => probeStoredVideo(url, what)),
+        bucket.presignGet(loc.key, 900).then((url) => probeStoredVideo(url, what, this.config.FFPROBE_TIMEOUT_MS)),
         this.hashObject(bucket, loc.key),
       ]);
       checkVideoLimits(probe, this.config, what);
@@ -121,7 +126,22 @@ export class VideosService {
     const url = loc
       ? await this.store.forBucket(loc.bucket).presignGet(loc.key, 300)
       : await this.store.presignGet(v.s3Key, 300);
-    return frameJpeg(url, frame, { fps: v.fps, maxWidth });
+    const fps = v.fps;
+    const timeoutMs = this.config.FRAME_RENDER_TIMEOUT_MS;
+    return this.renders.run(async () => {
+      try {
+        return await frameJpeg(url, frame, { fps, maxWidth, timeoutMs });
+      } catch (err) {
+        if (err instanceof VideoDecodeError && err.code === 'timeout') {
+          throw new ApiError(
+            503,
+            'FRAME_RENDER_TIMEOUT',
+            `frame ${frame} was not rendered within FRAME_RENDER_TIMEOUT_MS (${timeoutMs} ms); retry later`,
+          );
+        }
+        throw err;
+      }
+    });
   }
 
   async list(tenantId: string, q: VideoListQuery): Promise<{ items: VideoView[]; nextCursor: string | null }> {

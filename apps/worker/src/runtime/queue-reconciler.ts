@@ -2,12 +2,18 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@masklet/db';
 import {
+  exportJobId,
+  exportJobOptions,
   fairPriority,
   QUEUES,
   segmentJobId,
   segmentJobOptions,
   segmentQueueName,
+  webhookJobId,
+  webhookJobOptions,
+  type ExportPayload,
   type SegmentPayload,
+  type WebhookPayload,
 } from '@masklet/queue';
 import type { Logger } from './logger';
 
@@ -18,26 +24,29 @@ export interface ReconcilerOptions {
   intervalMs: number;
   /** Rows changed more recently than this are left alone: the API may be adding their queue entry right now. */
   graceMs: number;
+  /** Options of re-added webhook entries (WEBHOOK_ATTEMPTS / WEBHOOK_BACKOFF_MS). */
+  webhook: { attempts: number; backoffMs: number };
   log: Logger;
 }
 
 /**
- * Postgres is the source of truth for which segment work is owed; BullMQ only carries it. When Redis
- * loses entries (restarted without its append-only file, a failover), jobs would stay QUEUED/RUNNING
- * forever. Every interval this re-adds the current round's entry of each such job that BullMQ does not
- * hold. Entry ids are deterministic (segmentJobId), so several workers reconciling at once, or an API
- * add racing this one, still leave one entry.
+ * Postgres is the source of truth for which work is owed; BullMQ only carries it. When Redis loses
+ * entries (restarted without its append-only file, a failover), jobs and exports would stay
+ * QUEUED/RUNNING and webhook deliveries PENDING forever. Every interval this re-adds the entry of each
+ * such row that BullMQ does not hold: a job's current round, an export, a delivery. Entry ids are
+ * deterministic (segmentJobId, exportJobId, webhookJobId), so several workers reconciling at once, or
+ * an API add racing this one, still leave one entry. Ingest entries have nothing to re-add: the API
+ * marks a video READY before queueing its frame index, and nothing waits on that index.
  */
 export class QueueReconciler {
-  /** Segment queues by model, opened as owed jobs name them (a job's model may have no worker here). */
+  /** Queues by name, opened as owed rows name them (a job's model may have no worker here). */
   private readonly queues = new Map<string, Queue>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
 
   constructor(private readonly opts: ReconcilerOptions) {}
 
-  private queue(model: string): Queue {
-    const name = segmentQueueName(model);
+  private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q)
       this.queues.set(
@@ -69,6 +78,10 @@ export class QueueReconciler {
 
   private async pass(): Promise<number> {
     const cutoff = new Date(Date.now() - this.opts.graceMs);
+    return (await this.segments(cutoff)) + (await this.exports(cutoff)) + (await this.webhooks(cutoff));
+  }
+
+  private async segments(cutoff: Date): Promise<number> {
     const owed = await this.opts.prisma.job.findMany({
       where: { status: { in: ['QUEUED', 'RUNNING'] }, updatedAt: { lt: cutoff } },
       select: { id: true, tenantId: true, priority: true, currentRound: true, model: true },
@@ -78,12 +91,58 @@ export class QueueReconciler {
     let added = 0;
     for (const job of owed) {
       const id = segmentJobId(job.id, job.currentRound);
-      const queue = this.queue(job.model);
+      const queue = this.queue(segmentQueueName(job.model));
       if (await queue.getJob(id)) continue;
       const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound };
       await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
       added++;
       this.opts.log.warn({ jobId: job.id, round: job.currentRound }, 'segment entry missing from the queue; re-added');
+    }
+    return added;
+  }
+
+  private async exports(cutoff: Date): Promise<number> {
+    const owed = await this.opts.prisma.export.findMany({
+      where: { status: { in: ['QUEUED', 'RUNNING'] }, createdAt: { lt: cutoff } },
+      select: { id: true, jobId: true, round: true, kind: true, job: { select: { tenantId: true } } },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+    });
+    const queue = this.queue(QUEUES.export);
+    let added = 0;
+    for (const row of owed) {
+      const id = exportJobId(row.id);
+      if (await queue.getJob(id)) continue;
+      const data: ExportPayload = {
+        exportId: row.id,
+        jobId: row.jobId,
+        tenantId: row.job.tenantId,
+        round: row.round,
+        kind: row.kind,
+      };
+      await queue.add(row.kind, data, exportJobOptions(id));
+      added++;
+      this.opts.log.warn({ exportId: row.id, jobId: row.jobId }, 'export entry missing from the queue; re-added');
+    }
+    return added;
+  }
+
+  private async webhooks(cutoff: Date): Promise<number> {
+    const owed = await this.opts.prisma.webhookDelivery.findMany({
+      where: { status: 'PENDING', createdAt: { lt: cutoff } },
+      select: { id: true, jobId: true, event: true },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+    });
+    const queue = this.queue(QUEUES.webhook);
+    let added = 0;
+    for (const row of owed) {
+      const id = webhookJobId(row.id);
+      if (await queue.getJob(id)) continue;
+      const data: WebhookPayload = { deliveryId: row.id };
+      await queue.add(row.event, data, webhookJobOptions(id, this.opts.webhook.attempts, this.opts.webhook.backoffMs));
+      added++;
+      this.opts.log.warn({ deliveryId: row.id, jobId: row.jobId }, 'webhook entry missing from the queue; re-added');
     }
     return added;
   }
