@@ -97,7 +97,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
   await store.ensureBucket();
   const prefix = `mwt-${randomBytes(3).toString('hex')}`;
   const queues = new Map<QueueName, Queue>();
-  const connection = createRedisConnection(config.REDIS_URL);
+  const connection = createRedisConnection(config);
   return {
     config,
     prisma,

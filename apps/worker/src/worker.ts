@@ -71,7 +71,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const prefix = opts.prefix ? { prefix: opts.prefix } : {};
   const connections: Redis[] = [];
   const connect = (): Redis => {
-    const c = createRedisConnection(config.REDIS_URL);
+    const c = createRedisConnection(config);
     connections.push(c);
     return c;
   };

@@ -2,10 +2,33 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** `host:port,host:port` (IPv6 hosts in brackets) as a list; a malformed entry is a configuration error naming it. */
+function hostPortList(raw: string, ctx: z.RefinementCtx): { host: string; port: number }[] {
+  const out: { host: string; port: number }[] = [];
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const m = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(entry);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+      return z.NEVER;
+    }
+    out.push({ host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port });
+  }
+  return out;
+}
+
 /** The environment variables of API and worker processes (README's configuration table). */
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url(),
+  /** The Redis to use; with REDIS_SENTINELS set, only its username, password and database number apply (to the primary). */
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Comma-separated Sentinel `host:port` list: when set, the primary is the one these name REDIS_SENTINEL_NAME (failover without losing the queues). */
+  REDIS_SENTINELS: z.string().default('').transform(hostPortList),
+  /** Master name the Sentinels monitor (their `sentinel monitor <name> ...`). */
+  REDIS_SENTINEL_NAME: z.string().min(1).default('masklet'),
+  /** Password of the Sentinels themselves (their requirepass), when they have one; the primary's is REDIS_URL's. */
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_BUCKET: z.string().min(1).default('masklet'),

@@ -130,7 +130,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- join "|" $quoted }}
 {{- end }}
 
-{{/* Environment from the Secret (secretKeyRef per variable) plus the installed models. */}}
+{{/* Environment from the Secret (secretKeyRef per variable) plus the installed models and the Redis Sentinels. */}}
 {{- define "masklet.secretEnv" -}}
 {{- $secret := include "masklet.secretName" . }}
 {{- $optional := .Values.secrets.optionalKeys }}
@@ -149,6 +149,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: {{ . | quote }}
 - name: MASKLET_DEFAULT_MODEL
   value: {{ include "masklet.defaultModel" $ | quote }}
+{{- end }}
+{{- if .Values.redis.sentinel.enabled }}
+{{- if .Values.redis.enabled }}
+{{- fail "redis.sentinel.enabled needs an external Sentinel-managed Redis: set redis.enabled to false" }}
+{{- end }}
+- name: REDIS_SENTINELS
+  value: {{ required "redis.sentinel.sentinels lists the Sentinels (host:port) when redis.sentinel.enabled" (join "," .Values.redis.sentinel.sentinels) | quote }}
+- name: REDIS_SENTINEL_NAME
+  value: {{ required "redis.sentinel.masterName is required when redis.sentinel.enabled" .Values.redis.sentinel.masterName | quote }}
 {{- end }}
 {{- end }}
 
