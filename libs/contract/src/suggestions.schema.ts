@@ -10,7 +10,7 @@ export const SuggestionsQuerySchema = z.strictObject({
 export type SuggestionsQuery = z.output<typeof SuggestionsQuerySchema>;
 
 export const SuggestionReasonSchema = z.object({
-  signal: z.enum(['presenceFlip', 'lowIou', 'areaJump', 'centroidJump', 'promptDisagreement']),
+  signal: z.enum(['presenceFlip', 'lowIou', 'areaJump', 'centroidJump', 'promptDisagreement', 'promptDrift']),
   value: z.number(),
   contribution: z.number(),
 });
@@ -18,7 +18,14 @@ export const SuggestionReasonSchema = z.object({
 export const SuggestionsViewSchema = z.object({
   jobId: z.string(),
   round: z.number().int(),
-  items: z.array(z.object({ frame: z.number().int(), objectId: z.number().int(), score: z.number(), reasons: z.array(SuggestionReasonSchema) })),
+  items: z.array(
+    z.object({
+      frame: z.number().int(),
+      objectId: z.number().int(),
+      score: z.number(),
+      reasons: z.array(SuggestionReasonSchema),
+    }),
+  ),
 });
 
 export type SuggestionsView = z.output<typeof SuggestionsViewSchema>;

@@ -1,5 +1,14 @@
 import type { ObjectTrackChunk } from '@masklet/db';
-import { resolveFrameSources, unpackTrackSignals, unpackTrackStats, type CorrectionAt, type FrameSignals, type FrameTrackStat, type ObjectTimeline, type TimelineFrame } from '@masklet/masklets';
+import {
+  resolveFrameSources,
+  unpackTrackSignals,
+  unpackTrackStats,
+  type CorrectionAt,
+  type FrameSignals,
+  type FrameTrackStat,
+  type ObjectTimeline,
+  type TimelineFrame,
+} from '@masklet/masklets';
 
 interface Unpacked {
   chunk: ObjectTrackChunk;
@@ -11,7 +20,10 @@ function unpack(t: ObjectTrackChunk): Unpacked {
   const n = t.endFrame - t.startFrame;
   return {
     chunk: t,
-    stats: unpackTrackStats({ presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) }, n),
+    stats: unpackTrackStats(
+      { presence: Buffer.from(t.presence), areas: Buffer.from(t.areas), boxes: Buffer.from(t.boxes) },
+      n,
+    ),
     signals: unpackTrackSignals(t.signals ? Buffer.from(t.signals) : null, n),
   };
 }
@@ -32,13 +44,21 @@ function statAt(chunks: Unpacked[], frame: number, belowRound = Number.POSITIVE_
  * its corrections: prompts of a round after the first on a frame an earlier included round had tracked.
  * `tracks` and `prompts` must already be limited to the included rounds.
  */
-export function jobTimelines(objectIds: readonly number[], tracks: readonly ObjectTrackChunk[], prompts: readonly { objectId: number; frame: number; round: number }[]): ObjectTimeline[] {
+export function jobTimelines(
+  objectIds: readonly number[],
+  tracks: readonly ObjectTrackChunk[],
+  prompts: readonly { objectId: number; frame: number; round: number }[],
+): ObjectTimeline[] {
   return objectIds.map((objectId) => {
     const chunks = tracks.filter((t) => t.objectId === objectId).map(unpack);
     const byId = new Map(chunks.map((u) => [u.chunk, u]));
     const end = Math.max(0, ...chunks.map((u) => u.chunk.endFrame));
     const frames: TimelineFrame[] = [];
-    for (const seg of resolveFrameSources(chunks.map((u) => u.chunk), 0, end)) {
+    for (const seg of resolveFrameSources(
+      chunks.map((u) => u.chunk),
+      0,
+      end,
+    )) {
       const u = byId.get(seg.chunk)!;
       for (let f = seg.from; f < seg.to; f++) {
         const i = f - seg.chunk.startFrame;
@@ -50,9 +70,14 @@ export function jobTimelines(objectIds: readonly number[], tracks: readonly Obje
     for (const p of own) {
       if (p.round < 2) continue;
       const before = statAt(chunks, p.frame, p.round);
-      const after = statAt(chunks.filter((u) => u.chunk.round === p.round), p.frame);
+      const after = statAt(
+        chunks.filter((u) => u.chunk.round === p.round),
+        p.frame,
+      );
       if (before && after) corrections.push({ frame: p.frame, round: p.round, before, after });
     }
-    return { objectId, frames, promptedFrames: new Set(own.map((p) => p.frame)), corrections };
+    const corrected = new Set(own.filter((p) => p.round > 1).map((p) => p.frame));
+    const firstRoundPrompts = new Set(own.filter((p) => p.round === 1 && !corrected.has(p.frame)).map((p) => p.frame));
+    return { objectId, frames, promptedFrames: new Set(own.map((p) => p.frame)), firstRoundPrompts, corrections };
   });
 }

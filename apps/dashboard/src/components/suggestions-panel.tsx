@@ -9,10 +9,21 @@ const SIGNAL_LABELS: Record<string, string> = {
   areaJump: 'area jump',
   centroidJump: 'position jump',
   promptDisagreement: 'near a large correction',
+  promptDrift: 'tracking disagrees with the prompt',
 };
 
 /** Frames the engine's signals say are likely wrong; clicking one opens that frame with its object selected. */
-export function SuggestionsPanel({ api, jobId, epoch, onOpen }: { api: Api; jobId: string; epoch: number; onOpen: (frame: number, objectId: number) => void }) {
+export function SuggestionsPanel({
+  api,
+  jobId,
+  epoch,
+  onOpen,
+}: {
+  api: Api;
+  jobId: string;
+  epoch: number;
+  onOpen: (frame: number, objectId: number) => void;
+}) {
   const [view, setView] = useState<SuggestionsView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -31,9 +42,19 @@ export function SuggestionsPanel({ api, jobId, epoch, onOpen }: { api: Api; jobI
       <ol className="suggestions">
         {view?.items.map((s) => (
           <li key={`${s.objectId}:${s.frame}`}>
-            <button data-testid="suggestion" data-frame={s.frame} data-object={s.objectId} className="link-button" onClick={() => onOpen(s.frame, s.objectId)} title={s.reasons.map((r) => `${r.signal} ${r.value} (+${r.contribution})`).join(', ')}>
+            <button
+              data-testid="suggestion"
+              data-frame={s.frame}
+              data-object={s.objectId}
+              className="link-button"
+              onClick={() => onOpen(s.frame, s.objectId)}
+              title={s.reasons.map((r) => `${r.signal} ${r.value} (+${r.contribution})`).join(', ')}
+            >
               <span className="swatch" style={{ background: cssColour(s.objectId) }} />
-              frame {s.frame}, object {s.objectId} <small>{s.score.toFixed(2)}: {s.reasons.map((r) => SIGNAL_LABELS[r.signal] ?? r.signal).join(', ')}</small>
+              frame {s.frame}, object {s.objectId}{' '}
+              <small>
+                {s.score.toFixed(2)}: {s.reasons.map((r) => SIGNAL_LABELS[r.signal] ?? r.signal).join(', ')}
+              </small>
             </button>
           </li>
         ))}
