@@ -25,18 +25,32 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function startBenchStack(name: string, redisDb: number, overrides: Partial<MaskletConfig> = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  name: string,
+  redisDb: number,
+  overrides: Partial<MaskletConfig> = {},
+): Promise<BenchStack> {
   const base = loadConfig();
   const redisUrl = new URL(base.REDIS_URL);
   redisUrl.pathname = `/${redisDb}`;
-  const config: MaskletConfig = { ...base, REDIS_URL: redisUrl.toString(), LOG_LEVEL: 'warn', WORKER_METRICS_PORT: 0, ...overrides };
+  const config: MaskletConfig = {
+    ...base,
+    REDIS_URL: redisUrl.toString(),
+    LOG_LEVEL: 'warn',
+    WORKER_METRICS_PORT: 0,
+    ...overrides,
+  };
   const flush = async (): Promise<void> => {
     const r = new IORedis(config.REDIS_URL);
     await r.flushdb();
     r.disconnect();
   };
   await flush();
-  await migrate({ databaseUrl: config.DATABASE_URL, migrationsDir: resolve('prisma', 'migrations'), log: () => undefined });
+  await migrate({
+    databaseUrl: config.DATABASE_URL,
+    migrationsDir: resolve('prisma', 'migrations'),
+    log: () => undefined,
+  });
   const prisma = createPrismaClient(config.DATABASE_URL);
   const admin = new TenantAdminService(prisma);
   const tenant = await admin.createTenant(`bench-${name}-${Date.now()}`);
@@ -44,18 +58,33 @@ export async function startBenchStack(name: string, redisDb: number, overrides: 
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
-  const model = await SamModel.load(config.MASKLET_MODEL ?? (await ensureModel('reference')), { runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) } });
-  const worker = await startWorker({ ...config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', `${name}-worker`) }, { model });
+  const model = await SamModel.load(config.MASKLET_MODEL ?? (await ensureModel('reference')), {
+    runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) },
+  });
+  const worker = await startWorker(
+    { ...config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', `${name}-worker`) },
+    { model },
+  );
   return {
     baseUrl,
     key,
     client: new MaskletClient(baseUrl, key),
     prisma,
     async call<T>(method: string, path: string, body?: unknown, expect = 200): Promise<T> {
-      const res = await fetch(new URL(path, baseUrl), {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      const send = (): Promise<Response> =>
+        fetch(new URL(path, baseUrl), {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      // A pooled keep-alive socket the server has just closed resets before the request is read; once
+      // more on a fresh socket (seen on loaded machines between a video upload and the next call).
+      const res = await send().catch((err: unknown) => {
+        if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+        return send();
       });
       const text = await res.text();
       if (res.status !== expect) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
