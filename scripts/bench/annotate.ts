@@ -122,14 +122,14 @@ function worstFrame(scores: FrameScores[]): number {
 }
 
 interface Ranking {
-  /** The top suggested frame. */
-  top: number;
+  /** The top suggested frame (null when the engine's signals flag none). */
+  top: number | null;
   /** Spearman's rho between each frame's suggestion score (0 when not listed) and its error 1 - J. */
   rho: number;
   /** 1-based rank of the oracle's frame among the suggestions (null when not listed). */
   oracleRank: number | null;
   /** J of the top suggested frame. */
-  topJ: number;
+  topJ: number | null;
 }
 
 /** How the API's suggestions order this round's frames against the truth (the picker's choice aside). */
@@ -140,17 +140,16 @@ async function ranking(stack: BenchStack, jobId: string, scores: FrameScores[]):
   );
   const items = s.items.filter((i) => i.objectId === 1 && i.frame < scores.length);
   const top = items[0];
-  if (!top) throw new Error(`job ${jobId}: no suggested frame`);
   const byFrame = new Map(items.map((i) => [i.frame, i.score]));
   const rank = items.findIndex((i) => i.frame === worstFrame(scores));
   return {
-    top: top.frame,
+    top: top ? top.frame : null,
     rho: spearman(
       scores.map((_, f) => byFrame.get(f) ?? 0),
       scores.map((x) => 1 - x.J),
     ),
     oracleRank: rank < 0 ? null : rank + 1,
-    topJ: scores[top.frame]!.J,
+    topJ: top ? scores[top.frame]!.J : null,
   };
 }
 
@@ -197,7 +196,7 @@ async function annotate(
     const suggestions = ranked
       ? {
           top: ranked.top,
-          topJ: +ranked.topJ.toFixed(3),
+          topJ: ranked.topJ === null ? null : +ranked.topJ.toFixed(3),
           oracle,
           oracleJ: +scores[oracle]!.J.toFixed(3),
           oracleRank: ranked.oracleRank,
@@ -221,9 +220,10 @@ async function annotate(
     );
     if (round === rounds) break;
     const frame = picker === 'oracle' ? oracle : ranked!.top;
-    const click = correctiveClick(pred[frame]!, truth[frame]!);
-    if (!click) {
-      // Nothing left to fix on the picked frame: the state stays as it is for the remaining rounds.
+    const click = frame === null ? null : correctiveClick(pred[frame]!, truth[frame]!);
+    if (frame === null || !click) {
+      // No suggested frame, or nothing left to fix on the picked one: the annotator stops, and the
+      // state stays as it is for the remaining rounds.
       for (let r = round + 1; r <= rounds; r++) {
         jf.push(jf[jf.length - 1]!);
         clicks.push(given);
