@@ -6,13 +6,21 @@
  * largest error region (positive on missed pixels, negative on false ones). The ground truth only
  * decides where to click. Both pickers run; JSON lines per sequence and round, then
  * `jf_round1 <x> jf_round5 <y> jf_round8 <z> suggested/oracle <r>` (jf_* of the --pick picker; r: the
- * J&F gain at the last round with suggested picks over the gain with oracle picks).
+ * J&F gain at the last round with suggested picks over the gain with oracle picks). Each round's line
+ * also says how the suggestions ranked that round's frames: the top one and its J, the oracle's frame,
+ * its rank among the suggestions, and Spearman's rho between suggestion score and 1 - J.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { correctiveClick, listDavisSequences, readGroundTruth, type DavisSequence } from '@masklet/evaluation';
+import {
+  correctiveClick,
+  listDavisSequences,
+  readGroundTruth,
+  spearman,
+  type DavisSequence,
+} from '@masklet/evaluation';
 import {
   boundaryF,
   farthestInteriorPoint,
@@ -104,21 +112,45 @@ async function predictedMasks(
   return out;
 }
 
-async function pickFrame(stack: BenchStack, picker: Picker, jobId: string, scores: FrameScores[]): Promise<number> {
-  if (picker === 'oracle') {
-    let worst = 0;
-    scores.forEach((s, f) => {
-      if (s.J < scores[worst]!.J) worst = f;
-    });
-    return worst;
-  }
-  const s = await stack.call<{ items: { frame: number; objectId: number }[] }>(
+/** The oracle's frame: the lowest J (the first of equals). */
+function worstFrame(scores: FrameScores[]): number {
+  let worst = 0;
+  scores.forEach((s, f) => {
+    if (s.J < scores[worst]!.J) worst = f;
+  });
+  return worst;
+}
+
+interface Ranking {
+  /** The top suggested frame (null when the engine's signals flag none). */
+  top: number | null;
+  /** Spearman's rho between each frame's suggestion score (0 when not listed) and its error 1 - J. */
+  rho: number;
+  /** 1-based rank of the oracle's frame among the suggestions (null when not listed). */
+  oracleRank: number | null;
+  /** J of the top suggested frame. */
+  topJ: number | null;
+}
+
+/** How the API's suggestions order this round's frames against the truth (the picker's choice aside). */
+async function ranking(stack: BenchStack, jobId: string, scores: FrameScores[]): Promise<Ranking> {
+  const s = await stack.call<{ items: { frame: number; objectId: number; score: number }[] }>(
     'GET',
-    `/v1/jobs/${jobId}/suggestions?limit=1`,
+    `/v1/jobs/${jobId}/suggestions?limit=500`,
   );
-  const top = s.items[0];
-  if (!top) throw new Error(`job ${jobId}: no suggested frame`);
-  return top.frame;
+  const items = s.items.filter((i) => i.objectId === 1 && i.frame < scores.length);
+  const top = items[0];
+  const byFrame = new Map(items.map((i) => [i.frame, i.score]));
+  const rank = items.findIndex((i) => i.frame === worstFrame(scores));
+  return {
+    top: top ? top.frame : null,
+    rho: spearman(
+      scores.map((_, f) => byFrame.get(f) ?? 0),
+      scores.map((x) => 1 - x.J),
+    ),
+    oracleRank: rank < 0 ? null : rank + 1,
+    topJ: top ? scores[top.frame]!.J : null,
+  };
 }
 
 /** One sequence, one picker: J&F after each round and the clicks given so far. */
@@ -130,7 +162,7 @@ async function annotate(
   picker: Picker,
   rounds: number,
   direction: string,
-): Promise<{ jf: number[]; clicks: number[] }> {
+): Promise<{ jf: number[]; clicks: number[]; rhos: number[] }> {
   const { width, height } = truth[0]!;
   const p = farthestInteriorPoint(truth[0]!);
   if (!p) throw new Error(`${seq.name}: frame 0 ground truth is empty`);
@@ -147,6 +179,7 @@ async function annotate(
   await waitRound(stack, job.id, 1);
   const jf: number[] = [];
   const clicks: number[] = [];
+  const rhos: number[] = [];
   let given = 1;
   let last: { frame: number; label: 0 | 1; J: number } | null = null;
   for (let round = 1; ; round++) {
@@ -158,6 +191,19 @@ async function annotate(
     const corrected = last
       ? { frame: last.frame, label: last.label, frameJ: [+last.J.toFixed(3), +scores[last.frame]!.J.toFixed(3)] }
       : null;
+    const ranked = round < rounds ? await ranking(stack, job.id, scores) : null;
+    const oracle = worstFrame(scores);
+    const suggestions = ranked
+      ? {
+          top: ranked.top,
+          topJ: ranked.topJ === null ? null : +ranked.topJ.toFixed(3),
+          oracle,
+          oracleJ: +scores[oracle]!.J.toFixed(3),
+          oracleRank: ranked.oracleRank,
+          rho: +ranked.rho.toFixed(3),
+        }
+      : null;
+    if (ranked) rhos.push(ranked.rho);
     console.log(
       JSON.stringify({
         bench: 'annotate',
@@ -169,13 +215,15 @@ async function annotate(
         JF: +jf[jf.length - 1]!.toFixed(4),
         clicks: given,
         ...(corrected ? { corrected } : {}),
+        ...(suggestions ? { suggestions } : {}),
       }),
     );
     if (round === rounds) break;
-    const frame = await pickFrame(stack, picker, job.id, scores);
-    const click = correctiveClick(pred[frame]!, truth[frame]!);
-    if (!click) {
-      // Nothing left to fix on the picked frame: the state stays as it is for the remaining rounds.
+    const frame = picker === 'oracle' ? oracle : ranked!.top;
+    const click = frame === null ? null : correctiveClick(pred[frame]!, truth[frame]!);
+    if (frame === null || !click) {
+      // No suggested frame, or nothing left to fix on the picked one: the annotator stops, and the
+      // state stays as it is for the remaining rounds.
       for (let r = round + 1; r <= rounds; r++) {
         jf.push(jf[jf.length - 1]!);
         clicks.push(given);
@@ -192,7 +240,7 @@ async function annotate(
     given++;
     await waitRound(stack, job.id, round + 1);
   }
-  return { jf, clicks };
+  return { jf, clicks, rhos };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -226,6 +274,10 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
     ['suggested', []],
     ['oracle', []],
   ]);
+  const rhos = new Map<Picker, number[]>([
+    ['suggested', []],
+    ['oracle', []],
+  ]);
   try {
     for (const seq of sequences) {
       const mp4 = encodeSequence(seq, resolve('.tmp', 'bench', 'annotate'));
@@ -238,7 +290,9 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
       }
       const truth = await Promise.all(seq.maskFiles.map((f) => readGroundTruth(f)));
       for (const picker of [primary, primary === 'suggested' ? 'oracle' : 'suggested'] as Picker[]) {
-        perPicker.get(picker)!.push((await annotate(stack, seq, video.id, truth, picker, rounds, values.direction)).jf);
+        const run = await annotate(stack, seq, video.id, truth, picker, rounds, values.direction);
+        perPicker.get(picker)!.push(run.jf);
+        rhos.get(picker)!.push(...run.rhos.filter((x) => Number.isFinite(x)));
       }
     }
   } finally {
@@ -246,15 +300,18 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
   }
   const curve = (p: Picker): number[] =>
     Array.from({ length: rounds }, (_, r) => mean(perPicker.get(p)!.map((jf) => jf[r]!)));
-  for (const p of ['suggested', 'oracle'] as Picker[])
+  for (const p of ['suggested', 'oracle'] as Picker[]) {
+    const rho = rhos.get(p)!;
     console.log(
       JSON.stringify({
         bench: 'annotate-mean',
         picker: p,
         sequences: sequences.length,
         jfPerRound: curve(p).map((x) => +x.toFixed(4)),
+        suggestionRho: rho.length ? +mean(rho).toFixed(3) : null,
       }),
     );
+  }
   const main = curve(primary);
   const gain = (p: Picker): number => curve(p)[rounds - 1]! - curve(p)[0]!;
   const at = (r: number): string => (main[Math.min(r, rounds) - 1] ?? NaN).toFixed(4);

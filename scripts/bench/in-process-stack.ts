@@ -71,13 +71,20 @@ export async function startBenchStack(
     client: new MaskletClient(baseUrl, key),
     prisma,
     async call<T>(method: string, path: string, body?: unknown, expect = 200): Promise<T> {
-      const res = await fetch(new URL(path, baseUrl), {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      const send = (): Promise<Response> =>
+        fetch(new URL(path, baseUrl), {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      // A pooled keep-alive socket the server has just closed resets before the request is read; once
+      // more on a fresh socket (seen on loaded machines between a video upload and the next call).
+      const res = await send().catch((err: unknown) => {
+        if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+        return send();
       });
       const text = await res.text();
       if (res.status !== expect) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);

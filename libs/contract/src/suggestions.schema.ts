@@ -10,7 +10,7 @@ export const SuggestionsQuerySchema = z.strictObject({
 export type SuggestionsQuery = z.output<typeof SuggestionsQuerySchema>;
 
 export const SuggestionReasonSchema = z.object({
-  signal: z.enum(['presenceFlip', 'lowIou', 'areaJump', 'centroidJump', 'promptDisagreement']),
+  signal: z.enum(['presenceFlip', 'lowIou', 'areaJump', 'centroidJump', 'promptDisagreement', 'promptDrift']),
   value: z.number(),
   contribution: z.number(),
 });

@@ -1,3 +1,4 @@
 export * from './davis-sequence';
 export * from './evaluate-sequence';
 export * from './simulated-annotator';
+export * from './rank-correlation';

@@ -78,14 +78,41 @@ test('a correction that disagreed with memory flags the frames before it that it
     [timeline(frames, { promptedFrames: new Set([0, 20]), corrections: [correction] })],
     50,
   );
-  // Box IoU 512 / 1536 = 1/3: disagreement 2/3, fading over 8 frames upstream; frames 21.. are round 2's own.
+  // Box IoU 512 / 1536 = 1/3: disagreement 2/3, fading over 8 frames upstream; frames 21.. are round 2's
+  // own, and frame 19, next to the correction, is left out (the correction reaches it already).
   assert.deepEqual(
     items.map((s) => s.frame),
-    [19, 18, 17, 16, 15, 14, 13, 12],
+    [18, 17, 16, 15, 14, 13, 12],
   );
   assert.deepEqual(
     items.map((s) => s.score),
-    [0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05],
+    [0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05],
   );
-  assert.deepEqual(items[0]!.reasons, [{ signal: 'promptDisagreement', value: 0.6667, contribution: 0.4 }]);
+  assert.deepEqual(items[0]!.reasons, [{ signal: 'promptDisagreement', value: 0.6667, contribution: 0.35 }]);
+});
+
+test('a first-round prompt whose mask tracking keeps growing is suggested; a corrected one and its neighbours are not', () => {
+  // The prompt's mask on frame 0 covers 1024 px; tracking settles at 1536 (median factor 1.5) from frame 1 on.
+  const frames = steady(30).map((f) => (f.frame === 0 ? f : { ...f, stat: { ...f.stat, area: 1536 } }));
+  const drift = (extra: Partial<ObjectTimeline>) => rankSuggestions([timeline(frames, extra)], 50);
+  const first = drift({ firstRoundPrompts: new Set([0]) });
+  // ln 1.5 between ln 1.25 and ln 2: (0.4055 - 0.2231) / (0.6931 - 0.2231) = 0.3879 of 1.2; the area step
+  // at frames 0..2 against their neighbours adds areaJump there too.
+  assert.equal(first[0]!.frame, 0);
+  assert.deepEqual(
+    first[0]!.reasons.find((r) => r.signal === 'promptDrift'),
+    { signal: 'promptDrift', value: 1.5, contribution: 0.4655 },
+  );
+  assert.ok(!drift({}).some((s) => s.frame === 0), 'without firstRoundPrompts a prompted frame is never suggested');
+  // Steady tracking after the prompt: nothing to say about the prompt.
+  assert.ok(
+    !rankSuggestions([timeline(steady(30), { firstRoundPrompts: new Set([0]) })], 50).some((s) => s.frame === 0),
+  );
+  // Corrected on frame 0 in round 2: neither frame 0 nor frame 1 is suggested any more.
+  const stat = frames[0]!.stat;
+  const corrected = drift({
+    firstRoundPrompts: new Set(),
+    corrections: [{ frame: 0, round: 2, before: stat, after: stat }],
+  });
+  assert.ok(!corrected.some((s) => s.frame <= 1), JSON.stringify(corrected.slice(0, 3)));
 });

@@ -27,6 +27,15 @@
  *   after the correction). Tracking drifts gradually, so the frames just before the correction in the
  *   direction memory came from (those its round did not recompute, within PROMPT_REACH frames) likely
  *   carry the same error. Lower weight: it is inferred from a neighbour, not measured on the frame.
+ * - promptDrift (up to 1.2, on a first-round prompted frame): memory disagreeing with the prompt. When
+ *   the masks tracked over the DRIFT_FRAMES frames after a prompt (in the direction of travel) differ
+ *   in area from the prompt's own mask by a steady factor (their median against it, so a one-frame
+ *   blip does not count), tracking is filling in or shedding what the prompt's mask got wrong: the
+ *   click selected a part of the object, or too much. Counts from AREA_FROM, full at AREA_FULL. The
+ *   prompted frame is a conditioning frame every later frame attends to, so a fix there reaches every
+ *   frame tracked from it: the highest weight. Frames annotators corrected are not suggested again
+ *   (nor their CORRECTED_MARGIN neighbours): their mask is the annotator's, and a frame next to one
+ *   is reached by it already.
  */
 import type { FrameTrackStat } from './track-stats';
 import type { FrameSignals } from './track-signals';
@@ -37,6 +46,7 @@ export const SUGGESTION_WEIGHTS = {
   areaJump: 0.8,
   centroidJump: 0.8,
   promptDisagreement: 0.6,
+  promptDrift: 1.2,
 } as const;
 
 export type SuggestionSignal = keyof typeof SUGGESTION_WEIGHTS;
@@ -50,6 +60,8 @@ export const AREA_FULL = 2;
 export const MOVE_FROM = 0.15;
 export const MOVE_FULL = 0.5;
 export const PROMPT_REACH = 8;
+export const DRIFT_FRAMES = 5;
+export const CORRECTED_MARGIN = 1;
 
 /** One frame of an object as of the requested round. */
 export interface TimelineFrame {
@@ -72,8 +84,13 @@ export interface ObjectTimeline {
   objectId: number;
   /** Ascending by frame; gaps allowed (frames not computed yet). */
   frames: TimelineFrame[];
-  /** Frames with a prompt of this object in any included round: never suggested. */
+  /**
+   * Frames with a prompt of this object in any included round: never suggested, except those in
+   * `firstRoundPrompts` through promptDrift.
+   */
   promptedFrames: ReadonlySet<number>;
+  /** Frames whose only prompts are the job's own (round 1): the annotator has not corrected them yet. */
+  firstRoundPrompts?: ReadonlySet<number>;
   corrections: CorrectionAt[];
 }
 
@@ -82,7 +99,8 @@ export interface SuggestionReason {
   /**
    * The raw measurement: presenceFlip the object-score logit (+-1 when not recorded), lowIou the
    * predicted IoU, areaJump area / neighbours' median area, centroidJump the centre's displacement in
-   * object sizes, promptDisagreement 1 - box IoU at the correction.
+   * object sizes, promptDisagreement 1 - box IoU at the correction, promptDrift the median area of
+   * the frames tracked after the prompt / the prompt's area.
    */
   value: number;
   /** Its share of the score. */
@@ -208,15 +226,55 @@ function promptDisagreement(timeline: ObjectTimeline, reasons: Reasons): void {
   }
 }
 
+/** A first-round prompt whose mask tracking keeps growing or shrinking away from (see promptDrift above). */
+function promptDrift(timeline: ObjectTimeline, reasons: Reasons): void {
+  const byFrame = new Map(timeline.frames.map((f) => [f.frame, f]));
+  for (const frame of timeline.firstRoundPrompts ?? []) {
+    const at = byFrame.get(frame);
+    if (!at || !at.stat.present || at.stat.area <= 0) continue;
+    // The direction tracking left the prompt in: the side with tracked frames (forward when both).
+    for (const step of [1, -1]) {
+      const areas: number[] = [];
+      for (let d = 1; d <= DRIFT_FRAMES; d++) {
+        const f = byFrame.get(frame + step * d);
+        if (!f || timeline.promptedFrames.has(f.frame)) break;
+        areas.push(f.stat.present ? f.stat.area : 0);
+      }
+      if (areas.length < DRIFT_FRAMES) continue;
+      const ratio = median(areas) / at.stat.area;
+      const factor = ratio > 0 ? Math.max(ratio, 1 / ratio) : Number.POSITIVE_INFINITY;
+      add(
+        reasons,
+        frame,
+        'promptDrift',
+        round4(ratio),
+        ramp(Math.log(factor), Math.log(AREA_FROM), Math.log(AREA_FULL)),
+      );
+      break;
+    }
+  }
+}
+
+/** Frames never suggested: prompted ones (first-round prompts only through promptDrift) and the neighbours of corrections. */
+function excluded(timeline: ObjectTimeline, frame: number, list: SuggestionReason[]): boolean {
+  if (
+    timeline.promptedFrames.has(frame) &&
+    !(timeline.firstRoundPrompts?.has(frame) && list.some((r) => r.signal === 'promptDrift'))
+  )
+    return true;
+  return timeline.corrections.some((c) => Math.abs(c.frame - frame) <= CORRECTED_MARGIN);
+}
+
 export function suggestForObject(timeline: ObjectTimeline): Suggestion[] {
   const reasons: Reasons = new Map();
   presenceFlips(timeline.frames, reasons);
   lowIou(timeline.frames, reasons);
   jumps(timeline.frames, reasons);
   promptDisagreement(timeline, reasons);
+  promptDrift(timeline, reasons);
   const out: Suggestion[] = [];
   for (const [frame, list] of reasons) {
-    if (timeline.promptedFrames.has(frame)) continue;
+    if (excluded(timeline, frame, list)) continue;
     const sorted = list
       .map((r) => ({ ...r, contribution: round4(r.contribution) }))
       .sort((a, b) => b.contribution - a.contribution || a.signal.localeCompare(b.signal));

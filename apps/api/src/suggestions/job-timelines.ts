@@ -76,6 +76,8 @@ export function jobTimelines(
       );
       if (before && after) corrections.push({ frame: p.frame, round: p.round, before, after });
     }
-    return { objectId, frames, promptedFrames: new Set(own.map((p) => p.frame)), corrections };
+    const corrected = new Set(own.filter((p) => p.round > 1).map((p) => p.frame));
+    const firstRoundPrompts = new Set(own.filter((p) => p.round === 1 && !corrected.has(p.frame)).map((p) => p.frame));
+    return { objectId, frames, promptedFrames: new Set(own.map((p) => p.frame)), firstRoundPrompts, corrections };
   });
 }

@@ -9,6 +9,7 @@ const SIGNAL_LABELS: Record<string, string> = {
   areaJump: 'area jump',
   centroidJump: 'position jump',
   promptDisagreement: 'near a large correction',
+  promptDrift: 'tracking disagrees with the prompt',
 };
 
 /** Frames the engine's signals say are likely wrong; clicking one opens that frame with its object selected. */
