@@ -15,7 +15,19 @@ export default defineConfig({
       '@masklet/masks/rle-string': resolve(__dirname, '../../libs/masks/src/rle-string.ts'),
     },
   },
-  build: { outDir: resolve(__dirname, 'dist'), emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: resolve(__dirname, 'dist'),
+    emptyOutDir: true,
+    sourcemap: true,
+    rollupOptions: {
+      // zod's sources place `@__PURE__` comments where Rollup cannot use them; Rollup drops the comment and the
+      // build is unchanged, so the warning is only noise in every bootstrap.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/')) return;
+        warn(warning);
+      },
+    },
+  },
   server: {
     proxy: Object.fromEntries(
       ['/v1', '/admin', '/metrics'].map((p) => [p, process.env.MASKLET_API_URL ?? 'http://127.0.0.1:3000']),

@@ -52,7 +52,8 @@ apt_get() {
     if [ "$SECONDS" -ge "$DEADLINE" ]; then
       cat "$ERR" >&2
       echo "apt-install: the apt/dpkg lock was still held after ${TIMEOUT} s (MASKLET_APT_LOCK_TIMEOUT); giving up" >&2
-      return "$rc"
+      # Out of the script, not back to the caller: an 'apt-get update and retry' would wait past the bound.
+      exit "$rc"
     fi
     if [ $((announced % 15)) -eq 0 ]; then
       # "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (unattended-upgr)"

@@ -10,14 +10,7 @@ if /usr/bin/python3 -c "import ${modules}" >/dev/null 2>&1; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
-
-# Other jobs on the machine may hold the dpkg lock: wait for it instead of failing.
-APT=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 -qq)
-$SUDO "${APT[@]}" update
-$SUDO "${APT[@]}" install -y "$@"
+# apt-install.sh waits (bounded, saying so) while another apt process holds the locks.
+bash "$(dirname "$0")/apt-install.sh" "$@"
 
 /usr/bin/python3 -c "import ${modules}"

@@ -4,62 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { freePort } from './free-port';
+import { descendants, portOpen, waitGone } from './process-tree';
 
 const ROOT = resolve(__dirname, '..', '..');
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => (s.destroy(), done(true)));
-    s.once('error', () => done(false));
-  });
-}
-
-/** pid -> (ppid, command line) of every process, from /proc. */
-function processTable(): Map<number, { ppid: number; cmd: string }> {
-  const out = new Map<number, { ppid: number; cmd: string }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // The command name in field 2 may contain spaces and parentheses: fields resume after the last ')'.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      out.set(Number(name), { ppid, cmd });
-    } catch {
-      /* exited while listed */
-    }
-  }
-  return out;
-}
-
-function descendants(root: number): Map<number, string> {
-  const table = processTable();
-  const found = new Map<number, string>();
-  const queue = [root];
-  while (queue.length) {
-    const parent = queue.shift()!;
-    for (const [pid, p] of table) {
-      if (p.ppid !== parent || found.has(pid)) continue;
-      found.set(pid, p.cmd);
-      queue.push(pid);
-    }
-  }
-  return found;
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(
@@ -108,12 +57,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         );
 
         process.kill(npm.pid!, signal);
-        const stopBy = Date.now() + 30_000;
-        let left = [...tree.keys()].filter(alive);
-        while ((left.length > 0 || npm.exitCode === null) && Date.now() < stopBy) {
-          await new Promise((r) => setTimeout(r, 200));
-          left = [...tree.keys()].filter(alive);
-        }
+        const left = await waitGone([...tree.keys()], 30_000, () => npm.exitCode !== null || npm.signalCode !== null);
         assert.deepEqual(
           left.map((pid) => `${pid} ${tree.get(pid)}`),
           [],
