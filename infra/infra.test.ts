@@ -426,23 +426,40 @@ test('redis.sentinel: values and schema map to REDIS_SENTINELS / REDIS_SENTINEL_
   assert.equal(typeof sentinel.masterName, 'string');
   const vars = schemaVariables();
   const helpers = read(join(TEMPLATES, '_helpers.tpl'));
-  assert.match(helpers, /- name: REDIS_SENTINELS\n\s+value: \{\{ required "[^"]+" \(join "," \.Values\.redis\.sentinel\.sentinels\) \| quote \}\}/);
-  assert.match(helpers, /- name: REDIS_SENTINEL_NAME\n\s+value: \{\{ required "[^"]+" \.Values\.redis\.sentinel\.masterName \| quote \}\}/);
+  assert.match(
+    helpers,
+    /- name: REDIS_SENTINELS\n\s+value: \{\{ required "[^"]+" \(join "," \.Values\.redis\.sentinel\.sentinels\) \| quote \}\}/,
+  );
+  assert.match(
+    helpers,
+    /- name: REDIS_SENTINEL_NAME\n\s+value: \{\{ required "[^"]+" \.Values\.redis\.sentinel\.masterName \| quote \}\}/,
+  );
   assert.match(helpers, /if \.Values\.redis\.enabled \}\}\n\{\{- fail "redis\.sentinel\.enabled needs an external/);
-  for (const name of ['REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']) assert.ok(vars.has(name), `${name} is a config variable`);
+  for (const name of ['REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'])
+    assert.ok(vars.has(name), `${name} is a config variable`);
   const secrets = values.secrets as Yaml;
   assert.equal((secrets.keys as Yaml).REDIS_SENTINEL_PASSWORD, 'REDIS_SENTINEL_PASSWORD');
-  assert.ok((secrets.optionalKeys as string[]).includes('REDIS_SENTINEL_PASSWORD'), 'Sentinels without a password need no key');
+  assert.ok(
+    (secrets.optionalKeys as string[]).includes('REDIS_SENTINEL_PASSWORD'),
+    'Sentinels without a password need no key',
+  );
 
   const schema = JSON.parse(read(join(CHART, 'values.schema.json'))) as object;
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
   const withRedis = (redis: Yaml): Yaml => ({ ...values, redis: { ...(values.redis as Yaml), ...redis } });
   const on = (extra: Yaml): Yaml => withRedis({ sentinel: { ...sentinel, enabled: true, ...extra } });
-  assert.ok(validate(on({ sentinels: ['redis-sentinel-0.redis:26379', '10.0.0.7:26379', '[fd00::1]:26379'] })), JSON.stringify(validate.errors));
+  assert.ok(
+    validate(on({ sentinels: ['redis-sentinel-0.redis:26379', '10.0.0.7:26379', '[fd00::1]:26379'] })),
+    JSON.stringify(validate.errors),
+  );
   assert.equal(validate(on({ sentinels: [] })), false, 'enabled with no Sentinels');
   assert.equal(validate(on({ sentinels: ['redis-sentinel:'] })), false, 'a Sentinel without a port');
   assert.equal(validate(on({ sentinels: ['a:1'], masterName: '' })), false, 'an empty master name');
-  assert.equal(validate(withRedis({ enabled: true, sentinel: { ...sentinel, enabled: true, sentinels: ['a:1'] } })), false, 'bundled single node plus Sentinel');
+  assert.equal(
+    validate(withRedis({ enabled: true, sentinel: { ...sentinel, enabled: true, sentinels: ['a:1'] } })),
+    false,
+    'bundled single node plus Sentinel',
+  );
 });
 
 /** Metric names registered in code: prom-client `name:` fields plus the default process metrics of each prefix. */

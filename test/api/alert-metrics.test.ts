@@ -49,7 +49,10 @@ test('oldest QUEUED and RUNNING job ages and stale workers are exported as gauge
     assert.ok(gauge(m.body, 'masklet_jobs_oldest_age_seconds', 'status="QUEUED"') >= 3600);
     assert.ok(gauge(m.body, 'masklet_jobs_oldest_age_seconds', 'status="RUNNING"') >= 7200);
     assert.ok(gauge(m.body, 'masklet_workers', 'state="STALE"') >= 2, 'both silent workers count as STALE');
-    assert.ok(gauge(m.body, 'masklet_queue_oldest_waiting_age_seconds', `queue="${segmentQueueName(queued.body.model)}"`) >= 0, 'every model\'s segment queue is exported');
+    assert.ok(
+      gauge(m.body, 'masklet_queue_oldest_waiting_age_seconds', `queue="${segmentQueueName(queued.body.model)}"`) >= 0,
+      "every model's segment queue is exported",
+    );
   } finally {
     await api.prisma.job.updateMany({
       where: { id: { in: [queued.body.id, running.body.id] } },

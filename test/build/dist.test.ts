@@ -80,7 +80,8 @@ after(async () => {
 async function startCompiled(entry: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   const settings = Object.fromEntries(
     Object.entries(stack.config)
-      .filter(([, v]) => v !== undefined)
+      // Scalars only: parsed lists (REDIS_SENTINELS) come back from the environment the stack already set.
+      .filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1]))
       .map(([k, v]) => [k, String(v)]),
   );
   const child = spawn(process.execPath, [join(DIST, entry)], {

@@ -5,7 +5,10 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 /** `host:port,host:port` (IPv6 hosts in brackets) as a list; a malformed entry is a configuration error naming it. */
 function hostPortList(raw: string, ctx: z.RefinementCtx): { host: string; port: number }[] {
   const out: { host: string; port: number }[] = [];
-  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const m = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(entry);
     const port = Number(m?.[2]);

@@ -40,6 +40,12 @@ test('unavailableDependency names the dependency of driver errors and leaves app
 test('a Redis mid-failover (demoted primary, too few replicas, no Sentinel reachable) is an outage, other replies are not', () => {
   assert.equal(unavailableDependency(new Error("READONLY You can't write against a read only replica.")), 'redis');
   assert.equal(unavailableDependency(new Error('NOREPLICAS Not enough good replicas to write.')), 'redis');
-  assert.equal(unavailableDependency(new Error('All sentinels are unreachable. Retrying from scratch after 10ms.')), 'redis');
-  assert.equal(unavailableDependency(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')), null);
+  assert.equal(
+    unavailableDependency(new Error('All sentinels are unreachable. Retrying from scratch after 10ms.')),
+    'redis',
+  );
+  assert.equal(
+    unavailableDependency(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')),
+    null,
+  );
 });

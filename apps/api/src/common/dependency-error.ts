@@ -7,12 +7,25 @@ export type Dependency = 'postgres' | 'redis' | 's3' | 'network';
 /** Seconds a client should wait before retrying a request that met an unavailable dependency. */
 export const DEPENDENCY_RETRY_AFTER_S = 5;
 
-const ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 // The second line: a Sentinel-managed Redis mid-failover (no primary yet, a demoted one, too few replicas to write).
-const REDIS_MESSAGE = /^(Command timed out|Connection is closed\.?|Stream isn't writeable.*|Reached the max retries per request limit.*)$/;
+const REDIS_MESSAGE =
+  /^(Command timed out|Connection is closed\.?|Stream isn't writeable.*|Reached the max retries per request limit.*)$/;
 const REDIS_FAILOVER = /^(READONLY|NOREPLICAS|MASTERDOWN|LOADING) |^All sentinels are unreachable/;
-const PG_ADAPTER_KIND = /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|TlsConnectionError|ConnectionError/;
-const PG_MESSAGE = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|canceling statement due to statement timeout|Query read timeout|terminating connection/i;
+const PG_ADAPTER_KIND =
+  /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|TlsConnectionError|ConnectionError/;
+const PG_MESSAGE =
+  /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|canceling statement due to statement timeout|Query read timeout|terminating connection/i;
 
 interface ErrorLike {
   name?: unknown;
@@ -29,7 +42,8 @@ export function unavailableDependency(err: unknown, depth = 0): Dependency | nul
   const name = typeof e.name === 'string' ? e.name : '';
   const message = typeof e.message === 'string' ? e.message : '';
   const code = typeof e.code === 'string' ? e.code : '';
-  if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGE.test(message) || REDIS_FAILOVER.test(message)) return 'redis';
+  if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGE.test(message) || REDIS_FAILOVER.test(message))
+    return 'redis';
   if (name.startsWith('PrismaClient') || name === 'DriverAdapterError') {
     const cause = e.meta?.driverAdapterError?.cause;
     if (name === 'PrismaClientInitializationError' || /^P1\d{3}$/.test(code)) return 'postgres';

@@ -28,7 +28,12 @@ export function createObjectStoreFromConfig(config: MaskletConfig): ObjectStore 
 }
 
 export function resolveDeps(config: MaskletConfig, given: Partial<ApiDeps> = {}): OwnedDeps {
-  const prisma = given.prisma ?? createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  const prisma =
+    given.prisma ??
+    createPrismaClient(config.DATABASE_URL, {
+      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    });
   const redis = given.redis ?? createRedisConnection(config, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const store = given.store ?? createObjectStoreFromConfig(config);
   const logger = given.logger ?? createLogger(config);
