@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { loadConfig, type MaskletConfig } from '@masklet/config';
-import { createPrismaClient, migrate, type PrismaClient } from '@masklet/db';
+import { createPrismaClient, dropDatabase, migrate, type PrismaClient } from '@masklet/db';
 import { parseProviders, SamModel } from '@masklet/engine';
 import { readMaskPng } from '@masklet/masks';
 import { videoKey } from '@masklet/masklets';
@@ -116,7 +116,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
       }
       await connection.quit();
       await prisma.$disconnect();
-      await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      await dropDatabase(process.env.DATABASE_URL!, dbName);
       await rm(scratch, { recursive: true, force: true });
     },
   };

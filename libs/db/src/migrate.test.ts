@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { $Enums, Prisma, createPrismaClient, migrate, readMigrations, MigrationError } from '@masklet/db';
+import { $Enums, Prisma, createPrismaClient, dropDatabase, migrate, readMigrations, MigrationError } from '@masklet/db';
 
 const MIGRATIONS = resolve(__dirname, '..', '..', '..', 'prisma', 'migrations');
 const baseUrl = process.env.DATABASE_URL;
@@ -67,7 +67,7 @@ describe('db: offline migrations', { skip }, () => {
 
   after(async () => {
     for (const d of scratch) rmSync(d, { recursive: true, force: true });
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+    await dropDatabase(baseUrl!, dbName);
   });
 
   test('migrates a fresh database and records the history as Prisma Migrate does', async () => {
