@@ -151,10 +151,11 @@ test('chart environment names only variables of libs/config (and supplies the re
     if (required) assert.ok(supplied.has(name), `${name} is required by libs/config but the chart never sets it`);
   }
   // Ports the templates read must be numbers a Kubernetes port accepts.
-  for (const port of ['API_PORT', 'WORKER_METRICS_PORT'] as const) {
+  for (const port of ['API_PORT', 'WORKER_METRICS_PORT', 'API_METRICS_PORT'] as const) {
     assert.match(String(config[port]), /^\d+$/, `config.${port}`);
   }
   assert.equal(config.WORKER_METRICS_PORT, '9464');
+  assert.equal(config.API_METRICS_PORT, '9465');
 });
 
 test('worker chart settings: GPU limit, GPU placement, grace period, model volume, probes, scrape annotations', () => {
@@ -178,7 +179,12 @@ test('worker chart settings: GPU limit, GPU placement, grace period, model volum
   assert.match(apiTpl, /- api\b/);
   assert.match(apiTpl, /path: \/healthz/);
   assert.match(apiTpl, /path: \/readyz/);
-  assert.match(apiTpl, /prometheus\.io\/port: \{\{ \.Values\.config\.API_PORT/);
+  assert.match(apiTpl, /prometheus\.io\/port: \{\{ \.Values\.config\.API_METRICS_PORT/);
+  assert.doesNotMatch(
+    apiTpl,
+    /prometheus\.io\/port: \{\{ \.Values\.config\.API_PORT/,
+    'the public port serves no metrics',
+  );
   const job = read(join(TEMPLATES, 'migrate-job.yaml'));
   assert.match(job, /helm\.sh\/hook: pre-install,pre-upgrade/);
   assert.match(job, /args: \["migrate"\]/);
@@ -523,6 +529,7 @@ test('probes, PDBs, monitors and network policies name ports and components the 
   const api = read(join(TEMPLATES, 'api-deployment.yaml'));
   const worker = read(join(TEMPLATES, 'worker-deployment.yaml'));
   assert.match(api, /- name: http\b/);
+  assert.match(api, /- name: metrics\b/);
   assert.match(worker, /- name: metrics\b/);
   for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'])
     assert.match(worker, new RegExp(`${probe}:\\s+httpGet:`), `worker ${probe} is an HTTP probe`);
@@ -541,6 +548,12 @@ test('probes, PDBs, monitors and network policies name ports and components the 
   assert.match(pdb, /kind: PodDisruptionBudget/);
   assert.match(pdb, /list "api" "worker"/);
   const monitors = read(join(TEMPLATES, 'servicemonitor.yaml'));
-  assert.match(monitors, /kind: ServiceMonitor[\s\S]*- port: http/);
-  assert.match(monitors, /kind: PodMonitor[\s\S]*- port: metrics/);
+  // Both components are scraped on their metrics port; nothing scrapes the API's public http port.
+  assert.doesNotMatch(monitors, /port: http\b/);
+  const podMonitors = [...monitors.matchAll(/kind: PodMonitor[\s\S]*?component: (\w+)[\s\S]*?- port: metrics/g)];
+  assert.deepEqual(
+    podMonitors.map((m) => m[1]),
+    ['api', 'worker'],
+  );
+  assert.match(policies, /\$apiMetricsPort[\s\S]*port: metrics[\s\S]*metricsFrom/);
 });

@@ -38,6 +38,7 @@ export async function startBenchStack(
     REDIS_URL: redisUrl.toString(),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_PORT: 0,
+    API_METRICS_PORT: 0,
     ...overrides,
   };
   const flush = async (): Promise<void> => {

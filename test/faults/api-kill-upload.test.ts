@@ -21,7 +21,13 @@ describe('faults: API SIGKILL mid-upload', { skip }, () => {
   async function startApiProcess(): Promise<void> {
     api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: env.config.DATABASE_URL, API_PORT: String(port), LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        DATABASE_URL: env.config.DATABASE_URL,
+        API_PORT: String(port),
+        API_METRICS_PORT: '0',
+        LOG_LEVEL: 'error',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await waitFor(

@@ -139,7 +139,9 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(24 * 3600),
-  /** Address the worker metrics endpoint binds: loopback unless a scraper must reach it (containers: 0.0.0.0). */
+  /** Prometheus /metrics port of an API process, a listener apart from API_PORT; 0 disables the endpoint. */
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** Address the API and worker metrics endpoints bind: loopback unless a scraper must reach them (containers: 0.0.0.0). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),

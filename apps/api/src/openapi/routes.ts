@@ -67,7 +67,7 @@ export interface RouteSpec {
   summary: string;
   /** The error codes per status, and anything else a caller must know. */
   description?: string;
-  /** false: no API key (health, metrics). */
+  /** false: no API key (health). */
   auth?: boolean;
   body?: z.ZodType;
   /** The field of a multipart/form-data upload accepted instead of the JSON body. */
@@ -109,16 +109,6 @@ export const ROUTES: RouteSpec[] = [
     auth: false,
     responses: { 200: json('ready', ReadinessSchema) },
     errors: [503],
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    operationId: 'metrics.get',
-    tag: 'metrics',
-    summary: 'Prometheus metrics',
-    auth: false,
-    responses: { 200: { description: 'Prometheus text', mediaType: 'text/plain' } },
-    errors: [],
   },
   {
     method: 'get',
