@@ -17,7 +17,7 @@ import { clickJob } from '../e2e/stack';
 import { diffMasks, toFrameMasks } from '../rounds/support';
 import { createTestEnv, sharedModel, skip, testClip, waitFor, type TestEnv } from '../worker/support';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
-import { jobFinished, jobMasks } from './support';
+import { apiReady, jobFinished, jobMasks } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FRAMES = 96;
@@ -69,16 +69,7 @@ describe('faults: API SIGKILL mid-job', { skip }, () => {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     api = child;
-    await waitFor(
-      'API ready',
-      () =>
-        fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      250,
-    );
+    await apiReady(port);
   }
 
   before(async () => {

@@ -10,6 +10,7 @@ import { TenantAdminService } from '../../apps/api/src/auth/tenant-admin.service
 import { syntheticMp4, videoForm } from '../api/helpers';
 import { freePort } from '../e2e/free-port';
 import { createTestEnv, skip, waitFor, type TestEnv } from '../worker/support';
+import { apiReady } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -30,16 +31,7 @@ describe('faults: API SIGKILL mid-upload', { skip }, () => {
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitFor(
-      'API ready',
-      () =>
-        fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      250,
-    );
+    await apiReady(port);
   }
 
   before(async () => {

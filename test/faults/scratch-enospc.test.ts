@@ -7,33 +7,24 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_ATTEMPTS } from '@masklet/queue';
-import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import {
-  createTestEnv,
-  enqueueSegment,
-  seedJob,
-  sharedModel,
-  skip,
-  testClip,
-  waitFor,
-  type TestEnv,
-} from '../worker/support';
+import type { WorkerHandle } from '../../apps/worker/src/worker';
+import { enqueueSegment, seedJob, skip, testClip, waitFor, type TestEnv } from '../worker/support';
 import { mountSmallFs, smallFsSkip, type SmallFs } from './small-fs';
-import { jobFinished, jobMasks } from './support';
+import { jobFinished, jobMasks, startSegmentRig, type SegmentRig } from './support';
 
 describe('faults: scratch filesystem out of space (ENOSPC)', { skip: skip || smallFsSkip }, () => {
+  let rig: SegmentRig;
   let env: TestEnv;
   let fs: SmallFs;
   let worker: WorkerHandle;
 
   before(async () => {
     fs = mountSmallFs(1024 * 1024);
-    env = await createTestEnv({ WORKER_SCRATCH_DIR: fs.dir });
-    worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    rig = await startSegmentRig({ WORKER_SCRATCH_DIR: fs.dir });
+    ({ env, worker } = rig);
   });
   after(async () => {
-    await worker?.close();
-    await env?.close();
+    await rig?.close();
     await fs?.unmount();
   });
 
