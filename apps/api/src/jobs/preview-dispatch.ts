@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import { createRedisConnection, previewQueueName, type PreviewPayload, type PreviewReply } from '@masklet/queue';
 import { ApiError } from '../common/api-error';
@@ -19,7 +20,7 @@ const UNANSWERED = new Set(['waiting', 'prioritized', 'delayed', 'active', 'wait
  */
 @Injectable()
 export class PreviewDispatch implements OnModuleInit, OnModuleDestroy {
-  private readonly events = new Map<string, QueueEvents>();
+  private readonly events = new Map<string, { qe: QueueEvents; connection: Redis }>();
 
   constructor(
     @Inject(CONFIG) private readonly config: MaskletConfig,
@@ -36,14 +37,15 @@ export class PreviewDispatch implements OnModuleInit, OnModuleDestroy {
   }
 
   private eventsFor(name: string): QueueEvents {
-    let qe = this.events.get(name);
-    if (!qe) {
+    let e = this.events.get(name);
+    if (!e) {
       // Its own connection: QueueEvents blocks on it, which the API's command timeout would cut.
-      qe = new QueueEvents(name, { connection: createRedisConnection(this.config) });
+      const connection = createRedisConnection(this.config);
+      const qe = new QueueEvents(name, { connection });
       qe.on('error', () => undefined); // it reconnects by itself; a preview meanwhile times out
-      this.events.set(name, qe);
+      this.events.set(name, (e = { qe, connection }));
     }
-    return qe;
+    return e.qe;
   }
 
   async ask(model: string, payload: PreviewPayload): Promise<PreviewMask> {
@@ -82,6 +84,11 @@ export class PreviewDispatch implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     const all = [...this.events.values()];
     this.events.clear();
-    await Promise.all(all.map((qe) => qe.close())); // and their connections, which they do not share
+    await Promise.all(
+      all.map(async ({ qe, connection }) => {
+        await qe.close();
+        connection.disconnect();
+      }),
+    );
   }
 }
