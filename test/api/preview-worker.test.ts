@@ -134,7 +134,11 @@ test('with no worker consuming the preview queue: 503 PREVIEW_UNAVAILABLE with R
       const q = new Queue(previewQueueName(model), { connection: redis });
       const counts = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
       await q.close();
-      assert.deepEqual(counts, { waiting: 0, prioritized: 0, active: 0, delayed: 0 }, 'the abandoned preview was removed');
+      assert.deepEqual(
+        counts,
+        { waiting: 0, prioritized: 0, active: 0, delayed: 0 },
+        'the abandoned preview was removed',
+      );
     } finally {
       redis.disconnect();
     }

@@ -152,7 +152,9 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
 
   // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
   // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
-  const previews = kinds.includes(QUEUES.preview) ? engines.map((e) => ({ engine: e, ...previewConsumer(ctx, e) })) : [];
+  const previews = kinds.includes(QUEUES.preview)
+    ? engines.map((e) => ({ engine: e, ...previewConsumer(ctx, e) }))
+    : [];
   const processors = new Map<string, { processor: Processor; concurrency: number }>([
     ...previews.map(
       (p) =>

@@ -37,7 +37,10 @@ export function previewConsumer(ctx: WorkerContext, engine: Engine): PreviewCons
     const key = job ? `job:${job.id}` : `video:${p.video.id}`;
     const entry = await sessions.get(key, round, p.video, async (source) => {
       const ckpt = job && round !== null ? await checkpoints.load(p.tenantId, job.id, round, 'end') : null;
-      log.info({ jobId: job?.id, videoId: p.video.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
+      log.info(
+        { jobId: job?.id, videoId: p.video.id, round, checkpoint: ckpt?.source ?? null },
+        'preview session opened',
+      );
       return engine.open(source, jobSessionOptions(job?.options ?? null), ckpt?.chain);
     });
     try {
