@@ -150,11 +150,12 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const metricsServer =
     config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
-  // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
-  // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
+  // Each served model's preview queue: the API's interactive previews, answered on that model's engine.
   const previews = kinds.includes(QUEUES.preview)
     ? engines.map((e) => ({ engine: e, ...previewConsumer(ctx, e) }))
     : [];
+  // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
+  // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
   const processors = new Map<string, { processor: Processor; concurrency: number }>([
     ...previews.map(
       (p) =>
