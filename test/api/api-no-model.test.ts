@@ -10,7 +10,7 @@ import { ensureModel } from '../../models/generator/ensure-model';
 import { freePort } from '../e2e/free-port';
 import { startStack, type Stack } from '../e2e/stack';
 import { apiFor, waitVideo } from '../rounds/support';
-import { testClip, waitFor } from '../worker/support';
+import { apiReady, testClip } from '../worker/support';
 
 const ROOT = resolve(__dirname, '..', '..');
 const REFUSE = join(__dirname, 'fixtures', 'refuse-onnxruntime.cjs');
@@ -45,20 +45,12 @@ before(async () => {
       REDIS_URL: stack.config.REDIS_URL,
       MASKLET_MODEL: await manifestWithoutGraphs(),
       API_PORT: String(port),
+      API_METRICS_PORT: '0',
       LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await waitFor(
-    'API process ready',
-    () =>
-      fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    60_000,
-    250,
-  );
+  await apiReady(port);
 });
 after(async () => {
   api?.kill('SIGKILL');

@@ -15,9 +15,9 @@ import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
 import { freePort } from '../e2e/free-port';
 import { clickJob } from '../e2e/stack';
 import { diffMasks, toFrameMasks } from '../rounds/support';
-import { createTestEnv, sharedModel, skip, testClip, waitFor, type TestEnv } from '../worker/support';
+import { apiReady, createTestEnv, sharedModel, skip, testClip, waitFor, type TestEnv } from '../worker/support';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
-import { apiReady, jobFinished, jobMasks } from './support';
+import { jobFinished, jobMasks } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FRAMES = 96;

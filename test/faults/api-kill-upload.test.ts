@@ -9,8 +9,7 @@ import { resolve } from 'node:path';
 import { TenantAdminService } from '../../apps/api/src/auth/tenant-admin.service';
 import { syntheticMp4, videoForm } from '../api/helpers';
 import { freePort } from '../e2e/free-port';
-import { createTestEnv, skip, waitFor, type TestEnv } from '../worker/support';
-import { apiReady } from './support';
+import { apiReady, createTestEnv, skip, waitFor, type TestEnv } from '../worker/support';
 
 const ROOT = resolve(__dirname, '..', '..');
 

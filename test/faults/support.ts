@@ -71,17 +71,3 @@ export async function undisturbedMasks(env: TestEnv, clip: SyntheticClipResult):
   assert.equal(job.status, 'SUCCEEDED', `undisturbed run: ${job.errorCode}: ${job.error}`);
   return jobMasks(env, undisturbed.jobId);
 }
-
-/** Waits until an API process on `port` answers /readyz. */
-export function apiReady(port: number) {
-  return waitFor(
-    'API ready',
-    () =>
-      fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    60_000,
-    250,
-  );
-}

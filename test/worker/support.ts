@@ -285,3 +285,17 @@ export function iou(a: Uint8Array, b: Uint8Array): number {
   }
   return union === 0 ? 1 : inter / union;
 }
+
+/** Waits until an API process on `port` answers /readyz. */
+export function apiReady(port: number) {
+  return waitFor(
+    'API ready',
+    () =>
+      fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    60_000,
+    250,
+  );
+}
