@@ -20,7 +20,9 @@ import { exportProcessor } from './export/export-processor';
 import { ingestProcessor } from './ingest/ingest-processor';
 import { CancelWatcher } from './runtime/cancel-watcher';
 import type { WorkerContext } from './runtime/context';
+import { GpuSampler } from './runtime/gpu-sampler';
 import { Heartbeat } from './runtime/heartbeat';
+import { instrumented } from './runtime/instrumented';
 import { createLogger, type Logger } from './runtime/logger';
 import { WorkerMetrics } from './runtime/metrics';
 import { RetentionSweeper } from './runtime/retention-sweeper';
@@ -103,6 +105,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const cancels = await CancelWatcher.start(connect(), redis, log);
   const stats = new WorkerStats();
   const metrics = new WorkerMetrics();
+  metrics.watchEngines(engines);
   let stopping = false;
   const ctx: WorkerContext = {
     config: { ...config, WORKER_SCRATCH_DIR: scratch },
@@ -128,7 +131,17 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   };
 
   const heartbeat = new Heartbeat(
-    { prisma, workerId, startedAt, engines, queues, stats, metrics, log },
+    {
+      prisma,
+      workerId,
+      startedAt,
+      engines,
+      queues,
+      stats,
+      metrics,
+      gpus: new GpuSampler(log, config.WORKER_NVIDIA_SMI),
+      log,
+    },
     config.WORKER_HEARTBEAT_MS,
   );
   await heartbeat.start();
@@ -161,7 +174,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   ]);
   const workers = queues.map((name) => {
     const { processor, concurrency } = processors.get(name)!;
-    const w = new Worker(name, processor, {
+    const w = new Worker(name, instrumented(name, processor, metrics), {
       connection: connect(),
       ...prefix,
       concurrency,

@@ -15,6 +15,7 @@ import { ApiError } from '../common/api-error';
 import { CONFIG, QUEUES_TOKEN } from '../core/tokens';
 import type { QueueRegistry } from '../core/queues';
 import { FleetRepository, type AdminJobFilter } from './fleet.repository';
+import { traceCarrier } from '@masklet/telemetry';
 
 /**
  * A worker is stale after missing this many heartbeats, and holds no job from then on (BullMQ hands its
@@ -146,7 +147,7 @@ export class FleetService {
     const state = existing ? await existing.getState() : null;
     if (existing && (state === 'failed' || state === 'completed')) await existing.retry(state);
     else if (!existing) {
-      const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound };
+      const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound, ...traceCarrier() };
       await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
     }
     return { id: job.id, status: 'QUEUED' };

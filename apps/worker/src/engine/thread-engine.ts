@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Box, CapturedCheckpoint, MaskPrompt, Point, RuntimeConfig } from '@masklet/engine';
+import type { Box, CapturedCheckpoint, MaskPrompt, Point, RoleCalls, RuntimeConfig } from '@masklet/engine';
 import { openVideoFile, type FrameSource, type VideoInfo } from '@masklet/video';
 import { TransientJobError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
@@ -70,6 +70,8 @@ class EngineThread {
   readonly runs = new Map<number, RemoteRun>();
   failure: Error | null = null;
   timings: RoleTimingsSnapshot = {};
+  /** Role calls the thread reported and nobody drained yet. */
+  calls: RoleCalls = {};
 
   private constructor(
     private readonly worker: Worker,
@@ -159,6 +161,9 @@ class EngineThread {
         this.timings = msg.timings;
         this.runs.get(msg.run)?.push({ result: msg.result, boundary: msg.boundary });
         return;
+      case 'calls':
+        for (const [role, ms] of Object.entries(msg.calls)) (this.calls[role] ??= []).push(...ms);
+        return;
       case 'read':
         this.serveRead(msg.rid, msg.sid, msg.index, msg.size);
         return;
@@ -226,6 +231,12 @@ export class ThreadEngine implements Engine {
 
   timings(): RoleTimingsSnapshot {
     return this.thread.timings;
+  }
+
+  drainCalls(): RoleCalls {
+    const out = this.thread.calls;
+    this.thread.calls = {};
+    return out;
   }
 
   private async live(): Promise<EngineThread> {

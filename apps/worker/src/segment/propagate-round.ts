@@ -226,7 +226,9 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       });
       let t0 = performance.now();
       for await (const { result, boundary } of it) {
-        engineMs += performance.now() - t0;
+        const waited = performance.now() - t0;
+        engineMs += waited;
+        ctx.metrics.segmentFrame.observe(waited / 1000);
         ctx.stats.frame();
         ctx.metrics.framesProcessed.inc();
         if (ctx.cancels.has(jobId)) {

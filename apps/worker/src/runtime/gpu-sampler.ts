@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import type { Logger } from './logger';
+import { NVIDIA_SMI_ARGS, parseNvidiaSmi, type GpuSample } from './nvidia-smi';
+
+/**
+ * Reads the host's GPUs through nvidia-smi once per heartbeat. A host without nvidia-smi (a CPU worker)
+ * reports none and is not asked again; a run that fails, hangs past `timeoutMs` or prints something
+ * unparseable reports none for that beat and is logged.
+ */
+export class GpuSampler {
+  private missing = false;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly command = 'nvidia-smi',
+    private readonly timeoutMs = 2000,
+  ) {}
+
+  /** The GPUs now, or null where there is no nvidia-smi or it gave no usable answer. */
+  async sample(): Promise<GpuSample[] | null> {
+    if (this.missing) return null;
+    let stdout: string;
+    try {
+      stdout = await new Promise<string>((resolve, reject) =>
+        execFile(
+          this.command,
+          [...NVIDIA_SMI_ARGS],
+          { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
+          (err, out) => (err ? reject(err) : resolve(out)),
+        ),
+      );
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.missing = true;
+        this.log.debug({ command: this.command }, 'no nvidia-smi: no GPU figures');
+      } else {
+        this.log.warn({ err: (err as Error).message, command: this.command }, 'nvidia-smi failed');
+      }
+      return null;
+    }
+    try {
+      return parseNvidiaSmi(stdout);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, output: stdout.slice(0, 500) }, 'nvidia-smi output not understood');
+      return null;
+    }
+  }
+}
