@@ -21,6 +21,7 @@ import { ingestProcessor } from './ingest/ingest-processor';
 import { CancelWatcher } from './runtime/cancel-watcher';
 import type { WorkerContext } from './runtime/context';
 import { GpuSampler } from './runtime/gpu-sampler';
+import { tracedStore } from './runtime/traced-store';
 import { Heartbeat } from './runtime/heartbeat';
 import { instrumented } from './runtime/instrumented';
 import { createLogger, type Logger } from './runtime/logger';
@@ -82,7 +83,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   });
-  const store = createObjectStoreFromEnv(config);
+  const store = tracedStore(createObjectStoreFromEnv(config));
   const givenModels = opts.models ?? (opts.model ? [opts.model] : null);
   const given: Engine[] | null = opts.engine
     ? [opts.engine]

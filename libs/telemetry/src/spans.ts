@@ -8,6 +8,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
 
@@ -44,11 +45,11 @@ export function recordFailure(span: Span, err: unknown): void {
 export function inSpan<T>(
   tracer: Tracer,
   name: string,
-  attributes: Attributes,
+  options: SpanOptions,
   fn: (span: Span) => Promise<T>,
   parent: Context = context.active(),
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, options, parent, async (span) => {
     try {
       return await fn(span);
     } catch (err) {

@@ -17,6 +17,9 @@ import type { WorkerContext } from '../runtime/context';
 import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
 import type { RoundPlan } from './round-plan';
+import { inSpan } from '@masklet/telemetry';
+import { workerTracer } from '../runtime/instrumented';
+import { ChunkSpans } from './chunk-span';
 
 export interface RoundProgress {
   framesDone: number;
@@ -93,12 +96,26 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
   const jobId = plan.job.id;
   const tenantId = plan.job.tenantId;
   const checkpoints = new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS);
-  const cached = await ctx.videos.acquire(plan.video);
   let source: FrameSource | null = null;
+  // Fetching the video into the scratch cache and starting its decoder.
+  const { cached, opened } = await inSpan(
+    workerTracer(),
+    'decode',
+    { attributes: { 'masklet.video_id': plan.video.id } },
+    async () => {
+      const c = await ctx.videos.acquire(plan.video);
+      try {
+        return { cached: c, opened: await engine.openVideo(c.path) };
+      } catch (err) {
+        c.release();
+        throw err;
+      }
+    },
+  );
   let session: EngineSession | null = null;
   const sessionOptions = jobSessionOptions(plan.options);
   try {
-    source = await engine.openVideo(cached.path);
+    source = opened;
     const { numFrames, width, height } = source.info;
     if (plan.round === 1 && plan.prompts.length === 0)
       throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
@@ -224,56 +241,65 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         end: pass.end,
         chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
       });
+      const spans = new ChunkSpans();
+      spans.asking(pi);
       let t0 = performance.now();
-      for await (const { result, boundary } of it) {
-        const waited = performance.now() - t0;
-        engineMs += waited;
-        ctx.metrics.segmentFrame.observe(waited / 1000);
-        ctx.stats.frame();
-        ctx.metrics.framesProcessed.inc();
-        if (ctx.cancels.has(jobId)) {
-          await settle();
-          writer.discard();
-          return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
+      try {
+        for await (const { result, boundary } of it) {
+          spans.frame(result.frame);
+          const waited = performance.now() - t0;
+          engineMs += waited;
+          ctx.metrics.segmentFrame.observe(waited / 1000);
+          ctx.stats.frame();
+          ctx.metrics.framesProcessed.inc();
+          if (ctx.cancels.has(jobId)) {
+            await settle();
+            writer.discard();
+            return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
+          }
+          if (ctx.isStopping()) {
+            await settle();
+            writer.discard();
+            throw new ReleasedForShutdown();
+          }
+          const f = result.frame;
+          await report(await writer.add(result));
+          // Close the chunk as soon as its last frame is done, then checkpoint: the checkpoint's cursor is
+          // exactly the frames written so far. The engine waits at a boundary until answered.
+          if (boundary) {
+            const passEnd = f === pass.end;
+            const next = passEnd
+              ? pi + 1 < passes.length
+                ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start }
+                : null
+              : { pass: pi, nextFrame: f + step };
+            // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
+            const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
+            const captured: CapturedCheckpoint | null = await it.boundary(
+              writer.buffered > 0 && next !== null && resumable === true,
+            );
+            await settle();
+            const framesAfter = writer.framesWritten + writer.buffered;
+            const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
+            durable = (async () => {
+              const chunk = await flushing;
+              // An incremental capture is saved whenever taken: the next one leaves out what it holds.
+              if (next && captured)
+                await saveCheckpoint(
+                  { kind: 'progress', ...next },
+                  framesAfter,
+                  await ctx.checkpointEncoder.encode(captured),
+                );
+              await report(chunk);
+            })();
+            durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
+            spans.end(f);
+          }
+          spans.asking(pi);
+          t0 = performance.now();
         }
-        if (ctx.isStopping()) {
-          await settle();
-          writer.discard();
-          throw new ReleasedForShutdown();
-        }
-        const f = result.frame;
-        await report(await writer.add(result));
-        // Close the chunk as soon as its last frame is done, then checkpoint: the checkpoint's cursor is
-        // exactly the frames written so far. The engine waits at a boundary until answered.
-        if (boundary) {
-          const passEnd = f === pass.end;
-          const next = passEnd
-            ? pi + 1 < passes.length
-              ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start }
-              : null
-            : { pass: pi, nextFrame: f + step };
-          // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
-          const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-          const captured: CapturedCheckpoint | null = await it.boundary(
-            writer.buffered > 0 && next !== null && resumable === true,
-          );
-          await settle();
-          const framesAfter = writer.framesWritten + writer.buffered;
-          const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
-          durable = (async () => {
-            const chunk = await flushing;
-            // An incremental capture is saved whenever taken: the next one leaves out what it holds.
-            if (next && captured)
-              await saveCheckpoint(
-                { kind: 'progress', ...next },
-                framesAfter,
-                await ctx.checkpointEncoder.encode(captured),
-              );
-            await report(chunk);
-          })();
-          durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
-        }
-        t0 = performance.now();
+      } finally {
+        spans.end();
       }
     }
     await settle();
