@@ -5,10 +5,12 @@ import { NVIDIA_SMI_ARGS, parseNvidiaSmi, type GpuSample } from './nvidia-smi';
 /**
  * Reads the host's GPUs through nvidia-smi once per heartbeat. A host without nvidia-smi (a CPU worker)
  * reports none and is not asked again; a run that fails, hangs past `timeoutMs` or prints something
- * unparseable reports none for that beat and is logged.
+ * unparseable reports none for that beat and is logged (at warn when the problem is new, so a host whose
+ * driver is gone does not warn every beat).
  */
 export class GpuSampler {
   private missing = false;
+  private lastProblem: string | null = null;
 
   constructor(
     private readonly log: Logger,
@@ -34,15 +36,23 @@ export class GpuSampler {
         this.missing = true;
         this.log.debug({ command: this.command }, 'no nvidia-smi: no GPU figures');
       } else {
-        this.log.warn({ err: (err as Error).message, command: this.command }, 'nvidia-smi failed');
+        this.problem({ err: (err as Error).message, command: this.command }, 'nvidia-smi failed');
       }
       return null;
     }
     try {
-      return parseNvidiaSmi(stdout);
+      const gpus = parseNvidiaSmi(stdout);
+      this.lastProblem = null;
+      return gpus;
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, output: stdout.slice(0, 500) }, 'nvidia-smi output not understood');
+      this.problem({ err: (err as Error).message, output: stdout.slice(0, 500) }, 'nvidia-smi output not understood');
       return null;
     }
+  }
+
+  private problem(obj: { err: string }, msg: string): void {
+    const repeated = this.lastProblem === obj.err;
+    this.lastProblem = obj.err;
+    this.log[repeated ? 'debug' : 'warn'](obj, msg);
   }
 }
