@@ -50,7 +50,7 @@ export class GpuSampler {
     }
   }
 
-  private problem(obj: { err: string }, msg: string): void {
+  private problem(obj: { err: string } & Record<string, unknown>, msg: string): void {
     const repeated = this.lastProblem === obj.err;
     this.lastProblem = obj.err;
     this.log[repeated ? 'debug' : 'warn'](obj, msg);
