@@ -171,7 +171,12 @@ export class FleetService {
     const state = existing ? await existing.getState() : null;
     if (existing && (state === 'failed' || state === 'completed')) await existing.retry(state);
     else if (!existing) {
-      const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound, ...traceCarrier() };
+      const data: SegmentPayload = {
+        jobId: job.id,
+        tenantId: job.tenantId,
+        round: job.currentRound,
+        ...traceCarrier(),
+      };
       await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
     }
     return { id: job.id, status: 'QUEUED' };

@@ -48,7 +48,14 @@ export async function enqueueExports(
   const ids: string[] = [];
   for (const kind of kinds) {
     const row = await upsertExport(ctx.prisma, job.id, round, kind);
-    const payload: ExportPayload = { exportId: row.id, jobId: job.id, tenantId: job.tenantId, round, kind, ...traceCarrier() };
+    const payload: ExportPayload = {
+      exportId: row.id,
+      jobId: job.id,
+      tenantId: job.tenantId,
+      round,
+      kind,
+      ...traceCarrier(),
+    };
     await ctx.queues.export.add(kind, payload, exportJobOptions(exportJobId(row.id)));
     ids.push(row.id);
   }

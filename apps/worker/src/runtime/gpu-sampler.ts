@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Logger } from './logger';
 import { NVIDIA_SMI_ARGS, parseNvidiaSmi, type GpuSample } from './nvidia-smi';
+
+const run = promisify(execFile);
 
 /**
  * Reads the host's GPUs through nvidia-smi once per heartbeat. A host without nvidia-smi (a CPU worker)
@@ -23,14 +26,11 @@ export class GpuSampler {
     if (this.missing) return null;
     let stdout: string;
     try {
-      stdout = await new Promise<string>((resolve, reject) =>
-        execFile(
-          this.command,
-          [...NVIDIA_SMI_ARGS],
-          { timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 },
-          (err, out) => (err ? reject(err) : resolve(out)),
-        ),
-      );
+      ({ stdout } = await run(this.command, [...NVIDIA_SMI_ARGS], {
+        timeout: this.timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 1 << 20,
+      }));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         this.missing = true;

@@ -30,7 +30,11 @@ export function instrumented(queue: string, processor: Processor, metrics: Worke
       `${queue} job`,
       {
         kind: SpanKind.CONSUMER,
-        attributes: { 'messaging.destination.name': queue, 'messaging.message.id': job.id ?? '', attempt: job.attemptsMade + 1 },
+        attributes: {
+          'messaging.destination.name': queue,
+          'messaging.message.id': job.id ?? '',
+          attempt: job.attemptsMade + 1,
+        },
       },
       contextFrom(job.data),
       async (span) => {

@@ -12,7 +12,7 @@ export function tracedStore(store: ObjectStore): ObjectStore {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       if (prop === 'forBucket') return (bucket: string) => tracedStore(target.forBucket(bucket));
-      if (!WRITES.has(prop)) return value.bind(target);
+      if (!WRITES.has(prop)) return (value as (...a: unknown[]) => unknown).bind(target);
       return (key: string, ...rest: unknown[]) =>
         inSpan(
           workerTracer(),
