@@ -114,6 +114,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
   );
   let session: EngineSession | null = null;
   const sessionOptions = jobSessionOptions(plan.options);
+  const spans = new ChunkSpans();
   try {
     source = opened;
     const { numFrames, width, height } = source.info;
@@ -241,66 +242,62 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         end: pass.end,
         chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
       });
-      const spans = new ChunkSpans();
       spans.asking(pi);
       let t0 = performance.now();
-      try {
-        for await (const { result, boundary } of it) {
-          spans.frame(result.frame);
-          const waited = performance.now() - t0;
-          engineMs += waited;
-          ctx.metrics.segmentFrame.observe(waited / 1000);
-          ctx.stats.frame();
-          ctx.metrics.framesProcessed.inc();
-          if (ctx.cancels.has(jobId)) {
-            await settle();
-            writer.discard();
-            return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
-          }
-          if (ctx.isStopping()) {
-            await settle();
-            writer.discard();
-            throw new ReleasedForShutdown();
-          }
-          const f = result.frame;
-          await report(await writer.add(result));
-          // Close the chunk as soon as its last frame is done, then checkpoint: the checkpoint's cursor is
-          // exactly the frames written so far. The engine waits at a boundary until answered.
-          if (boundary) {
-            const passEnd = f === pass.end;
-            const next = passEnd
-              ? pi + 1 < passes.length
-                ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start }
-                : null
-              : { pass: pi, nextFrame: f + step };
-            // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
-            const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
-            const captured: CapturedCheckpoint | null = await it.boundary(
-              writer.buffered > 0 && next !== null && resumable === true,
-            );
-            await settle();
-            const framesAfter = writer.framesWritten + writer.buffered;
-            const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
-            durable = (async () => {
-              const chunk = await flushing;
-              // An incremental capture is saved whenever taken: the next one leaves out what it holds.
-              if (next && captured)
-                await saveCheckpoint(
-                  { kind: 'progress', ...next },
-                  framesAfter,
-                  await ctx.checkpointEncoder.encode(captured),
-                );
-              await report(chunk);
-            })();
-            durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
-            spans.end(f);
-          }
-          spans.asking(pi);
-          t0 = performance.now();
+      for await (const { result, boundary } of it) {
+        spans.frame(result.frame);
+        const waited = performance.now() - t0;
+        engineMs += waited;
+        ctx.metrics.segmentFrame.observe(waited / 1000);
+        ctx.stats.frame();
+        ctx.metrics.framesProcessed.inc();
+        if (ctx.cancels.has(jobId)) {
+          await settle();
+          writer.discard();
+          return { status: 'cancelled', framesDone: writer.framesWritten, framesTotal };
         }
-      } finally {
-        spans.end();
+        if (ctx.isStopping()) {
+          await settle();
+          writer.discard();
+          throw new ReleasedForShutdown();
+        }
+        const f = result.frame;
+        await report(await writer.add(result));
+        // Close the chunk as soon as its last frame is done, then checkpoint: the checkpoint's cursor is
+        // exactly the frames written so far. The engine waits at a boundary until answered.
+        if (boundary) {
+          const passEnd = f === pass.end;
+          const next = passEnd
+            ? pi + 1 < passes.length
+              ? { pass: pi + 1, nextFrame: passes[pi + 1]!.start }
+              : null
+            : { pass: pi, nextFrame: f + step };
+          // A backward pass cannot restart at frame 0 (the engine yields nothing backward from 0).
+          const resumable = next && !(passes[next.pass]!.reverse && next.nextFrame === 0 && next.pass === pi);
+          const captured: CapturedCheckpoint | null = await it.boundary(
+            writer.buffered > 0 && next !== null && resumable === true,
+          );
+          await settle();
+          const framesAfter = writer.framesWritten + writer.buffered;
+          const flushing = writer.flush(); // takes the buffered frames now; uploads in the background
+          durable = (async () => {
+            const chunk = await flushing;
+            // An incremental capture is saved whenever taken: the next one leaves out what it holds.
+            if (next && captured)
+              await saveCheckpoint(
+                { kind: 'progress', ...next },
+                framesAfter,
+                await ctx.checkpointEncoder.encode(captured),
+              );
+            await report(chunk);
+          })();
+          durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
+          spans.end(f);
+        }
+        spans.asking(pi);
+        t0 = performance.now();
       }
+      spans.end(); // the span opened for a frame the pass did not have
     }
     await settle();
     await report(await writer.flush());
@@ -321,6 +318,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       checkpointsSaved,
     };
   } finally {
+    spans.end();
     await session?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);
     cached.release();
