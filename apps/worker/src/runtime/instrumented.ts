@@ -11,11 +11,12 @@ function outcomeOf(result: unknown): string {
   return typeof status === 'string' ? status : 'succeeded';
 }
 
-function failureOutcome(err: unknown): string {
+function failureOutcome(err: unknown, job: Job): string {
   if (err instanceof DelayedError) return 'delayed';
   if (err instanceof ReleasedForShutdown) return 'released';
   if (err instanceof UnrecoverableError) return 'failed';
-  return 'retrying';
+  // BullMQ retries an error while attempts remain.
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retrying';
 }
 
 /**
@@ -45,7 +46,7 @@ export function instrumented(queue: string, processor: Processor, metrics: Worke
           span.setAttribute('outcome', outcome);
           return result;
         } catch (err) {
-          const outcome = failureOutcome(err);
+          const outcome = failureOutcome(err, job);
           metrics.jobDuration.observe({ queue, outcome }, seconds());
           span.setAttribute('outcome', outcome);
           // A delayed or released attempt is not an error of the job.
