@@ -83,6 +83,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     ...process.env,
     DATABASE_URL: databaseUrl,
     WORKER_METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     WORKER_HEARTBEAT_MS: '300',
     WORKER_SCRATCH_DIR: scratch,
     CHUNK_FRAMES: '16',

@@ -16,6 +16,7 @@ import type {
   Engine,
   EngineRun,
   EngineSession,
+  PreviewPrompt,
   RoleTimingsSnapshot,
   RunFrame,
   RunOptions,
@@ -196,6 +197,18 @@ class LatencySession implements EngineSession {
   async addMask(frame: number, objectId: number): Promise<void> {
     this.tracks.add(objectId);
     await this.compute(frame, 1, 'prompt');
+  }
+
+  /** One prompt's time on the virtual GPU; the object's mask is answered and nothing is kept. */
+  async preview(prompt: PreviewPrompt): Promise<FrameResult> {
+    const added = !this.tracks.has(prompt.objectId);
+    this.tracks.add(prompt.objectId);
+    try {
+      const result = await this.compute(prompt.frame, 1, 'prompt');
+      return { ...result, objects: result.objects.filter((o) => o.objectId === prompt.objectId) };
+    } finally {
+      if (added) this.tracks.delete(prompt.objectId);
+    }
   }
 
   async removeObjects(objectIds: readonly number[]): Promise<number[]> {

@@ -5,7 +5,7 @@
  */
 import type { Box, FrameResult, Point, RoleCalls, RuntimeConfig } from '@masklet/engine';
 import type { VideoInfo } from '@masklet/video';
-import type { EngineSessionOptions, RoleTimingsSnapshot, RunOptions } from './engine-port';
+import type { EngineSessionOptions, PreviewPrompt, RoleTimingsSnapshot, RunOptions } from './engine-port';
 import type { WireError } from './wire-error';
 
 export interface EngineThreadData {
@@ -40,6 +40,8 @@ export type EngineRequest =
   /** Answers the run's latest boundary frame (the reply holds the capture, or null). */
   | { op: 'boundary'; id: number; sid: number; capture: boolean }
   | { op: 'capture'; id: number; sid: number; whole: boolean }
+  /** Replies with the prompted frame's FrameResult; the session's prompt state is restored. */
+  | { op: 'preview'; id: number; sid: number; prompt: PreviewPrompt }
   | { op: 'close'; id: number; sid: number };
 
 /** Main -> thread, without a reply. */

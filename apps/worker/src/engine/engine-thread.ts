@@ -16,6 +16,7 @@ import {
 } from '@masklet/engine';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import { isChunkBoundary } from './chunk-boundary';
+import { previewOnSession } from './preview-prompt';
 import type { EngineRequest, EngineThreadData, FromEngine, ToEngine, WireCapture } from './engine-messages';
 import { fromWireError, toWireError } from './wire-error';
 
@@ -201,6 +202,11 @@ async function handle(
         await captureCheckpoint(opened(req.sid).session, { incremental: !req.whole }),
       );
       return { value: capture, transfer };
+    }
+    case 'preview': {
+      const entry = opened(req.sid);
+      if (entry.run) throw new Error(`engine session ${req.sid} is propagating`);
+      return { value: await previewOnSession(entry.session, req.prompt) };
     }
     case 'close': {
       const entry = sessions.get(req.sid);

@@ -10,7 +10,15 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Box, CapturedCheckpoint, MaskPrompt, Point, RoleCalls, RuntimeConfig } from '@masklet/engine';
+import type {
+  Box,
+  CapturedCheckpoint,
+  FrameResult,
+  MaskPrompt,
+  Point,
+  RoleCalls,
+  RuntimeConfig,
+} from '@masklet/engine';
 import { openVideoFile, type FrameSource, type VideoInfo } from '@masklet/video';
 import { TransientJobError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
@@ -20,6 +28,7 @@ import {
   type EngineRun,
   type EngineSession,
   type EngineSessionOptions,
+  type PreviewPrompt,
   type RoleTimingsSnapshot,
   type RunFrame,
   type RunOptions,
@@ -326,6 +335,10 @@ class RemoteSession implements EngineSession {
     return fromWireCapture(
       await this.thread.request<WireCapture>({ op: 'capture', sid: this.sid, whole: options.whole === true }),
     );
+  }
+
+  preview(prompt: PreviewPrompt): Promise<FrameResult> {
+    return this.thread.request<FrameResult>({ op: 'preview', sid: this.sid, prompt });
   }
 
   async close(): Promise<void> {
