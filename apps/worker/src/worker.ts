@@ -23,7 +23,10 @@ import { ingestProcessor } from './ingest/ingest-processor';
 import { previewConsumer } from './preview/preview-processor';
 import { CancelWatcher } from './runtime/cancel-watcher';
 import type { WorkerContext } from './runtime/context';
+import { GpuSampler } from './runtime/gpu-sampler';
+import { tracedStore } from './runtime/traced-store';
 import { Heartbeat } from './runtime/heartbeat';
+import { instrumented } from './runtime/instrumented';
 import { createLogger, type Logger } from './runtime/logger';
 import { WorkerMetrics } from './runtime/metrics';
 import { RetentionSweeper } from './runtime/retention-sweeper';
@@ -85,7 +88,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   });
-  const store = createObjectStoreFromEnv(config);
+  const store = tracedStore(createObjectStoreFromEnv(config));
   const givenModels = opts.models ?? (opts.model ? [opts.model] : null);
   const given: Engine[] | null = opts.engine
     ? [opts.engine]
@@ -108,6 +111,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const cancels = await CancelWatcher.start(connect(), redis, log);
   const stats = new WorkerStats();
   const metrics = new WorkerMetrics();
+  metrics.watchEngines(engines);
   let stopping = false;
   const ctx: WorkerContext = {
     config: { ...config, WORKER_SCRATCH_DIR: scratch },
@@ -133,7 +137,17 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   };
 
   const heartbeat = new Heartbeat(
-    { prisma, workerId, startedAt, engines, queues, stats, metrics, log },
+    {
+      prisma,
+      workerId,
+      startedAt,
+      engines,
+      queues,
+      stats,
+      metrics,
+      gpus: new GpuSampler(log, config.WORKER_NVIDIA_SMI),
+      log,
+    },
     config.WORKER_HEARTBEAT_MS,
   );
   await heartbeat.start();
@@ -174,7 +188,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   ]);
   const workers = queues.map((name) => {
     const { processor, concurrency } = processors.get(name)!;
-    const w = new Worker(name, processor, {
+    const w = new Worker(name, instrumented(name, processor, metrics), {
       connection: connect(),
       ...prefix,
       concurrency,

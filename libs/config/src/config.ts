@@ -131,6 +131,10 @@ const EnvSchema = z.object({
   PREVIEW_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** OTLP/HTTP collector base URL (spans go to <url>/v1/traces); unset: no tracing SDK starts. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** nvidia-smi a worker runs each heartbeat for GPU utilisation and memory; a host without it reports no GPUs. */
+  WORKER_NVIDIA_SMI: z.string().default('nvidia-smi'),
   /** Days a job or video is kept after creation unless its tenant sets retentionDays; unset keeps forever. */
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   /** How often a worker runs the retention sweep (ms); 0 disables the sweeper in that process. */

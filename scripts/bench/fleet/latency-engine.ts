@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inflateSync } from 'node:zlib';
-import type { CapturedCheckpoint, FrameResult, ObjectMask } from '@masklet/engine';
+import type { CapturedCheckpoint, FrameResult, ObjectMask, RoleCalls } from '@masklet/engine';
 import { createMask, encodeRle } from '@masklet/masks';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import { isChunkBoundary } from '../../../apps/worker/src/engine/chunk-boundary';
@@ -53,6 +53,11 @@ export class LatencyEngine implements Engine {
   }
 
   timings(): RoleTimingsSnapshot {
+    return {};
+  }
+
+  /** It runs no graphs: the benchmark's figures are the latency model's, not per-role calls. */
+  drainCalls(): RoleCalls {
     return {};
   }
 

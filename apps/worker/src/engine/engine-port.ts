@@ -10,6 +10,7 @@ import type {
   FrameResult,
   MaskPrompt,
   Point,
+  RoleCalls,
   RoleTiming,
   VideoSessionOptions,
 } from '@masklet/engine';
@@ -84,6 +85,8 @@ export interface Engine {
   readonly device: string;
   /** Wall time per role since the model loaded (the thread's figures as of its latest frame). */
   timings(): RoleTimingsSnapshot;
+  /** Each role call's duration (ms) since the previous drain: what the role histograms observe. */
+  drainCalls(): RoleCalls;
   /** The frames of a cached video file, as this engine reads them (the fleet benchmark's engine reads none). */
   openVideo(path: string): Promise<FrameSource>;
   /** A fresh session over `source`, or one restored from a checkpoint chain (oldest segment first). */

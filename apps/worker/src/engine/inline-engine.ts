@@ -42,6 +42,10 @@ export class InlineEngine implements Engine {
     return this.model.timings.snapshot();
   }
 
+  drainCalls() {
+    return this.model.timings.drainCalls();
+  }
+
   openVideo(path: string): Promise<FrameSource> {
     return openVideoFile(path);
   }

@@ -10,7 +10,15 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Box, CapturedCheckpoint, FrameResult, MaskPrompt, Point, RuntimeConfig } from '@masklet/engine';
+import type {
+  Box,
+  CapturedCheckpoint,
+  FrameResult,
+  MaskPrompt,
+  Point,
+  RoleCalls,
+  RuntimeConfig,
+} from '@masklet/engine';
 import { openVideoFile, type FrameSource, type VideoInfo } from '@masklet/video';
 import { TransientJobError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
@@ -71,6 +79,8 @@ class EngineThread {
   readonly runs = new Map<number, RemoteRun>();
   failure: Error | null = null;
   timings: RoleTimingsSnapshot = {};
+  /** Role calls the thread reported and nobody drained yet. */
+  calls: RoleCalls = {};
 
   private constructor(
     private readonly worker: Worker,
@@ -160,6 +170,9 @@ class EngineThread {
         this.timings = msg.timings;
         this.runs.get(msg.run)?.push({ result: msg.result, boundary: msg.boundary });
         return;
+      case 'calls':
+        for (const [role, ms] of Object.entries(msg.calls)) (this.calls[role] ??= []).push(...ms);
+        return;
       case 'read':
         this.serveRead(msg.rid, msg.sid, msg.index, msg.size);
         return;
@@ -227,6 +240,12 @@ export class ThreadEngine implements Engine {
 
   timings(): RoleTimingsSnapshot {
     return this.thread.timings;
+  }
+
+  drainCalls(): RoleCalls {
+    const out = this.thread.calls;
+    this.thread.calls = {};
+    return out;
   }
 
   private async live(): Promise<EngineThread> {
