@@ -160,6 +160,34 @@ test(
   },
 );
 
+test(
+  'a preview continues its request: the worker preview span is a child of POST /v1/videos/:id/preview',
+  { skip },
+  async () => {
+    const clip = await testClip(FRAMES, 2, 'tracing-preview');
+    const { client } = await stack.client('tracing-preview');
+    const video = await client.uploadVideo(clip.mp4Path!);
+    const prompt = clickJob(video.id, clip).objects[0]!;
+    const mask = await client.previewVideo(video.id, { objectId: prompt.id, ...prompt.prompts[0]! });
+    assert.ok(mask.area > 0, 'the click selects something');
+
+    const path = `/v1/videos/${video.id}/preview`;
+    const request = await received('the preview request span', () =>
+      spans.find((s) => s.scope === 'masklet-api' && s.attributes['url.path'] === path),
+    );
+    const preview = await received('the worker preview span', () =>
+      spans.find((s) => s.traceId === request.traceId && s.scope === 'masklet-worker' && s.name.endsWith(' job')),
+    );
+    assert.ok(preview.name.startsWith(`${QUEUES.preview}`), preview.name);
+    assert.equal(
+      preview.parentSpanId,
+      request.spanId,
+      'the preview continues the request (traceparent in the job data)',
+    );
+    assert.equal(preview.attributes.outcome, 'succeeded');
+  },
+);
+
 test('the fleet API reports no GPUs for a CPU worker, and the frames the worker sampled', { skip }, async () => {
   const ops = await stack.admin.createTenant(`ops-${Math.random().toString(36).slice(2, 8)}`);
   const operator = await stack.admin.createKey(ops.id, ['admin'], 'operator', { operator: true });

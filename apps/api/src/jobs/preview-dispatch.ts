@@ -3,6 +3,7 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MaskletConfig } from '@masklet/config';
 import { createRedisConnection, previewQueueName, type PreviewPayload, type PreviewReply } from '@masklet/queue';
+import { traceCarrier } from '@masklet/telemetry';
 import { ApiError } from '../common/api-error';
 import { CONFIG, QUEUES_TOKEN } from '../core/tokens';
 import type { QueueRegistry } from '../core/queues';
@@ -51,12 +52,17 @@ export class PreviewDispatch implements OnModuleInit, OnModuleDestroy {
   async ask(model: string, payload: PreviewPayload): Promise<PreviewMask> {
     const name = previewQueueName(model);
     const events = this.eventsFor(name);
-    const job = await this.queues.get(name).add('preview', payload, {
-      attempts: 1,
-      // Kept a minute: waitUntilFinished reads a job finished before it listened from the job itself.
-      removeOnComplete: { age: 60 },
-      removeOnFail: { age: 300 },
-    });
+    // The request's trace travels with it, so the worker's preview span joins the API request's trace.
+    const job = await this.queues.get(name).add(
+      'preview',
+      { ...payload, ...traceCarrier() },
+      {
+        attempts: 1,
+        // Kept a minute: waitUntilFinished reads a job finished before it listened from the job itself.
+        removeOnComplete: { age: 60 },
+        removeOnFail: { age: 300 },
+      },
+    );
     let reply: PreviewReply;
     try {
       reply = (await job.waitUntilFinished(events, this.config.PREVIEW_TIMEOUT_MS)) as PreviewReply;
