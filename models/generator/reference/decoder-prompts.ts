@@ -40,39 +40,66 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const isPos = labelMask(g, x.labels, 1);
   const isNeg = labelMask(g, x.labels, 0);
   const colour = weightedMean(g, pointGaussians(g, x.coords, x.map128.n, DEC.colourSigma), x.rows128); // [B, P, 4]
-  const simOf = (map: DistanceMap) => g.exp(g.mul(sqDistance(g, map, colour), -0.5));
-  const sim64 = simOf(x.map64);
-  const step = g.mul(sim64, DEC.growthDecay);
-  const seed = (n: number) => g.min(g.mul(pointGaussians(g, x.coords, n, DEC.clickSigma), 2), 1);
-  let region = seed(x.map64.n);
-  const [n1, n2, n3] = DEC.growthSteps;
-  const taps = new Map<number, Value>([[0, region]]);
-  for (let k = 1; k <= n3 + 1; k++) {
-    region = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
-    taps.set(k, region);
-  }
-  // All taps at once: [B, P, 8, 64, 64] = tokens (n3, n1, n2, n3) then the same one step later.
-  const order = [n3, n1, n2, n3];
-  const stacked = g.concat(
-    [...order, ...order.map((n) => n + 1)].map((n) => g.unsqueeze(taps.get(n)!, [2])),
-    2,
-  );
-  const overPoints = (mask: Value) => g.reduceMax(g.mul(stacked, g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, 8, 64, 64]
-  const pos = overPoints(isPos);
-  const fg64 = g.narrow(pos, 1, 0, 4);
-  const neg64 = g.narrow(overPoints(isNeg), 1, 0, 4);
+  const T = DEC.tolerances.length;
+  // Similarity to the click's colour at each rung of the tolerance ladder: [B, P * T, n, n], rung-minor.
+  const ladder = (map: DistanceMap) => {
+    const d2 = g.unsqueeze(sqDistance(g, map, colour), [2]); // [B, P, 1, n, n]
+    const scales = g.const(
+      DEC.tolerances.map((t) => -0.5 / (t * t)),
+      [1, 1, T, 1, 1],
+    );
+    return g.reshape(g.exp(g.mul(d2, scales)), [0, -1, map.n, map.n]);
+  };
+  const perRung = (v: Value, n: number) => g.reshape(v, [0, -1, T, n, n]); // [B, P, T, n, n]
+  const step = g.mul(ladder(x.map64), DEC.growthDecay);
+  const seed = (n: number) => g.min(g.mul(pointGaussians(g, x.coords, n, DEC.clickSigma), 2), 1); // [B, P, n, n]
+  const seedRungs = (n: number) =>
+    g.reshape(g.expand(g.unsqueeze(seed(n), [2]), g.constI64([1, 1, T, 1, 1])), [0, -1, n, n]);
+  let region = seedRungs(x.map64.n);
+  for (let k = 1; k <= DEC.growthSteps; k++) region = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
+  const settled = region;
+  const next = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
+  const overPoints = (v: Value, mask: Value, n: number) =>
+    g.reduceMax(g.mul(perRung(v, n), g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, T, n, n]
+  const fg64 = overPoints(settled, isPos, 64);
+  const neg64 = overPoints(settled, isNeg, 64);
   const hard = (v: Value) => g.sigmoid(g.mul(g.sub(v, 0.5), 20));
   const a = hard(fg64);
-  const b = hard(g.narrow(pos, 1, 4, 8));
+  const b = hard(overPoints(next, isPos, 64));
+  // A region that still grows after the last step leaks: the IoU with one more step.
   const convergence = g.div(g.add(g.reduceSum(g.min(a, b), [2, 3]), 1), g.add(g.reduceSum(g.max(a, b), [2, 3]), 1));
-  const sim128 = simOf(x.map128);
+  const sim128 = ladder(x.map128);
   const seed128 = seed(x.map128.n);
   const refine = (v: Value, mask: Value) =>
     g.max(
-      g.mul(g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3), maxOverPoints(g, sim128, mask)),
+      g.mul(g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3), overPoints(sim128, mask, 128)),
       maxOverPoints(g, seed128, mask),
     );
-  return { fg: refine(fg64, isPos), neg: refine(neg64, isNeg), convergence };
+  const fg = refine(fg64, isPos);
+  const neg = refine(neg64, isNeg);
+  // An object's outline lies on a colour edge: each rung is scored by the colour contrast across its
+  // boundary, and the single-mask token 0 is the best-scored rung.
+  const contrast = boundaryContrast(g, hard(fg), x.rows128, x.map128.n);
+  const quality = g.div(contrast, g.add(contrast, 1)); // [B, T, 1, 1]
+  const best = g.toFloat(g.equal(quality, g.reduceMax(quality, [1])));
+  const pick = g.div(best, g.reduceSum(best, [1]));
+  const first = (v: Value) => g.concat([g.reduceSum(g.mul(v, pick), [1]), v], 1);
+  return { fg: first(fg), neg: first(neg), convergence: first(quality) };
+}
+
+/**
+ * Squared distance (in similarity sigmas) between the mean colour of a mask's inner boundary band
+ * and that of its outer band, both 2 pixels wide: [B, T, 1, 1] for masks [B, T, n, n] in [0, 1].
+ */
+function boundaryContrast(g: GraphBuilder, mask: Value, rows: Value, n: number): Value {
+  const band = { kernel: [5, 5], pads: [2, 2, 2, 2] } as const;
+  const inner = g.sub(mask, g.sub(1, g.maxPool(g.sub(1, mask), band)));
+  const outer = g.sub(g.maxPool(mask, band), mask);
+  const mean = (w: Value) => {
+    const flat = g.reshape(w, [0, 0, n * n]);
+    return g.div(g.matmul(flat, g.narrow(rows, 1, 0, 3)), g.add(g.reduceSum(flat, [2]), 1e-3)); // [B, T, 3]
+  };
+  return g.unsqueeze(g.reduceSumSquare(g.sub(mean(inner), mean(outer)), [2]), [3]);
 }
 
 /** A soft indicator of [a, b] along the L-grid axis: [B, 1, n] from bounds [B, 1]. */
