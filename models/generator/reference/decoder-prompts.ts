@@ -50,12 +50,15 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const isPos = labelMask(g, x.labels, 1);
   const isNeg = labelMask(g, x.labels, 0);
   const colour = weightedMean(g, pointGaussians(g, x.coords, x.map128.n, DEC.colourSigma), x.rows128); // [B, P, 4]
-  const T = x.tolerances.length;
+  // Rung 0 is the unit tolerance, for negative clicks: they carve out the part around them, not the
+  // whole object. Rungs 1..3 are the positive ladder (one per multimask token).
+  const rungs = [1, ...x.tolerances];
+  const T = rungs.length;
   // Similarity to the click's colour at each rung of the tolerance ladder: [B, P * T, n, n], rung-minor.
   const ladder = (map: DistanceMap) => {
     const d2 = g.unsqueeze(sqDistance(g, map, colour), [2]); // [B, P, 1, n, n]
     const scales = g.const(
-      x.tolerances.map((t) => -0.5 / (t * t)),
+      rungs.map((t) => -0.5 / (t * t)),
       [1, 1, T, 1, 1],
     );
     return g.reshape(g.exp(g.mul(d2, scales)), [0, -1, map.n, map.n]);
@@ -69,20 +72,25 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   for (let k = 1; k <= DEC.growthSteps; k++) region = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
   const overPoints = (v: Value, mask: Value, n: number) =>
     g.reduceMax(g.mul(perRung(v, n), g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, T, n, n]
-  const fg64 = overPoints(region, isPos, 64);
-  const neg64 = overPoints(region, isNeg, 64);
+  const ladderOf = (v: Value) => g.narrow(v, 1, 1, T);
+  const unitOf = (v: Value) => g.narrow(v, 1, 0, 1);
+  const fg64 = ladderOf(overPoints(region, isPos, 64));
+  const neg64 = unitOf(overPoints(region, isNeg, 64));
   const hard = (v: Value) => g.sigmoid(g.mul(g.sub(v, 0.5), 20));
   const sim128 = ladder(x.map128);
   const seed128 = seed(x.map128.n);
-  const refine = (v: Value, mask: Value) =>
+  const refine = (v: Value, mask: Value, rungsOf: (v: Value) => Value) =>
     g.max(
-      g.mul(g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3), overPoints(sim128, mask, 128)),
+      g.mul(
+        g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3),
+        rungsOf(overPoints(sim128, mask, 128)),
+      ),
       maxOverPoints(g, seed128, mask),
     );
   // Objects are solid: the gaps colour growth leaves at shading and texture (narrower than the
   // contrast band) are closed, a grey-level closing (dilation, then erosion) of the positive evidence.
-  const fg = closing(g, refine(fg64, isPos), BAND);
-  const neg = refine(neg64, isNeg);
+  const fg = closing(g, refine(fg64, isPos, ladderOf), BAND);
+  const neg = refine(neg64, isNeg, unitOf);
   // An object's outline lies on a colour edge: each rung is scored by the colour contrast across its
   // boundary, and the single-mask token 0 is the best-scored rung.
   const contrast = boundaryContrast(g, hard(fg), x.rows128, x.map128.n);
@@ -93,7 +101,8 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const best = g.toFloat(g.equal(quality, g.reduceMax(quality, [1])));
   const pick = g.div(best, g.reduceSum(best, [1]));
   const first = (v: Value) => g.concat([g.reduceSum(g.mul(v, pick), [1]), v], 1);
-  return { fg: first(fg), neg: first(neg), quality: first(quality) };
+  const negAll = g.expand(neg, g.constI64([1, 4, 1, 1]));
+  return { fg: first(fg), neg: negAll, quality: first(quality) };
 }
 
 /**
@@ -119,7 +128,11 @@ function softInterval(g: GraphBuilder, centres: Value, a: Value, b: Value): Valu
   return g.mul(lo, hi);
 }
 
-function boxes(g: GraphBuilder, x: PromptInputs): Value {
+/**
+ * The box's own evidence (inside it, closer to the core's colour than to the ring's), and how far
+ * clicks may claim foreground: as far as that evidence (anywhere without a box).
+ */
+function boxes(g: GraphBuilder, x: PromptInputs): { evidence: Value; gate: Value } {
   const n = x.map128.n;
   const corner = (label: number) => {
     const mask = labelMask(g, x.labels, label);
@@ -150,11 +163,14 @@ function boxes(g: GraphBuilder, x: PromptInputs): Value {
   const coreColour = weightedMean(g, core, x.rows128); // [B, 1, 4]
   const ringColour = weightedMean(g, ring, x.rows128);
   const llr = g.mul(g.sub(sqDistance(g, x.map128, ringColour), sqDistance(g, x.map128, coreColour)), 0.5);
-  return g.mul(g.mul(inside, g.sigmoid(llr)), g.unsqueeze(hasBox, [2, 3]));
+  const present = g.unsqueeze(hasBox, [2, 3]); // [B, 1, 1, 1]
+  const evidence = g.mul(g.mul(inside, g.sigmoid(llr)), present);
+  return { evidence, gate: g.add(evidence, g.sub(1, present)) };
 }
 
 export function promptEvidence(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const c = g.scope('clicks', () => clicks(g, x));
   const box = g.scope('box', () => boxes(g, x));
-  return { fg: g.max(c.fg, box), neg: c.neg, quality: c.quality };
+  // A box bounds the object and gives its colour model: clicks connect what that model calls object.
+  return { fg: g.max(g.mul(c.fg, box.gate), box.evidence), neg: c.neg, quality: c.quality };
 }
