@@ -5,8 +5,9 @@
  * - template blocks balance and every `include` has a `define`;
  * - the chart's environment (config, secrets.keys, literal env names) only names variables of
  *   libs/config/src/config.ts's schema, and the schema's required variables are supplied;
- * - worker pools: values.worker.pools consume only queue kinds of libs/queue and together all of them, and the
- *   templates spell the kinds and the segment queue names as libs/queue does;
+ * - worker pools: values.worker.pools consume only queue kinds of libs/queue and together all of them, previews
+ *   in an interactive pool of their own that never scales to zero, and the templates spell the kinds and the
+ *   per-model (segment, preview) queue names as libs/queue does;
  * - the Dockerfile has the promised stages, entrypoint roles, non-root user and ffmpeg;
  * - .dockerignore keeps host state out without hiding what the Dockerfile copies;
  * - values.yaml validates against values.schema.json, which rejects typos and wrong types;
@@ -22,7 +23,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { QUEUE_KINDS, segmentQueueName } from '@masklet/queue';
+import { previewQueueName, QUEUE_KINDS, segmentQueueName } from '@masklet/queue';
 
 const ROOT = resolve(__dirname, '..');
 const CHART = join(ROOT, 'infra', 'helm', 'masklet');
@@ -151,10 +152,11 @@ test('chart environment names only variables of libs/config (and supplies the re
     if (required) assert.ok(supplied.has(name), `${name} is required by libs/config but the chart never sets it`);
   }
   // Ports the templates read must be numbers a Kubernetes port accepts.
-  for (const port of ['API_PORT', 'WORKER_METRICS_PORT'] as const) {
+  for (const port of ['API_PORT', 'WORKER_METRICS_PORT', 'API_METRICS_PORT'] as const) {
     assert.match(String(config[port]), /^\d+$/, `config.${port}`);
   }
   assert.equal(config.WORKER_METRICS_PORT, '9464');
+  assert.equal(config.API_METRICS_PORT, '9465');
 });
 
 test('worker chart settings: GPU limit, GPU placement, grace period, model volume, probes, scrape annotations', () => {
@@ -178,14 +180,19 @@ test('worker chart settings: GPU limit, GPU placement, grace period, model volum
   assert.match(apiTpl, /- api\b/);
   assert.match(apiTpl, /path: \/healthz/);
   assert.match(apiTpl, /path: \/readyz/);
-  assert.match(apiTpl, /prometheus\.io\/port: \{\{ \.Values\.config\.API_PORT/);
+  assert.match(apiTpl, /prometheus\.io\/port: \{\{ \.Values\.config\.API_METRICS_PORT/);
+  assert.doesNotMatch(
+    apiTpl,
+    /prometheus\.io\/port: \{\{ \.Values\.config\.API_PORT/,
+    'the public port serves no metrics',
+  );
   const job = read(join(TEMPLATES, 'migrate-job.yaml'));
   assert.match(job, /helm\.sh\/hook: pre-install,pre-upgrade/);
   assert.match(job, /args: \["migrate"\]/);
   assert.ok(existsSync(join(TEMPLATES, 'worker-hpa.yaml')));
 });
 
-test('worker pools: each consumes queue kinds of libs/queue, together all of them; GPU only on the segment pool', () => {
+test('worker pools: each consumes queue kinds of libs/queue, together all of them; GPU only on the engine pools', () => {
   const worker = values.worker as Yaml;
   const pools = worker.pools as Yaml[];
   assert.ok(Array.isArray(pools) && pools.length >= 2, 'values.worker.pools lists the pools');
@@ -198,12 +205,12 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
     assert.ok(Array.isArray(queues) && queues.length > 0, `pool ${name} has queues`);
     for (const q of queues)
       assert.ok((QUEUE_KINDS as readonly string[]).includes(q), `pool ${name}: ${q} is not a queue kind of libs/queue`);
-    const segment = queues.includes('segment');
-    assert.equal(pool.gpu, segment, `pool ${name}: a GPU exactly when it segments`);
-    if (!segment)
+    const engine = queues.includes('segment') || queues.includes('preview');
+    assert.equal(pool.gpu, engine, `pool ${name}: a GPU exactly when it runs the engine (segment, preview)`);
+    if (!engine)
       assert.ok(
         !pool.models || (pool.models as unknown[]).length === 0,
-        `pool ${name} lists models without segmenting`,
+        `pool ${name} lists models without running the engine`,
       );
   }
   assert.deepEqual(
@@ -216,6 +223,16 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
     segmentPools.map((p) => p.queues),
     [['segment']],
     'the default segment pool does nothing else',
+  );
+  const previewPools = pools.filter((p) => (p.queues as string[]).includes('preview'));
+  assert.deepEqual(
+    previewPools.map((p) => [p.name, p.queues]),
+    [['interactive', ['preview']]],
+    'previews have an interactive pool of their own, never behind segment jobs',
+  );
+  assert.ok(
+    Number((previewPools[0]!.keda as Yaml | undefined)?.minReplicas) >= 1,
+    'the interactive pool never scales to zero (previews would be 503 until a pod loads the model)',
   );
 
   const tpl = read(join(TEMPLATES, 'worker-deployment.yaml'));
@@ -234,6 +251,13 @@ test('worker pools: each consumes queue kinds of libs/queue, together all of the
   }
   assert.equal(segmentQueueName('m'), 'segment.m');
   assert.match(helpers, /printf "segment\.%s" \./, 'segment queue names as segmentQueueName spells them');
+  assert.equal(previewQueueName('m'), 'preview.m');
+  assert.match(helpers, /printf "preview\.%s" \./, 'preview queue names as previewQueueName spells them');
+  assert.match(
+    tpl,
+    /\$engine := or \(has "segment" \$pool\.queues\) \(has "preview" \$pool\.queues\)/,
+    'preview pools get their models and the model volume as segment pools do',
+  );
   assert.match(tpl, /\{\{- range \$pool := \.Values\.worker\.pools \}\}/, 'one Deployment per pool');
   assert.match(tpl, /name: \{\{ include "masklet\.fullname" \$ \}\}-worker-\{\{ \$pool\.name \}\}/);
   assert.match(tpl, /masklet\.io\/pool: \{\{ \$pool\.name \}\}\n {2}template:/, 'the selector tells pools apart');
@@ -523,6 +547,7 @@ test('probes, PDBs, monitors and network policies name ports and components the 
   const api = read(join(TEMPLATES, 'api-deployment.yaml'));
   const worker = read(join(TEMPLATES, 'worker-deployment.yaml'));
   assert.match(api, /- name: http\b/);
+  assert.match(api, /- name: metrics\b/);
   assert.match(worker, /- name: metrics\b/);
   for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'])
     assert.match(worker, new RegExp(`${probe}:\\s+httpGet:`), `worker ${probe} is an HTTP probe`);
@@ -541,6 +566,12 @@ test('probes, PDBs, monitors and network policies name ports and components the 
   assert.match(pdb, /kind: PodDisruptionBudget/);
   assert.match(pdb, /list "api" "worker"/);
   const monitors = read(join(TEMPLATES, 'servicemonitor.yaml'));
-  assert.match(monitors, /kind: ServiceMonitor[\s\S]*- port: http/);
-  assert.match(monitors, /kind: PodMonitor[\s\S]*- port: metrics/);
+  // Both components are scraped on their metrics port; nothing scrapes the API's public http port.
+  assert.doesNotMatch(monitors, /port: http\b/);
+  const podMonitors = [...monitors.matchAll(/kind: PodMonitor[\s\S]*?component: (\w+)[\s\S]*?- port: metrics/g)];
+  assert.deepEqual(
+    podMonitors.map((m) => m[1]),
+    ['api', 'worker'],
+  );
+  assert.match(policies, /\$apiMetricsPort[\s\S]*port: metrics[\s\S]*metricsFrom/);
 });

@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     console.log(`queues     ${stack.apiUrl}/admin/queues   (bull-board, after logging in on the dashboard)`);
     console.log(`API        ${stack.apiUrl}`);
     console.log(`OpenAPI    ${stack.apiUrl}/docs`);
-    console.log(`metrics    ${stack.apiUrl}/metrics   worker: http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`);
+    console.log(
+      `metrics    API: http://127.0.0.1:${config.API_METRICS_PORT}/metrics   worker: http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`,
+    );
     console.log(`try:       curl -H 'Authorization: Bearer ${key}' ${stack.apiUrl}/v1/jobs`);
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);

@@ -30,7 +30,7 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ['/v1', '/admin', '/metrics'].map((p) => [p, process.env.MASKLET_API_URL ?? 'http://127.0.0.1:3000']),
+      ['/v1', '/admin'].map((p) => [p, process.env.MASKLET_API_URL ?? 'http://127.0.0.1:3000']),
     ),
   },
 });

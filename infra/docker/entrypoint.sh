@@ -1,7 +1,7 @@
 #!/bin/sh
 # Masklet image entrypoint: one image, several roles. Runs under tini (PID 1), which forwards SIGTERM to node, so
 # the worker's own SIGTERM handler (hand the running job back, close queues, exit 0) is the whole shutdown flow.
-#   api      the NestJS API (port API_PORT; /healthz, /readyz, /metrics)
+#   api      the NestJS API (port API_PORT; /healthz, /readyz; /metrics on API_METRICS_PORT)
 #   worker   a BullMQ worker (metrics on WORKER_METRICS_PORT)
 #   migrate  applies prisma/migrations to DATABASE_URL (offline runner; Helm pre-install/pre-upgrade Job)
 #   cli      tenant / key administration, e.g. `cli tenant:create acme`

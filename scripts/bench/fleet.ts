@@ -35,6 +35,7 @@ export async function runFleetBench(argv: string[]): Promise<void> {
     REDIS_URL: redisUrl.toString(),
     LOG_LEVEL: logLevel,
     WORKER_METRICS_PORT: 0,
+    API_METRICS_PORT: 0,
   };
   const flush = async (): Promise<void> => {
     const r = new IORedis(config.REDIS_URL);

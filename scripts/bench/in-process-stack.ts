@@ -29,6 +29,8 @@ export async function startBenchStack(
   name: string,
   redisDb: number,
   overrides: Partial<MaskletConfig> = {},
+  /** The worker loads its own engine as deployed (on a thread of its own) instead of sharing one inline model. */
+  opts: { engineThread?: boolean } = {},
 ): Promise<BenchStack> {
   const base = loadConfig();
   const redisUrl = new URL(base.REDIS_URL);
@@ -38,6 +40,7 @@ export async function startBenchStack(
     REDIS_URL: redisUrl.toString(),
     LOG_LEVEL: 'warn',
     WORKER_METRICS_PORT: 0,
+    API_METRICS_PORT: 0,
     ...overrides,
   };
   const flush = async (): Promise<void> => {
@@ -58,12 +61,18 @@ export async function startBenchStack(
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
-  const model = await SamModel.load(config.MASKLET_MODEL ?? (await ensureModel('reference')), {
-    runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) },
-  });
+  const manifest = config.MASKLET_MODEL ?? (await ensureModel('reference'));
+  const model = opts.engineThread
+    ? null
+    : await SamModel.load(manifest, { runtime: { providers: parseProviders(config.MASKLET_PROVIDERS) } });
   const worker = await startWorker(
-    { ...config, WORKER_SCRATCH_DIR: join('.tmp', 'bench', `${name}-worker`) },
-    { model },
+    {
+      ...config,
+      MASKLET_MODEL: manifest,
+      WORKER_ENGINE_THREAD: true,
+      WORKER_SCRATCH_DIR: join('.tmp', 'bench', `${name}-worker`),
+    },
+    model ? { model } : {},
   );
   return {
     baseUrl,
@@ -93,7 +102,7 @@ export async function startBenchStack(
     async close(): Promise<void> {
       await worker.close();
       await api.close();
-      await model.release();
+      await model?.release();
       await prisma.$disconnect();
       await flush();
     },

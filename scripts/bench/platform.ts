@@ -131,6 +131,7 @@ export async function runPlatformBench(): Promise<void> {
     REDIS_URL: redisUrl.toString(),
     LOG_LEVEL: (process.env.BENCH_LOG_LEVEL ?? 'warn') as MaskletConfig['LOG_LEVEL'],
     WORKER_METRICS_PORT: 0,
+    API_METRICS_PORT: 0,
   };
   const flush = async (): Promise<void> => {
     const r = new IORedis(config.REDIS_URL);

@@ -25,6 +25,7 @@ test('fleet, admin job list and tenants need an operator key', async () => {
   assert.deepEqual(fleet.body.queues.map((q: { name: string }) => q.name).sort(), [
     'export',
     'ingest',
+    'preview.masklet-reference',
     'segment.masklet-reference',
     'webhook',
   ]);

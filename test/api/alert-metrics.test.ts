@@ -1,18 +1,19 @@
 /**
- * The gauges the chart's PrometheusRule alerts on, read from the real /metrics of an API over real
+ * The gauges the chart's PrometheusRule alerts on, read from the real metrics listener of an API over real
  * Postgres and Redis: the oldest QUEUED job's age, the oldest RUNNING job's time since progress, and
  * workers whose heartbeats stopped.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { segmentQueueName } from '@masklet/queue';
-import { call, jobBody, startApi, uploadClip, type TestApi } from './helpers';
+import { freePort } from '../e2e/free-port';
+import { call, jobBody, scrapeMetrics, startApi, uploadClip, type TestApi } from './helpers';
 
 let api: TestApi;
 const workerIds = [`alert-stale-${Date.now()}-a`, `alert-stale-${Date.now()}-b`];
 
 before(async () => {
-  api = await startApi('alert-metrics');
+  api = await startApi('alert-metrics', { API_METRICS_PORT: String(await freePort()) });
 });
 
 after(async () => {
@@ -44,7 +45,7 @@ test('oldest QUEUED and RUNNING job ages and stale workers are exported as gauge
     });
   }
   try {
-    const m = await call(api, 'GET', '/metrics', { key: null });
+    const m = await scrapeMetrics(api);
     assert.equal(m.status, 200);
     assert.ok(gauge(m.body, 'masklet_jobs_oldest_age_seconds', 'status="QUEUED"') >= 3600);
     assert.ok(gauge(m.body, 'masklet_jobs_oldest_age_seconds', 'status="RUNNING"') >= 7200);

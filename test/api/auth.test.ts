@@ -1,10 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, startApi, type TestApi } from './helpers';
+import { freePort } from '../e2e/free-port';
+import { call, scrapeMetrics, startApi, type TestApi } from './helpers';
 
 let api: TestApi;
 before(async () => {
-  api = await startApi('auth');
+  api = await startApi('auth', { API_METRICS_PORT: String(await freePort()) });
 });
 after(async () => api?.close());
 
@@ -67,13 +68,13 @@ test('lastUsedAt is recorded, and keys are stored as scrypt hashes only', async 
   assert.ok(secret.length >= 40 && !row.hash.includes(secret));
 });
 
-test('healthz, readyz, metrics and docs need no key; unknown routes are JSON 404', async () => {
+test('healthz, readyz and docs need no key; metrics are on their own listener; unknown routes are JSON 404', async () => {
   const h = await call(api, 'GET', '/healthz', { key: null });
   assert.deepEqual([h.status, h.body.status], [200, 'ok']);
   const r = await call(api, 'GET', '/readyz', { key: null });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.checks, { postgres: 'ok', redis: 'ok', s3: 'ok' });
-  const m = await call(api, 'GET', '/metrics', { key: null });
+  const m = await scrapeMetrics(api);
   assert.equal(m.status, 200);
   assert.match(m.body, /masklet_http_request_duration_seconds_bucket\{.*route="\/readyz"/);
   assert.match(m.body, /masklet_queue_jobs\{queue="segment\.masklet-reference",state="waiting"\}/);

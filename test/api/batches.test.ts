@@ -74,18 +74,25 @@ test('a batch over 10,000 jobs is 413 BATCH_TOO_LARGE; an empty one is 400', asy
   assert.equal(empty.status, 400);
 });
 
-test('submitting 10,000 jobs in one batch sustains >= 1000 jobs/s', async () => {
+// The rate is the platform bench's to print (`npm run bench -- platform`: submit_per_s); here, that every one
+// of 10,000 jobs is stored and queued, in the order given, each under its own id.
+test('a batch of 10,000 jobs stores and queues every job, in order, once', async () => {
   const jobs = Array.from({ length: 10_000 }, (_, i) => jobBody(videoId, { priority: (i % 10) + 1 }));
-  const t0 = performance.now();
   const r = await call(api, 'POST', '/v1/batches', { json: { jobs } });
-  const seconds = (performance.now() - t0) / 1000;
   assert.equal(r.status, 201, JSON.stringify(r.body).slice(0, 500));
-  assert.equal(await api.prisma.job.count({ where: { batchId: r.body.id } }), 10_000);
-  const rate = 10_000 / seconds;
-  console.log(`batch of 10,000 jobs: ${seconds.toFixed(2)} s (${Math.round(rate)} jobs/s)`);
-  assert.ok(rate >= 1000, `${Math.round(rate)} jobs/s`);
-  const last = await segment.getJob(r.body.jobIds[9999]);
-  assert.ok(last, 'the last job of the batch is queued');
+  const ids: string[] = r.body.jobIds;
+  assert.equal(ids.length, 10_000);
+  assert.equal(new Set(ids).size, 10_000, 'every job has its own id');
+  const rows = await api.prisma.job.findMany({ where: { batchId: r.body.id }, select: { id: true, priority: true } });
+  assert.equal(rows.length, 10_000);
+  const priorityOf = new Map(rows.map((row) => [row.id, row.priority]));
+  assert.deepEqual(
+    ids.map((id) => priorityOf.get(id)),
+    jobs.map((j) => j.priority),
+    'jobIds answer in the order the jobs were given',
+  );
+  const held = await Promise.all(ids.filter((_, i) => i % 500 === 499).map((id) => segment.getJob(id)));
+  assert.ok(held.every(Boolean), 'every 500th job, the last included, is in the queue');
   // Clean the queue of this test's bulk so later runs start from a small backlog.
   await api.prisma.job.updateMany({ where: { batchId: r.body.id }, data: { status: 'CANCELLED' } });
   for (let i = 0; i < r.body.jobIds.length; i += 1000)

@@ -12,6 +12,7 @@ import { createRedisConnection } from '@masklet/queue';
 import type { Redis } from 'ioredis';
 import { writeSyntheticClip } from '@masklet/video';
 import { createApiApp } from '../../apps/api/src/app';
+import { MetricsListener } from '../../apps/api/src/metrics/metrics-listener';
 import { createObjectStoreFromConfig, type ApiDeps } from '../../apps/api/src/core/deps';
 import { TenantAdminService, type CreatedKey, type CreatedTenant } from '../../apps/api/src/auth/tenant-admin.service';
 import type { ObjectStore } from '@masklet/storage';
@@ -36,7 +37,8 @@ export function testConfig(overrides: Record<string, string> = {}): MaskletConfi
   const env: Record<string, string | undefined> = { LOG_LEVEL: 'warn', ...servicesEnv(), ...process.env };
   const redis = new URL(env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   redis.pathname = `/${process.env['API_TEST_REDIS_DB'] ?? '3'}`;
-  return loadConfig({ ...env, REDIS_URL: redis.toString(), ...overrides });
+  // No metrics listener unless a test asks for one (many apps share this process).
+  return loadConfig({ ...env, API_METRICS_PORT: '0', REDIS_URL: redis.toString(), ...overrides });
 }
 
 export interface TestApi {
@@ -130,6 +132,14 @@ export interface Answer {
   status: number;
   body: any;
   headers: Headers;
+}
+
+/** GET /metrics from the API's metrics listener (the API must be started with an API_METRICS_PORT). */
+export async function scrapeMetrics(api: TestApi): Promise<{ status: number; body: string }> {
+  const at = api.app.get(MetricsListener).address();
+  if (!at) throw new Error('this API serves no metrics: start it with API_METRICS_PORT');
+  const res = await fetch(`http://127.0.0.1:${at.port}/metrics`);
+  return { status: res.status, body: await res.text() };
 }
 
 export async function call(

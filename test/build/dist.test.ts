@@ -109,7 +109,11 @@ async function startCompiled(entry: string, env: Record<string, string>, ready: 
 
 test("compiled API and worker run a job whose masks equal the TypeScript worker's for the same job", async () => {
   const port = await freePort();
-  await startCompiled('apps/api/src/main.js', { API_PORT: String(port) }, /api listening/);
+  await startCompiled(
+    'apps/api/src/main.js',
+    { API_PORT: String(port), API_METRICS_PORT: String(await freePort()) },
+    /api listening/,
+  );
   const worker = await startCompiled(
     'apps/worker/src/main.js',
     { WORKER_METRICS_PORT: String(await freePort()) },

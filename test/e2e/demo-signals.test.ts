@@ -24,6 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
           DEMO_FRAMES: '6',
           DEMO_DATA: '/nonexistent/masklet-demo-data',
           WORKER_METRICS_PORT: '0',
+          API_METRICS_PORT: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

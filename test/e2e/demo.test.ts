@@ -24,6 +24,7 @@ test(
         DEMO_REAL_FRAMES: '8',
         DEMO_DAVIS_FRAMES: '20',
         WORKER_METRICS_PORT: '0',
+        API_METRICS_PORT: '0',
       },
       encoding: 'utf8',
       timeout: 540_000,

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { TenantAdminService } from '../../apps/api/src/auth/tenant-admin.service';
 import { syntheticMp4, videoForm } from '../api/helpers';
 import { freePort } from '../e2e/free-port';
-import { createTestEnv, skip, waitFor, type TestEnv } from '../worker/support';
+import { apiReady, createTestEnv, skip, waitFor, type TestEnv } from '../worker/support';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -21,19 +21,16 @@ describe('faults: API SIGKILL mid-upload', { skip }, () => {
   async function startApiProcess(): Promise<void> {
     api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: env.config.DATABASE_URL, API_PORT: String(port), LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        DATABASE_URL: env.config.DATABASE_URL,
+        API_PORT: String(port),
+        API_METRICS_PORT: '0',
+        LOG_LEVEL: 'error',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitFor(
-      'API ready',
-      () =>
-        fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      250,
-    );
+    await apiReady(port);
   }
 
   before(async () => {

@@ -4,9 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, type TestEnv } from '../worker/support';
-import { jobFinished, jobMasks, jobRunning } from './support';
+import { enqueueSegment, seedJob, skip, testClip, type TestEnv } from '../worker/support';
+import { jobFinished, jobMasks, jobRunning, startSegmentRig, undisturbedMasks, type SegmentRig } from './support';
 
 const FRAMES = 48;
 const OUTAGE_MS = 10_000;
@@ -22,27 +21,23 @@ async function adminSql(sql: string): Promise<void> {
 }
 
 describe('faults: Postgres restarted mid-job', { skip }, () => {
+  let rig: SegmentRig;
   let env: TestEnv;
-  let worker: WorkerHandle;
   let dbName = '';
 
   before(async () => {
-    env = await createTestEnv({ CHUNK_FRAMES: '8', DB_CONNECT_TIMEOUT_MS: '1000' });
+    rig = await startSegmentRig({ CHUNK_FRAMES: '8', DB_CONNECT_TIMEOUT_MS: '1000' });
+    env = rig.env;
     dbName = new URL(env.config.DATABASE_URL).pathname.slice(1);
-    worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
   });
   after(async () => {
     await adminSql(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`).catch(() => undefined);
-    await worker?.close();
-    await env?.close();
+    await rig?.close();
   });
 
   test('the job SUCCEEDS after the outage with identical masks, nothing duplicated', async () => {
     const clip = await testClip(FRAMES, 2, 'faults-pg');
-    const undisturbed = await seedJob(env, clip);
-    await enqueueSegment(env, undisturbed);
-    assert.equal((await jobFinished(env, undisturbed.jobId)).status, 'SUCCEEDED');
-    const reference = await jobMasks(env, undisturbed.jobId);
+    const reference = await undisturbedMasks(env, clip);
 
     const seeded = await seedJob(env, clip);
     await enqueueSegment(env, seeded);

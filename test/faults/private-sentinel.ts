@@ -109,7 +109,7 @@ export async function startSentinelSet(): Promise<SentinelSet> {
         'protected-mode no',
         `dir ${dir}`,
         `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${primary} 2`,
-        `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
+        `sentinel down-after-milliseconds ${MASTER_NAME} 3000`,
         `sentinel failover-timeout ${MASTER_NAME} 5000`,
         `sentinel parallel-syncs ${MASTER_NAME} 2`,
         '',

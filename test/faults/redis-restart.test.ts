@@ -2,40 +2,35 @@
 // reconciler re-adds what Postgres owes, and the masks equal an undisturbed run's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, type TestEnv } from '../worker/support';
+import { enqueueSegment, seedJob, skip, testClip, type TestEnv } from '../worker/support';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
-import { jobFinished, jobMasks, jobRunning } from './support';
+import { jobFinished, jobMasks, jobRunning, startSegmentRig, undisturbedMasks, type SegmentRig } from './support';
 
 const FRAMES = 48;
 
 describe('faults: Redis restarted empty mid-job', { skip }, () => {
   let redis: PrivateRedis;
+  let rig: SegmentRig;
   let env: TestEnv;
-  let worker: WorkerHandle;
 
   before(async () => {
     redis = await startPrivateRedis();
-    env = await createTestEnv({
+    rig = await startSegmentRig({
       REDIS_URL: redis.url,
       CHUNK_FRAMES: '8',
       RECONCILE_INTERVAL_MS: '300',
       RECONCILE_GRACE_MS: '1000',
     });
-    worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    env = rig.env;
   });
   after(async () => {
-    await worker?.close();
-    await env?.close();
+    await rig?.close();
     await redis?.stop();
   });
 
   test('the job SUCCEEDS once, with masks identical to an undisturbed run', async () => {
     const clip = await testClip(FRAMES, 2, 'faults-redis-restart');
-    const undisturbed = await seedJob(env, clip);
-    await enqueueSegment(env, undisturbed);
-    assert.equal((await jobFinished(env, undisturbed.jobId)).status, 'SUCCEEDED');
-    const reference = await jobMasks(env, undisturbed.jobId);
+    const reference = await undisturbedMasks(env, clip);
 
     const seeded = await seedJob(env, clip);
     await enqueueSegment(env, seeded);

@@ -2,36 +2,31 @@
 // attempt used) until S3 answers, and the masks equal an undisturbed run's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, type WorkerHandle } from '../../apps/worker/src/worker';
-import { createTestEnv, enqueueSegment, seedJob, sharedModel, skip, testClip, type TestEnv } from '../worker/support';
+import { enqueueSegment, seedJob, skip, testClip, type TestEnv } from '../worker/support';
 import { startPrivateS3, type PrivateS3 } from './private-s3';
-import { jobFinished, jobMasks, jobRunning } from './support';
+import { jobFinished, jobMasks, jobRunning, startSegmentRig, undisturbedMasks, type SegmentRig } from './support';
 
 const FRAMES = 48;
 const OUTAGE_MS = 15_000;
 
 describe('faults: S3 down for 15 s mid-job', { skip }, () => {
   let s3: PrivateS3;
+  let rig: SegmentRig;
   let env: TestEnv;
-  let worker: WorkerHandle;
 
   before(async () => {
     s3 = await startPrivateS3(process.env.S3_BUCKET ?? 'masklet');
-    env = await createTestEnv({ S3_ENDPOINT: s3.endpoint, S3_REQUEST_TIMEOUT_MS: '2000', CHUNK_FRAMES: '8' });
-    worker = await startWorker(env.config, { model: await sharedModel(), prefix: env.prefix, queues: ['segment'] });
+    rig = await startSegmentRig({ S3_ENDPOINT: s3.endpoint, S3_REQUEST_TIMEOUT_MS: '2000', CHUNK_FRAMES: '8' });
+    env = rig.env;
   });
   after(async () => {
-    await worker?.close();
-    await env?.close();
+    await rig?.close();
     await s3?.stop();
   });
 
   test('the job SUCCEEDS after the outage with identical masks, without failing or using up its attempts', async () => {
     const clip = await testClip(FRAMES, 2, 'faults-s3');
-    const undisturbed = await seedJob(env, clip);
-    await enqueueSegment(env, undisturbed);
-    assert.equal((await jobFinished(env, undisturbed.jobId)).status, 'SUCCEEDED');
-    const reference = await jobMasks(env, undisturbed.jobId);
+    const reference = await undisturbedMasks(env, clip);
 
     const seeded = await seedJob(env, clip);
     await enqueueSegment(env, seeded);

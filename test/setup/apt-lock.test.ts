@@ -75,6 +75,7 @@ test(
       DEMO_DATA: '/nonexistent/masklet-demo-data',
       DEMO_API_PORT: String(port),
       WORKER_METRICS_PORT: '0',
+      API_METRICS_PORT: '0',
     };
     const r = await run('npm', ['run', 'demo'], env);
     assert.equal(r.code, 0, r.out.slice(-3000));

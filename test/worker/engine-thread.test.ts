@@ -1,7 +1,8 @@
 // The engine thread against the engine on the calling thread, on the same clip and prompts: the same
 // masks frame by frame and the same checkpoint bytes at every chunk boundary, a resume in the thread
-// from those bytes that continues identically, a run left early that stops and frees its session, and
-// engine errors that keep their class across the thread boundary.
+// from those bytes that continues identically, previews that answer alike and leave the session as it was,
+// a run left early that stops and frees its session, and engine errors that keep their class across the
+// thread boundary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCheckpoint, EngineInputError, parseProviders, type FrameResult } from '@masklet/engine';
@@ -123,6 +124,31 @@ describe('engine thread', () => {
     await r.close();
     assert.deepEqual(got.frames, reference.frames.slice(16));
     assert.deepEqual(got.boundaries, [31, 39]);
+  });
+
+  test('a preview answers as on the inline engine and leaves the session as it was', async () => {
+    const [x, y] = clip.meta.objects[0]!.clicks[20] ?? clip.meta.objects[0]!.clicks[0]!;
+    const refine = {
+      frame: 20,
+      objectId: 1,
+      points: [{ x, y, label: 0 as const }],
+      box: null,
+      mode: 'refine' as const,
+    };
+    const fresh = { frame: 20, objectId: 9, points: [{ x, y, label: 1 as const }], box: null, mode: 'fresh' as const };
+    const answers: FrameResult[][] = [];
+    for (const engine of [inline, thread]) {
+      const r = await open(engine, clip, [reference.segments[0]!]);
+      answers.push([await r.session.preview(refine), await r.session.preview(fresh), await r.session.preview(refine)]);
+      // Nothing of either preview stays: the run from the restored state is the uninterrupted one.
+      const got = await trace(r.session, forward(16), () => false);
+      await r.close();
+      assert.deepEqual(got.frames, reference.frames.slice(16), `${engine.kind}: the session changed`);
+    }
+    const [a, b] = answers as [FrameResult[], FrameResult[]];
+    assert.deepEqual(b, a);
+    assert.deepEqual(a[2], a[0], 'the same preview twice is the same answer');
+    assert.ok(a[1]!.objects.some((o) => o.objectId === 9 && o.area > 0));
   });
 
   test('leaving a run early stops the thread at a frame; the session takes the next call', async () => {

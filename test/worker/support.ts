@@ -83,6 +83,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     ...process.env,
     DATABASE_URL: databaseUrl,
     WORKER_METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     WORKER_HEARTBEAT_MS: '300',
     WORKER_SCRATCH_DIR: scratch,
     CHUNK_FRAMES: '16',
@@ -283,4 +284,18 @@ export function iou(a: Uint8Array, b: Uint8Array): number {
     union += x | y;
   }
   return union === 0 ? 1 : inter / union;
+}
+
+/** Waits until an API process on `port` answers /readyz. */
+export function apiReady(port: number) {
+  return waitFor(
+    'API ready',
+    () =>
+      fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    60_000,
+    250,
+  );
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { requestSpan } from './common/request-span';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
@@ -66,6 +67,7 @@ export async function createApiApp(config: MaskletConfig, given: Partial<ApiDeps
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger));
 
   const metrics = app.get(MetricsService);
+  app.use(requestSpan());
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {

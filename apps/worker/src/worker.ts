@@ -7,7 +7,9 @@ import { createPrismaClient, type PrismaClient } from '@masklet/db';
 import { CheckpointEncoder, type SamModel } from '@masklet/engine';
 import {
   createRedisConnection,
+  kindsNeedModel,
   parseQueueKinds,
+  previewQueueName,
   QUEUES,
   segmentQueueName,
   workerQueueNames,
@@ -18,9 +20,13 @@ import type { Engine } from './engine/engine-port';
 import { InlineEngine } from './engine/inline-engine';
 import { exportProcessor } from './export/export-processor';
 import { ingestProcessor } from './ingest/ingest-processor';
+import { previewConsumer } from './preview/preview-processor';
 import { CancelWatcher } from './runtime/cancel-watcher';
 import type { WorkerContext } from './runtime/context';
+import { GpuSampler } from './runtime/gpu-sampler';
+import { tracedStore } from './runtime/traced-store';
 import { Heartbeat } from './runtime/heartbeat';
+import { instrumented } from './runtime/instrumented';
 import { createLogger, type Logger } from './runtime/logger';
 import { WorkerMetrics } from './runtime/metrics';
 import { RetentionSweeper } from './runtime/retention-sweeper';
@@ -34,6 +40,8 @@ import { webhookProcessor } from './webhook/webhook-processor';
 
 /** Probes fail after this many heartbeat periods: liveness without a heartbeat attempt, readiness without a written one. */
 const MISSED_HEARTBEATS = 5;
+/** Previews taken at once per model: their downloads and checkpoint loads overlap; the engine runs one graph call at a time. */
+const PREVIEW_CONCURRENCY = 4;
 
 export interface StartWorkerOptions {
   /** Queue kinds to consume; default WORKER_QUEUES. */
@@ -80,14 +88,14 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   });
-  const store = createObjectStoreFromEnv(config);
+  const store = tracedStore(createObjectStoreFromEnv(config));
   const givenModels = opts.models ?? (opts.model ? [opts.model] : null);
   const given: Engine[] | null = opts.engine
     ? [opts.engine]
     : givenModels
       ? givenModels.map((m) => new InlineEngine(m))
       : null;
-  const serves = kinds.includes(QUEUES.segment);
+  const serves = kindsNeedModel(kinds);
   // Installed models are checked before anything loads: a WORKER_MODELS typo fails at once, naming the installed ones.
   const engines: Engine[] = !serves ? [] : (given ?? (await startServedEngines(config, log)));
   const ownEngines = serves && !given;
@@ -103,6 +111,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   const cancels = await CancelWatcher.start(connect(), redis, log);
   const stats = new WorkerStats();
   const metrics = new WorkerMetrics();
+  metrics.watchEngines(engines);
   let stopping = false;
   const ctx: WorkerContext = {
     config: { ...config, WORKER_SCRATCH_DIR: scratch },
@@ -128,7 +137,17 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   };
 
   const heartbeat = new Heartbeat(
-    { prisma, workerId, startedAt, engines, queues, stats, metrics, log },
+    {
+      prisma,
+      workerId,
+      startedAt,
+      engines,
+      queues,
+      stats,
+      metrics,
+      gpus: new GpuSampler(log, config.WORKER_NVIDIA_SMI),
+      log,
+    },
     config.WORKER_HEARTBEAT_MS,
   );
   await heartbeat.start();
@@ -141,13 +160,21 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
     webhook: { attempts: config.WEBHOOK_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS },
     log: log.child({ component: 'reconciler' }),
   });
-  if (serves) reconciler.start();
+  if (kinds.includes(QUEUES.segment)) reconciler.start();
   const metricsServer =
     config.WORKER_METRICS_PORT > 0 ? await metrics.listen(config.WORKER_METRICS_PORT, config.METRICS_HOST) : null;
 
+  // Each served model's preview queue: the API's interactive previews, answered on that model's engine.
+  const previews = kinds.includes(QUEUES.preview)
+    ? engines.map((e) => ({ engine: e, ...previewConsumer(ctx, e) }))
+    : [];
   // Each served model's segment queue takes one job per free slot, in BullMQ priority order (the API's
   // fairPriority): no prefetching, no re-prioritising, no grouping, so tenant fairness is decided by the queue alone.
   const processors = new Map<string, { processor: Processor; concurrency: number }>([
+    ...previews.map(
+      (p) =>
+        [previewQueueName(p.engine.modelName), { processor: p.processor, concurrency: PREVIEW_CONCURRENCY }] as const,
+    ),
     ...engines.map(
       (e) =>
         [
@@ -161,7 +188,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
   ]);
   const workers = queues.map((name) => {
     const { processor, concurrency } = processors.get(name)!;
-    const w = new Worker(name, processor, {
+    const w = new Worker(name, instrumented(name, processor, metrics), {
       connection: connect(),
       ...prefix,
       concurrency,
@@ -203,6 +230,7 @@ export async function startWorker(config: MaskletConfig, opts: StartWorkerOption
       log.info('worker stopping');
       await sweeper.close();
       await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(previews.map((p) => p.close()));
       await reconciler.close();
       await heartbeat.stop().catch((err: unknown) => log.warn({ err }, 'final heartbeat failed'));
       await cancels.close();

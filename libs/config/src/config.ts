@@ -88,8 +88,8 @@ const EnvSchema = z.object({
   /** Megabytes of attention scores one memory-attention call may hold; objects beyond it go in further calls (unset: 64 on CPU, 2048 on CUDA). */
   MASKLET_ATTENTION_BUDGET_MB: z.coerce.number().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
-  /** Queue kinds a worker process consumes (comma-separated ingest, segment, export, webhook). */
-  WORKER_QUEUES: z.string().default('ingest,segment,export,webhook'),
+  /** Queue kinds a worker process consumes (comma-separated ingest, segment, export, webhook, preview). */
+  WORKER_QUEUES: z.string().default('ingest,segment,export,webhook,preview'),
   /** Installed models (manifest names, comma-separated) a worker loads and takes segment jobs of; unset: the default model. */
   WORKER_MODELS: z.string().optional(),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().positive().default(2000),
@@ -125,10 +125,16 @@ const EnvSchema = z.object({
   CHECKPOINT_ENCODER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Run the engine on a worker thread of its own, so the worker's I/O never waits for a graph call nor takes its cycles. */
   WORKER_ENGINE_THREAD: bool.default(true),
-  /** Per-job preview sessions an API process keeps warm (LRU). */
+  /** Preview sessions (per job, per video) a preview-consuming worker keeps warm (LRU). */
   PREVIEW_SESSIONS: z.coerce.number().int().positive().default(4),
+  /** How long the API waits for a worker's preview answer (ms); past it the preview is 503 PREVIEW_UNAVAILABLE. */
+  PREVIEW_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Prometheus /metrics port of a worker process; 0 disables the endpoint. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** OTLP/HTTP collector base URL (spans go to <url>/v1/traces); unset: no tracing SDK starts. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** nvidia-smi a worker runs each heartbeat for GPU utilisation and memory; a host without it reports no GPUs. */
+  WORKER_NVIDIA_SMI: z.string().default('nvidia-smi'),
   /** Days a job or video is kept after creation unless its tenant sets retentionDays; unset keeps forever. */
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   /** How often a worker runs the retention sweep (ms); 0 disables the sweeper in that process. */
@@ -139,7 +145,9 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(24 * 3600),
-  /** Address the worker metrics endpoint binds: loopback unless a scraper must reach it (containers: 0.0.0.0). */
+  /** Prometheus /metrics port of an API process, a listener apart from API_PORT; 0 disables the endpoint. */
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** Address the API and worker metrics endpoints bind: loopback unless a scraper must reach them (containers: 0.0.0.0). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(6),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1000),

@@ -5,6 +5,15 @@ import { JobStatusSchema } from './job.schema';
 export const WORKER_STATES = ['BUSY', 'IDLE', 'STALE', 'STOPPED'] as const;
 export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
 
+export const GpuViewSchema = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  utilisation: z.number().nullable().describe('0..1 as nvidia-smi reports it; null where the GPU does not report it'),
+  memoryUsedBytes: z.number().nullable(),
+  memoryTotalBytes: z.number().nullable(),
+});
+export type GpuView = z.output<typeof GpuViewSchema>;
+
 export const WorkerViewSchema = z.object({
   id: z.string(),
   host: z.string(),
@@ -15,7 +24,8 @@ export const WorkerViewSchema = z.object({
   queues: z.array(z.string()).describe('every queue it consumes'),
   state: z.enum(WORKER_STATES).describe('STALE: missed 3 heartbeats'),
   currentJobId: z.string().nullable(),
-  fps: z.number(),
+  fps: z.number().describe('frames per second over its latest heartbeat interval'),
+  gpus: z.array(GpuViewSchema).describe('its host GPUs at the latest heartbeat (nvidia-smi); empty on a CPU host'),
   cpuUtilisation: z.number().nullable(),
   rssBytes: z.number().int(),
   systemMemory: z.object({ totalBytes: z.number(), freeBytes: z.number() }).nullable(),
@@ -49,10 +59,17 @@ export const FailedJobRowSchema = z.object({
 export const FleetSnapshotSchema = z.object({
   at: z.string().describe('ISO 8601'),
   workers: z.array(WorkerViewSchema),
+  framesPerSec: z.number().describe("the sum of the live workers' frames per second over their latest heartbeat"),
   queues: z.array(QueueCountsSchema),
   throughput: z
-    .array(z.object({ minute: z.string(), jobsPerMin: z.number().int(), framesPerSec: z.number() }))
-    .describe('one point per minute of the last hour, oldest first; minutes without finished jobs are 0'),
+    .array(
+      z.object({
+        minute: z.string(),
+        jobsPerMin: z.number().int().describe('jobs that finished (SUCCEEDED) in the minute'),
+        framesPerSec: z.number().describe('frames the workers propagated in the minute, per second'),
+      }),
+    )
+    .describe('one point per minute of the last hour, oldest first'),
   failedJobs: z.array(FailedJobRowSchema).describe('the latest 50'),
 });
 export type FleetSnapshot = z.output<typeof FleetSnapshotSchema>;

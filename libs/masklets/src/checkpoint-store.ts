@@ -74,6 +74,15 @@ function segmentS3Key(tenantId: string, jobId: string, segment: string): string 
   return `${checkpointS3Prefix(tenantId, jobId)}segments/${segment}.ckpt`;
 }
 
+/** `segments/<id>.ckpt` or `rounds/<round>/<kind>.json` (relative to the job's prefix) to its Redis key. */
+function redisKeyOfS3Key(jobId: string, relative: string): string | null {
+  const segment = /^segments\/([^/]+)\.ckpt$/.exec(relative);
+  if (segment) return segmentRedisKey(jobId, segment[1]!);
+  const pointer = /^rounds\/(\d+)\/(progress|end)\.json$/.exec(relative);
+  if (pointer) return checkpointRedisKey(jobId, Number(pointer[1]), pointer[2] as CheckpointKind);
+  return null;
+}
+
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   return (
@@ -146,22 +155,18 @@ export class CheckpointStore {
     }
     const keepS3 = new Set([endKey, ...pointer.segments.map((id) => segmentS3Key(tenantId, jobId, id))]);
     const doomed = (await this.store.list(checkpointS3Prefix(tenantId, jobId))).filter((k) => !keepS3.has(k));
+    // Every Redis key has its S3 twin (both are written, Redis first), so the S3 listing names the Redis
+    // keys to drop: no SCAN, whose cost grows with the whole keyspace rather than with this job. A Redis
+    // key whose S3 write never happened expires with its TTL. Redis goes first: S3 is what names them.
+    const doomedRedis = doomed
+      .map((k) => redisKeyOfS3Key(jobId, k.slice(checkpointS3Prefix(tenantId, jobId).length)))
+      .filter((k): k is string => k !== null);
+    for (let i = 0; i < doomedRedis.length; i += 500) await this.redis.del(...doomedRedis.slice(i, i + 500));
     for (const key of doomed) {
       await this.store.delete(key).catch((err: unknown) => {
         if (!isMissing(err)) throw err;
       });
     }
-    const keepRedis = new Set([
-      checkpointRedisKey(jobId, round, 'end'),
-      ...pointer.segments.map((id) => segmentRedisKey(jobId, id)),
-    ]);
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `masklet:ckpt:${jobId}:*`, 'COUNT', 500);
-      cursor = next;
-      const drop = keys.filter((k) => !keepRedis.has(k));
-      if (drop.length > 0) await this.redis.del(...drop);
-    } while (cursor !== '0');
     return doomed;
   }
 

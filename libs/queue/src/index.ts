@@ -6,3 +6,4 @@ export * from './fair-priority';
 export * from './redis-connection';
 export * from './cancel-signal';
 export * from './job-options';
+export * from './preview-payload';

@@ -12,6 +12,7 @@ import torch
 
 from .clip import FRAMES, scenario, write_clip
 from .errors import ExportError
+from .logit_profile import describe, logit_profile
 from .node import run_entry
 
 MAX_LOGIT_DIFF = 1e-3
@@ -139,6 +140,7 @@ def compare(ref, eng, steps, log):
             if not diff <= MAX_LOGIT_DIFF or j < MIN_IOU:
                 failures.append(f"step {step} ({steps[step]['op']}) frame {frame} object {obj}: max logit diff {diff:.3e}, IoU {j:.5f}")
         log(f"video step {step} {steps[step]['op']:9s} frame {frame}: " + "; ".join(parts))
+    log(describe(logit_profile(ref, NO_OBJ_SCORE)))
     log(f"video: {len(ref)} events, worst max|dlogit| {worst_diff:.2e} (limit {MAX_LOGIT_DIFF:g}), worst IoU {worst_iou:.5f} (limit {MIN_IOU})")
     if failures:
         raise ExportError("video check failed against SAM2VideoPredictor: " + "; ".join(failures[:8]))

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inflateSync } from 'node:zlib';
-import type { CapturedCheckpoint, FrameResult, ObjectMask } from '@masklet/engine';
+import type { CapturedCheckpoint, FrameResult, ObjectMask, RoleCalls } from '@masklet/engine';
 import { createMask, encodeRle } from '@masklet/masks';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import { isChunkBoundary } from '../../../apps/worker/src/engine/chunk-boundary';
@@ -16,6 +16,7 @@ import type {
   Engine,
   EngineRun,
   EngineSession,
+  PreviewPrompt,
   RoleTimingsSnapshot,
   RunFrame,
   RunOptions,
@@ -52,6 +53,11 @@ export class LatencyEngine implements Engine {
   }
 
   timings(): RoleTimingsSnapshot {
+    return {};
+  }
+
+  /** It runs no graphs: the benchmark's figures are the latency model's, not per-role calls. */
+  drainCalls(): RoleCalls {
     return {};
   }
 
@@ -191,6 +197,18 @@ class LatencySession implements EngineSession {
   async addMask(frame: number, objectId: number): Promise<void> {
     this.tracks.add(objectId);
     await this.compute(frame, 1, 'prompt');
+  }
+
+  /** One prompt's time on the virtual GPU; the object's mask is answered and nothing is kept. */
+  async preview(prompt: PreviewPrompt): Promise<FrameResult> {
+    const added = !this.tracks.has(prompt.objectId);
+    this.tracks.add(prompt.objectId);
+    try {
+      const result = await this.compute(prompt.frame, 1, 'prompt');
+      return { ...result, objects: result.objects.filter((o) => o.objectId === prompt.objectId) };
+    } finally {
+      if (added) this.tracks.delete(prompt.objectId);
+    }
   }
 
   async removeObjects(objectIds: readonly number[]): Promise<number[]> {

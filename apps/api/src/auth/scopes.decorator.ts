@@ -6,5 +6,5 @@ export const PUBLIC_KEY = 'masklet:public';
 
 /** The caller's key needs one of these scopes (admin passes every check). */
 export const Scopes = (...scopes: Scope[]): MethodDecorator & ClassDecorator => SetMetadata(SCOPES_KEY, scopes);
-/** No API key needed (health, metrics). */
+/** No API key needed (health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

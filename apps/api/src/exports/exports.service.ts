@@ -20,6 +20,7 @@ import { LOGGER, OBJECT_STORE, QUEUES_TOKEN } from '../core/tokens';
 import { parseRange } from './byte-range';
 import { ExportsRepository } from './exports.repository';
 import { contentDisposition, downloadStem } from '../common/content-disposition';
+import { traceCarrier } from '@masklet/telemetry';
 
 /** How long a presigned download URL (`?redirect=true`) stays valid. */
 const PRESIGN_SECONDS = 15 * 60;
@@ -128,6 +129,7 @@ export class ExportsService {
       tenantId: job.tenantId,
       round: row.round,
       kind: row.kind,
+      ...traceCarrier(),
     };
     try {
       await queue.add(row.kind, payload, exportJobOptions(id));

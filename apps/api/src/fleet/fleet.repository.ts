@@ -5,7 +5,6 @@ import { PRISMA } from '../core/tokens';
 export interface ThroughputRow {
   minute: Date;
   jobs: number;
-  frames: number;
 }
 
 export interface AdminJobFilter {
@@ -31,11 +30,11 @@ export class FleetRepository {
 
   /** Jobs finished and frames they produced, per minute since `since`. */
   async throughput(since: Date): Promise<ThroughputRow[]> {
-    const rows = await this.prisma.$queryRaw<{ minute: Date; jobs: bigint; frames: bigint | null }[]>`
-      SELECT date_trunc('minute', "finishedAt") AS minute, count(*) AS jobs, sum("framesDone") AS frames
+    const rows = await this.prisma.$queryRaw<{ minute: Date; jobs: bigint }[]>`
+      SELECT date_trunc('minute', "finishedAt") AS minute, count(*) AS jobs
       FROM "Job" WHERE "finishedAt" >= ${since} AND status = 'SUCCEEDED'
       GROUP BY 1 ORDER BY 1`;
-    return rows.map((r) => ({ minute: r.minute, jobs: Number(r.jobs), frames: Number(r.frames ?? 0) }));
+    return rows.map((r) => ({ minute: r.minute, jobs: Number(r.jobs) }));
   }
 
   failedJobs(limit: number): Promise<(Job & { tenant: { name: string } })[]> {

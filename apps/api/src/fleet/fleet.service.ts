@@ -15,6 +15,7 @@ import { ApiError } from '../common/api-error';
 import { CONFIG, QUEUES_TOKEN } from '../core/tokens';
 import type { QueueRegistry } from '../core/queues';
 import { FleetRepository, type AdminJobFilter } from './fleet.repository';
+import { traceCarrier } from '@masklet/telemetry';
 
 /**
  * A worker is stale after missing this many heartbeats, and holds no job from then on (BullMQ hands its
@@ -23,6 +24,25 @@ import { FleetRepository, type AdminJobFilter } from './fleet.repository';
  */
 export const STALE_HEARTBEATS = 3;
 const FORGET_AFTER_MS = 3600_000;
+
+/**
+ * Frames per minute (epoch ms) summed over the workers' own counts: each heartbeat adds the frames of its
+ * interval to the minute it ends in (WorkerStats.framesPerMinute), so the series follows the frames as
+ * the engines produce them, not as jobs finish.
+ */
+function workerFramesPerMinute(workers: readonly Worker[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const w of workers) {
+    const perMinute = (w.stats as { framesPerMinute?: unknown } | null)?.framesPerMinute;
+    if (!Array.isArray(perMinute)) continue;
+    for (const entry of perMinute) {
+      if (!Array.isArray(entry)) continue;
+      const [minute, frames] = entry as unknown[];
+      if (typeof minute === 'number' && typeof frames === 'number') out.set(minute, (out.get(minute) ?? 0) + frames);
+    }
+  }
+  return out;
+}
 
 @Injectable()
 export class FleetService {
@@ -46,20 +66,23 @@ export class FleetService {
       this.repo.throughput(new Date(now - 3600_000)),
       this.repo.failedJobs(50),
     ]);
-    const perMinute = new Map(throughput.map((r) => [r.minute.getTime(), r]));
+    const jobsPerMinute = new Map(throughput.map((r) => [r.minute.getTime(), r.jobs]));
+    const framesPerMinute = workerFramesPerMinute(workers);
     const lastMinute = Math.floor(now / 60_000) * 60_000;
     const series: FleetSnapshot['throughput'] = [];
     for (let t = lastMinute - 59 * 60_000; t <= lastMinute; t += 60_000) {
-      const r = perMinute.get(t);
       series.push({
         minute: new Date(t).toISOString(),
-        jobsPerMin: r?.jobs ?? 0,
-        framesPerSec: r ? Number((r.frames / 60).toFixed(2)) : 0,
+        jobsPerMin: jobsPerMinute.get(t) ?? 0,
+        framesPerSec: Number(((framesPerMinute.get(t) ?? 0) / 60).toFixed(2)),
       });
     }
+    const views = workers.map((w) => this.workerView(w, now));
+    const live = views.filter((w) => w.state === 'BUSY' || w.state === 'IDLE');
     return {
       at: new Date(now).toISOString(),
-      workers: workers.map((w) => this.workerView(w, now)),
+      workers: views,
+      framesPerSec: Number(live.reduce((sum, w) => sum + w.fps, 0).toFixed(2)),
       queues,
       throughput: series,
       failedJobs: failed.map((j) => ({
@@ -79,6 +102,7 @@ export class FleetService {
       cpuUtilisation?: number;
       systemMemory?: WorkerView['systemMemory'];
       inferenceMsPerRole?: WorkerView['inferenceMsPerRole'];
+      gpus?: WorkerView['gpus'];
     };
     const age = now - w.heartbeatAt.getTime();
     const stale = age > STALE_HEARTBEATS * this.config.WORKER_HEARTBEAT_MS;
@@ -93,6 +117,7 @@ export class FleetService {
       state: w.state === 'STOPPED' ? 'STOPPED' : stale ? 'STALE' : w.state,
       currentJobId: stale ? null : w.currentJobId,
       fps: w.fps,
+      gpus: stats.gpus ?? [],
       cpuUtilisation: stats.cpuUtilisation ?? null,
       rssBytes: Number(w.rssBytes),
       systemMemory: stats.systemMemory ?? null,
@@ -146,7 +171,12 @@ export class FleetService {
     const state = existing ? await existing.getState() : null;
     if (existing && (state === 'failed' || state === 'completed')) await existing.retry(state);
     else if (!existing) {
-      const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound };
+      const data: SegmentPayload = {
+        jobId: job.id,
+        tenantId: job.tenantId,
+        round: job.currentRound,
+        ...traceCarrier(),
+      };
       await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
     }
     return { id: job.id, status: 'QUEUED' };

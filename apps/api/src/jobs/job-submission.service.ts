@@ -14,6 +14,7 @@ import { JobBodySchema, type JobBody } from '@masklet/contract';
 import { buildJobRows, type JobRows } from './job-rows';
 import { JobsRepository, type InsertedJob } from './jobs.repository';
 import { checkJobAgainstVideo } from './prompt-checks';
+import { traceCarrier } from '@masklet/telemetry';
 
 const ADD_BULK_CHUNK = 1000;
 
@@ -129,7 +130,7 @@ export class JobSubmissionService {
     for (let i = 0; i < jobs.length; i += ADD_BULK_CHUNK) {
       await queue.addBulk(
         jobs.slice(i, i + ADD_BULK_CHUNK).map((j) => {
-          const data: SegmentPayload = { jobId: j.id, tenantId, round: 1 };
+          const data: SegmentPayload = { jobId: j.id, tenantId, round: 1, ...traceCarrier() };
           return {
             name: QUEUES.segment,
             data,

@@ -7,6 +7,7 @@ import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { MaskletsService } from './masklets.service';
+import { PreviewDispatch } from './preview-dispatch';
 import { PreviewService } from './preview.service';
 import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
@@ -23,6 +24,7 @@ import { VideoPreviewService } from './video-preview.service';
     JobEventsService,
     MaskletsService,
     RoundsService,
+    PreviewDispatch,
     PreviewService,
     VideoPreviewService,
   ],

@@ -1,62 +1,25 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { modelManifestPath, type MaskletConfig } from '@masklet/config';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Job, PrismaClient } from '@masklet/db';
-import {
-  EngineInputError,
-  parseProviders,
-  restoreSession,
-  SamModel,
-  VideoSession,
-  type FrameResult,
-} from '@masklet/engine';
-import { fromCocoRle, rleToString, writeIndexedPng } from '@masklet/masks';
-import { CheckpointStore, jobSessionOptions } from '@masklet/masklets';
-import type { ObjectStore } from '@masklet/storage';
-import type { FrameSource } from '@masklet/video';
+import { fromCocoRle, writeIndexedPng } from '@masklet/masks';
 import { ApiError } from '../common/api-error';
 import { validationError, type Issue } from '../common/zod-validation.pipe';
-import { CONFIG, LOGGER, OBJECT_STORE, PRISMA, REDIS } from '../core/tokens';
-import { PreviewSessionCache } from './preview-session-cache';
+import { PRISMA } from '../core/tokens';
+import { PreviewDispatch } from './preview-dispatch';
 import type { PreviewBody, PreviewResult } from '@masklet/contract';
 
 /**
  * Interactive preview: the mask a click would give on one frame, without propagating and without
- * changing any stored state. The model is loaded once per API process, lazily (first preview). A
- * small LRU (PREVIEW_SESSIONS) keeps per-job sessions restored from the end checkpoint of the job's
- * latest SUCCEEDED round (a fresh session when there is none); each preview appends the clicks to the
- * object's clicks on that frame (as a correction round would), answers, and then puts the frame's
- * prompt state back exactly as it was, so the next preview starts from the stored state again.
+ * changing any stored state. The API checks the request against the video and the job, then asks a
+ * worker holding the job's model (PreviewDispatch): it answers from the end checkpoint of the job's
+ * latest SUCCEEDED round (a fresh session when there is none), the clicks appended to the object's
+ * clicks on that frame (as a correction round would), and puts the frame's prompt state back after.
  */
 @Injectable()
-export class PreviewService implements OnModuleDestroy {
-  private model: Promise<SamModel> | null = null;
-  private readonly sessions: PreviewSessionCache<number | null>;
-  private readonly checkpoints: CheckpointStore;
-
+export class PreviewService {
   constructor(
-    @Inject(CONFIG) private readonly config: MaskletConfig,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(REDIS) redis: Redis,
-    @Inject(OBJECT_STORE) store: ObjectStore,
-    @Inject(LOGGER) private readonly log: Logger,
-  ) {
-    this.checkpoints = new CheckpointStore(redis, store, config.CHECKPOINT_TTL_SECONDS);
-    this.sessions = new PreviewSessionCache(store, () => config.PREVIEW_SESSIONS, 'masklet-preview-');
-  }
-
-  /** The API process's one model, shared with the video preview (VideoPreviewService). */
-  loadModel(): Promise<SamModel> {
-    if (!this.model) {
-      this.model = (async () =>
-        SamModel.load(modelManifestPath(this.config), {
-          runtime: { providers: parseProviders(this.config.MASKLET_PROVIDERS) },
-        }))();
-      this.model.catch(() => (this.model = null));
-    }
-    return this.model;
-  }
+    @Inject(PreviewDispatch) private readonly dispatch: PreviewDispatch,
+  ) {}
 
   async preview(job: Job, body: PreviewBody): Promise<PreviewResult> {
     const t0 = performance.now();
@@ -113,17 +76,23 @@ export class PreviewService implements OnModuleDestroy {
       select: { number: true },
     });
     const round = latest?.number ?? null;
-    const entry = await this.sessions.get(job.id, round, video, (source) => this.openSession(job, source, round));
-    const result = await this.sessions.run(entry, (session) => this.click(session, body));
-    const mask = result.objects.find((o) => o.objectId === body.objectId)!;
+    const mask = await this.dispatch.ask(job.model, {
+      tenantId: job.tenantId,
+      video: { id: video.id, s3Key: video.s3Key, sourceUri: video.sourceUri },
+      job: { id: job.id, round, options: job.options },
+      frame: body.frame,
+      objectId: body.objectId,
+      points: body.points ?? [],
+      box: body.box ?? null,
+    });
     return {
       frame: body.frame,
       objectId: body.objectId,
-      round: entry.tag,
-      rle: { size: mask.rle.size, counts: rleToString(mask.rle.counts) },
+      round,
+      rle: mask.rle,
       area: mask.area,
       bbox: mask.bbox,
-      score: Number(mask.objectScore.toFixed(4)),
+      score: mask.score,
       ms: Math.round(performance.now() - t0),
     };
   }
@@ -134,61 +103,5 @@ export class PreviewService implements OnModuleDestroy {
     const mask = fromCocoRle(result.rle);
     for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) labels[i] = Math.min(255, result.objectId);
     return writeIndexedPng(labels, w, h);
-  }
-
-  /** The prompt on the session (as applyPrompts would give it), then the frame's prompt state of the object restored (or the new object dropped). */
-  private async click(s: VideoSession, body: PreviewBody): Promise<FrameResult> {
-    const existing = s.tracks.get(body.objectId);
-    const saved = existing
-      ? {
-          points: existing.points.get(body.frame),
-          mask: existing.maskFrames.has(body.frame),
-          tempCond: existing.tempCond.get(body.frame),
-          tempNonCond: existing.tempNonCond.get(body.frame),
-        }
-      : null;
-    try {
-      return body.box
-        ? await s.addBox(body.frame, body.objectId, body.box, body.points ?? [])
-        : await s.addPoints(body.frame, body.objectId, body.points ?? [], { clearOld: false });
-    } catch (err) {
-      if (err instanceof EngineInputError) throw new ApiError(422, 'PREVIEW_REJECTED', `${err.code}: ${err.message}`);
-      throw err;
-    } finally {
-      if (!saved) {
-        const t = s.tracks.get(body.objectId);
-        if (t) {
-          t.clearAll();
-          s.tracks.delete(body.objectId);
-        }
-      } else {
-        const t = existing!;
-        const put = <V>(m: Map<number, V>, v: V | undefined): void => {
-          if (v === undefined) m.delete(body.frame);
-          else m.set(body.frame, v);
-        };
-        put(t.points, saved.points);
-        put(t.tempCond, saved.tempCond);
-        put(t.tempNonCond, saved.tempNonCond);
-        if (saved.mask) t.maskFrames.add(body.frame);
-        else t.maskFrames.delete(body.frame);
-      }
-    }
-  }
-
-  /** The job's state as of `round` (its end checkpoint), or a fresh session before any round succeeded. */
-  private async openSession(job: Job, source: FrameSource, round: number | null): Promise<VideoSession> {
-    const model = await this.loadModel();
-    const ckpt = round === null ? null : await this.checkpoints.load(job.tenantId, job.id, round, 'end');
-    const options = jobSessionOptions(job.options);
-    this.log.info({ jobId: job.id, round, checkpoint: ckpt?.source ?? null }, 'preview session opened');
-    return ckpt ? restoreSession(model, source, ckpt.chain, options) : new VideoSession(model, source, options);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.sessions.closeAll();
-    const m = this.model ? await this.model.catch(() => null) : null;
-    this.model = null;
-    await m?.release();
   }
 }

@@ -13,6 +13,7 @@ import { JobsRepository } from './jobs.repository';
 import { checkFrameInJob, checkPromptAgainstVideo } from './prompt-checks';
 import type { FrameRange } from '@masklet/masklets';
 import { RoundBodySchema, type RoundBody, type RoundList, type RoundView } from '@masklet/contract';
+import { traceCarrier } from '@masklet/telemetry';
 
 export function toRoundView(r: Round): RoundView {
   return {
@@ -142,7 +143,7 @@ export class RoundsService {
       throw inProgress(now);
     }
     try {
-      const data: SegmentPayload = { jobId: job.id, tenantId: auth.tenantId, round: number };
+      const data: SegmentPayload = { jobId: job.id, tenantId: auth.tenantId, round: number, ...traceCarrier() };
       await this.queues
         .segmentFor(job.model)
         .add(QUEUES.segment, data, segmentJobOptions(segmentJobId(job.id, number), fairPriority(0, job.priority)));

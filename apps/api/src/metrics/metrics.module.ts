@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MetricsController } from './metrics.controller';
+import { MetricsListener } from './metrics-listener';
 import { MetricsService } from './metrics.service';
 
-@Module({ controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
+@Module({ providers: [MetricsService, MetricsListener], exports: [MetricsService, MetricsListener] })
 export class MetricsModule {}

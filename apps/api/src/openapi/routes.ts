@@ -67,7 +67,7 @@ export interface RouteSpec {
   summary: string;
   /** The error codes per status, and anything else a caller must know. */
   description?: string;
-  /** false: no API key (health, metrics). */
+  /** false: no API key (health). */
   auth?: boolean;
   body?: z.ZodType;
   /** The field of a multipart/form-data upload accepted instead of the JSON body. */
@@ -109,16 +109,6 @@ export const ROUTES: RouteSpec[] = [
     auth: false,
     responses: { 200: json('ready', ReadinessSchema) },
     errors: [503],
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    operationId: 'metrics.get',
-    tag: 'metrics',
-    summary: 'Prometheus metrics',
-    auth: false,
-    responses: { 200: { description: 'Prometheus text', mediaType: 'text/plain' } },
-    errors: [],
   },
   {
     method: 'get',
@@ -185,7 +175,7 @@ export const ROUTES: RouteSpec[] = [
     tag: 'videos',
     summary: 'The mask a prompt gives on one frame before any job exists (nothing stored)',
     description: errors(
-      '400 VALIDATION_FAILED / UNKNOWN_FIELD / EMPTY_PROMPT, 404 VIDEO_NOT_FOUND, 409 VIDEO_NOT_READY, 422 FRAME_OUT_OF_RANGE / POINT_OUTSIDE_FRAME / BOX_OUTSIDE_FRAME / PREVIEW_REJECTED',
+      '400 VALIDATION_FAILED / UNKNOWN_FIELD / EMPTY_PROMPT, 404 VIDEO_NOT_FOUND, 409 VIDEO_NOT_READY, 422 FRAME_OUT_OF_RANGE / POINT_OUTSIDE_FRAME / BOX_OUTSIDE_FRAME / PREVIEW_REJECTED, 503 PREVIEW_UNAVAILABLE (no worker answered within PREVIEW_TIMEOUT_MS)',
     ),
     body: VideoPreviewBodySchema,
     responses: { 200: json('the preview mask', VideoPreviewResultSchema) },
@@ -302,7 +292,7 @@ export const ROUTES: RouteSpec[] = [
     tag: 'rounds',
     summary: 'The mask clicks would give on one frame from the latest SUCCEEDED round (no propagation, nothing stored)',
     description: errors(
-      '400 VALIDATION_FAILED / EMPTY_PROMPT, 404 JOB_NOT_FOUND, 422 FRAME_OUT_OF_RANGE / POINT_OUTSIDE_FRAME / BOX_OUTSIDE_FRAME / UNKNOWN_OBJECT / PREVIEW_REJECTED',
+      '400 VALIDATION_FAILED / EMPTY_PROMPT, 404 JOB_NOT_FOUND, 422 FRAME_OUT_OF_RANGE / POINT_OUTSIDE_FRAME / BOX_OUTSIDE_FRAME / UNKNOWN_OBJECT / PREVIEW_REJECTED, 503 PREVIEW_UNAVAILABLE (no worker answered within PREVIEW_TIMEOUT_MS)',
     ),
     body: PreviewBodySchema,
     query: PreviewQuerySchema,

@@ -8,7 +8,7 @@ import type { AuthService } from '../auth/auth.service';
 import { assertSameOrigin } from './origin-check';
 import { FixedWindowLimiter, type LimitDecision } from './rate-limiter';
 
-/** The API's authenticated surface: every route under it needs a key (health, metrics, docs and /ui/ lie outside). */
+/** The API's authenticated surface: every route under it needs a key (health, docs and /ui/ lie outside). */
 export const API_PREFIX = '/v1/';
 
 /** A request whose key was verified by `earlyAuth` (before any body byte was read). */

@@ -6,7 +6,7 @@ import { refuseAndClose, type EarlyAuthedRequest } from './early-auth';
 
 /** Server-sent event streams: held open for as long as the client likes. */
 const SSE_ROUTES = [/^\/v1\/jobs\/[^/]+\/events$/, /^\/v1\/admin\/fleet\/events$/];
-/** Previews run the model inside the API process. */
+/** Previews hold a worker's engine for their duration (the API waits for its answer). */
 const PREVIEW_ROUTES = [/^\/v1\/(jobs|videos)\/[^/]+\/preview$/];
 
 /** Concurrent holders per tenant, released when the response closes (finished or cut). */

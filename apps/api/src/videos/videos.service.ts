@@ -18,6 +18,7 @@ import { checkVideoLimits, probeStoredVideo } from './video-probe';
 import { toVideoView, type VideoView } from './video.view';
 import type { VideoListQuery } from './video-list.schema';
 import { VideosRepository } from './videos.repository';
+import { traceCarrier } from '@masklet/telemetry';
 
 @Injectable()
 export class VideosService {
@@ -185,7 +186,7 @@ export class VideosService {
       v.filename = _meta.filename ?? null;
       v.contentType = _meta.contentType ?? null;
     }
-    const payload: IngestPayload = { videoId: id, tenantId };
+    const payload: IngestPayload = { videoId: id, tenantId, ...traceCarrier() };
     await this.queues.get(QUEUES.ingest).add(QUEUES.ingest, payload, {
       jobId: ingestJobId(id),
       attempts: 3,

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { QUEUE_STATES } from '@masklet/contract';
 import { Api, ApiError } from '../api';
+import { GpuCell } from '../components/gpu-cell';
 import { ThroughputChart } from '../components/throughput-chart';
 import { jobHref } from '../route';
 import type { FleetSnapshot } from '../types';
@@ -61,6 +62,7 @@ export function FleetPage({ api }: { api: Api }) {
             <th>Current job</th>
             <th>Frames/s</th>
             <th>CPU</th>
+            <th>GPU (util, memory)</th>
             <th>Memory (RSS / free)</th>
             <th>Frames</th>
             <th>Jobs ok / failed</th>
@@ -71,7 +73,7 @@ export function FleetPage({ api }: { api: Api }) {
         <tbody>
           {fleet.workers.length === 0 && (
             <tr>
-              <td colSpan={12}>No worker has reported yet.</td>
+              <td colSpan={13}>No worker has reported yet.</td>
             </tr>
           )}
           {fleet.workers.map((w) => (
@@ -89,6 +91,7 @@ export function FleetPage({ api }: { api: Api }) {
               <td>{w.currentJobId ? <a href={jobHref(w.currentJobId)}>{w.currentJobId.slice(0, 8)}</a> : '-'}</td>
               <td>{w.fps.toFixed(1)}</td>
               <td>{pct(w.cpuUtilisation)}</td>
+              <GpuCell gpus={w.gpus} />
               <td>
                 {mb(w.rssBytes)}
                 {w.systemMemory ? ` / ${mb(w.systemMemory.freeBytes)}` : ''}
@@ -135,7 +138,9 @@ export function FleetPage({ api }: { api: Api }) {
         </tbody>
       </table>
 
-      <h2>Throughput, last hour</h2>
+      <h2>
+        Throughput, last hour <small data-testid="fleet-fps">now {fleet.framesPerSec.toFixed(1)} frames/s</small>
+      </h2>
       <ThroughputChart points={fleet.throughput} />
 
       <h2>Failed jobs</h2>

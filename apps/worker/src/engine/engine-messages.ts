@@ -3,9 +3,9 @@
  * Requests carry an id answered by one `reply`; a propagation streams `frame` messages before its reply.
  * Bulk bytes (pixels, checkpoint chains and captures, mask prompts) travel as transferred ArrayBuffers.
  */
-import type { Box, FrameResult, Point, RuntimeConfig } from '@masklet/engine';
+import type { Box, FrameResult, Point, RoleCalls, RuntimeConfig } from '@masklet/engine';
 import type { VideoInfo } from '@masklet/video';
-import type { EngineSessionOptions, RoleTimingsSnapshot, RunOptions } from './engine-port';
+import type { EngineSessionOptions, PreviewPrompt, RoleTimingsSnapshot, RunOptions } from './engine-port';
 import type { WireError } from './wire-error';
 
 export interface EngineThreadData {
@@ -40,6 +40,8 @@ export type EngineRequest =
   /** Answers the run's latest boundary frame (the reply holds the capture, or null). */
   | { op: 'boundary'; id: number; sid: number; capture: boolean }
   | { op: 'capture'; id: number; sid: number; whole: boolean }
+  /** Replies with the prompted frame's FrameResult; the session's prompt state is restored. */
+  | { op: 'preview'; id: number; sid: number; prompt: PreviewPrompt }
   | { op: 'close'; id: number; sid: number };
 
 /** Main -> thread, without a reply. */
@@ -65,6 +67,8 @@ export type FromEngine =
   | { type: 'reply'; id: number; value: unknown }
   | { type: 'reply'; id: number; error: WireError }
   | { type: 'frame'; sid: number; run: number; result: FrameResult; boundary: boolean; timings: RoleTimingsSnapshot }
+  /** Role call durations since the previous `calls`, sent ahead of the frame or reply they led to. */
+  | { type: 'calls'; calls: RoleCalls }
   /** The engine wants a frame of the session's video (answered by `pixels`). */
   | { type: 'read'; rid: number; sid: number; index: number; size: number }
   | { type: 'log'; level: 'debug' | 'info' | 'warn'; obj: object; msg?: string };

@@ -10,6 +10,7 @@ import type {
   FrameResult,
   MaskPrompt,
   Point,
+  RoleCalls,
   RoleTiming,
   VideoSessionOptions,
 } from '@masklet/engine';
@@ -45,6 +46,19 @@ export interface EngineRun extends AsyncIterableIterator<RunFrame> {
   boundary(capture: boolean): Promise<CapturedCheckpoint | null>;
 }
 
+/**
+ * One interactive prompt answered on its frame and then undone. `refine` adds the clicks to the object's
+ * clicks on that frame (as a correction round would; a box replaces them); `fresh` prompts the object
+ * from nothing (the clicks plus the box), as round 1 of a job submitted with this prompt would.
+ */
+export interface PreviewPrompt {
+  frame: number;
+  objectId: number;
+  points: Point[];
+  box: Box | null;
+  mode: 'refine' | 'fresh';
+}
+
 export interface EngineSession {
   readonly info: VideoInfo;
   addPoints(frame: number, objectId: number, points: Point[], opts?: { clearOld?: boolean }): Promise<void>;
@@ -58,6 +72,8 @@ export interface EngineSession {
    * one self-contained segment that needs no earlier capture to restore.
    */
   capture(options?: { whole?: boolean }): Promise<CapturedCheckpoint>;
+  /** The frame's masks with `prompt` applied; the session's prompt state is as before once it settles. */
+  preview(prompt: PreviewPrompt): Promise<FrameResult>;
   close(): Promise<void>;
 }
 
@@ -69,6 +85,8 @@ export interface Engine {
   readonly device: string;
   /** Wall time per role since the model loaded (the thread's figures as of its latest frame). */
   timings(): RoleTimingsSnapshot;
+  /** Each role call's duration (ms) since the previous drain: what the role histograms observe. */
+  drainCalls(): RoleCalls;
   /** The frames of a cached video file, as this engine reads them (the fleet benchmark's engine reads none). */
   openVideo(path: string): Promise<FrameSource>;
   /** A fresh session over `source`, or one restored from a checkpoint chain (oldest segment first). */

@@ -12,14 +12,24 @@ import {
   VideoSession,
   type CapturedCheckpoint,
   type EngineLogger,
+  type RoleTimings,
 } from '@masklet/engine';
 import type { FrameSource, VideoInfo } from '@masklet/video';
 import { isChunkBoundary } from './chunk-boundary';
+import { previewOnSession } from './preview-prompt';
 import type { EngineRequest, EngineThreadData, FromEngine, ToEngine, WireCapture } from './engine-messages';
 import { fromWireError, toWireError } from './wire-error';
 
 const port = parentPort!;
-const post = (message: FromEngine, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+/** The loaded model's timings: the role calls since the last message go out ahead of each frame and reply. */
+let roleTimings: RoleTimings | null = null;
+const post = (message: FromEngine, transfer: ArrayBuffer[] = []): void => {
+  if (roleTimings && (message.type === 'frame' || message.type === 'reply')) {
+    const calls = roleTimings.drainCalls();
+    if (Object.keys(calls).length) port.postMessage({ type: 'calls', calls } satisfies FromEngine);
+  }
+  port.postMessage(message, transfer);
+};
 
 const logger: EngineLogger = {
   debug: (obj, msg) => post({ type: 'log', level: 'debug', obj, ...(msg === undefined ? {} : { msg }) }),
@@ -193,6 +203,11 @@ async function handle(
       );
       return { value: capture, transfer };
     }
+    case 'preview': {
+      const entry = opened(req.sid);
+      if (entry.run) throw new Error(`engine session ${req.sid} is propagating`);
+      return { value: await previewOnSession(entry.session, req.prompt) };
+    }
     case 'close': {
       const entry = sessions.get(req.sid);
       if (!entry) return { value: null };
@@ -221,6 +236,7 @@ async function main(): Promise<void> {
     post({ type: 'failed', error: toWireError(err) });
     return;
   }
+  roleTimings = model.timings;
   port.on('message', (msg: ToEngine) => {
     if (msg.op === 'pixels') {
       const read = reads.get(msg.rid);

@@ -8,6 +8,7 @@ import {
   restoreSession,
   VideoSession,
   type CapturedCheckpoint,
+  type FrameResult,
   type SamModel,
 } from '@masklet/engine';
 import { openVideoFile, type FrameSource } from '@masklet/video';
@@ -18,9 +19,11 @@ import {
   type EngineRun,
   type EngineSession,
   type EngineSessionOptions,
+  type PreviewPrompt,
   type RunFrame,
   type RunOptions,
 } from './engine-port';
+import { previewOnSession } from './preview-prompt';
 
 export class InlineEngine implements Engine {
   readonly kind = 'inline';
@@ -37,6 +40,10 @@ export class InlineEngine implements Engine {
 
   timings() {
     return this.model.timings.snapshot();
+  }
+
+  drainCalls() {
+    return this.model.timings.drainCalls();
   }
 
   openVideo(path: string): Promise<FrameSource> {
@@ -100,6 +107,10 @@ class InlineSession implements EngineSession {
 
   capture(options: { whole?: boolean } = {}): Promise<CapturedCheckpoint> {
     return captureCheckpoint(this.session, { incremental: options.whole !== true });
+  }
+
+  preview(prompt: PreviewPrompt): Promise<FrameResult> {
+    return previewOnSession(this.session, prompt);
   }
 
   close(): Promise<void> {

@@ -10,7 +10,15 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Box, CapturedCheckpoint, MaskPrompt, Point, RuntimeConfig } from '@masklet/engine';
+import type {
+  Box,
+  CapturedCheckpoint,
+  FrameResult,
+  MaskPrompt,
+  Point,
+  RoleCalls,
+  RuntimeConfig,
+} from '@masklet/engine';
 import { openVideoFile, type FrameSource, type VideoInfo } from '@masklet/video';
 import { TransientJobError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
@@ -20,6 +28,7 @@ import {
   type EngineRun,
   type EngineSession,
   type EngineSessionOptions,
+  type PreviewPrompt,
   type RoleTimingsSnapshot,
   type RunFrame,
   type RunOptions,
@@ -70,6 +79,8 @@ class EngineThread {
   readonly runs = new Map<number, RemoteRun>();
   failure: Error | null = null;
   timings: RoleTimingsSnapshot = {};
+  /** Role calls the thread reported and nobody drained yet. */
+  calls: RoleCalls = {};
 
   private constructor(
     private readonly worker: Worker,
@@ -159,6 +170,9 @@ class EngineThread {
         this.timings = msg.timings;
         this.runs.get(msg.run)?.push({ result: msg.result, boundary: msg.boundary });
         return;
+      case 'calls':
+        for (const [role, ms] of Object.entries(msg.calls)) (this.calls[role] ??= []).push(...ms);
+        return;
       case 'read':
         this.serveRead(msg.rid, msg.sid, msg.index, msg.size);
         return;
@@ -226,6 +240,12 @@ export class ThreadEngine implements Engine {
 
   timings(): RoleTimingsSnapshot {
     return this.thread.timings;
+  }
+
+  drainCalls(): RoleCalls {
+    const out = this.thread.calls;
+    this.thread.calls = {};
+    return out;
   }
 
   private async live(): Promise<EngineThread> {
@@ -315,6 +335,10 @@ class RemoteSession implements EngineSession {
     return fromWireCapture(
       await this.thread.request<WireCapture>({ op: 'capture', sid: this.sid, whole: options.whole === true }),
     );
+  }
+
+  preview(prompt: PreviewPrompt): Promise<FrameResult> {
+    return this.thread.request<FrameResult>({ op: 'preview', sid: this.sid, prompt });
   }
 
   async close(): Promise<void> {

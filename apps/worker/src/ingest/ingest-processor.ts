@@ -4,6 +4,8 @@ import { videoKey } from '@masklet/masklets';
 import { probeVideo, scanFrameIndex } from '@masklet/video';
 import type { WorkerContext } from '../runtime/context';
 import { classifyError } from '../runtime/errors';
+import { inSpan } from '@masklet/telemetry';
+import { workerTracer } from '../runtime/instrumented';
 
 /** S3 key of a video's frame index (JSON beside the video). */
 export function frameIndexKey(tenantId: string, videoId: string): string {
@@ -48,8 +50,17 @@ export function ingestProcessor(ctx: WorkerContext) {
     let cached: { path: string; release(): void } | null = null;
     try {
       cached = await ctx.videos.acquire(video);
-      const probe = await probeVideo(cached.path);
-      const index = await scanFrameIndex(cached.path, probe.timeBase, probe.startTimeSec);
+      const path = cached.path;
+      // Probing and indexing read the whole stream: ingest's decode step.
+      const { probe, index } = await inSpan(
+        workerTracer(),
+        'decode',
+        { attributes: { 'masklet.video_id': video.id } },
+        async () => {
+          const probe = await probeVideo(path);
+          return { probe, index: await scanFrameIndex(path, probe.timeBase, probe.startTimeSec) };
+        },
+      );
       const doc: FrameIndexDocument = {
         version: 1,
         videoId: video.id,

@@ -9,6 +9,7 @@ import {
   type WebhookPayload,
 } from '@masklet/queue';
 import type { WorkerContext } from './context';
+import { traceCarrier } from '@masklet/telemetry';
 
 /**
  * Creates (or finds) the WebhookDelivery row of (job, event) and queues its delivery. The row is
@@ -28,7 +29,7 @@ export async function enqueueWebhook(
     update: {},
   });
   if (row.status !== 'PENDING') return row.id;
-  const payload: WebhookPayload = { deliveryId: row.id };
+  const payload: WebhookPayload = { deliveryId: row.id, ...traceCarrier() };
   await ctx.queues.webhook.add(
     event,
     payload,
@@ -47,7 +48,14 @@ export async function enqueueExports(
   const ids: string[] = [];
   for (const kind of kinds) {
     const row = await upsertExport(ctx.prisma, job.id, round, kind);
-    const payload: ExportPayload = { exportId: row.id, jobId: job.id, tenantId: job.tenantId, round, kind };
+    const payload: ExportPayload = {
+      exportId: row.id,
+      jobId: job.id,
+      tenantId: job.tenantId,
+      round,
+      kind,
+      ...traceCarrier(),
+    };
     await ctx.queues.export.add(kind, payload, exportJobOptions(exportJobId(row.id)));
     ids.push(row.id);
   }

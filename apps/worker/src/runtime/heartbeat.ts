@@ -1,6 +1,7 @@
 import { availableParallelism, freemem, hostname, totalmem } from 'node:os';
 import type { PrismaClient } from '@masklet/db';
 import type { Engine } from '../engine/engine-port';
+import type { GpuSampler } from './gpu-sampler';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
 import type { WorkerStats } from './worker-stats';
@@ -15,6 +16,8 @@ export interface HeartbeatDeps {
   queues: readonly string[];
   stats: WorkerStats;
   metrics: WorkerMetrics;
+  /** nvidia-smi per beat; none on a CPU host. */
+  gpus: GpuSampler;
   log: Logger;
 }
 
@@ -48,10 +51,11 @@ export class Heartbeat {
     return wallUs > 0 ? Math.min(1, (usage.user + usage.system) / wallUs / availableParallelism()) : 0;
   }
 
-  private row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
-    const { stats, engines } = this.deps;
-    const roles = mergedTimings(engines);
-    if (engines.length) this.deps.metrics.observeRoleTimings(roles);
+  private async row(state: 'IDLE' | 'BUSY' | 'STOPPED') {
+    const { stats, engines, metrics } = this.deps;
+    const roles = metrics.roleTotals();
+    const gpus = await this.deps.gpus.sample();
+    metrics.gpu.set(gpus);
     const current = [...stats.activeJobs];
     return {
       host: hostname(),
@@ -79,6 +83,8 @@ export class Heartbeat {
         cpuUtilisation: Number(this.cpuUtilisation().toFixed(3)),
         systemMemory: { totalBytes: totalmem(), freeBytes: freemem() },
         checkpoints: { ...stats.checkpoints },
+        framesPerMinute: stats.framesPerMinute(),
+        ...(gpus ? { gpus } : {}),
       },
       heartbeatAt: new Date(),
     };
@@ -87,7 +93,7 @@ export class Heartbeat {
   async beat(stateOverride?: 'STOPPED'): Promise<void> {
     this.lastAttemptAt = performance.now();
     const state = stateOverride ?? (this.deps.stats.activeJobs.size > 0 ? 'BUSY' : 'IDLE');
-    const row = this.row(state);
+    const row = await this.row(state);
     await this.deps.prisma.worker.upsert({
       where: { id: this.deps.workerId },
       create: { id: this.deps.workerId, startedAt: this.deps.startedAt, ...row },
@@ -113,18 +119,4 @@ export class Heartbeat {
     await this.inFlight;
     await this.beat('STOPPED');
   }
-}
-
-/** Per-role inference time summed over the models a worker serves (cumulative, as each model counts). */
-function mergedTimings(engines: readonly Engine[]): Record<string, { calls: number; totalMs: number; meanMs: number }> {
-  const out: Record<string, { calls: number; totalMs: number; meanMs: number }> = {};
-  for (const engine of engines) {
-    for (const [role, t] of Object.entries(engine.timings())) {
-      const e = (out[role] ??= { calls: 0, totalMs: 0, meanMs: 0 });
-      e.calls += t.calls;
-      e.totalMs += t.totalMs;
-      e.meanMs = e.calls ? e.totalMs / e.calls : 0;
-    }
-  }
-  return out;
 }

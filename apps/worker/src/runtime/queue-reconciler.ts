@@ -62,12 +62,35 @@ export class QueueReconciler {
   start(): void {
     this.timer = setInterval(
       () =>
-        void this.reconcileOnce().catch((err: unknown) =>
+        void this.reconcileIfLeader().catch((err: unknown) =>
           this.opts.log.warn({ err }, 'queue reconcile failed; next interval retries'),
         ),
       this.opts.intervalMs,
     );
     this.timer.unref();
+  }
+
+  /**
+   * One worker per interval does the pass: the lease (SET NX, one interval long, never released) goes to
+   * whichever worker asks first, so Redis and Postgres see one pass per interval however large the fleet.
+   */
+  private async reconcileIfLeader(): Promise<number> {
+    const lease = `${this.opts.prefix ?? 'bull'}:masklet:reconciler-lease`;
+    const won = await this.opts.connection.set(lease, String(process.pid), 'PX', this.opts.intervalMs, 'NX');
+    return won === 'OK' ? this.reconcileOnce() : 0;
+  }
+
+  /** Which of `ids` the queue holds: one pipelined EXISTS per id, one round trip for the lot. */
+  private async held(queue: Queue, ids: readonly string[]): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.opts.connection.pipeline();
+    for (const id of ids) pipeline.exists(queue.toKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((_, i) => {
+      const [err, n] = replies[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return n === 1;
+    });
   }
 
   /** One pass; returns how many entries were re-added. Overlapping calls share the pass in flight. */
@@ -89,10 +112,34 @@ export class QueueReconciler {
       take: 1000,
     });
     let added = 0;
+    const byQueue = new Map<string, typeof owed>();
     for (const job of owed) {
+      const name = segmentQueueName(job.model);
+      const jobs = byQueue.get(name);
+      if (jobs) jobs.push(job);
+      else byQueue.set(name, [job]);
+    }
+    for (const [name, jobs] of byQueue) {
+      const queue = this.queue(name);
+      const held = await this.held(
+        queue,
+        jobs.map((job) => segmentJobId(job.id, job.currentRound)),
+      );
+      added += await this.readd(
+        jobs.filter((_, i) => !held[i]),
+        queue,
+      );
+    }
+    return added;
+  }
+
+  private async readd(
+    jobs: ReadonlyArray<{ id: string; tenantId: string; priority: number; currentRound: number }>,
+    queue: Queue,
+  ): Promise<number> {
+    let added = 0;
+    for (const job of jobs) {
       const id = segmentJobId(job.id, job.currentRound);
-      const queue = this.queue(segmentQueueName(job.model));
-      if (await queue.getJob(id)) continue;
       const data: SegmentPayload = { jobId: job.id, tenantId: job.tenantId, round: job.currentRound };
       await queue.add(QUEUES.segment, data, segmentJobOptions(id, fairPriority(0, job.priority)));
       added++;
@@ -110,9 +157,12 @@ export class QueueReconciler {
     });
     const queue = this.queue(QUEUES.export);
     let added = 0;
-    for (const row of owed) {
+    const held = await this.held(
+      queue,
+      owed.map((row) => exportJobId(row.id)),
+    );
+    for (const row of owed.filter((_, i) => !held[i])) {
       const id = exportJobId(row.id);
-      if (await queue.getJob(id)) continue;
       const data: ExportPayload = {
         exportId: row.id,
         jobId: row.jobId,
@@ -136,9 +186,12 @@ export class QueueReconciler {
     });
     const queue = this.queue(QUEUES.webhook);
     let added = 0;
-    for (const row of owed) {
+    const held = await this.held(
+      queue,
+      owed.map((row) => webhookJobId(row.id)),
+    );
+    for (const row of owed.filter((_, i) => !held[i])) {
       const id = webhookJobId(row.id);
-      if (await queue.getJob(id)) continue;
       const data: WebhookPayload = { deliveryId: row.id };
       await queue.add(row.event, data, webhookJobOptions(id, this.opts.webhook.attempts, this.opts.webhook.backoffMs));
       added++;

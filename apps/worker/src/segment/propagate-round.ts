@@ -17,6 +17,9 @@ import type { WorkerContext } from '../runtime/context';
 import { applyPrompts } from './apply-prompts';
 import { ChunkWriter, type WrittenChunk } from './chunk-writer';
 import type { RoundPlan } from './round-plan';
+import { inSpan } from '@masklet/telemetry';
+import { workerTracer } from '../runtime/instrumented';
+import { ChunkSpans } from './chunk-span';
 
 export interface RoundProgress {
   framesDone: number;
@@ -93,12 +96,27 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
   const jobId = plan.job.id;
   const tenantId = plan.job.tenantId;
   const checkpoints = new CheckpointStore(ctx.redis, ctx.store, ctx.config.CHECKPOINT_TTL_SECONDS);
-  const cached = await ctx.videos.acquire(plan.video);
   let source: FrameSource | null = null;
+  // Fetching the video into the scratch cache and starting its decoder.
+  const { cached, opened } = await inSpan(
+    workerTracer(),
+    'decode',
+    { attributes: { 'masklet.video_id': plan.video.id } },
+    async () => {
+      const c = await ctx.videos.acquire(plan.video);
+      try {
+        return { cached: c, opened: await engine.openVideo(c.path) };
+      } catch (err) {
+        c.release();
+        throw err;
+      }
+    },
+  );
   let session: EngineSession | null = null;
   const sessionOptions = jobSessionOptions(plan.options);
+  const spans = new ChunkSpans();
   try {
-    source = await engine.openVideo(cached.path);
+    source = opened;
     const { numFrames, width, height } = source.info;
     if (plan.round === 1 && plan.prompts.length === 0)
       throw new PermanentJobError('bad_input.no_prompts', `job ${jobId} round ${plan.round} has no prompts`);
@@ -224,9 +242,13 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
         end: pass.end,
         chunkFrames: plan.options.chunkFrames ?? ctx.config.CHUNK_FRAMES,
       });
+      spans.asking(pi);
       let t0 = performance.now();
       for await (const { result, boundary } of it) {
-        engineMs += performance.now() - t0;
+        spans.frame(result.frame);
+        const waited = performance.now() - t0;
+        engineMs += waited;
+        ctx.metrics.segmentFrame.observe(waited / 1000);
         ctx.stats.frame();
         ctx.metrics.framesProcessed.inc();
         if (ctx.cancels.has(jobId)) {
@@ -270,9 +292,12 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
             await report(chunk);
           })();
           durable.catch(() => undefined); // awaited (and rethrown) by the next settle()
+          spans.end(f);
         }
+        spans.asking(pi);
         t0 = performance.now();
       }
+      spans.end(); // the span opened for a frame the pass did not have
     }
     await settle();
     await report(await writer.flush());
@@ -293,6 +318,7 @@ export async function propagateRound(ctx: WorkerContext, plan: RoundPlan, hooks:
       checkpointsSaved,
     };
   } finally {
+    spans.end();
     await session?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);
     cached.release();

@@ -111,7 +111,6 @@ export function segmentProcessor(ctx: WorkerContext) {
       if (outcome.status === 'cancelled') {
         await state.markCancelled();
         await enqueueWebhook(ctx, job.id, job.webhookUrl, 'job.cancelled');
-        ctx.metrics.jobDuration.observe({ outcome: 'cancelled' }, wallMs / 1000);
         log.info({ framesDone: outcome.framesDone }, 'job cancelled');
         return { status: 'cancelled', framesDone: outcome.framesDone, wallMs };
       }
@@ -148,7 +147,6 @@ export function segmentProcessor(ctx: WorkerContext) {
           );
       }
       ctx.stats.jobsCompleted++;
-      ctx.metrics.jobDuration.observe({ outcome: 'succeeded' }, wallMs / 1000);
       // Every round gets the job's exports as of that round; round 1 reports job.succeeded, corrections round.succeeded.
       await enqueueExports(ctx, job, plan.round, plan.options.outputs);
       // With exports, the webhook waits for them (export/announce-round.ts) so its payload can list them.
@@ -204,7 +202,6 @@ export function segmentProcessor(ctx: WorkerContext) {
         const job = await ctx.prisma.job.findUnique({ where: { id: payload.jobId }, select: { webhookUrl: true } });
         if (await state.markFailed(c.code, c.code === 'infrastructure' ? INFRASTRUCTURE_MESSAGE : c.message)) {
           ctx.stats.jobsFailed++;
-          ctx.metrics.jobDuration.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
           await enqueueWebhook(ctx, payload.jobId, job?.webhookUrl ?? null, 'job.failed');
         }
         throw new UnrecoverableError(`${c.code}: ${c.message}`);

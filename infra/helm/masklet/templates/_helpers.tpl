@@ -103,16 +103,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* Queue names a pool (dict root, pool) consumes, comma-separated: its kinds, segment as segment.<model> per model. */}}
+{{/* Queue names a pool (dict root, pool) consumes, comma-separated: its kinds, segment and preview as segment.<model> and preview.<model> per model. */}}
 {{- define "masklet.poolQueueNames" -}}
 {{- $names := list }}
 {{- range .pool.queues }}
-{{- if not (has . (list "ingest" "segment" "export" "webhook")) }}
-{{- fail (printf "worker.pools %s: unknown queue %q (ingest, segment, export, webhook)" $.pool.name .) }}
+{{- if not (has . (list "ingest" "segment" "export" "webhook" "preview")) }}
+{{- fail (printf "worker.pools %s: unknown queue %q (ingest, segment, export, webhook, preview)" $.pool.name .) }}
 {{- end }}
 {{- if eq . "segment" }}
 {{- range splitList "," (include "masklet.poolModels" $) }}
 {{- $names = append $names (printf "segment.%s" .) }}
+{{- end }}
+{{- else if eq . "preview" }}
+{{- range splitList "," (include "masklet.poolModels" $) }}
+{{- $names = append $names (printf "preview.%s" .) }}
 {{- end }}
 {{- else }}
 {{- $names = append $names . }}

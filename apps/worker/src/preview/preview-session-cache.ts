@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VideoSession } from '@masklet/engine';
 import { parseS3Uri, type ObjectStore } from '@masklet/storage';
-import { openVideoFile, type FrameSource } from '@masklet/video';
+import type { FrameSource } from '@masklet/video';
+import type { Engine, EngineSession } from '../engine/engine-port';
 
 /** The stored video a session reads: an uploaded object, or a registered s3:// URI. */
 export interface StoredVideo {
@@ -15,13 +14,13 @@ export interface CachedSession<Tag> {
   tag: Tag;
   dir: string;
   source: FrameSource;
-  session: VideoSession;
+  session: EngineSession;
   /** Calls on one session run one after another (the engine refuses concurrent calls). */
   tail: Promise<unknown>;
 }
 
 /**
- * A small LRU of engine sessions over local copies of videos, for the API's previews. An entry is kept
+ * A small LRU of engine sessions over local copies of videos, for one engine's previews. An entry is kept
  * while its `tag` (e.g. the round it was restored from) still matches; a mismatch reopens it. Closing
  * waits for the entry's calls in flight.
  */
@@ -29,16 +28,18 @@ export class PreviewSessionCache<Tag> {
   private readonly entries = new Map<string, Promise<CachedSession<Tag>>>();
 
   constructor(
+    private readonly engine: Engine,
     private readonly store: ObjectStore,
     private readonly capacity: () => number,
-    private readonly prefix: string,
+    /** Where each session's local copy goes: a fresh directory named this plus a suffix. */
+    private readonly dirPrefix: string,
   ) {}
 
   async get(
     key: string,
     tag: Tag,
     video: StoredVideo,
-    makeSession: (source: FrameSource) => Promise<VideoSession>,
+    makeSession: (source: FrameSource) => Promise<EngineSession>,
   ): Promise<CachedSession<Tag>> {
     const current = this.entries.get(key);
     if (current) {
@@ -63,7 +64,7 @@ export class PreviewSessionCache<Tag> {
   }
 
   /** Runs `fn` on the entry's session after the calls already queued on it. */
-  run<T>(entry: CachedSession<Tag>, fn: (session: VideoSession) => Promise<T>): Promise<T> {
+  run<T>(entry: CachedSession<Tag>, fn: (session: EngineSession) => Promise<T>): Promise<T> {
     const run = entry.tail.then(() => fn(entry.session));
     entry.tail = run.catch(() => undefined);
     return run;
@@ -72,16 +73,16 @@ export class PreviewSessionCache<Tag> {
   private async open(
     tag: Tag,
     video: StoredVideo,
-    makeSession: (source: FrameSource) => Promise<VideoSession>,
+    makeSession: (source: FrameSource) => Promise<EngineSession>,
   ): Promise<CachedSession<Tag>> {
-    const dir = await mkdtemp(join(tmpdir(), this.prefix));
+    const dir = await mkdtemp(this.dirPrefix);
     let source: FrameSource | null = null;
     try {
       const loc = video.sourceUri ? parseS3Uri(video.sourceUri) : null;
       const path = join(dir, 'video');
       if (loc) await this.store.forBucket(loc.bucket).downloadToFile(loc.key, path);
       else await this.store.downloadToFile(video.s3Key, path);
-      source = await openVideoFile(path);
+      source = await this.engine.openVideo(path);
       return { tag, dir, source, session: await makeSession(source), tail: Promise.resolve() };
     } catch (err) {
       await source?.close().catch(() => undefined);
