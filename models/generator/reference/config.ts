@@ -157,7 +157,7 @@ export const DEC = {
   /** Growth iterations at 64 x 64. */
   growthSteps: 30,
   /** Colour tolerance ladder: tokens 1, 2, 3 grow with similarity sigmas scaled by these. */
-  tolerances: [2, 3, 4],
+  tolerances: [3, 4, 5],
   /** Logit of a won prompt claim, the prompt-only base, and how fast a claim saturates with its margin. */
   promptGain: 24,
   promptBase: -12,

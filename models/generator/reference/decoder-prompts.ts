@@ -11,8 +11,7 @@
  *  - boxes (labels 2 / 3): inside-box pixels closer to the box core's colour than to the ring's.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { ATTN, DEC } from './config';
-import { objectColumnsMatmul } from './grids';
+import { DEC } from './config';
 import { DistanceMap, pixelCentres, pointGaussians, sqDistance, weightedMean } from './decoder-common';
 
 export interface PromptInputs {
@@ -21,7 +20,6 @@ export interface PromptInputs {
   map128: DistanceMap;
   map64: DistanceMap;
   rows128: Value; // [16384, 4] scaled appearance rows
-  bins128: Value; // [16384, K] soft colour-bin assignment of each pixel (highRes0's bins)
   tolerances: readonly number[]; // the click's colour-tolerance ladder, one rung per multimask token
 }
 
@@ -91,8 +89,8 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
     );
   // Objects are solid: the gaps colour growth leaves at shading and texture (narrower than the
   // contrast band) are closed, a grey-level closing (dilation, then erosion) of the positive evidence.
+  const fg = closing(g, refine(fg64, isPos, ladderOf), BAND);
   const neg = refine(neg64, isNeg, unitOf);
-  const fg = closing(g, colourExpansion(g, refine(fg64, isPos, ladderOf), hard(neg), x.bins128, x.map128.n), BAND);
   // An object's outline lies on a colour edge: each rung is scored by the colour contrast across its
   // boundary, and the single-mask token 0 is the best-scored rung.
   const contrast = boundaryContrast(g, hard(fg), x.rows128, x.map128.n);
@@ -105,38 +103,6 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const first = (v: Value) => g.concat([g.reduceSum(g.mul(v, pick), [1]), v], 1);
   const negAll = g.expand(neg, g.constI64([1, 4, 1, 1]));
   return { fg: first(fg), neg: negAll, quality: first(quality) };
-}
-
-/**
- * One EM step of the tracker's colour model on the click's own frame: each rung's region and the ring
- * around it (the memory encoder's ring, at twice its 64 x 64 kernels) give fg / bg bin histograms, and
- * pixels near the region whose bins the region explains better than its surroundings join it. Colour
- * growth from one click stops at the first shade it does not tolerate; the histogram model takes in
- * the object's other colours that the ring does not have (what tracking does on the following frames).
- * What negative clicks claim (`negative`, [B, 1, n, n] in [0, 1]) is background: a sample of the ring's
- * model, and never joined.
- */
-function colourExpansion(g: GraphBuilder, region: Value, negative: Value, bins: Value, n: number): Value {
-  const allowed = g.sub(1, negative);
-  const hard = g.mul(g.sigmoid(g.mul(g.sub(region, 0.5), 20)), allowed); // [B, T, n, n]
-  const dilate = (v: Value, k: number) =>
-    g.maxPool(v, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] });
-  const near = dilate(hard, 2 * ATTN.ringKernel - 1);
-  const ring = g.max(g.clip(g.sub(near, dilate(hard, 2 * ATTN.ringGap - 1)), 0), negative);
-  const binsT = g.transpose(bins, [1, 0]); // [K, n*n]
-  const dist = (w: Value) => {
-    const h = objectColumnsMatmul(g, binsT, g.reshape(w, [-1, n * n])); // [B*T, K]
-    return g.div(h, g.add(g.reduceSum(h, [1]), 1e-6));
-  };
-  const llr = g.clip(
-    g.sub(g.log(g.add(dist(hard), ATTN.histEpsilon)), g.log(g.add(dist(ring), ATTN.histEpsilon))),
-    -ATTN.llrClip,
-    ATTN.llrClip,
-  ); // [B*T, K]
-  let score = g.reshape(objectColumnsMatmul(g, bins, llr), g.shape(region)); // [B, T, n, n]
-  for (let i = 0; i < DEC.smoothPasses; i++) score = g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
-  const joined = g.mul(g.mul(near, allowed), g.sigmoid(g.mul(score, DEC.trackGain * DEC.globalWeight)));
-  return g.max(region, joined);
 }
 
 /**

@@ -4,7 +4,7 @@
  * the IoU / object-score / pointer heads.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, DEC, K, REF } from './config';
+import { DEC, REF } from './config';
 import { distanceMap, rows, scaledAppearance } from './decoder-common';
 import { iouPredictions, objectPointers, objectScore, pooledLogits } from './decoder-heads';
 import { promptEvidence } from './decoder-prompts';
@@ -38,16 +38,7 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
         const scaled128 = scaledAppearance(t, highRes0);
         const map128 = distanceMap(t, scaled128, 4 * H);
         const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
-        const bins128 = t.transpose(t.reshape(t.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K), [K, -1]), [1, 0]);
-        const e = promptEvidence(t, {
-          coords,
-          labels,
-          map128,
-          map64,
-          rows128: rows(t, scaled128),
-          bins128,
-          tolerances,
-        });
+        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128), tolerances });
         return [e.fg, e.neg, e.quality];
       }),
     (e) => [
