@@ -8,11 +8,16 @@ import { buildMemoryEncoder } from './memory-encoder';
 import { buildConstants, buildMaskPrompt, buildObjPtrTposProj } from './small-roles';
 import type { ModelSpec } from '../write-model';
 
-export function referenceModel(): ModelSpec {
+/** Variants for evaluation: `tolerances` replaces the click's colour-tolerance ladder (DEC.tolerances). */
+export interface ReferenceOptions {
+  tolerances?: readonly number[];
+}
+
+export function referenceModel(options: ReferenceOptions = {}): ModelSpec {
   const roles: Record<string, () => GraphBuilder> = {
     imageEncoder: buildImageEncoder,
     memoryAttention: buildMemoryAttention,
-    maskDecoder: buildMaskDecoder,
+    maskDecoder: () => buildMaskDecoder(options.tolerances),
     memoryEncoder: buildMemoryEncoder,
     maskPrompt: buildMaskPrompt,
     objPtrTposProj: buildObjPtrTposProj,

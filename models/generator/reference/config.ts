@@ -154,8 +154,10 @@ export const DEC = {
   similarityScale: [1 / 0.09, 1 / 0.09, 1 / 0.09, 1 / 0.3],
   /** Per-step decay of region growing (makes nearer clicks win ties). */
   growthDecay: 0.985,
-  /** Growth iterations at 64 x 64 for tokens 1, 2, 3 (token 0 uses the largest). */
-  growthSteps: [6, 14, 30],
+  /** Growth iterations at 64 x 64. */
+  growthSteps: 30,
+  /** Colour tolerance ladder: tokens 1, 2, 3 grow with similarity sigmas scaled by these. */
+  tolerances: [3, 4, 5],
   /** Logit of a won prompt claim, the prompt-only base, and how fast a claim saturates with its margin. */
   promptGain: 24,
   promptBase: -12,

@@ -2,9 +2,12 @@
  * Prompt evidence of the mask decoder, in [0, 1] per pixel of the L x L grid, for the four tokens:
  *  - clicks: from each point grow a region by appearance similarity to the click's colour,
  *    R <- max(R, maxpool3x3(R) * sim * decay) at 64 x 64 from a Gaussian seed around the click,
- *    unrolled; tokens 1..3 stop after growing 3 extents, token 0 uses the largest; the result is
- *    refined at 128 x 128 by similarity (the seed itself always counts).
- *    Positive clicks give foreground evidence, negative clicks carve out.
+ *    unrolled, once per rung of a colour-tolerance ladder (the similarity sigmas scaled by 1x / 2x /
+ *    3x of the ladder's unit: a part, the object, the object and its surroundings, as SAM 2's three
+ *    multimask outputs); each rung is refined at 128 x 128 by similarity (the seed itself always
+ *    counts) and closed. A rung's quality (the IoU head's input) is the colour contrast across its
+ *    boundary; token 0 is the best rung. Positive clicks give foreground evidence, negative clicks
+ *    carve out.
  *  - boxes (labels 2 / 3): inside-box pixels closer to the box core's colour than to the ring's.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
@@ -17,15 +20,22 @@ export interface PromptInputs {
   map128: DistanceMap;
   map64: DistanceMap;
   rows128: Value; // [16384, 4] scaled appearance rows
+  tolerances: readonly number[]; // the click's colour-tolerance ladder, one rung per multimask token
 }
 
 export interface PromptEvidence {
   fg: Value; // [B, 4, L, L]
   neg: Value; // [B, 4, L, L]
-  convergence: Value; // [B, 4, 1, 1]: IoU of each token's region with one more growth step
+  quality: Value; // [B, 4, 1, 1]: boundary-contrast score of each token's region (1 without a positive click)
 }
 
 const MAXPOOL3 = { kernel: [3, 3], pads: [1, 1, 1, 1] } as const;
+/** Boundary band of a candidate mask at 128 x 128: 2 pixels each side (8 input pixels). */
+const BAND = { kernel: [5, 5], pads: [2, 2, 2, 2] } as const;
+
+function closing(g: GraphBuilder, v: Value, k: typeof BAND): Value {
+  return g.sub(1, g.maxPool(g.sub(1, g.maxPool(v, k)), k));
+}
 
 function labelMask(g: GraphBuilder, labels: Value, label: number): Value {
   return g.toFloat(g.equal(labels, label)); // [B, P]
@@ -40,39 +50,74 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const isPos = labelMask(g, x.labels, 1);
   const isNeg = labelMask(g, x.labels, 0);
   const colour = weightedMean(g, pointGaussians(g, x.coords, x.map128.n, DEC.colourSigma), x.rows128); // [B, P, 4]
-  const simOf = (map: DistanceMap) => g.exp(g.mul(sqDistance(g, map, colour), -0.5));
-  const sim64 = simOf(x.map64);
-  const step = g.mul(sim64, DEC.growthDecay);
-  const seed = (n: number) => g.min(g.mul(pointGaussians(g, x.coords, n, DEC.clickSigma), 2), 1);
-  let region = seed(x.map64.n);
-  const [n1, n2, n3] = DEC.growthSteps;
-  const taps = new Map<number, Value>([[0, region]]);
-  for (let k = 1; k <= n3 + 1; k++) {
-    region = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
-    taps.set(k, region);
-  }
-  // All taps at once: [B, P, 8, 64, 64] = tokens (n3, n1, n2, n3) then the same one step later.
-  const order = [n3, n1, n2, n3];
-  const stacked = g.concat(
-    [...order, ...order.map((n) => n + 1)].map((n) => g.unsqueeze(taps.get(n)!, [2])),
-    2,
-  );
-  const overPoints = (mask: Value) => g.reduceMax(g.mul(stacked, g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, 8, 64, 64]
-  const pos = overPoints(isPos);
-  const fg64 = g.narrow(pos, 1, 0, 4);
-  const neg64 = g.narrow(overPoints(isNeg), 1, 0, 4);
+  // Rung 0 is the unit tolerance, for negative clicks: they carve out the part around them, not the
+  // whole object. Rungs 1..3 are the positive ladder (one per multimask token).
+  const rungs = [1, ...x.tolerances];
+  const T = rungs.length;
+  // Similarity to the click's colour at each rung of the tolerance ladder: [B, P * T, n, n], rung-minor.
+  const ladder = (map: DistanceMap) => {
+    const d2 = g.unsqueeze(sqDistance(g, map, colour), [2]); // [B, P, 1, n, n]
+    const scales = g.const(
+      rungs.map((t) => -0.5 / (t * t)),
+      [1, 1, T, 1, 1],
+    );
+    return g.reshape(g.exp(g.mul(d2, scales)), [0, -1, map.n, map.n]);
+  };
+  const perRung = (v: Value, n: number) => g.reshape(v, [0, -1, T, n, n]); // [B, P, T, n, n]
+  const step = g.mul(ladder(x.map64), DEC.growthDecay);
+  const seed = (n: number) => g.min(g.mul(pointGaussians(g, x.coords, n, DEC.clickSigma), 2), 1); // [B, P, n, n]
+  const seedRungs = (n: number) =>
+    g.reshape(g.expand(g.unsqueeze(seed(n), [2]), g.constI64([1, 1, T, 1, 1])), [0, -1, n, n]);
+  let region = seedRungs(x.map64.n);
+  for (let k = 1; k <= DEC.growthSteps; k++) region = g.max(region, g.mul(g.maxPool(region, MAXPOOL3), step));
+  const overPoints = (v: Value, mask: Value, n: number) =>
+    g.reduceMax(g.mul(perRung(v, n), g.unsqueeze(mask, [2, 3, 4])), [1], false); // [B, T, n, n]
+  const ladderOf = (v: Value) => g.narrow(v, 1, 1, T);
+  const unitOf = (v: Value) => g.narrow(v, 1, 0, 1);
+  const fg64 = ladderOf(overPoints(region, isPos, 64));
+  const neg64 = unitOf(overPoints(region, isNeg, 64));
   const hard = (v: Value) => g.sigmoid(g.mul(g.sub(v, 0.5), 20));
-  const a = hard(fg64);
-  const b = hard(g.narrow(pos, 1, 4, 8));
-  const convergence = g.div(g.add(g.reduceSum(g.min(a, b), [2, 3]), 1), g.add(g.reduceSum(g.max(a, b), [2, 3]), 1));
-  const sim128 = simOf(x.map128);
+  const sim128 = ladder(x.map128);
   const seed128 = seed(x.map128.n);
-  const refine = (v: Value, mask: Value) =>
+  const refine = (v: Value, mask: Value, rungsOf: (v: Value) => Value) =>
     g.max(
-      g.mul(g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3), maxOverPoints(g, sim128, mask)),
+      g.mul(
+        g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3),
+        rungsOf(overPoints(sim128, mask, 128)),
+      ),
       maxOverPoints(g, seed128, mask),
     );
-  return { fg: refine(fg64, isPos), neg: refine(neg64, isNeg), convergence };
+  // Objects are solid: the gaps colour growth leaves at shading and texture (narrower than the
+  // contrast band) are closed, a grey-level closing (dilation, then erosion) of the positive evidence.
+  const fg = closing(g, refine(fg64, isPos, ladderOf), BAND);
+  const neg = refine(neg64, isNeg, unitOf);
+  // An object's outline lies on a colour edge: each rung is scored by the colour contrast across its
+  // boundary, and the single-mask token 0 is the best-scored rung.
+  const contrast = boundaryContrast(g, hard(fg), x.rows128, x.map128.n);
+  // Objects without a positive click keep quality 1, exactly what a batch without prompts gives them.
+  const hasPos = g.reshape(g.reduceMax(isPos, [1]), [-1, 1, 1, 1]);
+  const contrastQuality = g.div(contrast, g.add(contrast, 1)); // [B, T, 1, 1]
+  const quality = g.add(g.mul(contrastQuality, hasPos), g.sub(1, hasPos));
+  const best = g.toFloat(g.equal(quality, g.reduceMax(quality, [1])));
+  const pick = g.div(best, g.reduceSum(best, [1]));
+  const first = (v: Value) => g.concat([g.reduceSum(g.mul(v, pick), [1]), v], 1);
+  const negAll = g.expand(neg, g.constI64([1, 4, 1, 1]));
+  return { fg: first(fg), neg: negAll, quality: first(quality) };
+}
+
+/**
+ * Squared distance (in similarity sigmas) between the mean colour of a mask's inner boundary band
+ * and that of its outer band, both 2 pixels wide: [B, T, 1, 1] for masks [B, T, n, n] in [0, 1].
+ */
+function boundaryContrast(g: GraphBuilder, mask: Value, rows: Value, n: number): Value {
+  const band = BAND;
+  const inner = g.sub(mask, g.sub(1, g.maxPool(g.sub(1, mask), band)));
+  const outer = g.sub(g.maxPool(mask, band), mask);
+  const mean = (w: Value) => {
+    const flat = g.reshape(w, [0, 0, n * n]);
+    return g.div(g.matmul(flat, g.narrow(rows, 1, 0, 3)), g.add(g.reduceSum(flat, [2]), 1e-3)); // [B, T, 3]
+  };
+  return g.unsqueeze(g.reduceSumSquare(g.sub(mean(inner), mean(outer)), [2]), [3]);
 }
 
 /** A soft indicator of [a, b] along the L-grid axis: [B, 1, n] from bounds [B, 1]. */
@@ -83,7 +128,11 @@ function softInterval(g: GraphBuilder, centres: Value, a: Value, b: Value): Valu
   return g.mul(lo, hi);
 }
 
-function boxes(g: GraphBuilder, x: PromptInputs): Value {
+/**
+ * The box's own evidence (inside it, closer to the core's colour than to the ring's), and how far
+ * clicks may claim foreground: as far as that evidence (anywhere without a box).
+ */
+function boxes(g: GraphBuilder, x: PromptInputs): { evidence: Value; gate: Value } {
   const n = x.map128.n;
   const corner = (label: number) => {
     const mask = labelMask(g, x.labels, label);
@@ -114,11 +163,14 @@ function boxes(g: GraphBuilder, x: PromptInputs): Value {
   const coreColour = weightedMean(g, core, x.rows128); // [B, 1, 4]
   const ringColour = weightedMean(g, ring, x.rows128);
   const llr = g.mul(g.sub(sqDistance(g, x.map128, ringColour), sqDistance(g, x.map128, coreColour)), 0.5);
-  return g.mul(g.mul(inside, g.sigmoid(llr)), g.unsqueeze(hasBox, [2, 3]));
+  const present = g.unsqueeze(hasBox, [2, 3]); // [B, 1, 1, 1]
+  const evidence = g.mul(g.mul(inside, g.sigmoid(llr)), present);
+  return { evidence, gate: g.add(evidence, g.sub(1, present)) };
 }
 
 export function promptEvidence(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const c = g.scope('clicks', () => clicks(g, x));
   const box = g.scope('box', () => boxes(g, x));
-  return { fg: g.max(c.fg, box), neg: c.neg, convergence: c.convergence };
+  // A box bounds the object and gives its colour model: clicks connect what that model calls object.
+  return { fg: g.max(g.mul(c.fg, box.gate), box.evidence), neg: c.neg, quality: c.quality };
 }

@@ -10,7 +10,9 @@ import { iouPredictions, objectPointers, objectScore, pooledLogits } from './dec
 import { promptEvidence } from './decoder-prompts';
 import { trackingEvidence } from './decoder-tracking';
 
-export function buildMaskDecoder(): GraphBuilder {
+export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances): GraphBuilder {
+  if (tolerances.length !== 3)
+    throw new Error(`the click ladder needs 3 rungs (one per multimask token), got ${tolerances.length}`);
   const g = new GraphBuilder('reference_mask_decoder');
   const { hiddenDim: C, featureSize: H, lowResMaskSize: L } = REF;
   const features = g.input('features', ['B', C, H, H]);
@@ -29,15 +31,15 @@ export function buildMaskDecoder(): GraphBuilder {
   const batchShape = (...rest: number[]) => g.concat([g.shape(features, 0, 1), g.constI64(rest)], 0);
 
   // Region growing runs only when some object of the batch has a prompt (If): tracking calls skip it.
-  const [fg, neg, convergence] = g.ifElse(
+  const [fg, neg, quality] = g.ifElse(
     anyInBatch(anyPrompt),
     (t) =>
       t.scope('prompts', () => {
         const scaled128 = scaledAppearance(t, highRes0);
         const map128 = distanceMap(t, scaled128, 4 * H);
         const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
-        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128) });
-        return [e.fg, e.neg, e.convergence];
+        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128), tolerances });
+        return [e.fg, e.neg, e.quality];
       }),
     (e) => [
       e.constantOfShape(batchShape(4, L, L), 0),
@@ -61,7 +63,7 @@ export function buildMaskDecoder(): GraphBuilder {
   const pooled = pooledLogits(g, logits);
   // Tracking: token 1 (no offset) is the estimate; the grown / shrunk tokens are alternatives only.
   const trackIou = g.add(g.sub(1, trackOnly), g.mul(trackOnly, g.const(DEC.trackIouPrior, [1, 4, 1, 1])));
-  g.output('iouPredictions', iouPredictions(g, pooled, g.mul(convergence!, trackIou)), ['B', 4]);
+  g.output('iouPredictions', iouPredictions(g, pooled, g.mul(quality!, trackIou)), ['B', 4]);
   g.output('objPtrs', objectPointers(g, pooled), ['B', 4, C]);
   g.output('objectScoreLogits', objectScore(g, pooled), ['B', 1]);
   return g;
