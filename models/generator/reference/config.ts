@@ -156,6 +156,10 @@ export const DEC = {
   growthDecay: 0.985,
   /** Growth iterations at 64 x 64. */
   growthSteps: 30,
+  /** A click on a tracked frame grows over sigmoid(sharpness x the memory's colour score) (decoder-corrections). */
+  memoryClickSharpness: 1,
+  /** Reach (64 x 64 cells) of the geodesic reconstruction that keeps the mask input's parts a positive click touches. */
+  anchorSteps: 48,
   /** Colour tolerance ladder: tokens 1, 2, 3 grow with similarity sigmas scaled by these. */
   tolerances: [3, 4, 5],
   /** Logit of a won prompt claim, the prompt-only base, and how fast a claim saturates with its margin. */

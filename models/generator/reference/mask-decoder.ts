@@ -8,6 +8,7 @@ import { DEC, REF } from './config';
 import { distanceMap, rows, scaledAppearance } from './decoder-common';
 import { iouPredictions, objectPointers, objectScore, pooledLogits } from './decoder-heads';
 import { promptEvidence } from './decoder-prompts';
+import { anchoredMask, memoryRegions } from './decoder-corrections';
 import { trackingEvidence } from './decoder-tracking';
 
 export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances): GraphBuilder {
@@ -30,8 +31,9 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
   const anyInBatch = (flags: Value) => g.greater(g.reduceMax(flags, [0, 1, 2, 3], false), 0.5);
   const batchShape = (...rest: number[]) => g.concat([g.shape(features, 0, 1), g.constI64(rest)], 0);
 
+  const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
   // Region growing runs only when some object of the batch has a prompt (If): tracking calls skip it.
-  const [fg, neg, quality] = g.ifElse(
+  const [fg, neg, quality, keep] = g.ifElse(
     anyInBatch(anyPrompt),
     (t) =>
       t.scope('prompts', () => {
@@ -39,17 +41,20 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
         const map128 = distanceMap(t, scaled128, 4 * H);
         const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
         const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128), tolerances });
-        return [e.fg, e.neg, e.quality];
+        const m = memoryRegions(t, { coords, labels, colour: tracking.colour, fromMemory: tracking.fromMemory });
+        const fg = t.max(e.fg, m.fg);
+        return [fg, t.max(e.neg, m.neg), e.quality, anchoredMask(t, maskInput, fg, labels)];
       }),
     (e) => [
       e.constantOfShape(batchShape(4, L, L), 0),
       e.constantOfShape(batchShape(4, L, L), 0),
       e.constantOfShape(batchShape(4, 1, 1), 1),
+      e.constantOfShape(batchShape(1, L, L), 1),
     ],
   );
-  const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
-  const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking));
-  const maskBase = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
+  const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking.logit));
+  const clipped = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
+  const maskBase = g.add(g.mul(keep!, clipped), g.mul(g.sub(1, keep!), DEC.promptBase));
   const base = g.add(g.mul(hasMask, maskBase), g.mul(g.sub(1, hasMask), noMaskBase));
   const offsets = g.mul(trackOnly, g.const(DEC.trackOffsets, [1, 4, 1, 1]));
   // Geodesic Voronoi between positive and negative clicks: a pixel reached (> 0.5) by a positive
