@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       prompt: { type: 'string', default: 'mask' },
       providers: { type: 'string', default: process.env.MASKLET_PROVIDERS ?? 'cpu' },
       loo: { type: 'boolean', default: false },
-      ladders: { type: 'string', default: '2,3,4;3,4,5;4,5,6;3,5,7' },
+      ladders: { type: 'string', default: '1,2,3;2,3,4;3,4,5;4,5,6;3,5,7' },
     },
   });
   const root = positionals[0];

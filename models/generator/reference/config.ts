@@ -161,7 +161,7 @@ export const DEC = {
   /** Reach (64 x 64 cells) of the geodesic reconstruction that keeps the mask input's parts a positive click touches. */
   anchorSteps: 48,
   /** Colour tolerance ladder: tokens 1, 2, 3 grow with similarity sigmas scaled by these. */
-  tolerances: [3, 4, 5],
+  tolerances: [2, 3, 4],
   /** Logit of a won prompt claim, the prompt-only base, and how fast a claim saturates with its margin. */
   promptGain: 24,
   promptBase: -12,

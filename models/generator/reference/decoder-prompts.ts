@@ -11,7 +11,8 @@
  *  - boxes (labels 2 / 3): inside-box pixels closer to the box core's colour than to the ring's.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { DEC } from './config';
+import { ATTN, DEC } from './config';
+import { objectColumnsMatmul } from './grids';
 import { DistanceMap, pixelCentres, pointGaussians, sqDistance, weightedMean } from './decoder-common';
 
 export interface PromptInputs {
@@ -20,7 +21,10 @@ export interface PromptInputs {
   map128: DistanceMap;
   map64: DistanceMap;
   rows128: Value; // [16384, 4] scaled appearance rows
+  bins128: Value; // [16384, K] soft colour-bin assignment of each pixel (highRes0's bins)
   tolerances: readonly number[]; // the click's colour-tolerance ladder, one rung per multimask token
+  maskInput: Value; // [B, 1, L, L] the previous logits (hasMaskInput), L = the 128 x 128 grid
+  hasMaskInput: Value; // [B, 1, 1, 1]
 }
 
 export interface PromptEvidence {
@@ -89,20 +93,67 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
     );
   // Objects are solid: the gaps colour growth leaves at shading and texture (narrower than the
   // contrast band) are closed, a grey-level closing (dilation, then erosion) of the positive evidence.
-  const fg = closing(g, refine(fg64, isPos, ladderOf), BAND);
   const neg = refine(neg64, isNeg, unitOf);
+  const grown = refine(fg64, isPos, ladderOf);
+  const expanded = closing(g, colourExpansion(g, grown, x.bins128, x.map128.n), BAND);
+  // What negative clicks claim is never joined: there the positive evidence is the click's own
+  // region, which the negative competes with (a negative click only ever removes pixels).
+  const fg = g.max(closing(g, grown, BAND), g.mul(expanded, g.sub(1, hard(neg))));
   // An object's outline lies on a colour edge: each rung is scored by the colour contrast across its
   // boundary, and the single-mask token 0 is the best-scored rung.
-  const contrast = boundaryContrast(g, hard(fg), x.rows128, x.map128.n);
+  const contrast = boundaryContrast(g, hard(expanded), x.rows128, x.map128.n);
   // Objects without a positive click keep quality 1, exactly what a batch without prompts gives them.
   const hasPos = g.reshape(g.reduceMax(isPos, [1]), [-1, 1, 1, 1]);
   const contrastQuality = g.div(contrast, g.add(contrast, 1)); // [B, T, 1, 1]
   const quality = g.add(g.mul(contrastQuality, hasPos), g.sub(1, hasPos));
-  const best = g.toFloat(g.equal(quality, g.reduceMax(quality, [1])));
+  // With a mask input the annotator has accepted a candidate already: each rung is scored by how
+  // well it agrees with it (IoU; contrast breaks ties, as when the click lies outside it), so token 0
+  // and the multimask choice refine that candidate at its granularity (a negative click shrinks it).
+  const previous = g.toFloat(g.greater(x.maskInput, 0)); // [B, 1, n, n]
+  const candidate = hard(expanded);
+  const inter = g.reduceSum(g.mul(candidate, previous), [2, 3]);
+  const union = g.sub(g.add(g.reduceSum(candidate, [2, 3]), g.reduceSum(previous, [2, 3])), inter);
+  const agreement = g.div(inter, g.add(union, 1e-6)); // [B, T, 1, 1]
+  const refining = g.mul(x.hasMaskInput, hasPos);
+  const choice = g.add(
+    g.mul(refining, g.add(g.mul(agreement, 0.9), g.mul(quality, 0.1))),
+    g.mul(g.sub(1, refining), quality),
+  );
+  const best = g.toFloat(g.equal(choice, g.reduceMax(choice, [1])));
   const pick = g.div(best, g.reduceSum(best, [1]));
   const first = (v: Value) => g.concat([g.reduceSum(g.mul(v, pick), [1]), v], 1);
   const negAll = g.expand(neg, g.constI64([1, 4, 1, 1]));
-  return { fg: first(fg), neg: negAll, quality: first(quality) };
+  return { fg: first(fg), neg: negAll, quality: first(choice) };
+}
+
+/**
+ * One EM step of the tracker's colour model on the click's own frame: each rung's region and the ring
+ * around it (the memory encoder's ring, at twice its 64 x 64 kernels) give fg / bg bin histograms, and
+ * pixels near the region whose bins the region explains better than its surroundings join it. Colour
+ * growth from one click stops at the first shade it does not tolerate; the histogram model takes in
+ * the object's other colours that the ring does not have (what tracking does on the following frames).
+ * The model is the positive clicks' alone.
+ */
+function colourExpansion(g: GraphBuilder, region: Value, bins: Value, n: number): Value {
+  const hard = g.sigmoid(g.mul(g.sub(region, 0.5), 20)); // [B, T, n, n]
+  const dilate = (v: Value, k: number) =>
+    g.maxPool(v, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] });
+  const near = dilate(hard, 2 * ATTN.ringKernel - 1);
+  const ring = g.clip(g.sub(near, dilate(hard, 2 * ATTN.ringGap - 1)), 0);
+  const binsT = g.transpose(bins, [1, 0]); // [K, n*n]
+  const dist = (w: Value) => {
+    const h = objectColumnsMatmul(g, binsT, g.reshape(w, [-1, n * n])); // [B*T, K]
+    return g.div(h, g.add(g.reduceSum(h, [1]), 1e-6));
+  };
+  const llr = g.clip(
+    g.sub(g.log(g.add(dist(hard), ATTN.histEpsilon)), g.log(g.add(dist(ring), ATTN.histEpsilon))),
+    -ATTN.llrClip,
+    ATTN.llrClip,
+  ); // [B*T, K]
+  let score = g.reshape(objectColumnsMatmul(g, bins, llr), g.shape(region)); // [B, T, n, n]
+  for (let i = 0; i < DEC.smoothPasses; i++) score = g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
+  const joined = g.mul(near, g.sigmoid(g.mul(score, DEC.trackGain * DEC.globalWeight)));
+  return g.max(region, joined);
 }
 
 /**

@@ -4,7 +4,7 @@
  * the IoU / object-score / pointer heads.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { DEC, REF } from './config';
+import { APPEARANCE, DEC, K, REF } from './config';
 import { distanceMap, rows, scaledAppearance } from './decoder-common';
 import { iouPredictions, objectPointers, objectScore, pooledLogits } from './decoder-heads';
 import { promptEvidence } from './decoder-prompts';
@@ -40,7 +40,18 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
         const scaled128 = scaledAppearance(t, highRes0);
         const map128 = distanceMap(t, scaled128, 4 * H);
         const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
-        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128), tolerances });
+        const bins128 = t.transpose(t.reshape(t.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K), [K, -1]), [1, 0]);
+        const e = promptEvidence(t, {
+          coords,
+          labels,
+          map128,
+          map64,
+          rows128: rows(t, scaled128),
+          bins128,
+          tolerances,
+          maskInput,
+          hasMaskInput: hasMask,
+        });
         const m = memoryRegions(t, { coords, labels, colour: tracking.colour, fromMemory: tracking.fromMemory });
         const fg = t.max(e.fg, m.fg);
         return [fg, t.max(e.neg, m.neg), e.quality, anchoredMask(t, maskInput, fg, labels)];
@@ -61,8 +72,11 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
   // click more strongly than by any negative one is foreground whatever the base, and vice versa.
   const claim = (a: Value, b: Value) =>
     g.mul(g.clip(g.mul(g.sub(a, g.max(b, 0.5)), DEC.claimSharpness), 0, 1), DEC.promptGain);
-  const evidence = g.sub(claim(fg!, neg!), claim(neg!, fg!));
-  const logits = g.add(g.add(base, offsets), evidence); // [B, 4, L, L]
+  // A positive claim raises a pixel to what the prompt alone would give (never above it), so a mask
+  // input that already holds the prompt's region is not raised again: re-applying a prompt to its own
+  // result changes nothing, and a negative click can only take pixels away.
+  const claimed = g.max(g.add(base, offsets), g.add(DEC.promptBase, claim(fg!, neg!)));
+  const logits = g.sub(claimed, claim(neg!, fg!)); // [B, 4, L, L]
 
   g.output('masks', logits, ['B', 4, L, L]);
   const pooled = pooledLogits(g, logits);
