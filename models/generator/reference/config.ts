@@ -158,6 +158,8 @@ export const DEC = {
   growthSteps: 30,
   /** A click on a tracked frame grows over sigmoid(sharpness x the memory's colour score) (decoder-corrections). */
   memoryClickSharpness: 1,
+  /** With a mask input, how far (128 x 128 cells) a click's positive evidence reaches beyond the mask and the click. */
+  correctionReach: 2,
   /** Reach (64 x 64 cells) of the geodesic reconstruction that keeps the mask input's parts a positive click touches. */
   anchorSteps: 48,
   /** Colour tolerance ladder: tokens 1, 2, 3 grow with similarity sigmas scaled by these. */

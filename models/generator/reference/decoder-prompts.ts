@@ -94,8 +94,21 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   // Objects are solid: the gaps colour growth leaves at shading and texture (narrower than the
   // contrast band) are closed, a grey-level closing (dilation, then erosion) of the positive evidence.
   const neg = refine(neg64, isNeg, unitOf);
-  const grown = refine(fg64, isPos, ladderOf);
-  const expanded = closing(g, colourExpansion(g, grown, x.bins128, x.map128.n), BAND);
+  // A correction edits the accepted mask where it was clicked: with a mask input, the positive
+  // evidence reaches at most DEC.correctionReach cells (128 x 128 grid) beyond the mask and the
+  // clicks' seeds (the rungs' colour growth would otherwise flood any look-alike background).
+  const reach = DEC.correctionReach;
+  const edited = g.maxPool(g.max(g.toFloat(g.greater(x.maskInput, 0)), maxOverPoints(g, seed128, isPos)), {
+    kernel: [2 * reach + 1, 2 * reach + 1],
+    pads: [reach, reach, reach, reach],
+  });
+  const allowed = g.add(g.mul(x.hasMaskInput, edited), g.sub(1, x.hasMaskInput));
+  const grown = g.mul(refine(fg64, isPos, ladderOf), allowed);
+  // The EM step gives a first click the object's other colours. With a mask input the object is known
+  // already (and on a tracked frame its memory adds them): a correction's own region, with its ring
+  // cutting through the object, would model the object as background.
+  const em = closing(g, colourExpansion(g, grown, x.bins128, x.map128.n), BAND);
+  const expanded = g.add(g.mul(x.hasMaskInput, closing(g, grown, BAND)), g.mul(g.sub(1, x.hasMaskInput), em));
   // What negative clicks claim is never joined: there the positive evidence is the click's own
   // region, which the negative competes with (a negative click only ever removes pixels).
   const fg = g.max(closing(g, grown, BAND), g.mul(expanded, g.sub(1, hard(neg))));
