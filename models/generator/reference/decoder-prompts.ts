@@ -25,6 +25,7 @@ export interface PromptInputs {
   tolerances: readonly number[]; // the click's colour-tolerance ladder, one rung per multimask token
   maskInput: Value; // [B, 1, L, L] the previous logits (hasMaskInput), L = the 128 x 128 grid
   hasMaskInput: Value; // [B, 1, 1, 1]
+  fromMemory: Value; // [B, 1, 1, 1] 1 on a tracked frame (features conditioned on the object's memory)
 }
 
 export interface PromptEvidence {
@@ -94,15 +95,18 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   // Objects are solid: the gaps colour growth leaves at shading and texture (narrower than the
   // contrast band) are closed, a grey-level closing (dilation, then erosion) of the positive evidence.
   const neg = refine(neg64, isNeg, unitOf);
-  // A correction edits the accepted mask where it was clicked: with a mask input, the positive
+  // A correction on a tracked frame edits the accepted mask where it was clicked: the positive
   // evidence reaches at most DEC.correctionReach cells (128 x 128 grid) beyond the mask and the
-  // clicks' seeds (the rungs' colour growth would otherwise flood any look-alike background).
+  // clicks' seeds (the rungs' colour growth would otherwise flood look-alike background; the object's
+  // memory supplies its other colours, decoder-corrections.ts). Without a memory (the first prompted
+  // frame) another click may still extend the mask as far as its colour reaches.
   const reach = DEC.correctionReach;
   const edited = g.maxPool(g.max(g.toFloat(g.greater(x.maskInput, 0)), maxOverPoints(g, seed128, isPos)), {
     kernel: [2 * reach + 1, 2 * reach + 1],
     pads: [reach, reach, reach, reach],
   });
-  const allowed = g.add(g.mul(x.hasMaskInput, edited), g.sub(1, x.hasMaskInput));
+  const limited = g.mul(x.hasMaskInput, x.fromMemory);
+  const allowed = g.add(g.mul(limited, edited), g.sub(1, limited));
   const grown = g.mul(refine(fg64, isPos, ladderOf), allowed);
   // The EM step gives a first click the object's other colours. With a mask input the object is known
   // already (and on a tracked frame its memory adds them): a correction's own region, with its ring

@@ -51,6 +51,7 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
           tolerances,
           maskInput,
           hasMaskInput: hasMask,
+          fromMemory: tracking.fromMemory,
         });
         const m = memoryRegions(t, { coords, labels, colour: tracking.colour, fromMemory: tracking.fromMemory });
         const fg = t.max(e.fg, m.fg);
