@@ -1,94 +1,11 @@
 /**
- * npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click] [--loo [--ladders 1,2,3;2,3,4]]
+ * npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click]
  * Prints J and F per sequence; the last line is `J&F <mean>` (mean of the J and F means).
- * --loo: the reference model's click ladder is chosen by leave-one-out over the sequences (each
- * ladder is generated and evaluated, each sequence is scored by the ladder that is best on the
- * others); prints every fold and the worst, and the last line is the held-out mean `J&F <mean>`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SamModel, parseProviders, ProviderName } from '@masklet/engine';
-import {
-  DavisSequence,
-  evaluateSequence,
-  leaveOneOut,
-  listDavisSequences,
-  PromptKind,
-  SettingScores,
-} from '@masklet/evaluation';
+import { SamModel, parseProviders } from '@masklet/engine';
+import { evaluateSequence, listDavisSequences, PromptKind } from '@masklet/evaluation';
 import { ensureModel } from '../models/generator/ensure-model';
-import { referenceModel } from '../models/generator/reference/build';
-import { generatorSourceHash } from '../models/generator/source-hash';
-import { writeModel } from '../models/generator/write-model';
-
-/** Evaluates every sequence, printing one line each; returns J&F per sequence and the J / F means. */
-async function evaluateAll(
-  model: SamModel,
-  sequences: DavisSequence[],
-  prompt: PromptKind,
-  prefix = '',
-): Promise<{ perSequence: Map<string, number>; meanJ: number; meanF: number }> {
-  const perSequence = new Map<string, number>();
-  let sumJ = 0;
-  let sumF = 0;
-  for (const seq of sequences) {
-    const r = await evaluateSequence(model, seq, prompt);
-    sumJ += r.J;
-    sumF += r.F;
-    perSequence.set(r.name, (r.J + r.F) / 2);
-    console.log(
-      `${prefix}${r.name.padEnd(20)} J ${r.J.toFixed(4)}  F ${r.F.toFixed(4)}  frames ${r.frames}  ${(r.frames / r.seconds).toFixed(1)} fps`,
-    );
-  }
-  return { perSequence, meanJ: sumJ / sequences.length, meanF: sumF / sequences.length };
-}
-
-async function leaveOneOutOverLadders(
-  sequences: DavisSequence[],
-  prompt: PromptKind,
-  ladders: number[][],
-  providers: ProviderName[],
-): Promise<void> {
-  const settings: SettingScores[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'masklet-loo-'));
-  try {
-    for (const tolerances of ladders) {
-      const name = `ladder ${tolerances.join(',')}`;
-      const modelDir = join(dir, tolerances.join('_'));
-      writeModel(modelDir, referenceModel({ tolerances }), generatorSourceHash());
-      const model = await SamModel.load(join(modelDir, 'manifest.json'), { runtime: { providers } });
-      try {
-        const { perSequence, meanJ, meanF } = await evaluateAll(model, sequences, prompt, `${name.padEnd(16)} `);
-        console.log(`${name.padEnd(16)} J&F ${((meanJ + meanF) / 2).toFixed(4)}`);
-        settings.push({ setting: name, scores: perSequence });
-      } finally {
-        await model.release();
-      }
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const report = leaveOneOut(settings);
-  for (const f of report.folds)
-    console.log(
-      `held out ${f.heldOut.padEnd(20)} chosen ${f.chosen.padEnd(16)} J&F on the others ${f.trainScore.toFixed(4)}  held out ${f.heldOutScore.toFixed(4)}`,
-    );
-  console.log(
-    `leave-one-out  prompt ${prompt}  sequences ${sequences.length}  worst ${report.worst.heldOut} ${report.worst.heldOutScore.toFixed(4)}`,
-  );
-  console.log(`J&F ${report.mean.toFixed(4)}`);
-}
-
-function parseLadders(spec: string): number[][] {
-  return spec.split(';').map((rung) => {
-    const t = rung.split(',').map(Number);
-    if (t.length !== 3 || t.some((v) => !(v > 0)))
-      throw new Error(`--ladders: each ladder is 3 positive tolerances, got "${rung}"`);
-    return t;
-  });
-}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -97,24 +14,27 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       prompt: { type: 'string', default: 'mask' },
       providers: { type: 'string', default: process.env.MASKLET_PROVIDERS ?? 'cpu' },
-      loo: { type: 'boolean', default: false },
-      ladders: { type: 'string', default: '1,2,3;2,3,4;3,4,5;4,5,6;3,5,7' },
     },
   });
   const root = positionals[0];
   if (!root) throw new Error('usage: npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click]');
   const prompt = values.prompt as PromptKind;
   if (prompt !== 'mask' && prompt !== 'click') throw new Error(`--prompt must be mask or click, got ${values.prompt}`);
-  const providers = parseProviders(values.providers);
-  const sequences = await listDavisSequences(root);
-  if (values.loo) {
-    if (values.model) throw new Error('--loo generates reference-model variants; it takes no --model');
-    await leaveOneOutOverLadders(sequences, prompt, parseLadders(values.ladders), providers);
-    return;
-  }
   const manifest = values.model ?? (await ensureModel('reference'));
-  const model = await SamModel.load(manifest, { runtime: { providers } });
-  const { meanJ, meanF } = await evaluateAll(model, sequences, prompt);
+  const model = await SamModel.load(manifest, { runtime: { providers: parseProviders(values.providers) } });
+  const sequences = await listDavisSequences(root);
+  let sumJ = 0;
+  let sumF = 0;
+  for (const seq of sequences) {
+    const r = await evaluateSequence(model, seq, prompt);
+    sumJ += r.J;
+    sumF += r.F;
+    console.log(
+      `${r.name.padEnd(20)} J ${r.J.toFixed(4)}  F ${r.F.toFixed(4)}  frames ${r.frames}  ${(r.frames / r.seconds).toFixed(1)} fps`,
+    );
+  }
+  const meanJ = sumJ / sequences.length;
+  const meanF = sumF / sequences.length;
   console.log(
     `model ${model.manifest.name}  prompt ${prompt}  sequences ${sequences.length}  J ${meanJ.toFixed(4)}  F ${meanF.toFixed(4)}`,
   );

@@ -8,16 +8,11 @@ import { buildMemoryEncoder } from './memory-encoder';
 import { buildConstants, buildMaskPrompt, buildObjPtrTposProj } from './small-roles';
 import type { ModelSpec } from '../write-model';
 
-/** Variants for evaluation: `tolerances` replaces the click's colour-tolerance ladder (DEC.tolerances). */
-export interface ReferenceOptions {
-  tolerances?: readonly number[];
-}
-
-export function referenceModel(options: ReferenceOptions = {}): ModelSpec {
+export function referenceModel(): ModelSpec {
   const roles: Record<string, () => GraphBuilder> = {
     imageEncoder: buildImageEncoder,
     memoryAttention: buildMemoryAttention,
-    maskDecoder: () => buildMaskDecoder(options.tolerances),
+    maskDecoder: buildMaskDecoder,
     memoryEncoder: buildMemoryEncoder,
     maskPrompt: buildMaskPrompt,
     objPtrTposProj: buildObjPtrTposProj,

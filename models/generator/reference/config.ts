@@ -154,16 +154,8 @@ export const DEC = {
   similarityScale: [1 / 0.09, 1 / 0.09, 1 / 0.09, 1 / 0.3],
   /** Per-step decay of region growing (makes nearer clicks win ties). */
   growthDecay: 0.985,
-  /** Growth iterations at 64 x 64. */
-  growthSteps: 30,
-  /** A click on a tracked frame grows over sigmoid(sharpness x the memory's colour score) (decoder-corrections). */
-  memoryClickSharpness: 1,
-  /** With a mask input, how far (128 x 128 cells) a click's positive evidence reaches beyond the mask and the click. */
-  correctionReach: 2,
-  /** Reach (64 x 64 cells) of the geodesic reconstruction that keeps the mask input's parts a positive click touches. */
-  anchorSteps: 48,
-  /** Colour tolerance ladder: tokens 1, 2, 3 grow with similarity sigmas scaled by these. */
-  tolerances: [2, 3, 4],
+  /** Growth iterations at 64 x 64 for tokens 1, 2, 3 (token 0 uses the largest). */
+  growthSteps: [6, 14, 30],
   /** Logit of a won prompt claim, the prompt-only base, and how fast a claim saturates with its margin. */
   promptGain: 24,
   promptBase: -12,

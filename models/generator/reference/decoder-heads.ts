@@ -1,6 +1,6 @@
 /**
  * Mask decoder heads computed from the four tokens' logits: the IoU heuristic (stability of the
- * logits x the prompt's region quality x a small tie-break prior), the object score (soft
+ * logits x convergence of the region growing x a small tie-break prior), the object score (soft
  * area of token 0) and one object pointer per token (presence, centroid, area of its mask).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
@@ -12,10 +12,10 @@ export function pooledLogits(g: GraphBuilder, logits: Value): Value {
   return g.avgPool(logits, { kernel: [2, 2], strides: [2, 2] });
 }
 
-export function iouPredictions(g: GraphBuilder, pooled: Value, quality: Value): Value {
+export function iouPredictions(g: GraphBuilder, pooled: Value, convergence: Value): Value {
   const area = (offset: number) => g.reduceSum(g.sigmoid(g.mul(g.add(pooled, offset), 4)), [2, 3]);
   const stability = g.div(g.add(area(-1), 1), g.add(area(1), 1)); // [B, 4, 1, 1]
-  const iou = g.mul(g.mul(stability, quality), g.const(DEC.iouPrior, [1, 4, 1, 1]));
+  const iou = g.mul(g.mul(stability, convergence), g.const(DEC.iouPrior, [1, 4, 1, 1]));
   return g.reshape(iou, [-1, 4]);
 }
 

@@ -8,23 +8,12 @@
  * (noMemEmbed added) there is no propagated evidence: the term is the prompt base.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, DEC, FEAT, K, REF } from './config';
-import { objectColumnsMatmul } from './grids';
+import { APPEARANCE, DEC, FEAT, K } from './config';
 
-export interface TrackingEvidence {
-  /** [B, 1, L, L] the tracking logit (the decoder's base without prompts). */
-  logit: Value;
-  /** [B, 1, L, L] the memory's colour score alone (global + local models, no spatial prior). */
-  colour: Value;
-  /** [B, 1, 1, 1] 1 where the frame is conditioned on a memory that holds the object. */
-  fromMemory: Value;
-}
-
-export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Value, L: number): TrackingEvidence {
-  const H = REF.featureSize;
-  const binRows = g.transpose(g.reshape(g.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K), [K, L * L]), [1, 0]);
-  const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [-1, H * H]), 1, 0, K); // [B, K]
-  let score = g.reshape(objectColumnsMatmul(g, binRows, llr), [-1, 1, L, L]);
+export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Value, L: number): Value {
+  const bins = g.reshape(g.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K), [K, L * L]);
+  const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [0, 1, -1]), 2, 0, K); // [B, 1, K]
+  let score = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
   for (let i = 0; i < DEC.smoothPasses; i++) score = g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
   const unpack = (ch: number) =>
     g.resize(g.depthToSpace(g.narrow(features, 1, ch, ch + 4), 2), { scales: [1, 1, 2, 2], mode: 'linear' });
@@ -37,9 +26,5 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const tracked = g.add(g.mul(term, hasModel), g.mul(g.sub(1, hasModel), DEC.promptBase / DEC.trackGain));
   const noMemory = flag(FEAT.noMemory);
   const gain = g.mul(g.sub(1, noMemory), DEC.trackGain);
-  return {
-    logit: g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase)),
-    colour: score,
-    fromMemory: g.mul(hasModel, g.sub(1, noMemory)),
-  };
+  return g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase));
 }

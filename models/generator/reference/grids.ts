@@ -1,4 +1,3 @@
-import type { GraphBuilder, Value } from '@masklet/onnx-builder';
 /** Constant coordinate grids used by several graphs (normalised to [0, 1] or in input pixels). */
 
 /** Cell centres of an n-cell axis, normalised: (i + 0.5) / n. */
@@ -33,14 +32,4 @@ export function tokenPositions(n: number): Float32Array {
     }
   }
   return out;
-}
-
-/**
- * x [B, K] times the constant-side matrix given as its transpose, rowsT [N, K] -> [B, N], computed as
- * (rowsT x^T)^T: objects are the MatMul's columns. With objects as rows the CPU kernel sums in another
- * order for one row than for several, so an object's result would depend on which objects share its
- * batch; a column is summed the same way whatever the number of columns.
- */
-export function objectColumnsMatmul(g: GraphBuilder, rowsT: Value, x: Value): Value {
-  return g.transpose(g.matmul(rowsT, g.transpose(x, [1, 0])), [1, 0]);
 }

@@ -4,16 +4,13 @@
  * the IoU / object-score / pointer heads.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, DEC, K, REF } from './config';
+import { DEC, REF } from './config';
 import { distanceMap, rows, scaledAppearance } from './decoder-common';
 import { iouPredictions, objectPointers, objectScore, pooledLogits } from './decoder-heads';
 import { promptEvidence } from './decoder-prompts';
-import { anchoredMask, memoryRegions } from './decoder-corrections';
 import { trackingEvidence } from './decoder-tracking';
 
-export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances): GraphBuilder {
-  if (tolerances.length !== 3)
-    throw new Error(`the click ladder needs 3 rungs (one per multimask token), got ${tolerances.length}`);
+export function buildMaskDecoder(): GraphBuilder {
   const g = new GraphBuilder('reference_mask_decoder');
   const { hiddenDim: C, featureSize: H, lowResMaskSize: L } = REF;
   const features = g.input('features', ['B', C, H, H]);
@@ -31,59 +28,40 @@ export function buildMaskDecoder(tolerances: readonly number[] = DEC.tolerances)
   const anyInBatch = (flags: Value) => g.greater(g.reduceMax(flags, [0, 1, 2, 3], false), 0.5);
   const batchShape = (...rest: number[]) => g.concat([g.shape(features, 0, 1), g.constI64(rest)], 0);
 
-  const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
   // Region growing runs only when some object of the batch has a prompt (If): tracking calls skip it.
-  const [fg, neg, quality, keep] = g.ifElse(
+  const [fg, neg, convergence] = g.ifElse(
     anyInBatch(anyPrompt),
     (t) =>
       t.scope('prompts', () => {
         const scaled128 = scaledAppearance(t, highRes0);
         const map128 = distanceMap(t, scaled128, 4 * H);
         const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
-        const bins128 = t.transpose(t.reshape(t.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K), [K, -1]), [1, 0]);
-        const e = promptEvidence(t, {
-          coords,
-          labels,
-          map128,
-          map64,
-          rows128: rows(t, scaled128),
-          bins128,
-          tolerances,
-          maskInput,
-          hasMaskInput: hasMask,
-          fromMemory: tracking.fromMemory,
-        });
-        const m = memoryRegions(t, { coords, labels, colour: tracking.colour, fromMemory: tracking.fromMemory });
-        const fg = t.max(e.fg, m.fg);
-        return [fg, t.max(e.neg, m.neg), e.quality, anchoredMask(t, maskInput, fg, labels)];
+        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128) });
+        return [e.fg, e.neg, e.convergence];
       }),
     (e) => [
       e.constantOfShape(batchShape(4, L, L), 0),
       e.constantOfShape(batchShape(4, L, L), 0),
       e.constantOfShape(batchShape(4, 1, 1), 1),
-      e.constantOfShape(batchShape(1, L, L), 1),
     ],
   );
-  const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking.logit));
-  const clipped = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
-  const maskBase = g.add(g.mul(keep!, clipped), g.mul(g.sub(1, keep!), DEC.promptBase));
+  const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
+  const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking));
+  const maskBase = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
   const base = g.add(g.mul(hasMask, maskBase), g.mul(g.sub(1, hasMask), noMaskBase));
   const offsets = g.mul(trackOnly, g.const(DEC.trackOffsets, [1, 4, 1, 1]));
   // Geodesic Voronoi between positive and negative clicks: a pixel reached (> 0.5) by a positive
   // click more strongly than by any negative one is foreground whatever the base, and vice versa.
   const claim = (a: Value, b: Value) =>
     g.mul(g.clip(g.mul(g.sub(a, g.max(b, 0.5)), DEC.claimSharpness), 0, 1), DEC.promptGain);
-  // A positive claim raises a pixel to what the prompt alone would give (never above it), so a mask
-  // input that already holds the prompt's region is not raised again: re-applying a prompt to its own
-  // result changes nothing, and a negative click can only take pixels away.
-  const claimed = g.max(g.add(base, offsets), g.add(DEC.promptBase, claim(fg!, neg!)));
-  const logits = g.sub(claimed, claim(neg!, fg!)); // [B, 4, L, L]
+  const evidence = g.sub(claim(fg!, neg!), claim(neg!, fg!));
+  const logits = g.add(g.add(base, offsets), evidence); // [B, 4, L, L]
 
   g.output('masks', logits, ['B', 4, L, L]);
   const pooled = pooledLogits(g, logits);
   // Tracking: token 1 (no offset) is the estimate; the grown / shrunk tokens are alternatives only.
   const trackIou = g.add(g.sub(1, trackOnly), g.mul(trackOnly, g.const(DEC.trackIouPrior, [1, 4, 1, 1])));
-  g.output('iouPredictions', iouPredictions(g, pooled, g.mul(quality!, trackIou)), ['B', 4]);
+  g.output('iouPredictions', iouPredictions(g, pooled, g.mul(convergence!, trackIou)), ['B', 4]);
   g.output('objPtrs', objectPointers(g, pooled), ['B', 4, C]);
   g.output('objectScoreLogits', objectScore(g, pooled), ['B', 1]);
   return g;

@@ -14,7 +14,6 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { ATTN, FEAT, K, LOCAL_MOTION, MEM, MEMPOS, REF, VISION } from './config';
-import { objectColumnsMatmul } from './grids';
 import { spaceToDepth2 } from './image-encoder';
 
 /** Shifts d = (dx, dy) in cells, row-major over dy then dx. */
@@ -62,8 +61,8 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
     0,
     3 * H * H,
   ]);
-  const cross = objectColumnsMatmul(g, g.reshape(g.transpose(moved, [1, 0, 2]), [D, 3 * H * H]), g.mul(wRep, prev)); // [B, D]
-  const energy = objectColumnsMatmul(g, movedSq, w); // [B, D]
+  const cross = g.matmul(g.mul(wRep, prev), g.reshape(g.transpose(moved, [0, 2, 1]), [3 * H * H, D])); // [B, D]
+  const energy = g.matmul(w, g.transpose(movedSq, [1, 0])); // [B, D]
   const self = g.reduceSum(g.mul(wRep, g.square(prev)), [1]); // [B, 1]
   const mass = g.add(g.reduceSum(w, [1]), 1e-3);
   const ssd = g.div(g.add(g.sub(energy, g.mul(cross, 2)), self), mass);
@@ -72,11 +71,7 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
     [1, D],
   );
   const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
-  return objectColumnsMatmul(
-    g,
-    g.const([...shifts().map(([dx]) => dx), ...shifts().map(([, dy]) => dy)], [2, D]),
-    weights,
-  );
+  return g.matmul(weights, g.const(shifts().flat(), [D, 2]));
 }
 
 /**
@@ -126,24 +121,13 @@ function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currC
  * memory's global distributions with a pseudo-count; each stride-8 pixel of the current frame then
  * gets the local log-ratio of its bins: [B, 1, 64, 64].
  */
-/**
- * Sum over the channels of [B, C, h, w], as a 1 x 1 convolution with ones: a convolution treats each
- * object alone, where ReduceSum's summation order changes with the batch size.
- */
-function channelSum(g: GraphBuilder, x: Value, channels: number): Value {
-  return g.conv(x, g.const(new Array<number>(channels).fill(1), [1, channels, 1, 1]));
-}
-
 function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Value, globalLlr: Value): Value {
   const n = 2 * REF.featureSize;
   const bins = g.depthToSpace(currBins, 2); // [1, K, 64, 64]
   const ramp = (x: Value, from: number) => g.clip(g.mul(g.sub(x, from), 1 / (1 - from)), 0, 1);
   // Interior pixels count as foreground samples only as far as the memory's global model agrees
   // (an EM step): an object that left its place does not turn the background there into "object".
-  const globalScore = g.reshape(
-    objectColumnsMatmul(g, g.transpose(g.reshape(bins, [K, n * n]), [1, 0]), g.reshape(globalLlr, [-1, K])),
-    [-1, 1, n, n],
-  );
+  const globalScore = g.reshape(g.matmul(g.transpose(globalLlr, [0, 2, 1]), g.reshape(bins, [K, n * n])), [0, 1, n, n]);
   const wf = g.mul(ramp(prior, ATTN.localFgFrom), g.sigmoid(g.add(globalScore, ATTN.localFgAgreement)));
   const wb = ramp(g.neg(prior), ATTN.localBgFrom);
   const window = (w: Value) =>
@@ -151,7 +135,7 @@ function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Valu
   const cells = 16 * 9;
   const dist = (w: Value, globalP: Value) => {
     const counts = g.mul(window(w), cells);
-    const mass = channelSum(g, counts, K);
+    const mass = g.reduceSum(counts, [1]);
     const prior = g.reshape(globalP, [0, K, 1, 1]);
     return g.div(g.add(counts, g.mul(prior, ATTN.localPseudoCount)), g.add(mass, ATTN.localPseudoCount));
   };
@@ -163,7 +147,7 @@ function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Valu
     ATTN.llrClip,
   );
   const up = g.resize(llr, { scales: [1, 1, 4, 4], mode: 'linear' }); // [B, K, 64, 64]
-  return channelSum(g, g.mul(up, bins), K); // [B, 1, 64, 64]
+  return g.reduceSum(g.mul(up, bins), [1]); // [B, 1, 64, 64]
 }
 
 export function buildMemoryAttention(): GraphBuilder {

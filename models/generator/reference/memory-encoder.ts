@@ -9,7 +9,7 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { ATTN, K, MEM, MEMPOS, REF, VISION } from './config';
-import { objectColumnsMatmul, positionMap } from './grids';
+import { positionMap } from './grids';
 import { spaceToDepth2 } from './image-encoder';
 
 export function buildMemoryEncoder(): GraphBuilder {
@@ -36,12 +36,9 @@ export function buildMemoryEncoder(): GraphBuilder {
   const core = g.sub(1, dilate(g.sub(1, m), ATTN.fgErode));
 
   const bins = g.depthToSpace(g.narrow(features, 1, VISION.bins, VISION.bins + 4 * K), 2); // [1, K, 64, 64]
+  const binRows = g.transpose(g.reshape(bins, [K, n * n]), [1, 0]); // [4096, K]
   const weights = g.reshape(g.concat([core, ring], 1), [0, 2, n * n]); // [B, 2, 4096]
-  const hists = g.reshape(objectColumnsMatmul(g, g.reshape(bins, [K, n * n]), g.reshape(weights, [-1, n * n])), [
-    -1,
-    2,
-    K,
-  ]); // [B, 2, K]
+  const hists = g.matmul(weights, binRows); // [B, 2, K]
   const histMaps = g.reshape(g.pad(hists, [0, 0, 0, 0, 0, Hm * Hm - K]), [0, 2, Hm, Hm]);
 
   const p = n / Hm; // 4
