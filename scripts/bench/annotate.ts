@@ -1,5 +1,5 @@
 /**
- * npm run bench -- annotate -- <davis-dir> [--rounds 8] [--pick suggested|oracle] [--direction forward|both]
+ * npm run bench -- annotate -- <davis-dir> [--rounds 8] [--pick suggested|oracle] [--direction both|forward|backward]
  * The annotator's loop through the API with a scripted annotator (SAM 2's interactive protocol): round 1
  * is one positive click at the most interior point of frame 0's ground truth; every later round picks
  * one frame (the API's top suggested frame, or the frame with the lowest J) and clicks the centre of its
@@ -252,13 +252,13 @@ export async function runAnnotateBench(argv: string[]): Promise<void> {
     options: {
       rounds: { type: 'string', default: '8' },
       pick: { type: 'string', default: 'suggested' },
-      direction: { type: 'string', default: 'forward' },
+      direction: { type: 'string', default: 'both' },
     },
   });
   const root = positionals[0];
   if (!root)
     throw new Error(
-      'usage: npm run bench -- annotate -- <davis-dir> [--rounds 8] [--pick suggested|oracle] [--direction forward|both]',
+      'usage: npm run bench -- annotate -- <davis-dir> [--rounds 8] [--pick suggested|oracle] [--direction both|forward|backward]',
     );
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1)

@@ -1,7 +1,7 @@
 // The annotator's whole loop in a real browser, as in the SAM 2 demo: upload a video, click one object
 // and drag a box around another on a frame that is not the first (each previewed at once), name them,
 // start propagation over part of the video, watch it finish, check the masks on a later frame, correct
-// with a negative click on a tracked frame, commit, and check that the job page still describes the
+// with a negative click on a tracked frame, commit it both ways, and check that the job page still describes the
 // job (its frame range on the scrubber, the lanes and the totals) with a marker for the correction.
 // Every check reads pixels of the overlay canvas or numbers on the page against the clip's true masks.
 import { after, before, test } from 'node:test';
@@ -223,6 +223,8 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
   );
   await dash.shot('correction-preview');
 
+  // Re-propagate both ways, as the SAM 2 demo does: the round reaches every frame of the job.
+  await page.getByTestId('round-direction').selectOption('both');
   await page.getByTestId('commit-round').click();
   await page.waitForFunction(
     () => document.querySelector('[data-testid="job-round"]')?.textContent === '2',
@@ -237,6 +239,12 @@ test('upload, click and box with instant previews, propagate, correct: pixels an
     { timeout: 180_000 },
   );
   await checkJobRange();
+  const round2 = (await client.listRounds(jobId)).items.find((r) => r.number === 2)!;
+  assert.deepEqual(
+    [round2.direction, round2.framesRecomputed],
+    ['both', RANGE.end - RANGE.start + 1],
+    'the round went both ways from the corrected frame, over the whole job and no further',
+  );
   // The correction's marker: round 2, on its frame, placed on the axis where that frame is.
   const marker = page.locator(`[data-testid="prompt-marker"][data-round="2"][data-frame="${CORRECTION_FRAME}"]`);
   assert.equal(await marker.count(), 1, 'a marker for the committed click');

@@ -69,7 +69,7 @@ async function expectedTimelines(clip: SyntheticClipResult): Promise<ObjectTimel
       objectId,
       frames: frames.map((f, i) => ({ frame: f, round: 1, stat: stats[i]!, signals: signals[i]! })),
       promptedFrames: new Set([prompted]),
-      firstRoundPrompts: new Set([prompted]),
+      clickPrompts: new Set([prompted]),
       corrections: [],
     };
   });

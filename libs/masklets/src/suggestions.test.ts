@@ -91,11 +91,11 @@ test('a correction that disagreed with memory flags the frames before it that it
   assert.deepEqual(items[0]!.reasons, [{ signal: 'promptDisagreement', value: 0.6667, contribution: 0.35 }]);
 });
 
-test('a first-round prompt whose mask tracking keeps growing is suggested; a corrected one and its neighbours are not', () => {
+test('a click-prompted frame whose mask tracking keeps growing is suggested, after a corrective click too; a mask prompt and the neighbours of a correction are not', () => {
   // The prompt's mask on frame 0 covers 1024 px; tracking settles at 1536 (median factor 1.5) from frame 1 on.
   const frames = steady(30).map((f) => (f.frame === 0 ? f : { ...f, stat: { ...f.stat, area: 1536 } }));
   const drift = (extra: Partial<ObjectTimeline>) => rankSuggestions([timeline(frames, extra)], 50);
-  const first = drift({ firstRoundPrompts: new Set([0]) });
+  const first = drift({ clickPrompts: new Set([0]) });
   // ln 1.5 between ln 1.25 and ln 2: (0.4055 - 0.2231) / (0.6931 - 0.2231) = 0.3879 of 1.2; the area step
   // at frames 0..2 against their neighbours adds areaJump there too.
   assert.equal(first[0]!.frame, 0);
@@ -103,16 +103,22 @@ test('a first-round prompt whose mask tracking keeps growing is suggested; a cor
     first[0]!.reasons.find((r) => r.signal === 'promptDrift'),
     { signal: 'promptDrift', value: 1.5, contribution: 0.4655 },
   );
-  assert.ok(!drift({}).some((s) => s.frame === 0), 'without firstRoundPrompts a prompted frame is never suggested');
+  assert.ok(!drift({}).some((s) => s.frame === 0), 'a frame given a mask prompt is never suggested');
   // Steady tracking after the prompt: nothing to say about the prompt.
-  assert.ok(
-    !rankSuggestions([timeline(steady(30), { firstRoundPrompts: new Set([0]) })], 50).some((s) => s.frame === 0),
-  );
-  // Corrected on frame 0 in round 2: neither frame 0 nor frame 1 is suggested any more.
+  assert.ok(!rankSuggestions([timeline(steady(30), { clickPrompts: new Set([0]) })], 50).some((s) => s.frame === 0));
+  // A corrective click on frame 0 in round 2 that leaves tracking drifting: frame 0 is still suggested
+  // (its mask is the model's answer to the clicks), its neighbour is not.
   const stat = frames[0]!.stat;
-  const corrected = drift({
-    firstRoundPrompts: new Set(),
+  const clicked = drift({
+    clickPrompts: new Set([0]),
     corrections: [{ frame: 0, round: 2, before: stat, after: stat }],
   });
-  assert.ok(!corrected.some((s) => s.frame <= 1), JSON.stringify(corrected.slice(0, 3)));
+  assert.equal(clicked[0]!.frame, 0, JSON.stringify(clicked.slice(0, 3)));
+  assert.ok(!clicked.some((s) => s.frame === 1), JSON.stringify(clicked.slice(0, 3)));
+  // Corrected with a mask: neither frame 0 nor frame 1 is suggested any more.
+  const masked = drift({
+    clickPrompts: new Set(),
+    corrections: [{ frame: 0, round: 2, before: stat, after: stat }],
+  });
+  assert.ok(!masked.some((s) => s.frame <= 1), JSON.stringify(masked.slice(0, 3)));
 });

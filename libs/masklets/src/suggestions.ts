@@ -27,15 +27,16 @@
  *   after the correction). Tracking drifts gradually, so the frames just before the correction in the
  *   direction memory came from (those its round did not recompute, within PROMPT_REACH frames) likely
  *   carry the same error. Lower weight: it is inferred from a neighbour, not measured on the frame.
- * - promptDrift (up to 1.2, on a first-round prompted frame): memory disagreeing with the prompt. When
+ * - promptDrift (up to 1.2, on a frame prompted by clicks or a box): memory disagreeing with the prompt. When
  *   the masks tracked over the DRIFT_FRAMES frames after a prompt (in the direction of travel) differ
  *   in area from the prompt's own mask by a steady factor (their median against it, so a one-frame
  *   blip does not count), tracking is filling in or shedding what the prompt's mask got wrong: the
  *   click selected a part of the object, or too much. Counts from AREA_FROM, full at AREA_FULL. The
  *   prompted frame is a conditioning frame every later frame attends to, so a fix there reaches every
- *   frame tracked from it: the highest weight. Frames annotators corrected are not suggested again
- *   (nor their CORRECTED_MARGIN neighbours): their mask is the annotator's, and a frame next to one
- *   is reached by it already.
+ *   frame tracked from it: the highest weight. A click's or a box's mask is still the model's answer
+ *   to it, so a prompted frame stays open to this signal after a corrective click too; a mask prompt
+ *   is the annotator's own mask and never is. Otherwise frames annotators corrected are not suggested
+ *   again (nor their CORRECTED_MARGIN neighbours): a frame next to one is reached by it already.
  */
 import type { FrameTrackStat } from './track-stats';
 import type { FrameSignals } from './track-signals';
@@ -86,11 +87,11 @@ export interface ObjectTimeline {
   frames: TimelineFrame[];
   /**
    * Frames with a prompt of this object in any included round: never suggested, except those in
-   * `firstRoundPrompts` through promptDrift.
+   * `clickPrompts` through promptDrift.
    */
   promptedFrames: ReadonlySet<number>;
-  /** Frames whose only prompts are the job's own (round 1): the annotator has not corrected them yet. */
-  firstRoundPrompts?: ReadonlySet<number>;
+  /** Prompted frames whose prompts are all clicks or boxes (no mask prompt): their mask is the model's. */
+  clickPrompts?: ReadonlySet<number>;
   corrections: CorrectionAt[];
 }
 
@@ -226,10 +227,10 @@ function promptDisagreement(timeline: ObjectTimeline, reasons: Reasons): void {
   }
 }
 
-/** A first-round prompt whose mask tracking keeps growing or shrinking away from (see promptDrift above). */
+/** A click- or box-prompted frame whose mask tracking keeps growing or shrinking away from (see promptDrift above). */
 function promptDrift(timeline: ObjectTimeline, reasons: Reasons): void {
   const byFrame = new Map(timeline.frames.map((f) => [f.frame, f]));
-  for (const frame of timeline.firstRoundPrompts ?? []) {
+  for (const frame of timeline.clickPrompts ?? []) {
     const at = byFrame.get(frame);
     if (!at || !at.stat.present || at.stat.area <= 0) continue;
     // The direction tracking left the prompt in: the side with tracked frames (forward when both).
@@ -255,13 +256,10 @@ function promptDrift(timeline: ObjectTimeline, reasons: Reasons): void {
   }
 }
 
-/** Frames never suggested: prompted ones (first-round prompts only through promptDrift) and the neighbours of corrections. */
+/** Frames never suggested: prompted ones (click prompts only through promptDrift) and the neighbours of corrections. */
 function excluded(timeline: ObjectTimeline, frame: number, list: SuggestionReason[]): boolean {
-  if (
-    timeline.promptedFrames.has(frame) &&
-    !(timeline.firstRoundPrompts?.has(frame) && list.some((r) => r.signal === 'promptDrift'))
-  )
-    return true;
+  if (timeline.clickPrompts?.has(frame) && list.some((r) => r.signal === 'promptDrift')) return false;
+  if (timeline.promptedFrames.has(frame)) return true;
   return timeline.corrections.some((c) => Math.abs(c.frame - frame) <= CORRECTED_MARGIN);
 }
 

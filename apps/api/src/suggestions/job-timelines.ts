@@ -47,7 +47,7 @@ function statAt(chunks: Unpacked[], frame: number, belowRound = Number.POSITIVE_
 export function jobTimelines(
   objectIds: readonly number[],
   tracks: readonly ObjectTrackChunk[],
-  prompts: readonly { objectId: number; frame: number; round: number }[],
+  prompts: readonly { objectId: number; frame: number; round: number; kind: 'POINTS' | 'BOX' | 'MASK' }[],
 ): ObjectTimeline[] {
   return objectIds.map((objectId) => {
     const chunks = tracks.filter((t) => t.objectId === objectId).map(unpack);
@@ -76,8 +76,8 @@ export function jobTimelines(
       );
       if (before && after) corrections.push({ frame: p.frame, round: p.round, before, after });
     }
-    const corrected = new Set(own.filter((p) => p.round > 1).map((p) => p.frame));
-    const firstRoundPrompts = new Set(own.filter((p) => p.round === 1 && !corrected.has(p.frame)).map((p) => p.frame));
-    return { objectId, frames, promptedFrames: new Set(own.map((p) => p.frame)), firstRoundPrompts, corrections };
+    const masked = new Set(own.filter((p) => p.kind === 'MASK').map((p) => p.frame));
+    const clickPrompts = new Set(own.filter((p) => !masked.has(p.frame)).map((p) => p.frame));
+    return { objectId, frames, promptedFrames: new Set(own.map((p) => p.frame)), clickPrompts, corrections };
   });
 }

@@ -26,7 +26,7 @@ export class SuggestionsService {
       }),
       this.prisma.prompt.findMany({
         where: { jobId: job.id, round: { in: included } },
-        select: { objectId: true, frame: true, round: true },
+        select: { objectId: true, frame: true, round: true, kind: true },
       }),
     ]);
     const live = objects.filter((o) => o.removedInRound === null || o.removedInRound > round).map((o) => o.objectId);

@@ -41,6 +41,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const [pending, setPending] = useState<Pending>({});
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [roundDirection, setRoundDirection] = useState<'forward' | 'backward' | 'both'>('forward');
 
   const range = useMemo(
     () => (job ? jobFrameRange(job, video?.frameCount ?? null, tracks) : { start: 0, end: 0 }),
@@ -125,7 +126,11 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
       .filter((a) => prompts.has(a.id))
       .map((a) => ({ id: a.id, ...(a.label ? { label: a.label } : {}), prompts: prompts.get(a.id)! }));
     try {
-      const round = await api.post<RoundView>(`/v1/jobs/${id}/rounds`, { corrections, addObjects });
+      const round = await api.post<RoundView>(`/v1/jobs/${id}/rounds`, {
+        corrections,
+        addObjects,
+        direction: roundDirection,
+      });
       setPending({});
       setPreview(null);
       setAdded([]);
@@ -205,8 +210,20 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
           <p data-testid="correction-message" className="message">
             {message ?? ''}
           </p>
+          <label className="option">
+            Re-propagate{' '}
+            <select
+              data-testid="round-direction"
+              value={roundDirection}
+              onChange={(e) => setRoundDirection(e.target.value as typeof roundDirection)}
+            >
+              <option value="forward">forward from each corrected frame</option>
+              <option value="backward">backward from each corrected frame</option>
+              <option value="both">both ways from each corrected frame</option>
+            </select>
+          </label>
           <button data-testid="commit-round" disabled={pendingCount === 0 || running} onClick={() => void commit()}>
-            Commit round ({pendingCount} points)
+            Commit round ({pendingCount} {pendingCount === 1 ? 'point' : 'points'})
           </button>
           <button
             disabled={pendingCount === 0}
