@@ -37,6 +37,11 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   const early = await api.call('POST', `/v1/jobs/${jobId}/rounds`, { corrections: [correction] });
   assert.equal(early.status, 409);
   assert.equal((early.body['error'] as { code: string }).code, 'ROUND_IN_PROGRESS');
+  assert.equal(
+    await stack.env.prisma.prompt.count({ where: { jobId, round: { gt: 1 } } }),
+    0,
+    'the refused round left no prompts',
+  );
   assert.equal((await waitJob(api, jobId, 1))['status'], 'SUCCEEDED');
 
   // Preview from the round-1 state: twice the same answer (nothing stored changes).
@@ -63,6 +68,11 @@ test('a correction round recomputes only the frames it reaches and equals an uni
   const loser = both.find((r) => r.status === 409)!;
   assert.equal((loser.body['error'] as { code: string }).code, 'ROUND_IN_PROGRESS');
   assert.equal(both.find((r) => r.status === 202)!.body['number'], 2);
+  assert.equal(
+    await stack.env.prisma.prompt.count({ where: { jobId, round: { gt: 1 } } }),
+    1,
+    "only the accepted round's one correction is stored",
+  );
   assert.equal((await waitJob(api, jobId, 2))['status'], 'SUCCEEDED');
 
   const rounds = (await api.call<{ items: Record<string, any>[] }>('GET', `/v1/jobs/${jobId}/rounds`)).body.items;
