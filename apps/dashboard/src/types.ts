@@ -1,6 +1,6 @@
 // The API's wire types, all derived from the zod schemas in @masklet/contract (openapi.json is generated from the same).
 import type { z } from 'zod';
-import type { BoxSchema, PointSchema } from '@masklet/contract';
+import type { BoxSchema, PointSchema, RoundRequest } from '@masklet/contract';
 
 export type {
   AdminJobRow,
@@ -22,3 +22,4 @@ export type {
 /** A click as the prompt schemas take it (label 1 positive, 0 negative). */
 export type Point = z.input<typeof PointSchema>;
 export type Box = z.input<typeof BoxSchema>;
+export type RoundDirection = NonNullable<RoundRequest['direction']>;

@@ -1,4 +1,4 @@
-import type { ObjectTrackChunk } from '@masklet/db';
+import type { ObjectTrackChunk, PromptKind } from '@masklet/db';
 import {
   resolveFrameSources,
   unpackTrackSignals,
@@ -47,7 +47,7 @@ function statAt(chunks: Unpacked[], frame: number, belowRound = Number.POSITIVE_
 export function jobTimelines(
   objectIds: readonly number[],
   tracks: readonly ObjectTrackChunk[],
-  prompts: readonly { objectId: number; frame: number; round: number; kind: 'POINTS' | 'BOX' | 'MASK' }[],
+  prompts: readonly { objectId: number; frame: number; round: number; kind: PromptKind }[],
 ): ObjectTimeline[] {
   return objectIds.map((objectId) => {
     const chunks = tracks.filter((t) => t.objectId === objectId).map(unpack);

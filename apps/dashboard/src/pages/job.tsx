@@ -11,7 +11,7 @@ import { useFrameImage } from '../hooks/use-frame-image';
 import { useFrameMasks } from '../hooks/use-frame-masks';
 import { TERMINAL, useJob } from '../hooks/use-job';
 import { objectColour, type Layer } from '../masks';
-import type { Point, PreviewResult, RoundView } from '../types';
+import type { Point, PreviewResult, RoundDirection, RoundView } from '../types';
 import { SuggestionsPanel } from '../components/suggestions-panel';
 import { AnalyticsPanel } from '../components/analytics-panel';
 
@@ -41,7 +41,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
   const [pending, setPending] = useState<Pending>({});
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [roundDirection, setRoundDirection] = useState<'forward' | 'backward' | 'both'>('forward');
+  const [roundDirection, setRoundDirection] = useState<RoundDirection>('forward');
 
   const range = useMemo(
     () => (job ? jobFrameRange(job, video?.frameCount ?? null, tracks) : { start: 0, end: 0 }),
@@ -215,7 +215,7 @@ export function JobPage({ api, id }: { api: Api; id: string }) {
             <select
               data-testid="round-direction"
               value={roundDirection}
-              onChange={(e) => setRoundDirection(e.target.value as typeof roundDirection)}
+              onChange={(e) => setRoundDirection(e.target.value as RoundDirection)}
             >
               <option value="forward">forward from each corrected frame</option>
               <option value="backward">backward from each corrected frame</option>
