@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SamModel, VideoSession } from '@masklet/engine';
 import { decodeRle, jaccard, readMaskPng } from '@masklet/masks';
-import { openVideoFile, writeSyntheticClip } from '@masklet/video';
+import { openVideoFile } from '@masklet/video';
+import { testClip } from '../../test/worker/support';
 import { ensureModel } from '../../models/generator/ensure-model';
 
 const CASES: [number, number, string][] = [
@@ -15,16 +16,7 @@ const CASES: [number, number, string][] = [
 async function main(): Promise<void> {
   const model = await SamModel.load(await ensureModel('reference'));
   for (const [frames, objects, seed] of CASES) {
-    const clip = await writeSyntheticClip({
-      outDir: join('.tmp', 'worker-test-clips', `${frames}-${objects}-${seed}`),
-      frames,
-      width: 320,
-      height: 240,
-      seed,
-      mp4: true,
-      frameFiles: false,
-      scenario: { objects },
-    });
+    const clip = await testClip(frames, objects, seed);
     const source = await openVideoFile(clip.mp4Path!);
     const session = new VideoSession(model, source);
     for (const o of clip.meta.objects) {
