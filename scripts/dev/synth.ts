@@ -1,11 +1,11 @@
-// Per-object IoU of clicked synthetic clips (the e2e tests' scenes), through the mp4 like the platform.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Dev only: tsx scripts/dev/synth.ts — per-object IoU of the e2e tests' clicked synthetic clips, read through
+// their mp4 as the platform reads them. SERIES=1 prints every frame's IoU, TRACE=<seed> each frame's area and centroid.
 import { SamModel, VideoSession } from '@masklet/engine';
-import { decodeRle, jaccard, readMaskPng } from '@masklet/masks';
+import { decodeRle, jaccard } from '@masklet/masks';
 import { openVideoFile } from '@masklet/video';
-import { testClip } from '../../test/worker/support';
+import { testClip, truthMask } from '../../test/worker/support';
 import { ensureModel } from '../../models/generator/ensure-model';
+import { describeMask } from './describe-mask';
 
 const CASES: [number, number, string][] = [
   [48, 2, 'e2e-submit'],
@@ -27,28 +27,14 @@ async function main(): Promise<void> {
     const sums = new Map<number, number[]>();
     for await (const r of session.propagate({ startFrame: 0, direction: 'forward' })) {
       for (const obj of r.objects) {
-        const png = readMaskPng(
-          await readFile(join(clip.masksDir, String(obj.objectId), `${String(r.frame).padStart(5, '0')}.png`)),
-        );
         const pred = decodeRle(obj.rle);
-        const truth = { width: pred.width, height: pred.height, data: png.labels };
+        const truth = { width: pred.width, height: pred.height, data: await truthMask(clip, obj.objectId, r.frame) };
         const list = sums.get(obj.objectId) ?? [];
         list.push(jaccard(pred, truth));
-        if (process.env.TRACE && seed === process.env.TRACE && r.frame < 12) {
-          const c = (d: Uint8Array) => {
-            let n = 0,
-              sx = 0,
-              sy = 0;
-            for (let i = 0; i < d.length; i++)
-              if (d[i]) {
-                n++;
-                sx += i % pred.width;
-                sy += Math.floor(i / pred.width);
-              }
-            return `${n}@(${(sx / Math.max(n, 1)).toFixed(0)},${(sy / Math.max(n, 1)).toFixed(0)})`;
-          };
-          console.log('f', r.frame, 'obj', obj.objectId, 'pred', c(pred.data), 'gt', c(png.labels));
-        }
+        if (process.env.TRACE === seed)
+          console.log(
+            `frame ${r.frame} object ${obj.objectId} pred ${describeMask(pred)} truth ${describeMask(truth)}`,
+          );
         sums.set(obj.objectId, list);
       }
     }
