@@ -107,6 +107,12 @@ export const ATTN = {
   ringGap: 3,
   /** Motion: shifts of the latest mask searched, +-motionRange cells of the 32 x 32 grid. */
   motionRange: 4,
+  /**
+   * 1: the global shift is refined between whole cells (the vertex of the parabola through each
+   * shift's cost and its neighbours) and the latest frame and mask are moved by it bilinearly before
+   * per-cell block matching; 0: whole-cell shifts mixed by their weights only.
+   */
+  subCellMotion: 0 as number,
   /** Matching cost = masked mean squared (L, a, b) difference + motionPenalty * |shift|^2 (cells). */
   motionPenalty: 1e-4,
   /** Softmax temperature over the matching costs (the shift is their soft arg-min). */

@@ -70,8 +70,62 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
     shifts().map(([dx, dy]) => ATTN.motionPenalty * (dx * dx + dy * dy)),
     [1, D],
   );
-  const weights = g.softmax(g.mul(g.add(ssd, penalty), -1 / ATTN.motionTemperature), 1); // [B, D]
-  return g.matmul(weights, g.const(shifts().flat(), [D, 2]));
+  const cost = g.add(ssd, penalty);
+  const weights = g.softmax(g.mul(cost, -1 / ATTN.motionTemperature), 1); // [B, D]
+  if (ATTN.subCellMotion !== 1) return g.matmul(weights, g.const(shifts().flat(), [D, 2]));
+  // Sub-cell motion: each shift carries the vertex of the parabola through its cost and its two
+  // neighbours along each axis, so the soft arg-min lands between whole cells (objects rarely move
+  // by whole 16-pixel cells from one frame to the next).
+  const refined = g.add(g.const(shifts().flat(), [1, D, 2]), parabolaVertex(g, cost)); // [B, D, 2]
+  return g.reduceSum(g.mul(refined, g.unsqueeze(weights, [2])), [1], false);
+}
+
+/** [B, D] costs over the shift grid -> [B, D, 2] sub-cell offsets (x, y) in [-0.5, 0.5] of each shift's parabola vertex. */
+function parabolaVertex(g: GraphBuilder, cost: Value): Value {
+  const r = ATTN.motionRange;
+  const side = 2 * r + 1;
+  const neighbour = (dx: number, dy: number) =>
+    g.gather(
+      cost,
+      g.constI64(
+        shifts().map(([x, y]) => {
+          const nx = Math.min(r, Math.max(-r, x + dx));
+          const ny = Math.min(r, Math.max(-r, y + dy));
+          return (ny + r) * side + (nx + r);
+        }),
+        [side * side],
+      ),
+      1,
+    );
+  const axis = (dx: number, dy: number) => {
+    const before = neighbour(-dx, -dy);
+    const after = neighbour(dx, dy);
+    const curvature = g.sub(g.add(before, after), g.mul(cost, 2));
+    const vertex = g.div(g.sub(before, after), g.mul(g.max(curvature, 1e-9), 2));
+    return g.unsqueeze(g.clip(vertex, -0.5, 0.5), [2]);
+  };
+  return g.concat([axis(1, 0), axis(0, 1)], 2);
+}
+
+/**
+ * Moves maps [B, ch, n, n] by a per-object shift t [B, 2] (x, y) in cells of this grid, bilinearly:
+ * out(y, x) = in(y - ty, x - tx), as two MatMuls with tent matrices built from t. With `renormalise`
+ * rows that read partly outside the grid are rescaled (colour stays colour at the border); without,
+ * the outside reads 0 (a mask leaves the frame).
+ */
+function translate(g: GraphBuilder, maps: Value, t: Value, n: number, renormalise: boolean): Value {
+  const rowsMinusCols = g.const(
+    Float32Array.from({ length: n * n }, (_, k) => Math.floor(k / n) - (k % n)),
+    [1, n, n],
+  ); // [1, i, j]: i - j
+  const tent = (c: number) => {
+    const tc = g.reshape(g.narrow(t, 1, c, c + 1), [-1, 1, 1]);
+    const m = g.relu(g.sub(1, g.abs(g.sub(rowsMinusCols, tc)))); // weight of input j for output i: 1 - |i - t - j|
+    return renormalise ? g.div(m, g.add(g.reduceSum(m, [2]), 1e-6)) : m;
+  };
+  const my = g.unsqueeze(tent(1), [1]); // [B, 1, n, n]
+  const mx = g.unsqueeze(tent(0), [1]);
+  return g.matmul(g.matmul(my, maps), g.transpose(mx, [0, 1, 3, 2]));
 }
 
 /**
@@ -82,9 +136,15 @@ function globalShift(g: GraphBuilder, mask: Value, prevColour: Value, currColour
  * scale change and articulated parts, which one translation cannot (DAVIS-2016 J&F 0.539 with the
  * global shift alone, 0.631 with this).
  */
-function motionCompensate(g: GraphBuilder, mask: Value, prevColour: Value, currColour: Value): Value {
-  const toward = globalShift(g, mask, prevColour, currColour);
+function motionCompensate(g: GraphBuilder, latestMask: Value, latestColour: Value, currColour: Value): Value {
   const H = REF.featureSize;
+  const global = globalShift(g, latestMask, latestColour, currColour);
+  // With sub-cell motion the latest frame and mask are first moved by the object's global shift
+  // (bilinearly); block matching then finds each cell's own whole-cell displacement relative to it.
+  const subCell = ATTN.subCellMotion === 1;
+  const mask = subCell ? translate(g, latestMask, g.mul(global, 2), 2 * H, false) : latestMask;
+  const prevColour = subCell ? translate(g, latestColour, global, H, true) : latestColour;
+  const toward = subCell ? g.const([0, 0], [1, 2]) : global;
   const D = shifts().length;
   const prev = g.reshape(prevColour, [0, 3, H * H]);
   const source = g.gather(prev, g.constI64(shiftIndices(H, 1, -1, true), [D, H * H]), 2); // [B, 3, D, 1024]: prev(y - d)

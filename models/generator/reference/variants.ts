@@ -39,6 +39,11 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     means: 'every pixel inside the prior samples the local object model, whatever the global model says',
     set: { 'ATTN.localFgAgreement': 4 },
   },
+  {
+    name: 'sub-cell-motion',
+    means: 'the object’s global shift refined between whole cells and applied bilinearly before per-cell matching',
+    set: { 'ATTN.subCellMotion': 1 },
+  },
 ];
 
 export function findVariant(name: string): ReferenceVariant {
