@@ -3,6 +3,8 @@
  *  - histograms: each memory frame's foreground and ring-background histograms, normalised to bin
  *    distributions, averaged over frames with weight exp(temporal bias) x presence (conditioning
  *    frames are the anchor with the largest weight; frames without the object do not count);
+ *    while the latest memory frame holds no object (lost: the search covers the whole frame) the
+ *    background distribution is mixed with the current frame's whole histogram;
  *    out: the per-bin log-likelihood ratio log((p_fg + eps) / (p_bg + eps)).
  *  - spatial prior: the mask of the latest memory frame (softmax over the recency key) at 64 x 64,
  *    turned into a signed-distance-like D in [-1, 1] = mean of the mask, its max-pool dilations and
@@ -224,13 +226,29 @@ export function buildMemoryAttention(): GraphBuilder {
   const framePos = g.narrow(g.reshape(memPos, [0, -1, Hm * Hm, Cm]), 2, 0, 1); // [B, F, 1, Cm]
   const posChannel = (ch: number) => g.narrow(framePos, 3, ch, ch + 1); // [B, F, 1, 1]
 
+  const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
   const model = g.scope('histograms', () => {
     const hists = g.narrow(g.narrow(frames, 2, 0, K), 3, MEM.fgHist, MEM.bgHist + 1); // [B, F, K, 2]
     const mass = g.reduceSum(hists, [2]); // [B, F, 1, 2]
     const dist = g.div(hists, g.add(mass, 1e-6));
     const presence = g.div(mass, g.add(mass, ATTN.presenceMass));
     const w = g.mul(g.exp(posChannel(MEMPOS.temporalBias)), presence); // [B, F, 1, 2]
-    const p = g.div(g.reduceSum(g.mul(dist, w), [1], false), g.add(g.reduceSum(w, [1], false), 1e-6)); // [B, K, 2]
+    const remembered = g.div(g.reduceSum(g.mul(dist, w), [1], false), g.add(g.reduceSum(w, [1], false), 1e-6)); // [B, K, 2]
+    // Where the object is lost the search covers the whole frame, so what it must be told apart from
+    // is the whole frame's colour, not only the ring around where it was.
+    const frameBins = g.reduceSum(
+      g.reshape(g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), [1, 4, K, H * H]),
+      [1, 3],
+      false,
+    ); // [1, K]
+    const frameDist = g.reshape(g.div(frameBins, g.reduceSum(frameBins, [1])), [1, K, 1]);
+    const latestFg = g.reshape(g.reduceSum(g.mul(g.narrow(presence, 3, 0, 1), recency), [1]), [-1, 1, 1]); // [B, 1, 1]
+    const lostBg = g.add(
+      g.mul(g.narrow(remembered, 2, 1, 2), 1 - ATTN.lostFrameBackground),
+      g.mul(frameDist, ATTN.lostFrameBackground),
+    );
+    const bg = g.add(g.mul(g.narrow(remembered, 2, 1, 2), latestFg), g.mul(lostBg, g.sub(1, latestFg)));
+    const p = g.concat([g.narrow(remembered, 2, 0, 1), bg], 2);
     const logp = g.log(g.add(p, ATTN.histEpsilon));
     const llr = g.clip(g.sub(g.narrow(logp, 2, 0, 1), g.narrow(logp, 2, 1, 2)), -ATTN.llrClip, ATTN.llrClip); // [B, K, 1]
     const fgPresence = g.narrow(presence, 3, 0, 1); // [B, F, 1, 1]
@@ -239,7 +257,6 @@ export function buildMemoryAttention(): GraphBuilder {
   });
 
   const prior = g.scope('prior', () => {
-    const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
     const p = 4;
     const packed = g.reshape(g.narrow(frames, 3, MEM.mask, MEM.mask + p * p), [0, -1, Hm, Hm, p, p]); // [B, F, i, j, dy, dx]
     const masks = g.reshape(g.transpose(packed, [0, 1, 2, 4, 3, 5]), [0, -1, Hm * p, Hm * p]); // [B, F, 64, 64]

@@ -40,6 +40,11 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     set: { 'ATTN.localFgAgreement': 4 },
   },
   {
+    name: 'ring-background-when-lost',
+    means: 'a lost object is searched for against the ring around where it was, not the whole frame',
+    set: { 'ATTN.lostFrameBackground': 0 },
+  },
+  {
     name: 'sub-cell-motion',
     means: 'the object’s global shift refined between whole cells and applied bilinearly before per-cell matching',
     set: { 'ATTN.subCellMotion': 1 },
