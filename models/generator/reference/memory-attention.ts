@@ -3,8 +3,8 @@
  *  - histograms: each memory frame's foreground and ring-background histograms, normalised to bin
  *    distributions, averaged over frames with weight exp(temporal bias) x presence (conditioning
  *    frames are the anchor with the largest weight; frames without the object do not count);
- *    while the latest memory frame holds no object (lost: the search covers the whole frame) the
- *    background distribution is mixed with the current frame's whole histogram;
+ *    while the latest memory frame holds no object (lost: the search covers the whole frame) a bin's
+ *    background share is the larger of the ring's and the current frame's whole histogram's;
  *    out: the per-bin log-likelihood ratio log((p_fg + eps) / (p_bg + eps)).
  *  - spatial prior: the mask of the latest memory frame (softmax over the recency key) at 64 x 64,
  *    turned into a signed-distance-like D in [-1, 1] = mean of the mask, its max-pool dilations and
@@ -234,8 +234,9 @@ export function buildMemoryAttention(): GraphBuilder {
     const presence = g.div(mass, g.add(mass, ATTN.presenceMass));
     const w = g.mul(g.exp(posChannel(MEMPOS.temporalBias)), presence); // [B, F, 1, 2]
     const remembered = g.div(g.reduceSum(g.mul(dist, w), [1], false), g.add(g.reduceSum(w, [1], false), 1e-6)); // [B, K, 2]
-    // Where the object is lost the search covers the whole frame, so what it must be told apart from
-    // is the whole frame's colour, not only the ring around where it was.
+    // Where the object is lost the search covers the whole frame, so a colour is background when the
+    // ring around where it was or the whole current frame holds it (the larger of the two shares):
+    // look-alikes elsewhere in the frame lose their claim, the object's own colours keep theirs.
     const frameBins = g.reduceSum(
       g.reshape(g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), [1, 4, K, H * H]),
       [1, 3],
@@ -243,10 +244,7 @@ export function buildMemoryAttention(): GraphBuilder {
     ); // [1, K]
     const frameDist = g.reshape(g.div(frameBins, g.reduceSum(frameBins, [1])), [1, K, 1]);
     const latestFg = g.reshape(g.reduceSum(g.mul(g.narrow(presence, 3, 0, 1), recency), [1]), [-1, 1, 1]); // [B, 1, 1]
-    const lostBg = g.add(
-      g.mul(g.narrow(remembered, 2, 1, 2), 1 - ATTN.lostFrameBackground),
-      g.mul(frameDist, ATTN.lostFrameBackground),
-    );
+    const lostBg = g.max(g.narrow(remembered, 2, 1, 2), g.mul(frameDist, ATTN.lostFrameBackground));
     const bg = g.add(g.mul(g.narrow(remembered, 2, 1, 2), latestFg), g.mul(lostBg, g.sub(1, latestFg)));
     const p = g.concat([g.narrow(remembered, 2, 0, 1), bg], 2);
     const logp = g.log(g.add(p, ATTN.histEpsilon));
