@@ -123,8 +123,8 @@ export const ATTN = {
   localPseudoCount: 0.5,
   /** Interior pixels are fg samples with weight sigmoid(global llr + localFgAgreement). */
   localFgAgreement: 0,
-  /** While the object is lost, a bin's background share is max(ring's, this x the whole current frame's). */
-  lostFrameBackground: 1 as number,
+  /** While the object is lost, a bin's background share is max(ring, (1 - w) ring + w frame), w = this (0: the ring's). */
+  lostFrameBackground: 0 as number,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.15,
 } as const;

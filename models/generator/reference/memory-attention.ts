@@ -3,8 +3,6 @@
  *  - histograms: each memory frame's foreground and ring-background histograms, normalised to bin
  *    distributions, averaged over frames with weight exp(temporal bias) x presence (conditioning
  *    frames are the anchor with the largest weight; frames without the object do not count);
- *    while the latest memory frame holds no object (lost: the search covers the whole frame) a bin's
- *    background share is the larger of the ring's and the current frame's whole histogram's;
  *    out: the per-bin log-likelihood ratio log((p_fg + eps) / (p_bg + eps)).
  *  - spatial prior: the mask of the latest memory frame (softmax over the recency key) at 64 x 64,
  *    turned into a signed-distance-like D in [-1, 1] = mean of the mask, its max-pool dilations and
@@ -212,6 +210,35 @@ function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Valu
   return g.reduceSum(g.mul(up, bins), [1]); // [B, 1, 64, 64]
 }
 
+/**
+ * While the latest memory frame holds no object (lost: the search covers the whole frame) a bin's
+ * background share becomes max(ring, (1 - w) ring + w frame), the frame's being the current frame's
+ * whole histogram: a background patch like the object's edge colours is no longer "object" merely
+ * because the ring lacked it. remembered [B, K, 2] (fg, bg) -> the same with that background.
+ */
+function withFrameBackgroundWhenLost(
+  g: GraphBuilder,
+  remembered: Value,
+  presence: Value,
+  curr: Value,
+  posChannel: (ch: number) => Value,
+): Value {
+  const H = REF.featureSize;
+  const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
+  const frameBins = g.reduceSum(
+    g.reshape(g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), [1, 4, K, H * H]),
+    [1, 3],
+    false,
+  ); // [1, K]
+  const frameDist = g.reshape(g.div(frameBins, g.reduceSum(frameBins, [1])), [1, K, 1]);
+  const latestFg = g.reshape(g.reduceSum(g.mul(g.narrow(presence, 3, 0, 1), recency), [1]), [-1, 1, 1]); // [B, 1, 1]
+  const ring = g.narrow(remembered, 2, 1, 2);
+  const share = ATTN.lostFrameBackground;
+  const lost = g.max(ring, g.add(g.mul(ring, 1 - share), g.mul(frameDist, share)));
+  const bg = g.add(g.mul(ring, latestFg), g.mul(lost, g.sub(1, latestFg)));
+  return g.concat([g.narrow(remembered, 2, 0, 1), bg], 2);
+}
+
 export function buildMemoryAttention(): GraphBuilder {
   const g = new GraphBuilder('reference_memory_attention');
   const { hiddenDim: C, featureSize: H, memoryDim: Cm, memorySize: Hm } = REF;
@@ -226,7 +253,6 @@ export function buildMemoryAttention(): GraphBuilder {
   const framePos = g.narrow(g.reshape(memPos, [0, -1, Hm * Hm, Cm]), 2, 0, 1); // [B, F, 1, Cm]
   const posChannel = (ch: number) => g.narrow(framePos, 3, ch, ch + 1); // [B, F, 1, 1]
 
-  const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
   const model = g.scope('histograms', () => {
     const hists = g.narrow(g.narrow(frames, 2, 0, K), 3, MEM.fgHist, MEM.bgHist + 1); // [B, F, K, 2]
     const mass = g.reduceSum(hists, [2]); // [B, F, 1, 2]
@@ -234,19 +260,10 @@ export function buildMemoryAttention(): GraphBuilder {
     const presence = g.div(mass, g.add(mass, ATTN.presenceMass));
     const w = g.mul(g.exp(posChannel(MEMPOS.temporalBias)), presence); // [B, F, 1, 2]
     const remembered = g.div(g.reduceSum(g.mul(dist, w), [1], false), g.add(g.reduceSum(w, [1], false), 1e-6)); // [B, K, 2]
-    // Where the object is lost the search covers the whole frame, so a colour is background when the
-    // ring around where it was or the whole current frame holds it (the larger of the two shares):
-    // look-alikes elsewhere in the frame lose their claim, the object's own colours keep theirs.
-    const frameBins = g.reduceSum(
-      g.reshape(g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), [1, 4, K, H * H]),
-      [1, 3],
-      false,
-    ); // [1, K]
-    const frameDist = g.reshape(g.div(frameBins, g.reduceSum(frameBins, [1])), [1, K, 1]);
-    const latestFg = g.reshape(g.reduceSum(g.mul(g.narrow(presence, 3, 0, 1), recency), [1]), [-1, 1, 1]); // [B, 1, 1]
-    const lostBg = g.max(g.narrow(remembered, 2, 1, 2), g.mul(frameDist, ATTN.lostFrameBackground));
-    const bg = g.add(g.mul(g.narrow(remembered, 2, 1, 2), latestFg), g.mul(lostBg, g.sub(1, latestFg)));
-    const p = g.concat([g.narrow(remembered, 2, 0, 1), bg], 2);
+    const p =
+      ATTN.lostFrameBackground > 0
+        ? withFrameBackgroundWhenLost(g, remembered, presence, curr, posChannel)
+        : remembered;
     const logp = g.log(g.add(p, ATTN.histEpsilon));
     const llr = g.clip(g.sub(g.narrow(logp, 2, 0, 1), g.narrow(logp, 2, 1, 2)), -ATTN.llrClip, ATTN.llrClip); // [B, K, 1]
     const fgPresence = g.narrow(presence, 3, 0, 1); // [B, F, 1, 1]
@@ -255,6 +272,7 @@ export function buildMemoryAttention(): GraphBuilder {
   });
 
   const prior = g.scope('prior', () => {
+    const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
     const p = 4;
     const packed = g.reshape(g.narrow(frames, 3, MEM.mask, MEM.mask + p * p), [0, -1, Hm, Hm, p, p]); // [B, F, i, j, dy, dx]
     const masks = g.reshape(g.transpose(packed, [0, 1, 2, 4, 3, 5]), [0, -1, Hm * p, Hm * p]); // [B, F, 64, 64]

@@ -40,9 +40,9 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     set: { 'ATTN.localFgAgreement': 4 },
   },
   {
-    name: 'ring-background-when-lost',
-    means: 'a lost object is searched for against the ring around where it was, not the whole frame',
-    set: { 'ATTN.lostFrameBackground': 0 },
+    name: 'frame-background-when-lost',
+    means: 'a lost object is searched for against the ring’s and the whole frame’s colours, not the ring’s alone',
+    set: { 'ATTN.lostFrameBackground': 0.5 },
   },
   {
     name: 'sub-cell-motion',
