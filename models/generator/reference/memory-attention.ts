@@ -210,6 +210,11 @@ function localScore(g: GraphBuilder, prior: Value, currBins: Value, global: Valu
   return g.reduceSum(g.mul(up, bins), [1]); // [B, 1, 64, 64]
 }
 
+/** [B, F, 1, 1] softmax over the memory frames' recency keys: ~1 on the latest memory frame. */
+function recencyWeights(g: GraphBuilder, posChannel: (ch: number) => Value): Value {
+  return g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1);
+}
+
 /**
  * While the latest memory frame holds no object (lost: the search covers the whole frame) a bin's
  * background share becomes max(ring, (1 - w) ring + w frame), the frame's being the current frame's
@@ -224,7 +229,7 @@ function withFrameBackgroundWhenLost(
   posChannel: (ch: number) => Value,
 ): Value {
   const H = REF.featureSize;
-  const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
+  const recency = recencyWeights(g, posChannel);
   const frameBins = g.reduceSum(
     g.reshape(g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), [1, 4, K, H * H]),
     [1, 3],
@@ -272,7 +277,7 @@ export function buildMemoryAttention(): GraphBuilder {
   });
 
   const prior = g.scope('prior', () => {
-    const recency = g.softmax(g.mul(posChannel(MEMPOS.recency), ATTN.recencySharpness), 1); // [B, F, 1, 1]
+    const recency = recencyWeights(g, posChannel);
     const p = 4;
     const packed = g.reshape(g.narrow(frames, 3, MEM.mask, MEM.mask + p * p), [0, -1, Hm, Hm, p, p]); // [B, F, i, j, dy, dx]
     const masks = g.reshape(g.transpose(packed, [0, 1, 2, 4, 3, 5]), [0, -1, Hm * p, Hm * p]); // [B, F, 64, 64]
