@@ -104,6 +104,9 @@ export const ATTN = {
   ringKernel: 9,
   /** Foreground histogram: the mask eroded by this max-pool kernel (1: none); ring starts past a dilation by ringGap. */
   fgErode: 1,
+  /** Prompted (binarised) frames: a pixel counts as object colour by sigmoid((logit - colourConfidence) * colourConfidenceScale). */
+  colourConfidence: 4 as number,
+  colourConfidenceScale: 1 as number,
   ringGap: 3,
   /** Motion: shifts of the latest mask searched, +-motionRange cells of the 32 x 32 grid. */
   motionRange: 4,
@@ -124,7 +127,7 @@ export const ATTN = {
   /** Interior pixels are fg samples with weight sigmoid(global llr + localFgAgreement). */
   localFgAgreement: 0,
   /** While the object is lost, a bin's background share is max(ring, (1 - w) ring + w frame), w = this (0: the ring's). */
-  lostFrameBackground: 0 as number,
+  lostFrameBackground: 0.5 as number,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.15,
 } as const;
@@ -152,6 +155,26 @@ export const RECENCY_KEY = [0, -0.35, -0.7, -1.05, -1.4, -1.75, -2.1] as const;
 /** objPtrTposProj: recency log-weight = beta * (cos(t / 15) - 1), read from the lowest frequency. */
 export const POINTER_RECENCY_BETA = 8;
 
+/**
+ * Clicks: the colour model grown from them (decoder-click-model.ts). Foreground starts as the region
+ * of the click's own colour, background as everything beyond farSigma of the clicks (input-square
+ * pixels; negative clicks count as background within it); each round grows `steps` cells at
+ * 64 x 64 through passable pixels, then re-estimates foreground = region, background = outside its
+ * dilation by ringGap cells. The model is kept when its region has converged after `iterations`
+ * rounds (IoU with one more round >= convergedIou), else the first round's.
+ */
+export const CLICK_MODEL = {
+  farSigma: 32,
+  iterations: 5,
+  steps: 60,
+  ringGap: 2,
+  sharpness: 2,
+  convergedIou: 0.95,
+  histEpsilon: 0.002,
+  /** IoU factor of tokens (chosen, chosen, first round, last round). */
+  tokenPrior: [1, 1, 0.8, 0.8],
+} as const;
+
 /** Mask decoder. */
 export const DEC = {
   /** Click seed Gaussian (input-square pixels): min(1, 2 G) is foreground around the click. */
@@ -168,6 +191,9 @@ export const DEC = {
   promptGain: 24,
   promptBase: -12,
   claimSharpness: 10,
+  /** Width (L-grid pixels) of a clicked region's rim and how far its logits drop (to promptGain + promptBase - rimDrop). */
+  clickRim: 4,
+  rimDrop: 10,
   /** Tracking: logit = gain * (smoothed llr + prior(D) + trackBias) + token offset, prior = D * (D > 0 ? priorInside : priorOutside). */
   trackGain: 1.5,
   priorInside: 5,

@@ -4,7 +4,7 @@
  * the IoU / object-score / pointer heads.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { DEC, REF } from './config';
+import { APPEARANCE, DEC, K, REF } from './config';
 import { distanceMap, rows, scaledAppearance } from './decoder-common';
 import { iouPredictions, objectPointers, objectScore, pooledLogits } from './decoder-heads';
 import { promptEvidence } from './decoder-prompts';
@@ -29,20 +29,22 @@ export function buildMaskDecoder(): GraphBuilder {
   const batchShape = (...rest: number[]) => g.concat([g.shape(features, 0, 1), g.constI64(rest)], 0);
 
   // Region growing runs only when some object of the batch has a prompt (If): tracking calls skip it.
-  const [fg, neg, convergence] = g.ifElse(
+  const [fg, neg, convergence, wholeObject] = g.ifElse(
     anyInBatch(anyPrompt),
     (t) =>
       t.scope('prompts', () => {
         const scaled128 = scaledAppearance(t, highRes0);
         const map128 = distanceMap(t, scaled128, 4 * H);
         const map64 = distanceMap(t, scaledAppearance(t, highRes1), 2 * H);
-        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128) });
-        return [e.fg, e.neg, e.convergence];
+        const bins128 = t.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K);
+        const e = promptEvidence(t, { coords, labels, map128, map64, rows128: rows(t, scaled128), bins128, hasMask });
+        return [e.fg, e.neg, e.convergence, e.wholeObject];
       }),
     (e) => [
       e.constantOfShape(batchShape(4, L, L), 0),
       e.constantOfShape(batchShape(4, L, L), 0),
       e.constantOfShape(batchShape(4, 1, 1), 1),
+      e.constantOfShape(batchShape(1, 1, 1), 0),
     ],
   );
   const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
@@ -54,7 +56,16 @@ export function buildMaskDecoder(): GraphBuilder {
   // click more strongly than by any negative one is foreground whatever the base, and vice versa.
   const claim = (a: Value, b: Value) =>
     g.mul(g.clip(g.mul(g.sub(a, g.max(b, 0.5)), DEC.claimSharpness), 0, 1), DEC.promptGain);
-  const evidence = g.sub(claim(fg!, neg!), claim(neg!, fg!));
+  const won = claim(fg!, neg!);
+  // The rim of a whole object grown from one click stays foreground with a weak logit: the memory
+  // encoder then leaves it out of the object's colour model (its pixels blend object and background).
+  const k = 2 * DEC.clickRim + 1;
+  const core = g.sub(
+    1,
+    g.maxPool(g.sub(1, g.div(won, DEC.promptGain)), { kernel: [k, k], pads: Array(4).fill(DEC.clickRim) }),
+  );
+  const rim = g.clip(g.sub(g.div(won, DEC.promptGain), core), 0, 1);
+  const evidence = g.sub(g.sub(won, claim(neg!, fg!)), g.mul(g.mul(rim, wholeObject!), DEC.rimDrop));
   const logits = g.add(g.add(base, offsets), evidence); // [B, 4, L, L]
 
   g.output('masks', logits, ['B', 4, L, L]);

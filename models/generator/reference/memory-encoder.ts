@@ -33,7 +33,13 @@ export function buildMemoryEncoder(): GraphBuilder {
   const dilate = (x: Value, k: number) =>
     k === 1 ? x : g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] });
   const ring = g.clip(g.sub(dilate(m, ATTN.ringKernel), dilate(m, ATTN.ringGap)), 0);
-  const core = g.sub(1, dilate(g.sub(1, m), ATTN.fgErode));
+  // Prompted frames count a pixel as object colour by the confidence of its logit: a clicked
+  // region's rim (weak logits) blends object and background colours.
+  const unsure = g.sub(1, g.sigmoid(g.mul(g.sub(logits, ATTN.colourConfidence), ATTN.colourConfidenceScale)));
+  const confident = g.sub(1, g.mul(perObject(binarize), unsure));
+  const pool = (x: Value) => g.avgPool(x, { kernel: [L / n, L / n], strides: [L / n, L / n] });
+  const colourMask = g.mul(pool(g.mul(prob, confident)), present);
+  const core = g.sub(1, dilate(g.sub(1, colourMask), ATTN.fgErode));
 
   const bins = g.depthToSpace(g.narrow(features, 1, VISION.bins, VISION.bins + 4 * K), 2); // [1, K, 64, 64]
   const binRows = g.transpose(g.reshape(bins, [K, n * n]), [1, 0]); // [4096, K]

@@ -40,9 +40,14 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     set: { 'ATTN.localFgAgreement': 4 },
   },
   {
-    name: 'frame-background-when-lost',
-    means: 'a lost object is searched for against the ring’s and the whole frame’s colours, not the ring’s alone',
-    set: { 'ATTN.lostFrameBackground': 0.5 },
+    name: 'ring-background-when-lost',
+    means: 'a lost object is searched for against the ring’s colours alone, not also the whole frame’s',
+    set: { 'ATTN.lostFrameBackground': 0 },
+  },
+  {
+    name: 'click-rim-counts',
+    means: 'the rim of a clicked region keeps a full logit, so its blended pixels enter the object’s colour model',
+    set: { 'DEC.rimDrop': 0 },
   },
   {
     name: 'sub-cell-motion',
