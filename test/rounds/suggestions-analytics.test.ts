@@ -76,7 +76,9 @@ async function expectedTimelines(clip: SyntheticClipResult): Promise<ObjectTimel
 }
 
 test('suggestions of a finished job rank what the engine measured; a round excludes its prompts and flags the frames before a disagreeing correction', async () => {
-  const clip = await testClip(FRAMES, 2, 'suggestions');
+  // A clip on which the reference model is unsure of some frames (five kinds of signal fire, lowIou among them):
+  // on many seeds it tracks both clicked objects without a doubt, and there would be nothing to rank.
+  const clip = await testClip(FRAMES, 2, 's1');
   const api = await apiFor(stack, 'suggest');
   const vid = await api.client.uploadVideo(clip.mp4Path!);
   await waitVideo(api, vid.id);
