@@ -104,9 +104,8 @@ export const ATTN = {
   ringKernel: 9,
   /** Foreground histogram: the mask eroded by this max-pool kernel (1: none); ring starts past a dilation by ringGap. */
   fgErode: 1,
-  /** Prompted (binarised) frames: a pixel counts as object colour by sigmoid((logit - colourConfidence) * colourConfidenceScale). */
+  /** Prompted (binarised) frames: a pixel counts as object colour by sigmoid(logit - colourConfidence). */
   colourConfidence: 4 as number,
-  colourConfidenceScale: 1 as number,
   ringGap: 3,
   /** Motion: shifts of the latest mask searched, +-motionRange cells of the 32 x 32 grid. */
   motionRange: 4,

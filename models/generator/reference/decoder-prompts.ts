@@ -63,12 +63,11 @@ function softIou(g: GraphBuilder, a: Value, b: Value): Value {
  * round's region is kept instead. Tokens: (the chosen region, the chosen region, the first round's,
  * the last round's).
  */
-function positiveRegions(g: GraphBuilder, x: PromptInputs, isPos: Value, isNeg: Value, similar: Value) {
+function positiveRegions(g: GraphBuilder, x: PromptInputs, isPos: Value, isNeg: Value, seeds: Value, similar: Value) {
   const CM = CLICK_MODEL;
   const grid64 = binGrid(g, g.avgPool(x.bins128, { kernel: [2, 2], strides: [2, 2] }), x.map64.n);
   const grid128 = binGrid(g, x.bins128, x.map128.n);
   const negNear = maxOverPoints(g, pointGaussians(g, x.coords, grid64.n, CM.farSigma), isNeg);
-  const seeds = g.min(g.mul(pointGaussians(g, x.coords, grid64.n, DEC.clickSigma), 2), 1); // [B, P, 64, 64]
   const regionOf = (llr: Value, steps: number = CM.steps) =>
     maxOverPoints(
       g,
@@ -79,25 +78,23 @@ function positiveRegions(g: GraphBuilder, x: PromptInputs, isPos: Value, isNeg: 
   const outside = (fg: Value) => g.sub(1, g.maxPool(fg, { kernel: [gap, gap], pads: Array(4).fill(CM.ringGap) }));
   const farFromClicks = g.sub(1, maxOverPoints(g, pointGaussians(g, x.coords, grid64.n, CM.farSigma), isPos));
   const models = [colourLogRatio(g, maxOverPoints(g, similar, isPos), g.max(farFromClicks, negNear), grid64)];
+  const grown: Value[] = [];
   const regions: Value[] = [];
   for (let i = 0; i <= CM.iterations; i++) {
-    const region = hard(g, regionOf(models[i]!));
-    regions.push(region);
-    if (i < CM.iterations) models.push(colourLogRatio(g, region, g.max(outside(region), negNear), grid64));
+    grown.push(regionOf(models[i]!));
+    regions.push(hard(g, grown[i]!));
+    if (i < CM.iterations) models.push(colourLogRatio(g, regions[i]!, g.max(outside(regions[i]!), negNear), grid64));
   }
   const last = CM.iterations - 1;
   const iou = g.reshape(softIou(g, regions[last]!, regions[CM.iterations]!), [-1, 1, 1]); // [B, 1, 1] like the log-ratios
   const converged = g.sigmoid(g.mul(g.sub(iou, CM.convergedIou), 100));
   const chosen = g.add(g.mul(converged, g.sub(models[last]!, models[0]!)), models[0]!);
   const alternatives = [chosen, models[0]!, models[last]!];
-  const tokens = (f: (llr: Value) => Value) => {
-    const [c, ...rest] = alternatives.map(f);
-    return g.concat([c!, c!, ...rest], 1); // [B, 4, n, n]
-  };
+  const tokens = (maps: Value[]) => g.concat([maps[0]!, ...maps], 1); // [B, 4, n, n]
   return {
-    fg64: tokens((llr) => regionOf(llr)),
-    next64: tokens((llr) => regionOf(llr, CM.steps + 1)),
-    pass128: tokens((llr) => passability(g, logRatioMap(g, llr, grid128), 0)),
+    fg64: tokens([regionOf(chosen), grown[0]!, grown[last]!]),
+    next64: tokens(alternatives.map((llr) => regionOf(llr, CM.steps + 1))),
+    pass128: tokens(alternatives.map((llr) => passability(g, logRatioMap(g, llr, grid128), 0))),
   };
 }
 
@@ -139,13 +136,14 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
   const neg64 = g.narrow(overPoints(isNeg), 1, 0, 4);
   const seed128 = seed(x.map128.n);
   const up = (v: Value) => g.maxPool(g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' }), MAXPOOL3);
+  const sim128 = simOf(x.map128);
   const localFg = g.max(
-    g.mul(up(g.narrow(local, 1, 0, 4)), maxOverPoints(g, simOf(x.map128), isPos)),
+    g.mul(up(g.narrow(local, 1, 0, 4)), maxOverPoints(g, sim128, isPos)),
     maxOverPoints(g, seed128, isPos),
   );
   const localConvergence = softIou(g, hard(g, g.narrow(local, 1, 0, 4)), hard(g, g.narrow(local, 1, 4, 8)));
 
-  const whole = g.scope('click_model', () => positiveRegions(g, x, isPos, isNeg, taps.get(n2)!));
+  const whole = g.scope('click_model', () => positiveRegions(g, x, isPos, isNeg, taps.get(0)!, taps.get(n2)!));
   // The alternatives (first and last round) are chosen only when clearly more stable.
   const wholeConvergence = g.mul(
     softIou(g, hard(g, whole.fg64), hard(g, whole.next64)),
@@ -155,7 +153,7 @@ function clicks(g: GraphBuilder, x: PromptInputs): PromptEvidence {
 
   const wholeObject = wholeObjectRequest(g, isPos, isNeg, x.hasMask);
   const pick = (a: Value, b: Value) => g.add(g.mul(wholeObject, g.sub(a, b)), b);
-  const neg = g.max(g.mul(up(neg64), maxOverPoints(g, simOf(x.map128), isNeg)), maxOverPoints(g, seed128, isNeg));
+  const neg = g.max(g.mul(up(neg64), maxOverPoints(g, sim128, isNeg)), maxOverPoints(g, seed128, isNeg));
   return { fg: pick(wholeFg, localFg), neg, convergence: pick(wholeConvergence, localConvergence), wholeObject };
 }
 

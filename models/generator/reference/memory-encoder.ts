@@ -29,15 +29,15 @@ export function buildMemoryEncoder(): GraphBuilder {
   const prob = g.add(sharpened, g.mul(perObject(binarize), g.sub(hard, sharpened)));
   const present = perObject(g.toFloat(g.greater(score, 0)));
   const n = 2 * H; // 64: the stride-8 grid
-  const m = g.mul(g.avgPool(prob, { kernel: [L / n, L / n], strides: [L / n, L / n] }), present); // [B, 1, 64, 64]
+  const pool = (x: Value) => g.avgPool(x, { kernel: [L / n, L / n], strides: [L / n, L / n] });
+  const m = g.mul(pool(prob), present); // [B, 1, 64, 64]
   const dilate = (x: Value, k: number) =>
     k === 1 ? x : g.maxPool(x, { kernel: [k, k], pads: [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2] });
   const ring = g.clip(g.sub(dilate(m, ATTN.ringKernel), dilate(m, ATTN.ringGap)), 0);
   // Prompted frames count a pixel as object colour by the confidence of its logit: a clicked
   // region's rim (weak logits) blends object and background colours.
-  const unsure = g.sub(1, g.sigmoid(g.mul(g.sub(logits, ATTN.colourConfidence), ATTN.colourConfidenceScale)));
+  const unsure = g.sub(1, g.sigmoid(g.sub(logits, ATTN.colourConfidence)));
   const confident = g.sub(1, g.mul(perObject(binarize), unsure));
-  const pool = (x: Value) => g.avgPool(x, { kernel: [L / n, L / n], strides: [L / n, L / n] });
   const colourMask = g.mul(pool(g.mul(prob, confident)), present);
   const core = g.sub(1, dilate(g.sub(1, colourMask), ATTN.fgErode));
 
