@@ -1,11 +1,20 @@
 // Dev only: tsx scripts/dev/loop.ts <davis-dir> [rounds=3] — the annotator's loop in one engine session, without
 // the platform: one click at frame 0's most interior point, then per round one corrective click (the annotate
 // bench's) on the lowest-J frame, with that frame's earlier clicks, re-propagated both ways; corrections become
-// conditioning frames as in the platform. Prints J&F per round and each corrected frame's J before -> after.
+// conditioning frames as in the platform (its job session options). Prints J&F per round (the sequence mean the
+// annotate bench takes) and each corrected frame's J before -> after.
 // MODEL=<manifest> evaluates another model.
 import { SamModel, VideoSession } from '@masklet/engine';
 import { correctiveClick, listDavisSequences, readGroundTruth } from '@masklet/evaluation';
-import { boundaryF, decodeRle, farthestInteriorPoint, jaccard, type BinaryMask } from '@masklet/masks';
+import {
+  boundaryF,
+  decodeRle,
+  farthestInteriorPoint,
+  jaccard,
+  meanSequenceScores,
+  type BinaryMask,
+} from '@masklet/masks';
+import { jobSessionOptions } from '@masklet/masklets';
 import { openImageDirectory } from '@masklet/video';
 import { ensureModel } from '../../models/generator/ensure-model';
 
@@ -17,7 +26,7 @@ async function main() {
   let nseq = 0;
   for (const seq of await listDavisSequences(root!)) {
     const source = await openImageDirectory(seq.framesDir);
-    const session = new VideoSession(model, source, { correctionsAsConditioning: true });
+    const session = new VideoSession(model, source, jobSessionOptions({}));
     const gts = await Promise.all(seq.maskFiles.map((f) => readGroundTruth(f)));
     const preds: BinaryMask[] = [];
     const run = async () => {
@@ -31,9 +40,10 @@ async function main() {
     const line: string[] = [];
     const clicks = new Map<number, { x: number; y: number; label: 0 | 1 }[]>([[0, [{ x: p0.x, y: p0.y, label: 1 }]]]);
     for (let round = 0; round <= rounds; round++) {
-      const J = gts.map((g, f) => jaccard(preds[f]!, g));
-      const F = gts.map((g, f) => boundaryF(preds[f]!, g));
-      const jf = (J.reduce((a, b) => a + b, 0) + F.reduce((a, b) => a + b, 0)) / (2 * gts.length);
+      const scores = gts.map((g, f) => ({ J: jaccard(preds[f]!, g), F: boundaryF(preds[f]!, g) }));
+      const mean = meanSequenceScores(scores);
+      const jf = (mean.J + mean.F) / 2;
+      const J = scores.map((s) => s.J);
       totals[round] += jf;
       line.push(jf.toFixed(3));
       if (round === rounds) break;
