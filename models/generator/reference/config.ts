@@ -63,6 +63,7 @@ export const FEAT = {
   llr: 4, // the K per-bin log-likelihood ratios, row-major in the first K cells of the channel
   hasModel: 5, // 1 where some memory frame holds the object (else nothing is tracked)
   local: 6, // 6..9: the local-colour-model score at 64 x 64, packed 2 x 2 (DCR)
+  explained: 10, // 1 where the motion-compensated latest frame predicts the current colour, at 32 x 32
   noMemory: VISION.noMemory, // 1 where noMemEmbed was added (first conditioning frame)
 } as const;
 
@@ -127,6 +128,8 @@ export const ATTN = {
   localFgAgreement: 0,
   /** While the object is lost, a bin's background share is max(ring, (1 - w) ring + w frame), w = this (0: the ring's). */
   lostFrameBackground: 0.5 as number,
+  /** Squared (L, a, b) error at which the motion-compensated latest frame no longer explains a cell (e^-1). */
+  explainedSigma2: 0.003 as number,
   /** D where the latest memory frame holds no object (re-detection anywhere). */
   lostPrior: -0.15,
 } as const;
@@ -196,6 +199,8 @@ export const DEC = {
   /** Tracking: logit = gain * (smoothed llr + prior(D) + trackBias) + token offset, prior = D * (D > 0 ? priorInside : priorOutside). */
   trackGain: 1.5,
   priorInside: 5,
+  /** Added to priorInside where the motion explains the current colour (FEAT.explained). */
+  priorInsideExplained: 7 as number,
   priorOutside: 12,
   trackBias: 0,
   /** Weights of the global (stride 4) and local (stride 8) colour scores. */

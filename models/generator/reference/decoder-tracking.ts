@@ -19,7 +19,14 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
     g.resize(g.depthToSpace(g.narrow(features, 1, ch, ch + 4), 2), { scales: [1, 1, 2, 2], mode: 'linear' });
   const prior = unpack(FEAT.prior);
   score = g.add(g.mul(score, DEC.globalWeight), g.mul(unpack(FEAT.local), DEC.localWeight));
-  const priorLogit = g.sub(g.mul(g.relu(prior), DEC.priorInside), g.mul(g.relu(g.neg(prior)), DEC.priorOutside));
+  // The prior pulls harder inside where the motion-compensated latest frame predicts the current
+  // colour: the object's own parts moved there, whatever their colour says.
+  const explained = g.resize(g.narrow(features, 1, FEAT.explained, FEAT.explained + 1), {
+    scales: [1, 1, 4, 4],
+    mode: 'linear',
+  });
+  const inside = g.add(g.mul(explained, DEC.priorInsideExplained), DEC.priorInside);
+  const priorLogit = g.sub(g.mul(g.relu(prior), inside), g.mul(g.relu(g.neg(prior)), DEC.priorOutside));
   const term = g.add(g.add(score, priorLogit), DEC.trackBias);
   const flag = (ch: number) => g.clip(g.reduceMax(g.narrow(features, 1, ch, ch + 1), [2, 3]), 0, 1); // [B, 1, 1, 1]
   const hasModel = flag(FEAT.hasModel);

@@ -136,7 +136,12 @@ function translate(g: GraphBuilder, maps: Value, t: Value, n: number, renormalis
  * scale change and articulated parts, which one translation cannot (DAVIS-2016 J&F 0.539 with the
  * global shift alone, 0.631 with this).
  */
-function motionCompensate(g: GraphBuilder, latestMask: Value, latestColour: Value, currColour: Value): Value {
+function motionCompensate(
+  g: GraphBuilder,
+  latestMask: Value,
+  latestColour: Value,
+  currColour: Value,
+): { warped: Value; explained: Value } {
   const H = REF.featureSize;
   const global = globalShift(g, latestMask, latestColour, currColour);
   // With sub-cell motion the latest frame and mask are first moved by the object's global shift
@@ -171,7 +176,12 @@ function motionCompensate(g: GraphBuilder, latestMask: Value, latestColour: Valu
   const padded = g.concat([planes, g.mul(g.narrow(planes, 2, 0, 1), 0)], 2); // [B, 4, 1025]: index 1024 reads 0
   const moved = g.gather(padded, g.constI64(shiftIndices(H, 1, -1, false), [D, H * H]), 2); // [B, 4, D, 1024]
   const warped = g.reduceSum(g.mul(moved, g.reshape(weights, [0, 1, D, H * H])), [2], false); // [B, 4, 1024]
-  return g.depthToSpace(g.reshape(warped, [0, 4, H, H]), 2); // [B, 1, 64, 64]
+  // How well the motion explains the current frame: the latest frame's colours moved by the same
+  // per-cell weights, against the current colours (1 where they agree).
+  const predicted = g.reduceSum(g.mul(source, g.reshape(weights, [0, 1, D, H * H])), [2], false); // [B, 3, 1024]
+  const error = g.reduceSum(g.square(g.sub(predicted, g.reshape(currColour, [1, 3, H * H]))), [1]); // [B, 1, 1024]
+  const explained = g.reshape(g.exp(g.mul(error, -1 / ATTN.explainedSigma2)), [0, 1, H, H]);
+  return { warped: g.depthToSpace(g.reshape(warped, [0, 4, H, H]), 2), explained }; // [B, 1, 64, 64], [B, 1, 32, 32]
 }
 
 /**
@@ -281,14 +291,17 @@ export function buildMemoryAttention(): GraphBuilder {
     const p = 4;
     const packed = g.reshape(g.narrow(frames, 3, MEM.mask, MEM.mask + p * p), [0, -1, Hm, Hm, p, p]); // [B, F, i, j, dy, dx]
     const masks = g.reshape(g.transpose(packed, [0, 1, 2, 4, 3, 5]), [0, -1, Hm * p, Hm * p]); // [B, F, 64, 64]
-    const latestMask = g.reduceSum(g.mul(masks, recency), [1]); // [B, 1, 64, 64]
     const latestPresent = g.reduceSum(g.mul(model.fgPresence, recency), [1]); // [B, 1, 1, 1]
     const colourPacked = g.narrow(frames, 3, MEM.appearance, MEM.appearance + 12); // [B, F, 256, 12]
-    const latestColour = g.reduceSum(g.mul(colourPacked, g.reshape(recency, [0, -1, 1, 1])), [1], false); // [B, 256, 12]
-    const prevColour = g.depthToSpace(g.reshape(g.transpose(latestColour, [0, 2, 1]), [0, 12, Hm, Hm]), 2); // [B, 3, 32, 32]
-    const latest = g.scope('motion', () =>
-      motionCompensate(g, latestMask, prevColour, g.narrow(curr, 1, VISION.appearance, VISION.appearance + 3)),
-    );
+    const currColour = g.narrow(curr, 1, VISION.appearance, VISION.appearance + 3);
+    const warpFrom = (weights: Value) => {
+      const mask = g.reduceSum(g.mul(masks, weights), [1]); // [B, 1, 64, 64]
+      const colour = g.reduceSum(g.mul(colourPacked, g.reshape(weights, [0, -1, 1, 1])), [1], false); // [B, 256, 12]
+      const prevColour = g.depthToSpace(g.reshape(g.transpose(colour, [0, 2, 1]), [0, 12, Hm, Hm]), 2); // [B, 3, 32, 32]
+      return motionCompensate(g, mask, prevColour, currColour);
+    };
+    const motion = g.scope('motion', () => warpFrom(recency));
+    const latest = motion.warped;
     // Signed distance-like prior in [-1, 1]: mean of the mask, its dilations and its erosions, minus 1.
     // Dilations by growing square kernels, each from the previous one by a separable max-pool
     // (k_i = k_{i-1} + step - 1), for the mask and its complement at once.
@@ -321,18 +334,21 @@ export function buildMemoryAttention(): GraphBuilder {
     const far = g.mul(g.sub(1, near), ATTN.farWeight);
     const d = g.sub(g.sub(g.mul(g.sum(...parts), 1 / (ATTN.priorKernels.length + 1)), 1), far);
     const dEff = g.add(g.mul(d, latestPresent), g.mul(g.sub(1, latestPresent), ATTN.lostPrior));
-    return dEff;
+    return { d: dEff, explained: motion.explained };
   });
 
   const local = g.scope('local', () =>
-    localScore(g, prior, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p, model.llr),
+    localScore(g, prior.d, g.narrow(curr, 1, VISION.bins, VISION.bins + 4 * K), model.p, model.llr),
   );
 
   const llrMap = g.reshape(g.pad(model.llr, [0, 0, 0, 0, H * H - K, 0]), [0, 1, H, H]);
   const hasModelMap = g.expand(model.hasModel, g.concat([g.shape(memory, 0, 1), g.constI64([1, H, H])], 0));
-  const out = g.concat([spaceToDepth2(g, prior, 1, H), llrMap, hasModelMap, spaceToDepth2(g, local, 1, H)], 1); // [B, 10, 32, 32]
-  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5 || FEAT.local !== 6)
+  const out = g.concat(
+    [spaceToDepth2(g, prior.d, 1, H), llrMap, hasModelMap, spaceToDepth2(g, local, 1, H), prior.explained],
+    1,
+  ); // [B, 11, 32, 32]
+  if (FEAT.prior !== 0 || FEAT.llr !== 4 || FEAT.hasModel !== 5 || FEAT.local !== 6 || FEAT.explained !== 10)
     throw new Error('feature layout drifted from the concat order');
-  g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 10, 0, 0]), ['B', C, H, H]);
+  g.output('conditionedFeatures', g.pad(out, [0, 0, 0, 0, 0, C - 11, 0, 0]), ['B', C, H, H]);
   return g;
 }
