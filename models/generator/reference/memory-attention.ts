@@ -133,8 +133,7 @@ function translate(g: GraphBuilder, maps: Value, t: Value, n: number, renormalis
  * from in the latest frame by matching colour over a window of cells (block matching over the same
  * +-R shifts), with a pull towards the object's global shift where colour is ambiguous; the latest
  * mask is pulled back along these soft per-cell displacements (a backward warp: no holes). Follows
- * scale change and articulated parts, which one translation cannot (DAVIS-2016 J&F 0.539 with the
- * global shift alone, 0.631 with this).
+ * scale change and articulated parts, which one translation cannot.
  */
 function motionCompensate(
   g: GraphBuilder,
@@ -166,10 +165,9 @@ function motionCompensate(
   const logits = g.mul(g.add(pooled, penalty), -1 / LOCAL_MOTION.temperature);
   const e = g.exp(g.sub(logits, g.reduceMax(logits, [1])));
   const weights = g.div(e, g.reduceSum(e, [1])); // [B, D, 32, 32]
-  // The warped mask mixes the 81 shifted masks by their weights. Warping by each cell's expected
-  // displacement instead costs 40% less and scored 0.634 on DAVIS, but a mask that shrank on an
-  // ambiguous frame stays shrunk (a synthetic two-object clip: IoU 0.32 vs 0.92); the mixture spreads
-  // uncertain cells, so the prior stays wide enough to recover.
+  // The warped mask mixes the 81 shifted masks by their weights rather than warping by each cell's
+  // expected displacement: a mask that shrank on an ambiguous frame would stay shrunk; the mixture
+  // spreads uncertain cells, so the prior stays wide enough to recover (generator README).
   // The 64 x 64 mask as 4 sub-pixel planes of the 32 grid: a shift of whole cells moves each plane
   // alike, and the four pixels of a cell share its weights.
   const planes = g.reshape(spaceToDepth2(g, mask, 1, H), [0, 4, H * H]);
