@@ -1,6 +1,7 @@
 /**
- * npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click] [--loo [--variants a,b,...]]
+ * npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click] [--frame-step k] [--loo [--variants a,b,...]]
  * Prints J and F per sequence; the last line is `J&F <mean>` (mean of the J and F means).
+ * --frame-step k: the engine sees every k-th frame only (k times faster motion), scored on those frames.
  * --loo: the shipped reference model and its variants (models/generator/reference/variants.ts) are
  * generated and evaluated; each sequence is scored by the variant that is best on the other
  * sequences. Prints every fold and the worst sequence; the last line is the held-out mean `J&F <mean>`.
@@ -29,13 +30,14 @@ async function evaluateAll(
   model: SamModel,
   sequences: DavisSequence[],
   prompt: PromptKind,
+  frameStep: number,
   prefix = '',
 ): Promise<{ perSequence: Map<string, number>; meanJ: number; meanF: number }> {
   const perSequence = new Map<string, number>();
   let sumJ = 0;
   let sumF = 0;
   for (const seq of sequences) {
-    const r = await evaluateSequence(model, seq, prompt);
+    const r = await evaluateSequence(model, seq, prompt, frameStep);
     sumJ += r.J;
     sumF += r.F;
     perSequence.set(r.name, (r.J + r.F) / 2);
@@ -51,6 +53,7 @@ async function leaveOneOutOverVariants(
   prompt: PromptKind,
   variants: readonly ReferenceVariant[],
   providers: ProviderName[],
+  frameStep: number,
 ): Promise<void> {
   const settings: SettingScores[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'masklet-loo-'));
@@ -62,7 +65,7 @@ async function leaveOneOutOverVariants(
       const model = await SamModel.load(join(modelDir, 'manifest.json'), { runtime: { providers } });
       try {
         const prefix = `${variant.name.padEnd(width)} `;
-        const { perSequence, meanJ, meanF } = await evaluateAll(model, sequences, prompt, prefix);
+        const { perSequence, meanJ, meanF } = await evaluateAll(model, sequences, prompt, frameStep, prefix);
         console.log(`${prefix}J&F ${((meanJ + meanF) / 2).toFixed(4)}  (${variant.means})`);
         settings.push({ setting: variant.name, scores: perSequence });
       } finally {
@@ -78,9 +81,13 @@ async function leaveOneOutOverVariants(
       `held out ${f.heldOut.padEnd(20)} chosen ${f.chosen.padEnd(width)} J&F on the others ${f.trainScore.toFixed(4)}  held out ${f.heldOutScore.toFixed(4)}`,
     );
   console.log(
-    `leave-one-out  prompt ${prompt}  sequences ${sequences.length}  variants ${variants.length}  worst ${report.worst.heldOut} ${report.worst.heldOutScore.toFixed(4)}`,
+    `leave-one-out  prompt ${prompt}${stepLabel(frameStep)}  sequences ${sequences.length}  variants ${variants.length}  worst ${report.worst.heldOut} ${report.worst.heldOutScore.toFixed(4)}`,
   );
   console.log(`J&F ${report.mean.toFixed(4)}`);
+}
+
+function stepLabel(frameStep: number): string {
+  return frameStep > 1 ? `  frame step ${frameStep}` : '';
 }
 
 async function main(): Promise<void> {
@@ -90,6 +97,7 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       prompt: { type: 'string', default: 'mask' },
       providers: { type: 'string', default: process.env.MASKLET_PROVIDERS ?? 'cpu' },
+      'frame-step': { type: 'string', default: '1' },
       loo: { type: 'boolean', default: false },
       variants: { type: 'string', default: REFERENCE_VARIANTS.map((v) => v.name).join(',') },
     },
@@ -97,23 +105,26 @@ async function main(): Promise<void> {
   const root = positionals[0];
   if (!root)
     throw new Error(
-      'usage: npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click] [--loo [--variants a,b]]',
+      'usage: npm run eval -- <davis-dir> [--model <manifest>] [--prompt mask|click] [--frame-step k] [--loo [--variants a,b]]',
     );
   const prompt = values.prompt as PromptKind;
   if (prompt !== 'mask' && prompt !== 'click') throw new Error(`--prompt must be mask or click, got ${values.prompt}`);
+  const frameStep = Number(values['frame-step']);
+  if (!Number.isInteger(frameStep) || frameStep < 1)
+    throw new Error(`--frame-step must be a positive integer, got ${values['frame-step']}`);
   const providers = parseProviders(values.providers);
   const sequences = await listDavisSequences(root);
   if (values.loo) {
     if (values.model) throw new Error('--loo generates reference-model variants; it takes no --model');
     const variants = values.variants.split(',').map((name) => findVariant(name.trim()));
-    await leaveOneOutOverVariants(sequences, prompt, variants, providers);
+    await leaveOneOutOverVariants(sequences, prompt, variants, providers, frameStep);
     return;
   }
   const manifest = values.model ?? (await ensureModel('reference'));
   const model = await SamModel.load(manifest, { runtime: { providers } });
-  const { meanJ, meanF } = await evaluateAll(model, sequences, prompt);
+  const { meanJ, meanF } = await evaluateAll(model, sequences, prompt, frameStep);
   console.log(
-    `model ${model.manifest.name}  prompt ${prompt}  sequences ${sequences.length}  J ${meanJ.toFixed(4)}  F ${meanF.toFixed(4)}`,
+    `model ${model.manifest.name}  prompt ${prompt}${stepLabel(frameStep)}  sequences ${sequences.length}  J ${meanJ.toFixed(4)}  F ${meanF.toFixed(4)}`,
   );
   console.log(`J&F ${((meanJ + meanF) / 2).toFixed(4)}`);
   await model.release();

@@ -1,11 +1,12 @@
 /**
  * Semi-supervised VOS evaluation of the engine on one sequence: prompt frame 0 (its ground-truth
  * mask, or one click at the most interior point), propagate forward, score every frame as it comes
- * (masks are not kept), then average with the DAVIS convention.
+ * (masks are not kept), then average with the DAVIS convention. With `frameStep` k > 1 the engine
+ * sees every k-th frame only (the same video with k times faster motion), scored against its masks.
  */
 import { boundaryF, decodeRle, farthestInteriorPoint, FrameScores, jaccard, meanSequenceScores } from '@masklet/masks';
 import { SamModel, VideoSession } from '@masklet/engine';
-import { openImageDirectory } from '@masklet/video';
+import { everyNthFrame, openImageDirectory } from '@masklet/video';
 import { DavisSequence, readGroundTruth } from './davis-sequence';
 
 export type PromptKind = 'mask' | 'click';
@@ -23,12 +24,14 @@ export async function evaluateSequence(
   model: SamModel,
   seq: DavisSequence,
   prompt: PromptKind,
+  frameStep = 1,
 ): Promise<SequenceResult> {
   const started = performance.now();
-  const source = await openImageDirectory(seq.framesDir);
+  const source = everyNthFrame(await openImageDirectory(seq.framesDir), frameStep);
+  const maskFiles = seq.maskFiles.filter((_, i) => i % frameStep === 0);
   const session = new VideoSession(model, source);
   try {
-    const first = await readGroundTruth(seq.maskFiles[0]!);
+    const first = await readGroundTruth(maskFiles[0]!);
     if (prompt === 'mask') {
       await session.addMask(0, 1, first);
     } else {
@@ -38,7 +41,7 @@ export async function evaluateSequence(
     }
     const perFrame: FrameScores[] = [];
     for await (const result of session.propagate({ startFrame: 0, direction: 'forward' })) {
-      const file = seq.maskFiles[result.frame];
+      const file = maskFiles[result.frame];
       if (!file) break;
       const gt = await readGroundTruth(file);
       const obj = result.objects[0]!;

@@ -4,6 +4,7 @@ export { VideoProbeError, VideoDecodeError, type VideoProbeErrorCode, type Video
 export { probeVideo, type VideoProbe } from './ffprobe';
 export { scanFrameIndex, type FrameIndex, type TimeBase } from './frame-index';
 export { openImageDirectory, type ImageDirectorySource } from './image-dir-source';
+export { everyNthFrame } from './strided-source';
 export { openVideoFile, type VideoFileSource, type VideoFileOptions, type VideoReadStats } from './video-file-source';
 export { frameJpeg, type FrameJpegOptions } from './frame-jpeg';
 export { streamFrames, type StreamFramesOptions, type StreamedFrame } from './stream-frames';
