@@ -29,7 +29,8 @@ test('frame step k: the engine sees frames 0, k, 2k, ... and each is scored agai
     assert.equal(strided.frames, 4);
     assert.equal(every.frames, 12);
     assert.ok(strided.J > 0.8, `frames 0, 3, 6, 9 against their own truth: J ${strided.J}`);
-    assert.ok(every.J < 0.3, `every frame against the blanked truth: J ${every.J}`);
+    // Scored on every frame, at most 3 of the 10 frames the mean counts (first and last out) keep their truth.
+    assert.ok(every.J < strided.J / 2, `every frame against the blanked truth: J ${every.J}`);
     assert.equal(strided.perFrame[0]!.J, every.perFrame[0]!.J, 'the prompted frame is the same frame in both runs');
   } finally {
     await model.release();
