@@ -141,9 +141,16 @@ describe('worker: segment queue', { skip }, () => {
     const first = await chunkSnapshot(seeded.jobId);
     const firstTracks = await env.prisma.objectTrackChunk.count({ where: { jobId: seeded.jobId } });
 
-    // What a crashed worker leaves behind: the job RUNNING, BullMQ handing it out again.
+    // What a crashed worker leaves behind: the job RUNNING, BullMQ handing it out again. The worker
+    // writes SUCCEEDED before BullMQ moves the job to completed, and a job still locked by its
+    // worker is not removed (remove returns 0), so the re-add below would be dropped as a duplicate.
+    const queue = env.queue(segmentQueueName('masklet-reference'));
+    await waitFor(
+      'BullMQ to complete the first run',
+      async () => (await queue.getJobState(seeded.jobId)) === 'completed',
+    );
     await env.prisma.job.update({ where: { id: seeded.jobId }, data: { status: 'RUNNING' } });
-    await env.queue(segmentQueueName('masklet-reference')).remove(seeded.jobId);
+    assert.equal(await queue.remove(seeded.jobId), 1, 'the completed BullMQ job is removed');
     await enqueueSegment(env, seeded);
     await waitFor(
       'second run',
