@@ -25,7 +25,7 @@ export const REF = {
   hiddenDim: 4 * K + 32,
   memoryDim: 32,
   highRes: [
-    { channels: 4 + K, stride: 4 },
+    { channels: 4 + K + 12, stride: 4 },
     { channels: 8, stride: 8 },
   ],
   lowResMaskSize: 128,
@@ -37,6 +37,12 @@ export const REF = {
 
 /** Appearance channels shared by every feature map: opponent colour L, a, b and local contrast t. */
 export const APPEARANCE = 4;
+
+/**
+ * Channels of `highRes0` (stride 4): the appearance, the K soft colour bins, then the colour at
+ * stride 2 packed 2 x 2 (channel = (dy * 2 + dx) * 3 + c): where inside its cell a boundary lies.
+ */
+export const HIGHRES0 = { appearance: 0, bins: APPEARANCE, subColour: APPEARANCE + K } as const;
 
 /**
  * RGB (in [0, 1]) -> opponent colour. L = mean, a = R - G, b = (R + G) / 2 - B; the chroma axes are
@@ -208,6 +214,11 @@ export const DEC = {
   localWeight: 1.5,
   /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
   smoothPasses: 1,
+  /**
+   * Sub-cell boundaries: weight of each stride-2 pixel's own colour log-ratio (relative to its
+   * stride-4 cell's) in deciding which part of a cell is object; 0 turns the refinement off.
+   */
+  subCellDetail: 1 as number,
   trackOffsets: [0, 0, 2, -2],
   /** Tracking: IoU factor of each token (the offset tokens are chosen only when clearly more stable). */
   trackIouPrior: [1, 1, 0.7, 0.7],

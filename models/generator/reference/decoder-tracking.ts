@@ -6,14 +6,17 @@
  * (signed: +1 deep inside the latest mask, 0 on its boundary, -1 far out), upsampled from 64 x 64.
  * Without any memory of the object (hasModel 0) every pixel is background; on a first frame
  * (noMemEmbed added) there is no propagated evidence: the term is the prompt base.
+ * The logits' boundary cells are then placed within the cell by the colour at stride 2.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, DEC, FEAT, K } from './config';
+import { DEC, FEAT, HIGHRES0, K } from './config';
+import { subCellBoundaries } from './decoder-sub-cell';
 
 export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Value, L: number): Value {
-  const bins = g.reshape(g.narrow(highRes0, 1, APPEARANCE, APPEARANCE + K), [K, L * L]);
+  const bins = g.reshape(g.narrow(highRes0, 1, HIGHRES0.bins, HIGHRES0.bins + K), [K, L * L]);
   const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [0, 1, -1]), 2, 0, K); // [B, 1, K]
-  let score = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
+  const cellColour = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
+  let score = cellColour;
   for (let i = 0; i < DEC.smoothPasses; i++) score = g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
   const unpack = (ch: number) =>
     g.resize(g.depthToSpace(g.narrow(features, 1, ch, ch + 4), 2), { scales: [1, 1, 2, 2], mode: 'linear' });
@@ -33,5 +36,8 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const tracked = g.add(g.mul(term, hasModel), g.mul(g.sub(1, hasModel), DEC.promptBase / DEC.trackGain));
   const noMemory = flag(FEAT.noMemory);
   const gain = g.mul(g.sub(1, noMemory), DEC.trackGain);
-  return g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase));
+  const logits = g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase));
+  if (DEC.subCellDetail === 0) return logits;
+  const detailWeight = g.mul(gain, DEC.globalWeight * DEC.subCellDetail);
+  return subCellBoundaries(g, { logits, cellColour, llr, highRes0, detailWeight }, L);
 }

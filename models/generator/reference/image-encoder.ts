@@ -2,11 +2,11 @@
  * imageEncoder: undo the ImageNet normalisation, convert to opponent colour, pool colour plus local
  * contrast (std of the colour in 12 x 12 windows) to strides 4 and 8 (the prompt path's appearance),
  * and softly assign every stride-4 pixel to K colour bins (the tracker's histogram space):
- * highRes0 = (appearance, bins at stride 4), visionFeatures = (bins at stride 8 packed 2 x 2,
+ * highRes0 = (appearance, bins at stride 4, colour at stride 2), visionFeatures = (bins at stride 8 packed 2 x 2,
  * colour at stride 16).
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { APPEARANCE, BINS, K, OPPONENT, REF, VISION } from './config';
+import { APPEARANCE, BINS, HIGHRES0, K, OPPONENT, REF, VISION } from './config';
 import { positionMap } from './grids';
 
 /** 1x1 conv weights folding x * std + mean into the opponent transform. */
@@ -89,7 +89,10 @@ export function buildImageEncoder(): GraphBuilder {
   ]);
   const pos = g.initializer('vision_pos_enc', positionMap(REF.hiddenDim, H, 0, 1), [1, REF.hiddenDim, H, H]);
   g.output('visionPosEnc', pos, [1, REF.hiddenDim, H, H]);
-  g.output('highRes0', g.concat([f4, bins4], 1), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
+  const subColour = spaceToDepth2(g, pool(colour, 2), 3, 4 * H); // [1, 12, 128, 128]
+  if (HIGHRES0.bins !== APPEARANCE || HIGHRES0.subColour !== APPEARANCE + K)
+    throw new Error('highRes0 layout drifted from the concat order');
+  g.output('highRes0', g.concat([f4, bins4, subColour], 1), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
   g.output('highRes1', padChannels(g, f8, APPEARANCE, REF.highRes[1].channels), [
     1,
     REF.highRes[1].channels,

@@ -54,6 +54,16 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     means: 'the object’s global shift refined between whole cells and applied bilinearly before per-cell matching',
     set: { 'ATTN.subCellMotion': 1 },
   },
+  {
+    name: 'cell-boundaries',
+    means: 'no sub-cell boundaries: the logits stay as each stride-4 cell decides them',
+    set: { 'DEC.subCellDetail': 0 },
+  },
+  {
+    name: 'sub-cell-detail-x2',
+    means: 'a stride-2 pixel’s own colour counts twice as much in placing a boundary inside its cell',
+    set: { 'DEC.subCellDetail': 2 },
+  },
 ];
 
 export function findVariant(name: string): ReferenceVariant {

@@ -1,0 +1,37 @@
+/**
+ * Sub-cell boundaries. The engine upsamples the L x L logits bilinearly to the video, so the mask's
+ * edge falls where the interpolated logit crosses zero: between a cell of +A and one of -A that is
+ * the cell edge, whatever the cell's content. A boundary cell whose object fraction is f places the
+ * crossing at the true edge when its logit is about A (2f - 1) (the same encoding as a mask prompt's
+ * `mask * 20 - 10` averaged over L). The fraction comes from the four stride-2 pixels of each cell:
+ * each takes the bilinearly upsampled logit plus its own colour log-ratio's departure from its
+ * cell's, and the cell's logit moves by 2A (f_fine - f_coarse), f_coarse being the fraction the
+ * upsampled logit alone implies; cells whose stride-2 pixels agree with the cell do not move.
+ */
+import { GraphBuilder, Value } from '@masklet/onnx-builder';
+import { HIGHRES0, K } from './config';
+import { colourBins } from './image-encoder';
+
+export interface SubCellInputs {
+  /** Tracking logits [B, 1, L, L]. */
+  logits: Value;
+  /** The unsmoothed per-cell colour log-ratio [B, 1, L, L] the logits were built from. */
+  cellColour: Value;
+  /** Per-object bin log-ratios [B, 1, K]. */
+  llr: Value;
+  highRes0: Value;
+  /** Logit units per unit of colour log-ratio at a stride-2 pixel ([B, 1, 1, 1] or scalar). */
+  detailWeight: Value | number;
+}
+
+export function subCellBoundaries(g: GraphBuilder, x: SubCellInputs, L: number): Value {
+  const colour2 = g.depthToSpace(g.narrow(x.highRes0, 1, HIGHRES0.subColour, HIGHRES0.subColour + 12), 2); // [1, 3, 2L, 2L]
+  const bins2 = g.reshape(colourBins(g, colour2, 2 * L), [K, 4 * L * L]);
+  const pixelColour = g.reshape(g.matmul(x.llr, bins2), [0, 1, 2 * L, 2 * L]);
+  const up = (v: Value) => g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' });
+  const coarse = up(x.logits);
+  const fine = g.add(coarse, g.mul(g.sub(pixelColour, up(x.cellColour)), x.detailWeight));
+  const fraction = (v: Value) => g.avgPool(g.sigmoid(v), { kernel: [2, 2], strides: [2, 2] });
+  const reach = g.maxPool(g.abs(x.logits), { kernel: [3, 3], pads: [1, 1, 1, 1] }); // A: the neighbours' magnitude
+  return g.add(x.logits, g.mul(g.mul(g.sub(fraction(fine), fraction(coarse)), reach), 2));
+}
