@@ -215,8 +215,8 @@ export const DEC = {
   /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
   smoothPasses: 1,
   /**
-   * Sub-cell boundaries: weight of each stride-2 pixel's own colour log-ratio (relative to its
-   * stride-4 cell's) in deciding which part of a cell is object; 0 turns the refinement off.
+   * Sub-cell boundaries: a stride-2 pixel's colour log-ratio counts, relative to its cell's, with the
+   * weight colour has in the logits (global + local terms) times this; 0 turns the refinement off.
    */
   subCellDetail: 1 as number,
   trackOffsets: [0, 0, 2, -2],

@@ -9,8 +9,8 @@
  * upsampled logit alone implies; cells whose stride-2 pixels agree with the cell do not move.
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
-import { HIGHRES0, K } from './config';
-import { colourBins } from './image-encoder';
+import { BINS, HIGHRES0 } from './config';
+import { colourMemberships } from './image-encoder';
 
 export interface SubCellInputs {
   /** Tracking logits [B, 1, L, L]. */
@@ -24,14 +24,28 @@ export interface SubCellInputs {
   detailWeight: Value | number;
 }
 
+/**
+ * sum_k llr[k] bins_k(x) for N pixels without building the [K, N] bin map: a bin is the product of
+ * its luminance, a and b memberships, so one MatMul contracts the chroma product (na nb values per
+ * pixel, shared by all objects) and the nL luminance memberships weigh what is left.
+ */
+function binLookup(g: GraphBuilder, llr: Value, m: { l: Value; a: Value; b: Value }, N: number): Value {
+  const { nL, na, nb } = BINS;
+  const chroma = g.reshape(g.mul(g.reshape(m.a, [na, 1, N]), g.reshape(m.b, [1, nb, N])), [na * nb, N]);
+  const perLuminance = g.matmul(g.reshape(llr, [0, nL, na * nb]), chroma); // [B, nL, N]
+  return g.reduceSum(g.mul(perLuminance, g.reshape(m.l, [1, nL, N])), [1]); // [B, 1, N]
+}
+
 export function subCellBoundaries(g: GraphBuilder, x: SubCellInputs, L: number): Value {
   const colour2 = g.depthToSpace(g.narrow(x.highRes0, 1, HIGHRES0.subColour, HIGHRES0.subColour + 12), 2); // [1, 3, 2L, 2L]
-  const bins2 = g.reshape(colourBins(g, colour2, 2 * L), [K, 4 * L * L]);
-  const pixelColour = g.reshape(g.matmul(x.llr, bins2), [0, 1, 2 * L, 2 * L]);
+  const pixelColour = g.reshape(binLookup(g, x.llr, colourMemberships(g, colour2), 4 * L * L), [0, 1, 2 * L, 2 * L]);
   const up = (v: Value) => g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' });
   const coarse = up(x.logits);
   const fine = g.add(coarse, g.mul(g.sub(pixelColour, up(x.cellColour)), x.detailWeight));
   const fraction = (v: Value) => g.avgPool(g.sigmoid(v), { kernel: [2, 2], strides: [2, 2] });
-  const reach = g.maxPool(g.abs(x.logits), { kernel: [3, 3], pads: [1, 1, 1, 1] }); // A: the neighbours' magnitude
-  return g.add(x.logits, g.mul(g.mul(g.sub(fraction(fine), fraction(coarse)), reach), 2));
+  const around = (v: Value) => g.maxPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
+  const reach = around(g.abs(x.logits)); // A: the neighbours' magnitude
+  // Only cells with an edge in their 3 x 3 neighbourhood move: edges shift, objects are not made or erased.
+  const edge = g.mul(g.toFloat(g.greater(around(x.logits), 0)), g.toFloat(g.greater(around(g.neg(x.logits)), 0)));
+  return g.add(x.logits, g.mul(g.mul(g.mul(g.sub(fraction(fine), fraction(coarse)), reach), edge), 2));
 }

@@ -38,6 +38,8 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const gain = g.mul(g.sub(1, noMemory), DEC.trackGain);
   const logits = g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase));
   if (DEC.subCellDetail === 0) return logits;
-  const detailWeight = g.mul(gain, DEC.globalWeight * DEC.subCellDetail);
+  // A pixel's colour enters the logits through both colour terms, the global and the local model;
+  // the global log-ratio's departure at stride 2 stands for both.
+  const detailWeight = g.mul(gain, (DEC.globalWeight + DEC.localWeight) * DEC.subCellDetail);
   return subCellBoundaries(g, { logits, cellColour, llr, highRes0, detailWeight }, L);
 }

@@ -38,8 +38,8 @@ function uniformCentres(n: number, lo: number, hi: number): number[] {
   return Array.from({ length: n }, (_, i) => lo + ((i + 0.5) / n) * (hi - lo));
 }
 
-/** Soft colour-bin map [1, K, n, n] of an opponent colour map [1, 3, n, n]. */
-export function colourBins(g: GraphBuilder, colour: Value, n: number): Value {
+/** Memberships of each pixel of an opponent colour map [1, 3, n, n] to the bins of each axis: [1, nL | na | nb, n, n]. */
+export function colourMemberships(g: GraphBuilder, colour: Value): { l: Value; a: Value; b: Value } {
   const [l, a, b] = g.split(colour, [1, 1, 1], 1);
   // Chroma relative to luminance (dark pixels keep their hue), then compressed.
   const scale = g.reciprocal(g.add(g.clip(l!, 0), BINS.chromaDark));
@@ -47,10 +47,17 @@ export function colourBins(g: GraphBuilder, colour: Value, n: number): Value {
     const rel = g.mul(c, scale);
     return g.div(rel, g.add(g.abs(rel), BINS.chromaKnee));
   };
-  const mL = memberships(g, g.sqrt(g.clip(l!, 0, 1)), uniformCentres(BINS.nL, 0, 1));
-  const mA = memberships(g, compress(a!), uniformCentres(BINS.na, -1, 1));
-  const mB = memberships(g, compress(b!), uniformCentres(BINS.nb, -1, 1));
-  const outer = g.mul(g.mul(g.unsqueeze(mL, [2, 3]), g.unsqueeze(mA, [1, 3])), g.unsqueeze(mB, [1, 2])); // [1, nL, na, nb, n, n]
+  return {
+    l: memberships(g, g.sqrt(g.clip(l!, 0, 1)), uniformCentres(BINS.nL, 0, 1)),
+    a: memberships(g, compress(a!), uniformCentres(BINS.na, -1, 1)),
+    b: memberships(g, compress(b!), uniformCentres(BINS.nb, -1, 1)),
+  };
+}
+
+/** Soft colour-bin map [1, K, n, n] of an opponent colour map [1, 3, n, n]: the axes' memberships multiplied. */
+export function colourBins(g: GraphBuilder, colour: Value, n: number): Value {
+  const m = colourMemberships(g, colour);
+  const outer = g.mul(g.mul(g.unsqueeze(m.l, [2, 3]), g.unsqueeze(m.a, [1, 3])), g.unsqueeze(m.b, [1, 2])); // [1, nL, na, nb, n, n]
   return g.reshape(outer, [1, K, n, n]);
 }
 

@@ -1,21 +1,23 @@
 /**
  * Sub-cell boundaries on a straight vertical edge: cells decide the object up to a cell edge, the
  * colour at stride 2 says the object ends half a cell earlier (or later); after the engine's bilinear
- * upsampling the mask's edge must move towards where the colour says, and cells whose stride-2
- * pixels agree with them must keep their logits.
+ * upsampling the mask's edge must move towards where the colour says; cells whose stride-2 pixels
+ * agree with them, and cells with no edge around them, must keep their logits.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '@masklet/onnx-builder';
 import { f32, data } from '../testing/ort-run';
-import { HIGHRES0, K, OPPONENT, REF } from './config';
+import { DEC, HIGHRES0, K, OPPONENT, REF } from './config';
 import { subCellBoundaries } from './decoder-sub-cell';
 import { colourBins } from './image-encoder';
 
 const L = 8;
 /** Tracking logits near an edge are a few units (the prior and colour terms taper towards it). */
 const EDGE_LOGIT = 6;
+/** The decoder's: colour's weight in the tracking logits (global + local terms). */
+const DETAIL_WEIGHT = DEC.trackGain * (DEC.globalWeight + DEC.localWeight) * DEC.subCellDetail;
 const C0 = REF.highRes[0].channels;
 const OBJECT: [number, number, number] = [0.9, 0.2, 0.2];
 const BACKGROUND: [number, number, number] = [0.2, 0.4, 0.8];
@@ -63,7 +65,10 @@ async function refine(
   const cellColour = g.input('cellColour', [1, 1, L, L]);
   const highRes0 = g.input('highRes0', [1, C0, L, L]);
   const llrIn = g.input('llr', [1, 1, K]);
-  g.output('refined', subCellBoundaries(g, { logits, cellColour, llr: llrIn, highRes0, detailWeight: 2.25 }, L));
+  g.output(
+    'refined',
+    subCellBoundaries(g, { logits, cellColour, llr: llrIn, highRes0, detailWeight: DETAIL_WEIGHT }, L),
+  );
 
   const z = new Float32Array(L * L);
   const cell = new Float32Array(L * L);
@@ -100,7 +105,7 @@ function crossing(row: Float32Array): number {
   throw new Error(`no edge in ${Array.from(row).join(' ')}`);
 }
 
-test('the colour at stride 2 moves a cell-decided edge into the cell, both ways, and leaves agreeing cells alone', async () => {
+test('the colour at stride 2 moves a cell-decided edge into the cell, both ways, and makes no edge where the cells have none', async () => {
   const model = await colourModel();
   const row = (v: Float32Array) => v.subarray(4 * L, 5 * L);
   // Cells say the object ends at 4.0; the colour says 3.5 (cell 3 half background).
@@ -114,6 +119,9 @@ test('the colour at stride 2 moves a cell-decided edge into the cell, both ways,
   // Cells say 4.0; the colour says 4.5 (cell 4 half object).
   const grown = await refine(4, 9, model);
   assert.ok(crossing(row(grown)) > 4.15, `edge at ${crossing(row(grown))}, cells put it at 4.0, colour at 4.5`);
+  // No edge among the cells: object-coloured pixels in a background region make no object.
+  const noEdge = await refine(0, 3, model);
+  for (let i = 0; i < L; i++) assert.equal(row(noEdge)[i], -EDGE_LOGIT, `cell ${i} of an all-background row`);
   // Cells and colour agree: nothing moves.
   const agreed = await refine(4, 8, model);
   for (let i = 0; i < L; i++)

@@ -60,9 +60,10 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     set: { 'DEC.subCellDetail': 0 },
   },
   {
-    name: 'sub-cell-detail-x2',
-    means: 'a stride-2 pixel’s own colour counts twice as much in placing a boundary inside its cell',
-    set: { 'DEC.subCellDetail': 2 },
+    name: 'sub-cell-global-detail',
+    means:
+      'a stride-2 pixel’s colour counts with the global colour term’s weight alone in placing a boundary inside its cell',
+    set: { 'DEC.subCellDetail': 0.5 },
   },
 ];
 
