@@ -36,13 +36,40 @@ function binLookup(g: GraphBuilder, llr: Value, m: { l: Value; a: Value; b: Valu
   return g.reduceSum(g.mul(perLuminance, g.reshape(m.l, [1, nL, N])), [1]); // [B, 1, N]
 }
 
+/**
+ * The four stride-2 values of each cell of v [B, 1, L, L] as the engine's bilinear (half-pixel,
+ * edge-clamped) upsampling by 2 gives them, as channels [B, 4, L, L] (channel dy * 2 + dx): the
+ * cell 9/16, its row and column neighbours on that side 3/16 each, the diagonal one 1/16.
+ */
+function subPixelValues(g: GraphBuilder, v: Value, L: number): Value {
+  const padded = g.pad(v, [0, 0, 1, 1, 0, 0, 1, 1], 'edge');
+  const shifted = (di: number, dj: number) => g.narrow(g.narrow(padded, 2, 1 + di, 1 + di + L), 3, 1 + dj, 1 + dj + L);
+  const centre = g.mul(v, 9 / 16);
+  const out: Value[] = [];
+  for (const sy of [-1, 1]) {
+    for (const sx of [-1, 1]) {
+      const sides = g.add(g.mul(g.add(shifted(sy, 0), shifted(0, sx)), 3 / 16), g.mul(shifted(sy, sx), 1 / 16));
+      out.push(g.add(centre, sides));
+    }
+  }
+  return g.concat(out, 1);
+}
+
+/**
+ * Colour memberships of the stride-2 pixels, each [1, count, 4 L, L] with the pixels in (dy * 2 + dx,
+ * row, column) order: highRes0 packs them as channel groups, so no rearrangement to 2L x 2L is needed.
+ */
+function subPixelMemberships(g: GraphBuilder, highRes0: Value, L: number) {
+  const grouped = g.reshape(g.narrow(highRes0, 1, HIGHRES0.subColour, HIGHRES0.subColour + 12), [4, 3, L, L]);
+  const channel = (c: number) => g.reshape(g.narrow(grouped, 1, c, c + 1), [1, 1, 4 * L, L]);
+  return colourMemberships(g, g.concat([channel(0), channel(1), channel(2)], 1));
+}
+
 export function subCellBoundaries(g: GraphBuilder, x: SubCellInputs, L: number): Value {
-  const colour2 = g.depthToSpace(g.narrow(x.highRes0, 1, HIGHRES0.subColour, HIGHRES0.subColour + 12), 2); // [1, 3, 2L, 2L]
-  const pixelColour = g.reshape(binLookup(g, x.llr, colourMemberships(g, colour2), 4 * L * L), [0, 1, 2 * L, 2 * L]);
-  const up = (v: Value) => g.resize(v, { scales: [1, 1, 2, 2], mode: 'linear' });
-  const coarse = up(x.logits);
-  const fine = g.add(coarse, g.mul(g.sub(pixelColour, up(x.cellColour)), x.detailWeight));
-  const fraction = (v: Value) => g.avgPool(g.sigmoid(v), { kernel: [2, 2], strides: [2, 2] });
+  const pixelColour = g.reshape(binLookup(g, x.llr, subPixelMemberships(g, x.highRes0, L), 4 * L * L), [0, 4, L, L]);
+  const coarse = subPixelValues(g, x.logits, L);
+  const fine = g.add(coarse, g.mul(g.sub(pixelColour, subPixelValues(g, x.cellColour, L)), x.detailWeight));
+  const fraction = (v: Value) => g.reduceMean(g.sigmoid(v), [1]);
   const around = (v: Value) => g.maxPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
   const reach = around(g.abs(x.logits)); // A: the neighbours' magnitude
   // Only cells with an edge in their 3 x 3 neighbourhood move: edges shift, objects are not made or erased.
