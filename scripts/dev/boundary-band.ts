@@ -11,7 +11,7 @@ import { BinaryMask, boundaryF, decodeRle, jaccard, meanSequenceScores } from '@
 import { openImageDirectory } from '@masklet/video';
 import { ensureModel } from '../../models/generator/ensure-model';
 
-/** Separable box dilation (or erosion) by rx x ry pixels. */
+/** Separable box dilation (or erosion) by rx x ry pixels: L x L cells are not square in the video, so not `dilateDisk`. */
 function boxMorph(src: Uint8Array, W: number, H: number, rx: number, ry: number, dilate: boolean): Uint8Array {
   const pass = (from: Uint8Array, r: number, horizontal: boolean) => {
     const to = new Uint8Array(W * H);

@@ -71,8 +71,10 @@ export function subCellBoundaries(g: GraphBuilder, x: SubCellInputs, L: number):
   const fine = g.add(coarse, g.mul(g.sub(pixelColour, subPixelValues(g, x.cellColour, L)), x.detailWeight));
   const fraction = (v: Value) => g.reduceMean(g.sigmoid(v), [1]);
   const around = (v: Value) => g.maxPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
-  const reach = around(g.abs(x.logits)); // A: the neighbours' magnitude
+  const highest = around(x.logits);
+  const lowest = around(g.neg(x.logits)); // minus the lowest
+  const reach = g.max(highest, lowest); // A: the neighbours' magnitude
   // Only cells with an edge in their 3 x 3 neighbourhood move: edges shift, objects are not made or erased.
-  const edge = g.mul(g.toFloat(g.greater(around(x.logits), 0)), g.toFloat(g.greater(around(g.neg(x.logits)), 0)));
+  const edge = g.mul(g.toFloat(g.greater(highest, 0)), g.toFloat(g.greater(lowest, 0)));
   return g.add(x.logits, g.mul(g.mul(g.mul(g.sub(fraction(fine), fraction(coarse)), reach), edge), 2));
 }
