@@ -212,8 +212,13 @@ export const DEC = {
   /** Weights of the global (stride 4) and local (stride 8) colour scores. */
   globalWeight: 1.5,
   localWeight: 1.5,
-  /** 3 x 3 average-pool passes over the per-pixel llr (stride 4). */
+  /** 3 x 3 smoothing passes over the per-cell llr (stride 4). */
   smoothPasses: 1,
+  /**
+   * 1: each pass averages a cell with those of its 3 x 3 neighbours whose appearance is similar
+   * (similarityScale, as the click's region growing measures it); 0: with all nine (a box filter).
+   */
+  smoothAmongSimilar: 1 as number,
   /**
    * Sub-cell boundaries: a stride-2 pixel's colour log-ratio counts, relative to its cell's, with the
    * weight colour has in the logits (global + local terms) times this; 0 turns the refinement off.

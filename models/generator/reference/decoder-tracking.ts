@@ -2,7 +2,7 @@
  * Tracking evidence of the mask decoder (no prompts), at stride 4:
  *   logit = gain * (smooth(llr[bin(x)]) + prior(D(x)) + trackBias), prior(D) = D * (D > 0 ? inside : outside)
  * llr[bin(x)] is one MatMul of the per-object bin log-ratios [B, 1, K] with the frame's soft bin
- * map [K, L*L] (highRes0), smoothed by 3 x 3 average pools; D is memory attention's spatial prior
+ * map [K, L*L] (highRes0), averaged over 3 x 3 cells of similar appearance; D is memory attention's spatial prior
  * (signed: +1 deep inside the latest mask, 0 on its boundary, -1 far out), upsampled from 64 x 64.
  * Without any memory of the object (hasModel 0) every pixel is background; on a first frame
  * (noMemEmbed added) there is no propagated evidence: the term is the prompt base.
@@ -10,6 +10,7 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { DEC, FEAT, HIGHRES0, K } from './config';
+import { similarNeighbours, smoothAmongSimilar } from './decoder-smoothing';
 import { subCellBoundaries } from './decoder-sub-cell';
 
 export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Value, L: number): Value {
@@ -17,7 +18,11 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [0, 1, -1]), 2, 0, K); // [B, 1, K]
   const cellColour = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
   let score = cellColour;
-  for (let i = 0; i < DEC.smoothPasses; i++) score = g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
+  const weights = DEC.smoothAmongSimilar === 1 ? similarNeighbours(g, highRes0, L) : null;
+  for (let i = 0; i < DEC.smoothPasses; i++)
+    score = weights
+      ? smoothAmongSimilar(g, score, weights, L)
+      : g.avgPool(score, { kernel: [3, 3], pads: [1, 1, 1, 1] });
   const unpack = (ch: number) =>
     g.resize(g.depthToSpace(g.narrow(features, 1, ch, ch + 4), 2), { scales: [1, 1, 2, 2], mode: 'linear' });
   const prior = unpack(FEAT.prior);

@@ -35,6 +35,11 @@ export const REFERENCE_VARIANTS: readonly ReferenceVariant[] = [
     set: { 'DEC.smoothPasses': 0 },
   },
   {
+    name: 'box-smoothed-colour',
+    means: 'the colour log-ratio averaged over all 3 x 3 cells, not only those of similar appearance',
+    set: { 'DEC.smoothAmongSimilar': 0 },
+  },
+  {
     name: 'no-em-step',
     means: 'every pixel inside the prior samples the local object model, whatever the global model says',
     set: { 'ATTN.localFgAgreement': 4 },
