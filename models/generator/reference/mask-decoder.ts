@@ -48,7 +48,7 @@ export function buildMaskDecoder(): GraphBuilder {
     ],
   );
   const tracking = g.scope('tracking', () => trackingEvidence(g, features, highRes0, L));
-  const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking));
+  const noMaskBase = g.add(g.mul(anyPrompt, DEC.promptBase), g.mul(g.sub(1, anyPrompt), tracking.logits));
   const maskBase = g.clip(maskInput, DEC.promptBase, -DEC.promptBase);
   const base = g.add(g.mul(hasMask, maskBase), g.mul(g.sub(1, hasMask), noMaskBase));
   const offsets = g.mul(trackOnly, g.const(DEC.trackOffsets, [1, 4, 1, 1]));
@@ -74,6 +74,8 @@ export function buildMaskDecoder(): GraphBuilder {
   const trackIou = g.add(g.sub(1, trackOnly), g.mul(trackOnly, g.const(DEC.trackIouPrior, [1, 4, 1, 1])));
   g.output('iouPredictions', iouPredictions(g, pooled, g.mul(convergence!, trackIou)), ['B', 4]);
   g.output('objPtrs', objectPointers(g, pooled), ['B', 4, C]);
-  g.output('objectScoreLogits', objectScore(g, pooled), ['B', 1]);
+  // A tracked object's presence is read from its region-averaged evidence (TrackingEvidence.presence).
+  const presenceLogits = g.add(logits, g.mul(trackOnly, g.sub(tracking.presence, tracking.logits)));
+  g.output('objectScoreLogits', objectScore(g, pooledLogits(g, presenceLogits)), ['B', 1]);
   return g;
 }
