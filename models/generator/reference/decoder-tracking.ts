@@ -28,11 +28,10 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const bins = g.reshape(g.narrow(highRes0, 1, HIGHRES0.bins, HIGHRES0.bins + K), [K, L * L]);
   const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [0, 1, -1]), 2, 0, K); // [B, 1, K]
   const cellColour = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
-  const weights = similarNeighbours(g, highRes0, L);
-  const smoothed = (alike: boolean) => {
+  const smoothed = (weights: Value | null) => {
     let v = cellColour;
     for (let i = 0; i < DEC.smoothPasses; i++)
-      v = alike ? smoothAmongSimilar(g, v, weights, L) : g.avgPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
+      v = weights ? smoothAmongSimilar(g, v, weights, L) : g.avgPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
     return v;
   };
   const unpack = (ch: number) =>
@@ -56,8 +55,8 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
     const tracked = g.add(g.mul(term, hasModel), g.mul(g.sub(1, hasModel), DEC.promptBase / DEC.trackGain));
     return g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase));
   };
-  const presence = logitsOf(smoothed(false));
-  const logits = DEC.smoothAmongSimilar === 1 ? logitsOf(smoothed(true)) : presence;
+  const presence = logitsOf(smoothed(null));
+  const logits = DEC.smoothAmongSimilar === 1 ? logitsOf(smoothed(similarNeighbours(g, highRes0, L))) : presence;
   if (DEC.subCellDetail === 0) return { logits, presence };
   // A pixel's colour enters the logits through both colour terms, the global and the local model;
   // the global log-ratio's departure at stride 2 stands for both.
