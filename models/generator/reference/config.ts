@@ -25,7 +25,7 @@ export const REF = {
   hiddenDim: 4 * K + 32,
   memoryDim: 32,
   highRes: [
-    { channels: 4 + K + 12, stride: 4 },
+    { channels: 4 + K + 12 + 8, stride: 4 },
     { channels: 8, stride: 8 },
   ],
   lowResMaskSize: 128,
@@ -39,10 +39,16 @@ export const REF = {
 export const APPEARANCE = 4;
 
 /**
- * Channels of `highRes0` (stride 4): the appearance, the K soft colour bins, then the colour at
- * stride 2 packed 2 x 2 (channel = (dy * 2 + dx) * 3 + c): where inside its cell a boundary lies.
+ * Channels of `highRes0` (stride 4): the appearance, the K soft colour bins, the colour at stride 2
+ * packed 2 x 2 (channel = (dy * 2 + dx) * 3 + c: where inside its cell a boundary lies), then each
+ * cell's appearance similarity to its 8 neighbours (similar-neighbours.ts).
  */
-export const HIGHRES0 = { appearance: 0, bins: APPEARANCE, subColour: APPEARANCE + K } as const;
+export const HIGHRES0 = {
+  appearance: 0,
+  bins: APPEARANCE,
+  subColour: APPEARANCE + K,
+  similarity: APPEARANCE + K + 12,
+} as const;
 
 /**
  * RGB (in [0, 1]) -> opponent colour. L = mean, a = R - G, b = (R + G) / 2 - B; the chroma axes are

@@ -10,7 +10,7 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { DEC, FEAT, HIGHRES0, K } from './config';
-import { similarNeighbours, smoothAmongSimilar } from './decoder-smoothing';
+import { smoothAmongSimilar } from './similar-neighbours';
 import { subCellBoundaries } from './decoder-sub-cell';
 
 export interface TrackingEvidence {
@@ -28,10 +28,10 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
   const bins = g.reshape(g.narrow(highRes0, 1, HIGHRES0.bins, HIGHRES0.bins + K), [K, L * L]);
   const llr = g.narrow(g.reshape(g.narrow(features, 1, FEAT.llr, FEAT.llr + 1), [0, 1, -1]), 2, 0, K); // [B, 1, K]
   const cellColour = g.reshape(g.matmul(llr, bins), [0, 1, L, L]);
-  const smoothed = (weights: Value | null) => {
+  const smoothed = (amongSimilar: boolean) => {
     let v = cellColour;
     for (let i = 0; i < DEC.smoothPasses; i++)
-      v = weights ? smoothAmongSimilar(g, v, weights, L) : g.avgPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
+      v = amongSimilar ? smoothAmongSimilar(g, v, highRes0, L) : g.avgPool(v, { kernel: [3, 3], pads: [1, 1, 1, 1] });
     return v;
   };
   const unpack = (ch: number) =>
@@ -55,8 +55,8 @@ export function trackingEvidence(g: GraphBuilder, features: Value, highRes0: Val
     const tracked = g.add(g.mul(term, hasModel), g.mul(g.sub(1, hasModel), DEC.promptBase / DEC.trackGain));
     return g.add(g.mul(tracked, gain), g.mul(noMemory, DEC.promptBase));
   };
-  const presence = logitsOf(smoothed(null));
-  const logits = DEC.smoothAmongSimilar === 1 ? logitsOf(smoothed(similarNeighbours(g, highRes0, L))) : presence;
+  const presence = logitsOf(smoothed(false));
+  const logits = DEC.smoothAmongSimilar === 1 ? logitsOf(smoothed(true)) : presence;
   if (DEC.subCellDetail === 0) return { logits, presence };
   // A pixel's colour enters the logits through both colour terms, the global and the local model;
   // the global log-ratio's departure at stride 2 stands for both.

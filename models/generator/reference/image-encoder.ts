@@ -8,6 +8,7 @@
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { APPEARANCE, BINS, HIGHRES0, K, OPPONENT, REF, VISION } from './config';
 import { positionMap } from './grids';
+import { similarNeighbours } from './similar-neighbours';
 
 /** 1x1 conv weights folding x * std + mean into the opponent transform. */
 function colourConv(): { w: Float32Array; b: Float32Array } {
@@ -97,9 +98,14 @@ export function buildImageEncoder(): GraphBuilder {
   const pos = g.initializer('vision_pos_enc', positionMap(REF.hiddenDim, H, 0, 1), [1, REF.hiddenDim, H, H]);
   g.output('visionPosEnc', pos, [1, REF.hiddenDim, H, H]);
   const subColour = spaceToDepth2(g, pool(colour, 2), 3, 4 * H); // [1, 12, 128, 128]
-  if (HIGHRES0.bins !== APPEARANCE || HIGHRES0.subColour !== APPEARANCE + K)
+  const similarity = similarNeighbours(g, f4, 4 * H); // [1, 8, 128, 128]
+  if (
+    HIGHRES0.bins !== APPEARANCE ||
+    HIGHRES0.subColour !== APPEARANCE + K ||
+    HIGHRES0.similarity !== APPEARANCE + K + 12
+  )
     throw new Error('highRes0 layout drifted from the concat order');
-  g.output('highRes0', g.concat([f4, bins4, subColour], 1), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
+  g.output('highRes0', g.concat([f4, bins4, subColour, similarity], 1), [1, REF.highRes[0].channels, 4 * H, 4 * H]);
   g.output('highRes1', padChannels(g, f8, APPEARANCE, REF.highRes[1].channels), [
     1,
     REF.highRes[1].channels,
