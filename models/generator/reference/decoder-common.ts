@@ -7,6 +7,15 @@ export function scaledAppearance(g: GraphBuilder, map: Value): Value {
   return g.mul(g.narrow(map, 1, 0, APPEARANCE), g.const(DEC.similarityScale, [1, APPEARANCE, 1, 1]));
 }
 
+/**
+ * Reads the (dy, dx) neighbour of every cell of v [N, C, L, L] (|dy|, |dx| <= 1), the grid's edge
+ * repeated beyond it: v is padded once, each neighbour is a slice.
+ */
+export function edgeClampedNeighbours(g: GraphBuilder, v: Value, L: number): (dy: number, dx: number) => Value {
+  const padded = g.pad(v, [0, 0, 1, 1, 0, 0, 1, 1], 'edge');
+  return (dy, dx) => g.narrow(g.narrow(padded, 2, 1 + dy, 1 + dy + L), 3, 1 + dx, 1 + dx + L);
+}
+
 /** An appearance map as rows: [1, 4, n, n] -> [n*n, 4]. */
 export function rows(g: GraphBuilder, map: Value): Value {
   return g.transpose(g.reshape(map, [APPEARANCE, -1]), [1, 0]);

@@ -10,6 +10,7 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { BINS, HIGHRES0 } from './config';
+import { edgeClampedNeighbours } from './decoder-common';
 import { colourMemberships } from './image-encoder';
 
 export interface SubCellInputs {
@@ -42,8 +43,7 @@ function binLookup(g: GraphBuilder, llr: Value, m: { l: Value; a: Value; b: Valu
  * cell 9/16, its row and column neighbours on that side 3/16 each, the diagonal one 1/16.
  */
 function subPixelValues(g: GraphBuilder, v: Value, L: number): Value {
-  const padded = g.pad(v, [0, 0, 1, 1, 0, 0, 1, 1], 'edge');
-  const shifted = (di: number, dj: number) => g.narrow(g.narrow(padded, 2, 1 + di, 1 + di + L), 3, 1 + dj, 1 + dj + L);
+  const shifted = edgeClampedNeighbours(g, v, L);
   const centre = g.mul(v, 9 / 16);
   const out: Value[] = [];
   for (const sy of [-1, 1]) {

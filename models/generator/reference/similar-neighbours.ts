@@ -6,16 +6,12 @@
  */
 import { GraphBuilder, Value } from '@masklet/onnx-builder';
 import { HIGHRES0 } from './config';
-import { scaledAppearance } from './decoder-common';
+import { edgeClampedNeighbours, scaledAppearance } from './decoder-common';
 
 /** The eight neighbours' offsets (dy, dx), row-major, the cell itself left out (its weight is 1). */
 const NEIGHBOURS: readonly [number, number][] = [-1, 0, 1]
   .flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx] as [number, number]))
   .filter(([dy, dx]) => dy !== 0 || dx !== 0);
-
-function neighbour(g: GraphBuilder, padded: Value, dy: number, dx: number, L: number): Value {
-  return g.narrow(g.narrow(padded, 2, 1 + dy, 1 + dy + L), 3, 1 + dx, 1 + dx + L);
-}
 
 /**
  * [1, 8, L, L] weight of each neighbour of a cell: its appearance similarity to the cell, as the
@@ -23,9 +19,9 @@ function neighbour(g: GraphBuilder, padded: Value, dy: number, dx: number, L: nu
  */
 export function similarNeighbours(g: GraphBuilder, appearance: Value, L: number): Value {
   const a = scaledAppearance(g, appearance);
-  const padded = g.pad(a, [0, 0, 1, 1, 0, 0, 1, 1], 'edge');
+  const neighbour = edgeClampedNeighbours(g, a, L);
   return g.concat(
-    NEIGHBOURS.map(([dy, dx]) => g.exp(g.mul(g.reduceSumSquare(g.sub(neighbour(g, padded, dy, dx, L), a), [1]), -0.5))),
+    NEIGHBOURS.map(([dy, dx]) => g.exp(g.mul(g.reduceSumSquare(g.sub(neighbour(dy, dx), a), [1]), -0.5))),
     1,
   );
 }
@@ -36,9 +32,9 @@ export function similarNeighbours(g: GraphBuilder, appearance: Value, L: number)
  */
 export function smoothAmongSimilar(g: GraphBuilder, v: Value, highRes0: Value, L: number): Value {
   const weights = g.narrow(highRes0, 1, HIGHRES0.similarity, HIGHRES0.similarity + NEIGHBOURS.length); // [1, 8, L, L]
-  const padded = g.pad(v, [0, 0, 1, 1, 0, 0, 1, 1], 'edge');
+  const neighbour = edgeClampedNeighbours(g, v, L);
   const stacked = g.concat(
-    NEIGHBOURS.map(([dy, dx]) => neighbour(g, padded, dy, dx, L)),
+    NEIGHBOURS.map(([dy, dx]) => neighbour(dy, dx)),
     1,
   ); // [B, 8, L, L]
   const sum = g.add(v, g.reduceSum(g.mul(stacked, weights), [1]));
